@@ -1,0 +1,61 @@
+# The two commands a newcomer needs, plus the Lambda build target SAM calls.
+#   make serve   set up and serve content/ on http://127.0.0.1:8000 (no AWS account needed)
+#   make test    set up everything and run every check and test (what CI runs)
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+TOOLS  := .tools
+SAM    := $(TOOLS)/sam/bin/sam
+
+.PHONY: serve test check lint typecheck unit bench setup tools system clean build-RenderFunction build-IndexerFunction
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.serve: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[serve]'
+	touch $@
+
+$(VENV)/.dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# SAM CLI and checkov pin their own dependency trees; each lives in a venv of its own so neither
+# constrains the project's versions.
+$(SAM):
+	$(PYTHON) -m venv $(TOOLS)/sam
+	$(TOOLS)/sam/bin/python -m pip install --quiet aws-sam-cli
+
+$(TOOLS)/checkov/bin/checkov:
+	$(PYTHON) -m venv $(TOOLS)/checkov
+	$(TOOLS)/checkov/bin/python -m pip install --quiet checkov
+
+tools: $(SAM) $(TOOLS)/checkov/bin/checkov
+
+system:
+	bash infra/setup-system.sh
+
+setup: $(VENV)/.dev tools system
+
+serve: $(VENV)/.serve
+	$(BIN)/broadsheet serve --content content
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check handler tests bench
+	$(BIN)/ruff format --check handler tests bench
+
+typecheck: $(VENV)/.dev
+	$(BIN)/mypy
+
+unit: setup
+	PATH="$(CURDIR)/$(TOOLS)/sam/bin:$(CURDIR)/$(TOOLS)/checkov/bin:$$PATH" $(BIN)/pytest
+
+test: setup lint typecheck unit
+
+bench: $(VENV)/.dev
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) $(TOOLS) .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,63 @@
+"""The exception hierarchy. Inner modules raise these; only ``handler.web`` turns them into HTTP."""
+
+from __future__ import annotations
+
+
+class BroadsheetError(Exception):
+    """Base of every error Broadsheet raises on purpose."""
+
+
+class NotFound(BroadsheetError):
+    """No such object in the store, or no page at that URL (HTTP 404)."""
+
+
+class StoreUnavailable(BroadsheetError):
+    """The store could not answer (S3 error or timeout): retry later (HTTP 503)."""
+
+
+class ContentError(BroadsheetError):
+    """A content file is wrong. Names the file and, where known, the line (1-based) and column.
+
+    ``str(error)`` reads ``path:line:col: message`` so editors and CI can jump to it.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        message: str,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.path = path
+        self.message = message
+        self.line = line
+        self.column = column
+        self.hint = hint
+        super().__init__(self.location + ": " + message + (f" ({hint})" if hint else ""))
+
+    @property
+    def location(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return where
+
+
+class FrontMatterError(ContentError):
+    """The YAML front matter block is malformed, unterminated or not a mapping."""
+
+
+class LiquidError(ContentError):
+    """A Liquid tag or expression in a post could not be rendered (unknown tag, bad syntax)."""
+
+
+class RenderError(ContentError):
+    """Markdown rendering failed or went past its limits."""
+
+
+class PreconditionFailed(BroadsheetError):
+    """A conditional write lost a race: the object changed since it was read (S3 412)."""
