@@ -1,0 +1,137 @@
+"""Front matter exactly as Jekyll reads it, through python-frontmatter.
+
+Jekyll's rule (``Document::YAML_FRONT_MATTER_REGEXP``): the block must start at byte 0 (after an
+optional UTF-8 BOM) with a ``---`` line and ends at the *first* later line that is ``---`` or
+``...``; every later ``---`` belongs to the body (a setext heading underline, say), and the body is
+kept byte for byte, not stripped. python-frontmatter's default YAML handler splits on any ``---``
+line, accepts ``----``, ignores ``...`` and strips both halves, so we give it a handler with Jekyll's
+regular expression and call the handler's ``split``/``load`` ourselves.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from handler.errors import FrontMatterError
+
+# Ruby's /m is Python's DOTALL; Ruby's ^ and $ are always line anchors (Python's MULTILINE).
+JEKYLL_FRONT_MATTER = re.compile(r"\A(---\s*\n.*?\n?)^((---|\.\.\.)\s*$\n?)", re.M | re.S)
+OPENING_LINE = re.compile(r"\A---[ \t\r]*(\n|\Z)")
+
+MAX_YAML_ALIASES = 100  # "billion laughs" guard: real front matter uses a handful at most
+MAX_YAML_DEPTH = 50
+
+
+class _GuardedSafeLoader(yaml.SafeLoader):
+    """PyYAML's SafeLoader with bounds on aliases and nesting, so hostile YAML stays cheap."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._aliases = 0
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_YAML_ALIASES:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise yaml.YAMLError(
+                    f"more than {MAX_YAML_ALIASES} YAML aliases at line {mark.line + 1}"
+                )
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise yaml.YAMLError(
+                    f"YAML nested deeper than {MAX_YAML_DEPTH} at line {mark.line + 1}"
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def load_yaml(text: str) -> Any:
+    """Parse YAML safely (no Python objects, bounded aliases and depth)."""
+    return yaml.load(text, Loader=_GuardedSafeLoader)  # noqa: S506 - a SafeLoader subclass
+
+
+class JekyllYAMLHandler(YAMLHandler):
+    """A python-frontmatter handler that splits and loads the way Jekyll 4.3 does."""
+
+    FM_BOUNDARY = re.compile(r"^(?:---|\.\.\.)\s*$", re.M)
+
+    def detect(self, text: str) -> bool:
+        return JEKYLL_FRONT_MATTER.match(text) is not None
+
+    def split(self, text: str) -> tuple[str, str]:
+        match = JEKYLL_FRONT_MATTER.match(text)
+        if match is None:
+            return "", text
+        return match.group(1), text[match.end() :]
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return load_yaml(fm)
+
+
+HANDLER = JekyllYAMLHandler()
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    """A file split into its front matter mapping and its body.
+
+    ``body_line`` is the 1-based line of the file on which ``body`` starts, so errors found in the
+    body (Liquid, markdown) can name the file's own line.
+    """
+
+    data: dict[str, Any]
+    body: str
+    body_line: int
+    has_front_matter: bool
+
+
+def parse(text: str, path: str) -> FrontMatter:
+    """Split ``text`` (the decoded file) into front matter and body, as Jekyll does.
+
+    Raises :class:`FrontMatterError` with the file's line for YAML errors, a block that never
+    closes, and front matter that is not a mapping. A file with no front matter at all is a
+    valid post whose data is empty (Jekyll reads it too).
+    """
+    text = text.removeprefix("\ufeff")
+    if not HANDLER.detect(text):
+        if OPENING_LINE.match(text):
+            raise FrontMatterError(
+                path,
+                "the front matter block opened here never closes",
+                line=1,
+                hint="add a line with just --- after the last front matter line",
+            )
+        return FrontMatter({}, text, 1, has_front_matter=False)
+    block, body = HANDLER.split(text)
+    try:
+        data = HANDLER.load(block)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        column = mark.column + 1 if mark else None
+        raise FrontMatterError(
+            path, f"invalid YAML: {exc.problem or exc}", line=line, column=column
+        ) from None
+    except yaml.YAMLError as exc:
+        raise FrontMatterError(path, f"invalid YAML: {exc}", line=1) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise FrontMatterError(
+            path,
+            f"front matter must be a mapping of keys to values, not a {type(data).__name__}",
+            line=2,
+            hint="write it as `key: value` lines",
+        )
+    body_line = text.count("\n", 0, len(text) - len(body)) + 1
+    return FrontMatter({str(k): v for k, v in data.items()}, body, body_line, has_front_matter=True)
