@@ -394,3 +394,29 @@ def generate_url(template: str, placeholders: Mapping[str, str]) -> str:
     filled = re.sub(r"/+", "/", _PLACEHOLDER.sub(fill, template))
     url = ("/" + filled).replace("..", "/").replace("./", "")
     return re.sub(r"/+", "/", url)
+
+
+# --- Excerpts: Jekyll::Excerpt#extract_excerpt -------------------------------------------------
+
+_LIQUID_TAG = re.compile(r"{%-?\s*(\w+)\s*.*?-?%}", re.S)
+_LINK_REFERENCE = re.compile(r"^ {0,3}(?:(\[[^\]]+\])(:.+))$", re.M)
+LIQUID_BLOCKS = frozenset(
+    {"raw", "highlight", "if", "unless", "for", "case", "capture", "comment", "tablerow"}
+)
+
+
+def extract_excerpt(body: str, separator: str) -> str:
+    """The markdown of a post's generated excerpt: the body up to ``separator``.
+
+    As Jekyll does, Liquid blocks left open by the cut are closed, and the body's link reference
+    definitions are appended so reference-style links in the excerpt still resolve.
+    """
+    head, found, tail = body.partition(separator)
+    if "{%" in head:
+        for name in reversed(_LIQUID_TAG.findall(head)):
+            if name in LIQUID_BLOCKS and not re.search(rf"{{%-?\s*end{name}\s*-?%}}", head):
+                head += f"\n{{% end{name} %}}"
+    if not found or not tail:
+        return head
+    references = ["".join(m) for m in _LINK_REFERENCE.findall(tail)]
+    return head + "\n\n" + "\n".join(references)

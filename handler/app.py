@@ -1,0 +1,61 @@
+"""Composition root: settings from the environment -> store -> site -> FastAPI app -> Lambda entry.
+
+``app`` is the ASGI application (uvicorn); ``handler`` is the Lambda entry point. Both are built
+once at import, so a warm container (or a SnapStart snapshot) reuses the store client, the index
+and the render cache.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from fastapi import FastAPI
+from mangum import Mangum
+
+from handler.settings import Settings
+from handler.site import Site
+from handler.store import Store
+from handler.store.local import LocalStore
+from handler.theme import Theme
+from handler.web import create_app
+
+TEXT_MIME_TYPES = [
+    "application/json",
+    "application/javascript",
+    "application/xml",
+    "application/atom+xml",
+    "application/rss+xml",
+    "image/svg+xml",
+]
+
+
+def build_store(settings: Settings) -> Store:
+    """``CONTENT_BUCKET`` (+ ``CONTENT_PREFIX``) means S3; otherwise the ``CONTENT_DIR`` folder."""
+    if settings.content_bucket:
+        from handler.store.s3 import S3Store, make_s3_client
+
+        return S3Store(make_s3_client(), settings.content_bucket, settings.content_prefix)
+    return LocalStore(settings.content_dir)
+
+
+def build_site(settings: Settings, store: Store | None = None) -> Site:
+    return Site(
+        store if store is not None else build_store(settings),
+        theme=Theme(),
+        site_url=settings.site_url,
+        index_ttl=settings.index_ttl,
+        cache_max_bytes=settings.cache_max_bytes,
+        max_post_bytes=settings.max_post_bytes,
+        show_drafts=settings.show_drafts,
+        show_future=settings.show_future,
+    )
+
+
+def build_app(env: Mapping[str, str]) -> FastAPI:
+    settings = Settings.from_mapping(env)
+    return create_app(build_site(settings), settings.cache_policy)
+
+
+app = build_app(os.environ)
+handler = Mangum(app, lifespan="off", text_mime_types=TEXT_MIME_TYPES)

@@ -1,0 +1,270 @@
+"""The site index: every post's URL, version and the front matter listings need.
+
+Built by scanning a store (``scan``); kept small and JSON-serialisable so it can also live in the
+bucket as a manifest that an S3-event indexer keeps current. Rebuilding reuses every entry whose
+version is unchanged, so a refresh reads only the posts that changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import unquote
+
+from handler.config import CONFIG_KEY, SiteConfig
+from handler.errors import ContentError, NotFound
+from handler.jekyll import Post, PostPath, classify, read_post
+from handler.store import ObjectInfo, Store, StoredObject
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One post in the index (what listings, feeds and routing need, not the body)."""
+
+    key: str
+    version: str
+    url: str
+    date: datetime
+    title: str
+    slug: str
+    categories: tuple[str, ...]
+    tags: tuple[str, ...]
+    published: bool
+    draft: bool
+    modified: datetime  # last_modified_at, else the object's time
+    excerpt_html: str | None = None
+
+    @property
+    def name(self) -> str:
+        """What ``{% post_url %}`` calls it: the path inside ``_posts`` without the extension."""
+        inside = self.key.split("/_posts/", 1)[-1].removeprefix("_posts/")
+        return inside.rsplit(".", 1)[0]
+
+    def visible(self, now: datetime, *, future: bool, drafts: bool) -> bool:
+        if not self.published or (self.draft and not drafts):
+            return False
+        return future or self.date <= now
+
+    @classmethod
+    def from_post(cls, post: Post, modified: datetime) -> Entry:
+        return cls(
+            key=post.key,
+            version=post.version,
+            url=post.url,
+            date=post.date,
+            title=post.title,
+            slug=post.slug,
+            categories=post.categories,
+            tags=post.tags,
+            published=post.published,
+            draft=post.draft,
+            modified=post.last_modified_at or modified,
+        )
+
+
+def decode(obj: StoredObject, max_bytes: int) -> str:
+    """A post's bytes as text, or a ContentError that names the offending line and column."""
+    if len(obj.body) > max_bytes:
+        raise ContentError(
+            obj.key,
+            f"the file is {len(obj.body):,} bytes, over the {max_bytes:,}-byte limit for a post",
+            hint="split it, or raise MAX_POST_BYTES",
+        )
+    if b"\0" in obj.body:
+        line, column = _position(obj.body, obj.body.index(b"\0"))
+        raise ContentError(
+            obj.key, "the file contains a NUL byte (is it binary?)", line=line, column=column
+        )
+    try:
+        return obj.body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = _position(obj.body, exc.start)
+        raise ContentError(
+            obj.key,
+            f"byte 0x{obj.body[exc.start]:02x} is not valid UTF-8",
+            line=line,
+            column=column,
+            hint="save the file as UTF-8",
+        ) from None
+
+
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[line_start:offset].decode("utf-8", "replace")) + 1
+    return data.count(b"\n", 0, offset) + 1, column
+
+
+def load_post(obj: StoredObject, where: PostPath, config: SiteConfig, max_bytes: int) -> Post:
+    """read -> parse front matter -> resolve URL, for one stored object."""
+    return read_post(where, decode(obj, max_bytes), obj.version, config, mtime=obj.last_modified)
+
+
+@dataclass(frozen=True, slots=True)
+class SiteIndex:
+    """All posts (visible or not), newest first, with lookups by URL, key and post name."""
+
+    config: SiteConfig
+    entries: tuple[Entry, ...]
+    problems: Mapping[str, ContentError] = field(default_factory=dict)
+    statics: frozenset[str] = frozenset()
+    by_url: Mapping[str, Entry] = field(default_factory=dict)
+    by_key: Mapping[str, Entry] = field(default_factory=dict)
+    by_name: Mapping[str, Entry] = field(default_factory=dict)
+    version: str = ""
+    config_token: str = ""  # the store version of _config.yml the config was read from
+
+    @classmethod
+    def build(
+        cls,
+        config: SiteConfig,
+        entries: Iterable[Entry],
+        *,
+        problems: Mapping[str, ContentError] | None = None,
+        statics: Iterable[str] = (),
+        config_token: str = "",
+    ) -> SiteIndex:
+        # Jekyll sorts by date, then path; we keep newest first.
+        ordered = tuple(sorted(entries, key=lambda e: (e.date, e.key), reverse=True))
+        digest = hashlib.sha256(config.version.encode())
+        for entry in ordered:
+            digest.update(f"\0{entry.key}\0{entry.version}".encode())
+        return cls(
+            config=config,
+            entries=ordered,
+            problems=dict(problems or {}),
+            statics=frozenset(statics),
+            by_url={url_key(e.url): e for e in reversed(ordered)},
+            by_key={e.key: e for e in ordered},
+            by_name={e.name: e for e in ordered},
+            version=digest.hexdigest()[:16],
+            config_token=config_token,
+        )
+
+    def visible(self, now: datetime, *, future: bool, drafts: bool) -> list[Entry]:
+        future = future or self.config.future
+        return [e for e in self.entries if e.visible(now, future=future, drafts=drafts)]
+
+    def find(self, path: str) -> Entry | None:
+        """The post at a (percent-decoded) request path."""
+        return self.by_url.get(path)
+
+    def with_entry(self, entry: Entry) -> SiteIndex:
+        others = [e for e in self.entries if e.key != entry.key]
+        problems = {k: v for k, v in self.problems.items() if k != entry.key}
+        return SiteIndex.build(
+            self.config,
+            [*others, entry],
+            problems=problems,
+            statics=self.statics,
+            config_token=self.config_token,
+        )
+
+
+def url_key(url: str) -> str:
+    """URLs compare in decoded form, so ``/edge%20case/x/`` and ``/edge case/x/`` are one page."""
+    return unquote(url)
+
+
+def scan(
+    store: Store,
+    previous: SiteIndex | None = None,
+    *,
+    max_post_bytes: int = 2 * 1024 * 1024,
+    skip: Iterable[str] = (),
+) -> SiteIndex:
+    """Build the index by listing the store; reuse ``previous`` entries whose version is unchanged.
+
+    A post that fails to read keeps its last good entry (if the previous index had one), and the
+    error is kept in ``problems`` and logged, so one broken upload never takes a post down.
+    """
+    infos = list(store.list())
+    skipped = set(skip)
+    config, config_token = _config(store, infos, previous)
+    last_good = previous.by_key if previous is not None else {}
+    same_config = previous is not None and previous.config.version == config.version
+    reusable = last_good if same_config else {}
+    entries: list[Entry] = []
+    problems: dict[str, ContentError] = {}
+    statics: list[str] = []
+    for info in infos:
+        if info.key in skipped or info.key == CONFIG_KEY:
+            continue
+        where = classify(info.key)
+        if where is None:
+            if is_static(info.key):
+                statics.append(info.key)
+            continue
+        old = reusable.get(info.key)
+        if old is not None and old.version == info.version:
+            entries.append(old)
+            continue
+        try:
+            post = load_post(store.get(info.key), where, config, max_post_bytes)
+        except NotFound:
+            continue  # deleted between the listing and the read
+        except ContentError as error:
+            problems[info.key] = error
+            log.warning("content error: %s", error, extra={"key": info.key})
+            if (good := last_good.get(info.key)) is not None:
+                entries.append(good)
+            continue
+        entries.append(Entry.from_post(post, info.last_modified))
+    return SiteIndex.build(
+        config, entries, problems=problems, statics=statics, config_token=config_token
+    )
+
+
+def _config(
+    store: Store, infos: list[ObjectInfo], previous: SiteIndex | None
+) -> tuple[SiteConfig, str]:
+    """The site config, re-read only when ``_config.yml``'s version changed.
+
+    A broken ``_config.yml`` keeps the previous good config (logged); with none, Jekyll's defaults.
+    """
+    info = next((i for i in infos if i.key == CONFIG_KEY), None)
+    if info is None:
+        return SiteConfig(), ""
+    if previous is not None and previous.config_token == info.version:
+        return previous.config, info.version
+    try:
+        obj = store.get(CONFIG_KEY)
+        return SiteConfig.parse(obj.body.decode("utf-8", "replace")), obj.version
+    except NotFound:
+        return SiteConfig(), ""
+    except ContentError as error:
+        log.error("content error: %s", error, extra={"key": CONFIG_KEY})
+        if previous is not None:
+            return previous.config, previous.config_token
+        return SiteConfig(), ""
+
+
+def is_static(key: str) -> bool:
+    """Files Jekyll would copy as they are: not under ``_``/``.`` folders, not markdown sources."""
+    parts = key.split("/")
+    if any(p[:1] in ("_", ".", "#") or p.endswith("~") for p in parts):
+        return False
+    return not key.lower().endswith((".md", ".markdown"))
+
+
+def entry_json(entry: Entry) -> dict[str, Any]:
+    """The manifest form of an entry."""
+    return {
+        "key": entry.key,
+        "version": entry.version,
+        "url": entry.url,
+        "date": entry.date.isoformat(),
+        "title": entry.title,
+        "slug": entry.slug,
+        "categories": list(entry.categories),
+        "tags": list(entry.tags),
+        "published": entry.published,
+        "draft": entry.draft,
+        "modified": entry.modified.isoformat(),
+        "excerpt_html": entry.excerpt_html,
+    }

@@ -1,0 +1,92 @@
+"""A post's body to HTML: Liquid first, then markdown, as Jekyll does; and its excerpt.
+
+The steps are named after the pipeline (read -> parse front matter -> resolve URL -> render
+markdown -> lay out -> cache): this module is "render markdown". It knows nothing of stores or HTTP:
+the caller passes a :class:`~handler.liquid.LiquidContext` whose callables reach the rest of the site.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+from dataclasses import dataclass
+
+from handler.config import SiteConfig
+from handler.errors import RenderError
+from handler.jekyll import Post, extract_excerpt
+from handler.liquid import LiquidContext, LiquidRenderer
+from handler.markdown import MarkdownRenderer
+
+WORDS_PER_MINUTE = 160  # academicpages' read_time rule
+_TAGS = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedPost:
+    """A post's HTML fragment and what listings and meta tags need from it."""
+
+    html: str
+    excerpt_html: str
+    excerpt_text: str
+    words: int
+
+    @property
+    def read_minutes(self) -> int:
+        return max(1, round(self.words / WORDS_PER_MINUTE))
+
+
+def plain_text(fragment: str) -> str:
+    """Visible text of an HTML fragment, whitespace collapsed (meta descriptions, word counts)."""
+    return _SPACE.sub(" ", html.unescape(_TAGS.sub(" ", fragment))).strip()
+
+
+class PostRenderer:
+    """Renders posts with one Liquid environment and one markdown instance, reused.
+
+    python-markdown instances are not thread-safe, so conversions are serialised by a lock; a
+    Lambda container handles one request at a time anyway.
+    """
+
+    def __init__(self, config: SiteConfig) -> None:
+        self.config = config
+        self.markdown = MarkdownRenderer(config.kramdown)
+        self.liquid = LiquidRenderer()
+        self._lock = threading.Lock()
+
+    def render(self, post: Post, context: LiquidContext) -> RenderedPost:
+        body = self.to_html(post.body, post, post.body_line, context)
+        excerpt_html = self.excerpt_html(post, context)
+        return RenderedPost(
+            html=body,
+            excerpt_html=excerpt_html,
+            excerpt_text=plain_text(excerpt_html),
+            words=len(plain_text(body).split()),
+        )
+
+    def excerpt_html(self, post: Post, context: LiquidContext) -> str:
+        """Front matter ``excerpt`` verbatim (escaped as text), else the rendered generated one."""
+        given = post.front_matter_excerpt
+        if given is not None:
+            return f"<p>{html.escape(given)}</p>"
+        if not post.excerpt_separator:
+            return ""
+        source = extract_excerpt(post.body, post.excerpt_separator)
+        return self.to_html(source, post, post.body_line, context)
+
+    def to_html(self, source: str, post: Post, first_line: int, context: LiquidContext) -> str:
+        with self._lock:
+            if LiquidRenderer.needs_liquid(source):
+                source = self.liquid.render(
+                    source, path=post.key, first_line=first_line, context=context
+                )
+            try:
+                return self.markdown.convert(source)
+            except RecursionError:
+                raise RenderError(
+                    post.key,
+                    "the markdown is nested too deeply to render",
+                    line=first_line,
+                    hint="check for runaway list or blockquote nesting",
+                ) from None
