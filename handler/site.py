@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from handler import manifest
 from handler.cache import RenderCache
-from handler.config import SiteConfig
+from handler.config import CONFIG_KEY, SiteConfig
 from handler.errors import ContentError, NotFound
 from handler.index import Entry, SiteIndex, load_post, scan
 from handler.jekyll import Post, classify, slugify
@@ -331,6 +332,17 @@ class Site:
         if media_type.startswith("text/") and "charset" not in media_type:
             media_type += "; charset=utf-8"
         return Page.make("static", obj.body, media_type, last_modified=obj.last_modified)
+
+    # --- the manifest ----------------------------------------------------------------------------
+
+    def manifest(self) -> bytes:
+        """The site index as a manifest, rebuilt from the store, with every excerpt rendered."""
+        index = manifest.with_excerpts(self.load_index(None), self.excerpt)
+        try:
+            config_text: str | None = self._text(CONFIG_KEY)
+        except NotFound:
+            config_text = None
+        return manifest.dumps(index, config_text)
 
     # --- error pages ---------------------------------------------------------------------------
 
