@@ -23,36 +23,51 @@ from handler.errors import FrontMatterError
 JEKYLL_FRONT_MATTER = re.compile(r"\A(---\s*\n.*?\n?)^((---|\.\.\.)\s*$\n?)", re.M | re.S)
 OPENING_LINE = re.compile(r"\A---[ \t\r]*(\n|\Z)")
 
-MAX_YAML_ALIASES = 100  # "billion laughs" guard: real front matter uses a handful at most
+MAX_YAML_NODES = 20_000  # nodes after expanding aliases: "billion laughs" stays cheap
 MAX_YAML_DEPTH = 50
 
 
 class _GuardedSafeLoader(yaml.SafeLoader):
-    """PyYAML's SafeLoader with bounds on aliases and nesting, so hostile YAML stays cheap."""
+    """PyYAML's SafeLoader, refusing documents whose aliases expand past a node budget.
+
+    PyYAML shares aliased nodes instead of copying them, so a "billion laughs" document loads
+    quickly, but anything that walks the result (a template, ``json.dumps``) would expand it. We
+    weigh every node as the size of its expansion and refuse past ``MAX_YAML_NODES``.
+    """
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
-        self._aliases = 0
+        self._weights: dict[int, int] = {}
         self._depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            self._aliases += 1
-            if self._aliases > MAX_YAML_ALIASES:
-                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-                raise yaml.YAMLError(
-                    f"more than {MAX_YAML_ALIASES} YAML aliases at line {mark.line + 1}"
-                )
         self._depth += 1
         try:
             if self._depth > MAX_YAML_DEPTH:
-                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-                raise yaml.YAMLError(
-                    f"YAML nested deeper than {MAX_YAML_DEPTH} at line {mark.line + 1}"
-                )
-            return super().compose_node(parent, index)
+                self._refuse(f"nested deeper than {MAX_YAML_DEPTH} levels")
+            node = super().compose_node(parent, index)
         finally:
             self._depth -= 1
+        weight = self._weights.get(id(node))
+        if weight is None:
+            children = _children(node) if node is not None else []
+            weight = 1 + sum([self._weights.get(id(child), 1) for child in children])
+            self._weights[id(node)] = weight
+        if weight > MAX_YAML_NODES:
+            self._refuse(f"expands to more than {MAX_YAML_NODES:,} values (too many aliases)")
+        return node
+
+    def _refuse(self, why: str) -> None:
+        mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+        raise yaml.constructor.ConstructorError(None, None, f"the YAML {why}", mark)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
 
 
 def load_yaml(text: str) -> Any:

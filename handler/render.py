@@ -77,7 +77,9 @@ class PostRenderer:
 
     def to_html(self, source: str, post: Post, first_line: int, context: LiquidContext) -> str:
         with self._lock:
-            if LiquidRenderer.needs_liquid(source):
+            # Jekyll 4's `render_with_liquid: false` shows Liquid-looking text as it is.
+            liquid = post.data.get("render_with_liquid", True) is not False
+            if liquid and LiquidRenderer.needs_liquid(source):
                 source = self.liquid.render(
                     source, path=post.key, first_line=first_line, context=context
                 )

@@ -104,6 +104,7 @@ class Site:
         self._checked_at = float("-inf")
         self._lock = threading.Lock()
         self._renderer: PostRenderer | None = None
+        self._site_vars: tuple[str, dict[str, Any]] | None = None
 
     # --- the index -----------------------------------------------------------------------------
 
@@ -234,7 +235,7 @@ class Site:
         page = dict(post.data)
         page["previous"] = _brief(older)
         page["next"] = _brief(newer)
-        site = {**index.config.raw, "url": self.base_url(index), "time": self._now()}
+        site = self._liquid_site(index)
         folder = posixpath.dirname(post.key)
         return LiquidContext(
             site=site,
@@ -244,6 +245,30 @@ class Site:
             include=self._text,
             include_relative=lambda name: self._text(posixpath.normpath(f"{folder}/{name}")),
         )
+
+    def _liquid_site(self, index: SiteIndex) -> dict[str, Any]:
+        """Liquid's ``site``: the config plus ``posts``, ``tags`` and ``categories``, per index."""
+        cached = self._site_vars
+        if cached is not None and cached[0] == index.version:
+            return cached[1]
+        posts = [_liquid_post(e) for e in self.visible(index)]
+        tags: dict[str, list[dict[str, Any]]] = {}
+        categories: dict[str, list[dict[str, Any]]] = {}
+        for entry, item in zip(self.visible(index), posts, strict=True):
+            for tag in entry.tags:
+                tags.setdefault(tag, []).append(item)
+            for category in entry.categories:
+                categories.setdefault(category, []).append(item)
+        site = {
+            **index.config.raw,
+            "url": self.base_url(index),
+            "time": self._now(),
+            "posts": posts,
+            "tags": tags,
+            "categories": categories,
+        }
+        self._site_vars = (index.version, site)
+        return site
 
     def _link_target(self, index: SiteIndex, path: str) -> str | None:
         path = path.strip().lstrip("/")
@@ -387,6 +412,19 @@ class Site:
 
 def _brief(entry: Entry | None) -> dict[str, str] | None:
     return None if entry is None else {"title": entry.title, "url": entry.url}
+
+
+def _liquid_post(entry: Entry) -> dict[str, Any]:
+    return {
+        "url": entry.url,
+        "id": entry.url,
+        "title": entry.title,
+        "date": entry.date,
+        "slug": entry.slug,
+        "categories": list(entry.categories),
+        "tags": list(entry.tags),
+        "excerpt": entry.excerpt_html or "",
+    }
 
 
 def _url_or_none(entry: Entry | None) -> str | None:
