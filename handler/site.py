@@ -166,8 +166,8 @@ class Site:
     def _build(self, index: SiteIndex, path: str) -> Page:
         if path in ("/", "/index.html"):
             return self._home(index)
-        if path == STYLESHEET_PATH:
-            return Page.make("asset", self.theme.stylesheet().encode(), "text/css; charset=utf-8")
+        if path.startswith("/assets/") and (asset := self.theme.asset(path[8:])) is not None:
+            return Page.make("asset", asset.body, asset.media_type)
         entry = self._visible_entry(index, path)
         if entry is not None:
             return self._post_page(index, entry)

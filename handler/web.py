@@ -8,7 +8,7 @@ event loop; anything that may touch the store runs in the thread pool.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
 from fastapi import FastAPI, Request, Response
@@ -25,8 +25,12 @@ ALLOW = "GET, HEAD"
 RETRY_AFTER = "5"
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; "
-        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+        # No inline script anywhere. Style attributes are allowed (style-src-attr) because
+        # kramdown writes table alignment as style="text-align: ..." and authors' raw HTML uses
+        # them; <style> elements and external stylesheets stay blocked.
+        "default-src 'self'; img-src 'self' https: data:; style-src 'self'; "
+        "style-src-attr 'unsafe-inline'; script-src 'self'; object-src 'none'; "
+        "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
@@ -88,7 +92,7 @@ def respond(request: Request, page: Page, cache_control: str) -> Response:
     """A page as a response, answering conditional requests with 304 and HEAD without a body."""
     headers = {**SECURITY_HEADERS, "ETag": page.etag, "Cache-Control": cache_control}
     if page.last_modified is not None:
-        headers["Last-Modified"] = format_datetime(page.last_modified, usegmt=True)
+        headers["Last-Modified"] = format_datetime(page.last_modified.astimezone(UTC), usegmt=True)
     if page.location is not None:
         headers["Location"] = page.location
         return Response(status_code=301, headers=headers)

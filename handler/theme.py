@@ -1,0 +1,219 @@
+"""The theme: Jinja2 templates and the site stylesheet, both shipped in ``handler/theme/``.
+
+Templates are looked up first through the loader the caller passes (a site's own overrides, e.g. its
+``_theme/`` folder), then in the package, so a site replaces ``post.html`` or ``base.html`` by
+dropping a file of the same name into its content root. Every template is autoescaped.
+
+The stylesheet is ``theme/static/broadsheet.css`` followed by Pygments rules for ``.highlight``
+(kramdown/rouge and Pygments output both use it): a light scheme, then a dark one inside
+``@media (prefers-color-scheme: dark)``. Token colours that would fall below WCAG AA contrast
+(4.5:1) against the code background are darkened or lightened until they pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+)
+from pygments.style import StyleMeta
+from pygments.styles import get_style_by_name
+from pygments.token import STANDARD_TYPES
+
+from handler.errors import RenderError
+
+THEME_DIR = Path(__file__).parent / "theme"
+TEMPLATE_DIR = THEME_DIR / "templates"
+STATIC_DIR = THEME_DIR / "static"
+STYLESHEET = STATIC_DIR / "broadsheet.css"
+
+AA_CONTRAST = 4.5
+
+
+@dataclass(frozen=True, slots=True)
+class CodeScheme:
+    """A Pygments style drawn on a given code background (the theme's ``--code-bg``)."""
+
+    style: str
+    background: str
+    foreground: str
+
+
+LIGHT_CODE = CodeScheme(style="default", background="#f5f5f2", foreground="#1d1f23")
+DARK_CODE = CodeScheme(style="github-dark", background="#1f2227", foreground="#e4e2dc")
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeAsset:
+    """A file the theme serves under ``/assets/``: its bytes, media type and content version."""
+
+    body: bytes
+    media_type: str
+    version: str
+
+
+_STATIC_TYPES = {"favicon.svg": "image/svg+xml"}
+
+
+class Theme:
+    """Renders pages from templates and serves the one stylesheet they link to."""
+
+    def __init__(self, overrides: BaseLoader | None = None) -> None:
+        """``overrides`` is searched before the built-in templates (a site's ``_theme/`` folder)."""
+        loaders: list[BaseLoader] = [] if overrides is None else [overrides]
+        loaders.append(FileSystemLoader(TEMPLATE_DIR))
+        self._env = Environment(
+            loader=ChoiceLoader(loaders),
+            autoescape=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self._env.globals["css_version"] = self.css_version
+
+    def render(self, template_name: str, **context: Any) -> str:
+        """The page ``template_name`` renders to; template faults raise ``RenderError``."""
+        try:
+            return self._env.get_template(template_name).render(**context)
+        except TemplateNotFound as error:
+            raise RenderError(
+                error.name if isinstance(error.name, str) else template_name,
+                "no such template",
+                hint="templates are looked up in the site's _theme/ folder, then the built-in theme",
+            ) from None
+        except TemplateSyntaxError as error:
+            raise RenderError(
+                error.filename or error.name or template_name,
+                error.message or "syntax error",
+                line=error.lineno,
+            ) from None
+        except TemplateError as error:
+            path, line = _template_frame(error.__traceback__, template_name)
+            raise RenderError(path, str(error), line=line) from None
+
+    def stylesheet(self) -> str:
+        """The site CSS: the theme's rules, then Pygments rules for light and dark schemes."""
+        return self._stylesheet
+
+    def asset(self, name: str) -> ThemeAsset | None:
+        """The theme file served at ``/assets/<name>`` (the stylesheet, the icon), else ``None``.
+
+        The web layer asks here first and falls back to the content store's ``assets/`` folder.
+        """
+        if name == "broadsheet.css":
+            return ThemeAsset(
+                self._stylesheet.encode(), "text/css; charset=utf-8", self.css_version
+            )
+        media_type = _STATIC_TYPES.get(name)
+        if media_type is None:
+            return None
+        body = (STATIC_DIR / name).read_bytes()
+        return ThemeAsset(body, media_type, hashlib.sha256(body).hexdigest()[:12])
+
+    @cached_property
+    def _stylesheet(self) -> str:
+        return "\n".join(
+            [
+                STYLESHEET.read_text(encoding="utf-8").rstrip(),
+                "",
+                f"/* Code highlighting: Pygments '{LIGHT_CODE.style}' (light), "
+                f"'{DARK_CODE.style}' (dark). */",
+                pygments_rules(LIGHT_CODE, with_font=True),
+                "@media (prefers-color-scheme: dark) {",
+                pygments_rules(DARK_CODE, with_font=False, indent="  "),
+                "}",
+                "",
+            ]
+        )
+
+    @cached_property
+    def css_version(self) -> str:
+        """A short content hash of the stylesheet, for cache-busting ``?v=`` links."""
+        return hashlib.sha256(self._stylesheet.encode()).hexdigest()[:12]
+
+
+def _template_frame(tb: TracebackType | None, fallback: str) -> tuple[str, int | None]:
+    """The innermost template file and line in a traceback Jinja2 rewrote to point at templates."""
+    found: tuple[str, int | None] = (fallback, None)
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".txt")) or filename.startswith("<template"):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def pygments_rules(scheme: CodeScheme, *, with_font: bool, indent: str = "") -> str:
+    """One rule per Pygments token class, every colour at least AA against the code background.
+
+    Every class gets an explicit ``color`` (``inherit`` when the style has none), so the dark rules
+    fully replace the light ones. Weight and style come from the light scheme only.
+    """
+    style: StyleMeta = get_style_by_name(scheme.style)
+    rules = []
+    for token, short in sorted(STANDARD_TYPES.items(), key=lambda item: item[1]):
+        if not short:
+            continue
+        spec = style.style_for_token(token)
+        color = spec["color"]
+        declarations = [
+            f"color: {readable(f'#{color}', scheme.background, scheme.foreground)}"
+            if color
+            else "color: inherit"
+        ]
+        if with_font:
+            declarations.append("font-weight: bold" if spec["bold"] else "font-weight: inherit")
+            declarations.append("font-style: italic" if spec["italic"] else "font-style: inherit")
+        rules.append(f"{indent}.highlight .{short} {{ {'; '.join(declarations)} }}")
+    return "\n".join(rules)
+
+
+def readable(color: str, background: str, toward: str) -> str:
+    """``color``, mixed step by step with ``toward`` until it reaches AA contrast on ``background``."""
+    candidate = color
+    for step in range(21):
+        candidate = _mix(color, toward, step / 20)
+        if contrast_ratio(candidate, background) >= AA_CONTRAST:
+            return candidate
+    return candidate
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2 contrast ratio between two ``#rrggbb`` (or ``#rgb``) colours, from 1 to 21."""
+    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    digits = color.lstrip("#")
+    if len(digits) == 3:
+        digits = "".join(char * 2 for char in digits)
+    if len(digits) != 6:
+        raise ValueError(f"{color!r} is not a #rrggbb colour")
+    return int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16)
+
+
+def _luminance(color: str) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (channel(value) for value in _rgb(color))
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def _mix(color: str, other: str, weight: float) -> str:
+    mixed = (round(a + (b - a) * weight) for a, b in zip(_rgb(color), _rgb(other), strict=True))
+    return "#" + "".join(f"{value:02x}" for value in mixed)
