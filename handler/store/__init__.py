@@ -78,7 +78,7 @@ class WritableStore(Store, Protocol):
         """Write ``body`` at ``key`` and return the new version.
 
         ``if_match`` writes only if the current version equals it; ``if_none_match`` only if no
-        object exists. Either raises ``handler.store.PreconditionFailed`` when it does not hold.
+        object exists. Either raises ``handler.errors.PreconditionFailed`` when it does not hold.
         """
         ...
 

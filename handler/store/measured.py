@@ -1,0 +1,31 @@
+"""A store wrapper that adds the time spent in each call to the request's ``store_ms``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from handler.store import ObjectInfo, Store, StoredObject
+from handler.timing import measure
+
+
+class MeasuredStore:
+    """Wraps any :class:`~handler.store.Store`; satisfies the same Protocol."""
+
+    def __init__(self, inner: Store) -> None:
+        self.inner = inner
+
+    def get(self, key: str) -> StoredObject:
+        with measure("store"):
+            return self.inner.get(key)
+
+    def get_if_changed(self, key: str, version: str) -> StoredObject | None:
+        with measure("store"):
+            return self.inner.get_if_changed(key, version)
+
+    def list(self, prefix: str = "") -> Iterator[ObjectInfo]:
+        with measure("store"):
+            items = list(self.inner.list(prefix))
+        return iter(items)
+
+    def describe(self) -> str:
+        return self.inner.describe()

@@ -1,0 +1,223 @@
+"""A store backed by an S3 bucket (optionally under a key prefix): what the Lambda reads.
+
+The caller (a composition root) builds the boto3 client, normally with :func:`make_s3_client`, and
+passes it in. Versions are ETags with the quotes stripped. Every key goes through ``clean_key`` and
+is then put under the prefix, so no key can read outside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+)
+
+from handler.errors import NotFound, PreconditionFailed, StoreUnavailable
+from handler.store import ObjectInfo, StoredObject
+from handler.store.keys import clean_key
+from handler.store.local import guess_content_type, is_safe_prefix
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+__all__ = ["S3Store", "make_s3_client"]
+
+# A render Lambda has 10 s, and a page that cannot be read should fail over to a stale copy or a
+# 503 well inside it. A healthy small GET takes tens of milliseconds, so a 1 s connect and a 2 s
+# read timeout only cut off attempts that are already lost; "standard" retries with 2 attempts in
+# all absorb one dropped connection or a 500/503 with jittered backoff. Worst case, two attempts
+# that both stall to their timeouts: 2 x 3 s plus under 1 s of backoff, about 7 s, inside 10 s.
+CLIENT_CONFIG = Config(
+    connect_timeout=1,
+    read_timeout=2,
+    retries={"mode": "standard", "max_attempts": 2},
+)
+
+_MISSING = frozenset({"NoSuchKey", "404", "NotFound"})
+# S3 answers 403 rather than 404 for a missing key when the role lacks s3:ListBucket.
+_DENIED = frozenset({"AccessDenied", "403"})
+_CREDENTIALS = frozenset(
+    {"InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken"}
+)
+_LOST_RACE = frozenset({"PreconditionFailed", "412", "ConditionalRequestConflict", "409"})
+
+
+def make_s3_client(region: str | None = None) -> S3Client:
+    """One S3 client with bounded timeouts and retries.
+
+    The endpoint comes from boto3's own configuration: ``AWS_ENDPOINT_URL_S3`` or
+    ``AWS_ENDPOINT_URL`` (honoured by botocore since 1.31/boto3 1.28), which is how tests and
+    ``sam local`` point it at a local S3.
+    """
+    # A session of its own: boto3's default session caches credentials process-wide and is not
+    # safe to create clients from concurrently.
+    return boto3.session.Session(region_name=region).client("s3", config=CLIENT_CONFIG)
+
+
+class S3Store:
+    """Content in ``s3://bucket/prefix``. Satisfies :class:`handler.store.WritableStore`."""
+
+    def __init__(
+        self, client: S3Client, bucket: str, prefix: str = "", *, page_size: int = 1000
+    ) -> None:
+        trimmed = prefix.strip("/")
+        if trimmed and not is_safe_prefix(trimmed):
+            raise ValueError(f"unsafe S3 key prefix {prefix!r}: check CONTENT_PREFIX")
+        self.client = client
+        self.bucket = bucket
+        self.prefix = f"{trimmed}/" if trimmed else ""
+        self.page_size = page_size  # keys per ListObjectsV2 call; S3's maximum is 1000
+
+    def describe(self) -> str:
+        return f"s3://{self.bucket}/{self.prefix}"
+
+    def get(self, key: str) -> StoredObject:
+        return self._get(key, None)
+
+    def get_if_changed(self, key: str, version: str) -> StoredObject | None:
+        try:
+            return self._get(key, f'"{version}"')
+        except _NotModified:
+            return None
+
+    def list(self, prefix: str = "") -> Iterator[ObjectInfo]:
+        if not is_safe_prefix(prefix):
+            return
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket,
+            Prefix=self.prefix + prefix,
+            PaginationConfig={"PageSize": self.page_size},
+        )
+        try:
+            for page in pages:
+                for item in page.get("Contents", []):
+                    info = self._info(item)
+                    if info is not None:
+                        yield info
+        except (ClientError, BotoCoreError) as err:
+            raise self._unavailable(f"listing {prefix!r}", err) from err
+
+    def put(
+        self,
+        key: str,
+        body: bytes,
+        *,
+        content_type: str | None = None,
+        if_match: str | None = None,
+        if_none_match: bool = False,
+    ) -> str:
+        full = self._full_key(key)
+        conditions: dict[str, Any] = {}
+        if if_match is not None:
+            conditions["IfMatch"] = f'"{if_match}"'
+        if if_none_match:
+            conditions["IfNoneMatch"] = "*"
+        try:
+            response = self.client.put_object(
+                Bucket=self.bucket,
+                Key=full,
+                Body=body,
+                ContentType=content_type or guess_content_type(key),
+                **conditions,
+            )
+        except ClientError as err:
+            code = _code(err)
+            if code in _LOST_RACE or (if_match is not None and code in _MISSING):
+                raise PreconditionFailed(
+                    f"{self.describe()}{key}: {code} on conditional put"
+                ) from err
+            raise self._unavailable(f"writing {key!r}", err) from err
+        except BotoCoreError as err:
+            raise self._unavailable(f"writing {key!r}", err) from err
+        return _version(response["ETag"])
+
+    def delete(self, key: str) -> None:
+        full = self._full_key(key)
+        try:
+            self.client.delete_object(Bucket=self.bucket, Key=full)
+        except ClientError as err:
+            if _code(err) not in _MISSING:
+                raise self._unavailable(f"deleting {key!r}", err) from err
+        except BotoCoreError as err:
+            raise self._unavailable(f"deleting {key!r}", err) from err
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _full_key(self, key: str) -> str:
+        return self.prefix + clean_key(key)
+
+    def _get(self, key: str, if_none_match: str | None) -> StoredObject:
+        full = self._full_key(key)
+        try:
+            if if_none_match is None:
+                response = self.client.get_object(Bucket=self.bucket, Key=full)
+            else:
+                response = self.client.get_object(
+                    Bucket=self.bucket, Key=full, IfNoneMatch=if_none_match
+                )
+            body = response["Body"].read()
+        except ClientError as err:
+            code = _code(err)
+            if code == "304":
+                raise _NotModified from None
+            if code in _MISSING or code in _DENIED:
+                raise NotFound(key) from None
+            raise self._unavailable(f"reading {key!r}", err) from err
+        except BotoCoreError as err:
+            raise self._unavailable(f"reading {key!r}", err) from err
+        return StoredObject(
+            key=key,
+            body=body,
+            version=_version(response["ETag"]),
+            last_modified=response["LastModified"].astimezone(UTC),
+            content_type=response.get("ContentType"),
+        )
+
+    def _info(self, item: Any) -> ObjectInfo | None:
+        """An ``ObjectInfo`` relative to the prefix, or ``None`` for a key ``get`` would refuse."""
+        key = str(item["Key"])[len(self.prefix) :]
+        try:
+            clean_key(key)
+        except NotFound:
+            return None  # folder markers ("a/"), "a//b" and the like
+        modified: datetime = item["LastModified"]
+        return ObjectInfo(key, _version(item["ETag"]), int(item["Size"]), modified.astimezone(UTC))
+
+    def _unavailable(self, doing: str, err: Exception) -> StoreUnavailable:
+        return StoreUnavailable(f"{self.describe()}: {doing} failed: {err}. {_advice(err)}")
+
+
+class _NotModified(Exception):
+    """Internal: S3 answered 304 to a conditional GET."""
+
+
+def _code(err: ClientError) -> str:
+    return str(err.response.get("Error", {}).get("Code", ""))
+
+
+def _version(etag: str) -> str:
+    return etag.strip('"')
+
+
+def _advice(err: Exception) -> str:
+    """What to check next, by kind of failure."""
+    if isinstance(err, EndpointConnectionError | ConnectTimeoutError):
+        return "Check that the S3 endpoint is reachable (network, VPC endpoint, AWS_ENDPOINT_URL)."
+    if isinstance(err, NoCredentialsError):
+        return "Check the credentials: the function's role, or AWS_PROFILE / AWS_ACCESS_KEY_ID."
+    if isinstance(err, ClientError):
+        code = _code(err)
+        if code == "NoSuchBucket":
+            return "Check the bucket name (CONTENT_BUCKET) and its region."
+        if code in _CREDENTIALS or code in _DENIED:
+            return "Check the credentials and that the role may s3:GetObject/ListBucket/PutObject."
+    return "Check the endpoint, the credentials and the bucket name; the request may be retried."
