@@ -1,4 +1,4 @@
-"""The ``broadsheet`` command: serve a site locally, render one page."""
+"""The ``broadsheet`` command: serve a site locally, render one page; new, check, publish."""
 
 from __future__ import annotations
 
@@ -7,9 +7,14 @@ import logging
 import os
 import sys
 from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from handler.errors import BroadsheetError, ContentError, NotFound
+
+if TYPE_CHECKING:
+    from handler import publish as publish_types
 
 
 def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
@@ -42,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("url", help="the page's path, e.g. /posts/2023/06/journey/")
     _content_option(render)
     render.set_defaults(run=_render)
+    _author_commands(commands)
     return parser
 
 
@@ -97,6 +103,151 @@ def _render(args: argparse.Namespace, env: dict[str, str]) -> int:
         return 1
     sys.stdout.buffer.write(page.body)
     return 0
+
+
+# --- the author's tools: new, check, publish ------------------------------------------------------
+
+
+def _author_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    new = commands.add_parser("new", help="start a post: writes _posts/YYYY-MM-DD-slug.md")
+    new.add_argument("title", help='the post\'s title, e.g. "A strange journey"')
+    new.add_argument("--date", type=_day, default=None, help="YYYY-MM-DD (default: today)")
+    new.add_argument("--draft", action="store_true", help="write _drafts/slug.md instead")
+    new.add_argument("--tags", default="", help="comma-separated, e.g. ml,life")
+    _content_option(new)
+    new.set_defaults(run=_new)
+
+    check = commands.add_parser("check", help="report problems in every post, with file:line:col")
+    _content_option(check)
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument(
+        "--fix", action="store_true", help="repair mojibake in place (keeps a .bak copy)"
+    )
+    check.set_defaults(run=_check)
+
+    publish = commands.add_parser("publish", help="upload what changed to the S3 bucket")
+    publish.add_argument("--bucket", required=True)
+    publish.add_argument("--prefix", default="", help="key prefix inside the bucket")
+    _content_option(publish)
+    publish.add_argument(
+        "--delete", action="store_true", help="delete objects that are not in the folder"
+    )
+    publish.add_argument("--dry-run", action="store_true", help="change nothing; say what would")
+    publish.set_defaults(run=_publish)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: use YYYY-MM-DD") from None
+
+
+def _content_dir(args: argparse.Namespace, env: Mapping[str, str]) -> Path:
+    return Path(args.content or env.get("CONTENT_DIR") or "content")
+
+
+def _new(args: argparse.Namespace, env: dict[str, str]) -> int:
+    from handler.scaffold import new_post
+
+    root = _content_dir(args, env)
+    tags = [t.strip() for t in args.tags.split(",") if t.strip()]
+    made = new_post(
+        root, args.title, now=datetime.now(UTC), day=args.date, draft=args.draft, tags=tags
+    )
+    print(made.path)
+    where = "with `broadsheet serve --drafts`" if args.draft else "once published"
+    print(f"URL: {made.url} ({where})")
+    return 0
+
+
+def _check(args: argparse.Namespace, env: dict[str, str]) -> int:
+    from handler import check, mojibake
+    from handler.settings import Settings
+    from handler.store.local import LocalStore
+
+    root = _content_dir(args, env)
+    settings = Settings.from_mapping(env)
+    report = check.check(
+        LocalStore(root), now=datetime.now(UTC), max_post_bytes=settings.max_post_bytes
+    )
+    if args.fix:
+        fixed = {d.path for d in report.diagnostics if d.message.startswith("suspected mojibake")}
+        for key in sorted(fixed):
+            backup = mojibake.fix_file(root / key)
+            if backup is not None:
+                print(f"fixed {root / key} (original kept as {backup.name})", file=sys.stderr)
+        report = check.check(
+            LocalStore(root), now=datetime.now(UTC), max_post_bytes=settings.max_post_bytes
+        )
+    if args.format == "json":
+        print(check.format_json(report, str(root)))
+    else:
+        if report.diagnostics:
+            print(check.format_text(report.diagnostics, str(root)))
+        print(check.summary(report))
+    return 1 if report.errors else 0
+
+
+def _publish(args: argparse.Namespace, env: dict[str, str]) -> int:
+    from handler import check, publish
+    from handler.config import SiteConfig
+    from handler.settings import Settings
+    from handler.store.local import LocalStore
+    from handler.store.s3 import S3Store, make_s3_client
+
+    root = _content_dir(args, env)
+    settings = Settings.from_mapping(env)
+    report = check.check(
+        LocalStore(root), now=datetime.now(UTC), max_post_bytes=settings.max_post_bytes
+    )
+    if report.errors:
+        print(check.format_text(report.errors, str(root)), file=sys.stderr)
+        print(f"broadsheet: not publishing: {check.summary(report)}", file=sys.stderr)
+        return 1
+    config_file = root / "_config.yml"
+    config = SiteConfig.parse(config_file.read_text("utf-8") if config_file.is_file() else None)
+    exclude = config.raw.get("exclude")
+    store = S3Store(make_s3_client(), args.bucket, args.prefix)
+    summary = publish.publish(
+        root,
+        store,
+        publish.CachePolicy(static=settings.cache_policy.static),
+        delete=args.delete,
+        dry=args.dry_run,
+        exclude=[str(p) for p in exclude] if isinstance(exclude, list) else (),
+        index_key=settings.index_key,
+        announce=lambda plan: _announce(plan, store.describe(), dry=args.dry_run),
+        progress=_progress,
+    )
+    print(summary.line())
+    return 0
+
+
+def _announce(plan: publish_types.Plan, where: str, *, dry: bool) -> None:
+    verb = "would" if dry else "will"
+    if plan.deletions:
+        print(f"{verb} delete {len(plan.deletions)} objects from {where}:", file=sys.stderr)
+        for key in plan.deletions:
+            print(f"  {key}", file=sys.stderr)
+    if plan.strays:
+        print(
+            f"{len(plan.strays)} objects in {where} are not in the folder "
+            "(kept; --delete removes them)",
+            file=sys.stderr,
+        )
+    if dry:
+        for file in plan.uploads:
+            print(f"would upload {file.key} ({file.size} bytes)", file=sys.stderr)
+
+
+def _progress(step: publish_types.Step) -> None:
+    line = f"[{step.number}/{step.total}] {step.action} {step.key}"
+    if not sys.stderr.isatty():
+        print(line, file=sys.stderr)
+        return
+    end = "\n" if step.number == step.total else ""
+    print(f"\r{line}\033[K", end=end, file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":

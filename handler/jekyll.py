@@ -113,6 +113,11 @@ class Post:
         value = self.data.get("excerpt")
         return None if value is None else str(value)
 
+    @property
+    def renders_liquid(self) -> bool:
+        """Jekyll 4's ``render_with_liquid: false`` shows Liquid-looking text as it is."""
+        return self.data.get("render_with_liquid", True) is not False
+
     def visible(self, now: datetime, *, future: bool, drafts: bool) -> bool:
         """Jekyll's Publisher: shown unless unpublished, a draft not asked for, or in the future."""
         if not self.published or (self.draft and not drafts):

@@ -77,9 +77,7 @@ class PostRenderer:
 
     def to_html(self, source: str, post: Post, first_line: int, context: LiquidContext) -> str:
         with self._lock:
-            # Jekyll 4's `render_with_liquid: false` shows Liquid-looking text as it is.
-            liquid = post.data.get("render_with_liquid", True) is not False
-            if liquid and LiquidRenderer.needs_liquid(source):
+            if post.renders_liquid and LiquidRenderer.needs_liquid(source):
                 source = self.liquid.render(
                     source, path=post.key, first_line=first_line, context=context
                 )

@@ -76,7 +76,7 @@ def test_home_lists_posts(client: TestClient) -> None:
 def test_404_is_themed(client: TestClient) -> None:
     r = client.get("/no/such/page/")
     assert r.status_code == 404
-    assert "text/html; charset=utf-8" == r.headers["content-type"]
+    assert r.headers["content-type"] == "text/html; charset=utf-8"
     assert '<link rel="stylesheet" href="/assets/broadsheet.css' in r.text
 
 

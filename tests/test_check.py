@@ -1,0 +1,260 @@
+"""``check``: a site of broken posts, each problem reported at its exact file, line and column."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from handler.app import build_app
+from handler.check import (
+    CheckReport,
+    Diagnostic,
+    check,
+    check_site,
+    format_json,
+    format_text,
+    reserved_route,
+    summary,
+)
+from handler.store.local import LocalStore
+
+NOW = datetime(2025, 1, 1, tzinfo=UTC)
+LIMIT = 4096
+ROOT = Path(__file__).resolve().parent.parent
+JOURNEY = ROOT / "content" / "_posts" / "2023-06-07-journey.md"
+
+CONFIG = """\
+title: Broken on purpose
+permalink: /:year/:title/
+paginate_path: /page:num/
+"""
+
+# file -> text (or bytes). Line numbers in EXPECTED refer to these texts.
+FILES: dict[str, str | bytes] = {
+    "_posts/2024-01-01-good.md": (
+        "---\n"
+        "title: Good\n"
+        "---\n"
+        "See [the other]({% post_url 2024-01-02-also-good %}) and "
+        "[the file]({% link _posts/2024-01-02-also-good.md %}).\n"
+    ),
+    "_posts/2024-01-02-also-good.md": "---\ntitle: Also good\n---\nFine.\n",
+    "_posts/2024-01-03-bad-yaml.md": "---\ntitle: Bad\ntags: [a, b\nx: 1\n---\nBody\n",
+    "_posts/2024-01-04-a-list.md": "---\n- one\n- two\n---\nBody\n",
+    "_posts/2024-01-05-unclosed.md": "---\ntitle: Open\nBody without an end\n",
+    "_posts/2024-01-06-bad-date.md": "---\ntitle: When\ndate: not a date at all\n---\nBody\n",
+    "_posts/2024-01-07-untitled.md": "---\ntags: [x]\n---\nBody\n",
+    "_posts/2024-01-08-dup-a.md": "---\ntitle: A\npermalink: /same/\n---\nA\n",
+    "_posts/2024-01-08-dup-b.md": "---\ntitle: B\n\npermalink: /same/\n---\nB\n",
+    "_posts/2024-01-09-feed.md": "---\ntitle: Feed\npermalink: /feed.xml\n---\nx\n",
+    "_posts/2024-01-09-page.md": "---\ntitle: Page\npermalink: /page2/\n---\nx\n",
+    "_posts/2024-01-09-tags.md": "---\ntitle: Tags\npermalink: /tags/python/\n---\nx\n",
+    "_posts/2024-01-10-redirects.md": (
+        "---\ntitle: Moves\nredirect_from:\n  - /sitemap.xml\n  - /old/\n  - /2024/good/\n---\nx\n"
+    ),
+    "_posts/2024-01-11-redirect-again.md": "---\ntitle: Again\nredirect_from: /old/\n---\nx\n",
+    "_posts/2024-01-12-latin1.md": "---\ntitle: Latin\n---\nCaf\xe9 au lait\n".encode("latin-1"),
+    "_posts/2024-01-13-nul.md": b"---\ntitle: Nul\n---\nab\x00cd\n",
+    "_posts/2024-01-14-huge.md": "---\ntitle: Huge\n---\n" + "word " * 1000,
+    "_posts/notes.md": "---\ntitle: Not a post\n---\n",
+    "_posts/2024-01-14-photo.png": b"\x89PNG\r\n",
+    "_posts/2024-01-15-mojibake.md": "---\ntitle: Encoding\n---\n\nIt\u00e2\u20ac\u2122s broken.\n",
+    "_posts/2024-01-15-mojibake.md.bak": "a backup is not a post\n",
+    "_posts/2024-01-16-liquid.md": (
+        "---\ntitle: Tags\n---\nIntro.\n\n  {% youtube dQw4w9WgXcQ %}\n"
+    ),
+    "_posts/2024-01-17-links.md": (
+        "---\n"
+        "title: Links\n"
+        "---\n"
+        "One {% post_url 2023-01-01-gone %}.\n"
+        "Two {% link _posts/missing.md %}.\n"
+    ),
+    "_posts/2024-01-18-future.md": "---\ntitle: Later\ndate: 2030-05-06 07:08:09 +0000\n---\nx\n",
+}
+
+# (file, line, column, level, words the message contains)
+EXPECTED = [
+    ("_posts/2024-01-03-bad-yaml.md", 4, 2, "error", "invalid YAML"),
+    ("_posts/2024-01-04-a-list.md", 2, None, "error", "must be a mapping"),
+    ("_posts/2024-01-05-unclosed.md", 1, None, "error", "never closes"),
+    ("_posts/2024-01-06-bad-date.md", 3, None, "error", "invalid date 'not a date at all'"),
+    ("_posts/2024-01-07-untitled.md", 1, None, "warning", "no title: it will be 'Untitled'"),
+    (
+        "_posts/2024-01-08-dup-a.md",
+        3,
+        None,
+        "error",
+        "/same/: this one and _posts/2024-01-08-dup-b.md",
+    ),
+    (
+        "_posts/2024-01-08-dup-b.md",
+        4,
+        None,
+        "error",
+        "/same/: this one and _posts/2024-01-08-dup-a.md",
+    ),
+    ("_posts/2024-01-09-feed.md", 3, None, "error", "/feed.xml is the feed"),
+    ("_posts/2024-01-09-page.md", 3, None, "error", "/page2/ is a page of the post listing"),
+    ("_posts/2024-01-09-tags.md", 3, None, "error", "/tags/python/ is the tag pages"),
+    ("_posts/2024-01-10-redirects.md", 4, None, "error", "/sitemap.xml is the sitemap"),
+    ("_posts/2024-01-10-redirects.md", 6, None, "error", "/2024/good/ is the URL of"),
+    ("_posts/2024-01-11-redirect-again.md", 3, None, "error", "also a redirect in _posts/2024"),
+    ("_posts/2024-01-12-latin1.md", 4, 4, "error", "byte 0xe9 is not valid UTF-8"),
+    ("_posts/2024-01-13-nul.md", 4, 3, "error", "NUL byte"),
+    ("_posts/2024-01-14-huge.md", None, None, "error", "over the 4,096-byte limit"),
+    ("_posts/2024-01-14-photo.png", None, None, "warning", "only markdown posts"),
+    (
+        "_posts/2024-01-15-mojibake.md",
+        5,
+        3,
+        "warning",
+        "mojibake '\u00e2\u20ac\u2122': it reads '\u2019'",
+    ),
+    ("_posts/2024-01-16-liquid.md", 6, 6, "error", "youtube"),
+    ("_posts/2024-01-17-links.md", 4, 5, "error", "post_url: no post '2023-01-01-gone'"),
+    ("_posts/2024-01-17-links.md", 5, 5, "error", "link: no file '_posts/missing.md'"),
+    ("_posts/2024-01-18-future.md", 3, None, "info", "goes live at 2030-05-06T07:08:09+00:00"),
+    ("_posts/notes.md", None, None, "warning", "its name does not start with a date"),
+]
+
+
+def write_site(root: Path) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "_config.yml").write_text(CONFIG, encoding="utf-8")
+    for key, content in FILES.items():
+        path = root / key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def broken(tmp_path: Path) -> Path:
+    return write_site(tmp_path / "site")
+
+
+@pytest.fixture
+def report(broken: Path) -> CheckReport:
+    return check(LocalStore(broken), now=NOW, max_post_bytes=LIMIT)
+
+
+def test_every_problem_is_reported_at_its_file_line_and_column(report: CheckReport) -> None:
+    found = [(d.path, d.line, d.column, d.level) for d in report.diagnostics]
+    assert found == sorted(
+        [(p, line, col, level) for p, line, col, level, _ in EXPECTED],
+        key=lambda t: (t[0], t[1] or 0, t[2] or 0),
+    )
+    for path, line, column, level, words in EXPECTED:
+        matching = [
+            d
+            for d in report.diagnostics
+            if (d.path, d.line, d.column, d.level) == (path, line, column, level)
+        ]
+        assert len(matching) == 1, (path, line)
+        assert words in matching[0].message, matching[0]
+
+
+def test_the_good_posts_and_the_backup_say_nothing(report: CheckReport) -> None:
+    paths = {d.path for d in report.diagnostics}
+    assert "_posts/2024-01-01-good.md" not in paths
+    assert "_posts/2024-01-02-also-good.md" not in paths
+    assert "_posts/2024-01-15-mojibake.md.bak" not in paths
+
+
+def test_errors_name_what_to_do(report: CheckReport) -> None:
+    mojibake = next(d for d in report.diagnostics if "mojibake" in d.message)
+    assert mojibake.hint is not None and "--fix" in mojibake.hint
+    assert all(d.hint for d in report.diagnostics if d.path.endswith(("feed.md", "links.md")))
+
+
+def test_check_site_returns_the_same_list(broken: Path, report: CheckReport) -> None:
+    assert check_site(LocalStore(broken), now=NOW, max_post_bytes=LIMIT) == report.diagnostics
+
+
+def test_text_format_is_file_line_col_level_message(report: CheckReport) -> None:
+    text = format_text(report.diagnostics, "site")
+    assert "site/_posts/2024-01-03-bad-yaml.md:4:2: error: invalid YAML" in text
+    assert "site/_posts/2024-01-14-huge.md: error: the file is" in text
+    assert "\n    hint: " in text
+
+
+def test_json_format_carries_every_field_and_the_counts(report: CheckReport) -> None:
+    document = json.loads(format_json(report, "site"))
+    assert document["summary"] == {"posts": 21, "errors": 18, "warnings": 4, "info": 1}
+    first = document["diagnostics"][0]
+    assert set(first) == {"path", "line", "column", "level", "message", "hint"}
+    assert len(document["diagnostics"]) == len(EXPECTED)
+
+
+def test_summary_line_counts_by_level(report: CheckReport) -> None:
+    assert summary(report) == "checked 21 posts: 18 errors, 4 warnings, 1 note"
+    empty = CheckReport([], 3)
+    assert summary(empty) == "checked 3 posts: no problems"
+
+
+def test_the_future_is_not_reported_once_it_has_come(broken: Path) -> None:
+    later = check_site(
+        LocalStore(broken), now=datetime(2031, 1, 1, tzinfo=UTC), max_post_bytes=LIMIT
+    )
+    assert not [d for d in later if d.level == "info"]
+
+
+def test_the_server_keeps_serving_the_good_posts_of_the_broken_site(broken: Path) -> None:
+    with TestClient(build_app({"CONTENT_DIR": str(broken), "MAX_POST_BYTES": "4096"})) as client:
+        good = client.get("/2024/good/")
+        assert good.status_code == 200
+        assert 'href="/2024/also-good/"' in good.text
+        assert client.get("/2024/also-good/").status_code == 200
+        assert client.get("/").status_code == 200
+
+
+def test_the_seed_post_warns_about_its_mojibake_at_its_line_and_column() -> None:
+    diagnostics = check_site(LocalStore(ROOT / "content"), now=NOW, max_post_bytes=2**21)
+    assert diagnostics == [
+        Diagnostic(
+            "_posts/2023-06-07-journey.md",
+            9,
+            444,
+            "warning",
+            "suspected mojibake '\u00e2\u20ac\u2122': it reads '\u2019' decoded as UTF-8",
+            "run `broadsheet check --fix` to repair it (a .bak copy is kept)",
+        )
+    ]
+    line = JOURNEY.read_text(encoding="utf-8").split("\n")[8]
+    assert line[443:].startswith("â€™s creation")
+
+
+@pytest.mark.parametrize(
+    ("url", "route"),
+    [
+        ("/feed.xml", "the feed"),
+        ("/sitemap.xml", "the sitemap"),
+        ("/robots.txt", "robots.txt"),
+        ("/tags/", "the tag pages"),
+        ("/tags", "the tag pages"),
+        ("/categories/ml/", "the category pages"),
+        ("/year-archive", "the year archive"),
+        ("/page3/", "a page of the post listing"),
+        ("/page3/index.html", "a page of the post listing"),
+        ("/assets/broadsheet.css", "the theme's stylesheet"),
+        ("/", "the home page"),
+        ("/posts/2023/06/journey/", None),
+        ("/tagsoup/", None),
+        ("/pages/", None),
+    ],
+)
+def test_reserved_routes(url: str, route: str | None) -> None:
+    assert reserved_route(url) == route
+
+
+def test_a_custom_paginate_path_is_reserved() -> None:
+    assert reserved_route("/blog/page/4/", "/blog/page/:num/") == "a page of the post listing"
+    assert reserved_route("/page4/", "/blog/page/:num/") is None
