@@ -17,6 +17,7 @@ from handler.settings import Settings
 from handler.site import Site
 from handler.store import Store
 from handler.store.local import LocalStore
+from handler.store.measured import MeasuredStore
 from handler.theme import Theme
 from handler.web import create_app
 
@@ -40,10 +41,17 @@ def build_store(settings: Settings) -> Store:
 
 
 def build_site(settings: Settings, store: Store | None = None) -> Site:
+    """The site over ``store`` (default: the one the settings name), measured for Server-Timing.
+
+    A bucket is read through its manifest (no listing per refresh); a local folder is scanned, so
+    an author's edits show without re-indexing.
+    """
+    store = store if store is not None else build_store(settings)
     return Site(
-        store if store is not None else build_store(settings),
+        MeasuredStore(store),
         theme=Theme(),
         site_url=settings.site_url,
+        manifest_key=settings.index_key if settings.content_bucket else None,
         index_ttl=settings.index_ttl,
         cache_max_bytes=settings.cache_max_bytes,
         max_post_bytes=settings.max_post_bytes,

@@ -155,11 +155,24 @@ class SiteIndex:
         return self.by_url.get(path)
 
     def with_entry(self, entry: Entry) -> SiteIndex:
+        """This index with ``entry`` added or replacing the entry of the same key."""
         others = [e for e in self.entries if e.key != entry.key]
         problems = {k: v for k, v in self.problems.items() if k != entry.key}
+        return self._rebuilt([*others, entry], problems)
+
+    def without(self, key: str) -> SiteIndex:
+        """This index with the post at ``key`` (and any problem recorded for it) gone."""
+        problems = {k: v for k, v in self.problems.items() if k != key}
+        return self._rebuilt([e for e in self.entries if e.key != key], problems)
+
+    def with_problem(self, key: str, error: ContentError) -> SiteIndex:
+        """This index recording ``error`` for ``key``; its last good entry, if any, stays."""
+        return self._rebuilt(list(self.entries), {**self.problems, key: error})
+
+    def _rebuilt(self, entries: list[Entry], problems: Mapping[str, ContentError]) -> SiteIndex:
         return SiteIndex.build(
             self.config,
-            [*others, entry],
+            entries,
             problems=problems,
             statics=self.statics,
             config_token=self.config_token,

@@ -1,17 +1,61 @@
 """Lambda entry for S3 events: keeps the site index (manifest) in the bucket current.
 
+Each event names a few keys. For each, the indexer reads that one object as it is *now* (so events
+arriving late or out of order still converge on the bucket's state), updates its entry, and writes
+the manifest back with ``If-Match`` on the version it read. Two indexers racing cannot lose an
+update: the loser's write fails with 412, and it re-reads and re-applies. The template also gives
+the function a reserved concurrency of 1, so in practice they queue instead of racing; the
+conditional write is what makes that safe rather than merely likely. A change to ``_config.yml``
+can move every URL, so it rebuilds the whole index.
+
 Also home of :func:`write_index`, which ``broadsheet index`` and ``broadsheet publish`` call.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
+import os
+import random
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+from urllib.parse import unquote_plus
 
-from handler.settings import DEFAULT_INDEX_KEY
+from handler import manifest
+from handler.config import CONFIG_KEY
+from handler.errors import ContentError, NotFound, PreconditionFailed
+from handler.index import Entry, SiteIndex, load_post
+from handler.jekyll import classify
+from handler.settings import DEFAULT_INDEX_KEY, Settings
 from handler.site import Site
 from handler.store import WritableStore
 
 log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+
+
+@dataclass
+class Outcome:
+    """What one batch of changes did to the index."""
+
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    urls: set[str] = field(default_factory=set)  # pages whose content changed
+    rebuilt: bool = False
+    attempts: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "updated": self.updated,
+            "removed": self.removed,
+            "problems": self.problems,
+            "rebuilt": self.rebuilt,
+            "attempts": self.attempts,
+        }
 
 
 def write_index(store: WritableStore, key: str = DEFAULT_INDEX_KEY) -> str:
@@ -20,3 +64,181 @@ def write_index(store: WritableStore, key: str = DEFAULT_INDEX_KEY) -> str:
     version = store.put(key, body, content_type="application/json")
     log.info("wrote the site index %s (%d bytes) to %s", key, len(body), store.describe())
     return version
+
+
+def keys_from_event(event: Mapping[str, Any], prefix: str = "") -> list[str]:
+    """The content keys an S3 notification names, relative to ``prefix``, without duplicates.
+
+    S3 sends keys URL-encoded with ``+`` for spaces. Keys outside the prefix are ignored.
+    """
+    keys: list[str] = []
+    for record in event.get("Records", []):
+        raw = record.get("s3", {}).get("object", {}).get("key")
+        if not isinstance(raw, str):
+            continue
+        key = unquote_plus(raw)
+        if prefix and not key.startswith(prefix):
+            continue
+        key = key[len(prefix) :]
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
+def apply_changes(
+    store: WritableStore,
+    keys: Sequence[str],
+    *,
+    index_key: str = DEFAULT_INDEX_KEY,
+    max_post_bytes: int = 2 * 1024 * 1024,
+    pause: float = 0.05,
+) -> Outcome:
+    """Bring the manifest up to date with the current state of ``keys``; retry lost races."""
+    outcome = Outcome()
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        outcome = Outcome(attempts=attempt)
+        try:
+            current = store.get(index_key)
+        except NotFound:
+            _rebuild(store, index_key, outcome, if_none_match=True)
+            return outcome
+        index, config_text = manifest.loads(current.body, index_key)
+        if CONFIG_KEY in keys:
+            _rebuild(store, index_key, outcome, if_match=current.version)
+            return outcome
+        site = Site(store, max_post_bytes=max_post_bytes)
+        for key in keys:
+            index = _sync(site, index, key, max_post_bytes, outcome)
+        try:
+            store.put(
+                index_key,
+                manifest.dumps(index, config_text),
+                content_type="application/json",
+                if_match=current.version,
+            )
+            return outcome
+        except PreconditionFailed:
+            log.info("the site index changed while we updated it; retrying (%d)", attempt)
+            time.sleep(pause * attempt * random.uniform(0.5, 1.5))  # noqa: S311 - jitter only
+    raise PreconditionFailed(f"{index_key} kept changing; gave up after {MAX_ATTEMPTS} attempts")
+
+
+def _rebuild(
+    store: WritableStore,
+    index_key: str,
+    outcome: Outcome,
+    *,
+    if_match: str | None = None,
+    if_none_match: bool = False,
+) -> None:
+    body = Site(store, index_ttl=0).manifest()
+    store.put(
+        index_key,
+        body,
+        content_type="application/json",
+        if_match=if_match,
+        if_none_match=if_none_match,
+    )
+    outcome.rebuilt = True
+    outcome.urls.add("/*")
+
+
+def _sync(site: Site, index: SiteIndex, key: str, max_bytes: int, outcome: Outcome) -> SiteIndex:
+    """``index`` with the post at ``key`` as the store holds it now."""
+    where = classify(key)
+    if where is None:
+        return index
+    old = index.by_key.get(key)
+    try:
+        obj = site.store.get(key)
+    except NotFound:
+        if old is not None:
+            outcome.removed.append(key)
+            outcome.urls |= _affected(site, index, old)
+        return index.without(key)
+    try:
+        post = load_post(obj, where, index.config, max_bytes)
+    except ContentError as error:
+        log.error("content error, keeping the last good version: %s", error)
+        outcome.problems.append(str(error))
+        return index.with_problem(key, error)
+    entry = Entry.from_post(post, obj.last_modified)
+    updated = index.with_entry(entry)
+    entry = replace(entry, excerpt_html=site.excerpt(site.view_of(updated), entry))
+    outcome.updated.append(key)
+    if old is not None:
+        outcome.urls |= _affected(site, index, old)
+    updated = updated.with_entry(entry)
+    outcome.urls |= _affected(site, updated, entry)
+    return updated
+
+
+def _affected(site: Site, index: SiteIndex, entry: Entry) -> set[str]:
+    """The pages that show ``entry``: its own URL, its neighbours, and the listings."""
+    view = site.view_of(index)
+    urls = {entry.url, entry.url + "index.html" if entry.url.endswith("/") else entry.url}
+    urls |= {e.url for e in view.neighbours(entry) if e is not None}
+    return urls | {"/", "/index.html", "/feed.xml", "/sitemap.xml", "/page*", "/tags/*",
+                   "/categories/*", "/year-archive/*"}  # fmt: skip
+
+
+def invalidate(client: Any, distribution_id: str, urls: Iterable[str], baseurl: str = "") -> None:
+    """Ask CloudFront to drop ``urls`` (one request; wildcards count as one path each)."""
+    paths = sorted({baseurl + url for url in urls})
+    if not paths:
+        return
+    client.create_invalidation(
+        DistributionId=distribution_id,
+        InvalidationBatch={
+            "Paths": {"Quantity": len(paths), "Items": paths},
+            "CallerReference": f"broadsheet-{time.time_ns()}",
+        },
+    )
+
+
+# --- the Lambda entry ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Runtime:
+    """What the Lambda entry builds once per container from its environment."""
+
+    settings: Settings
+    store: WritableStore
+    distribution_id: str | None
+
+
+@functools.cache
+def _runtime() -> _Runtime:
+    from handler.store.s3 import S3Store, make_s3_client
+
+    settings = Settings.from_mapping(os.environ)
+    if not settings.content_bucket:
+        raise RuntimeError("CONTENT_BUCKET is not set: the indexer needs the content bucket")
+    store = S3Store(make_s3_client(), settings.content_bucket, settings.content_prefix)
+    return _Runtime(settings, store, os.environ.get("DISTRIBUTION_ID") or None)
+
+
+@functools.cache
+def _cloudfront() -> Any:
+    import boto3
+
+    return boto3.client("cloudfront")
+
+
+def handler(event: Mapping[str, Any], context: object) -> dict[str, Any]:
+    """S3 ObjectCreated/ObjectRemoved events for posts and ``_config.yml``."""
+    runtime = _runtime()
+    keys = keys_from_event(event, runtime.settings.content_prefix)
+    if not keys:
+        return Outcome().as_dict()
+    outcome = apply_changes(
+        runtime.store,
+        keys,
+        index_key=runtime.settings.index_key,
+        max_post_bytes=runtime.settings.max_post_bytes,
+    )
+    log.info("indexed %s", outcome.as_dict())
+    if runtime.distribution_id and outcome.urls:
+        invalidate(_cloudfront(), runtime.distribution_id, outcome.urls)
+    return outcome.as_dict()

@@ -1,9 +1,14 @@
 """The site: from a request path to a finished page, through the index, the store and the cache.
 
-``Site.page(path)`` is the whole story of a request (web -> site -> store, render, cache):
-find what the path names in the index, read the post, render it, lay it out in the theme, keep it.
-It raises :class:`~handler.errors.NotFound` and :class:`~handler.errors.ContentError`; turning those
+``Site.page(path)`` is the whole story of a request (web -> site -> store, render, cache): find
+what the path names in the current :class:`View` of the index, read the post, render it, lay it out
+in the theme, keep it. It raises :class:`~handler.errors.NotFound`,
+:class:`~handler.errors.ContentError` and :class:`~handler.errors.StoreUnavailable`; turning those
 into HTTP is the web layer's job.
+
+Freshness: the index is revalidated at most every ``index_ttl`` seconds (from the manifest in the
+bucket with a conditional GET, or by scanning a local folder). Every cached page carries the
+versions it was built from; a page whose versions still match is served without any I/O.
 """
 
 from __future__ import annotations
@@ -14,15 +19,15 @@ import posixpath
 import threading
 import time
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from handler import manifest
+from handler import manifest, timing
 from handler.cache import RenderCache
 from handler.config import CONFIG_KEY, SiteConfig
-from handler.errors import ContentError, NotFound
-from handler.index import Entry, SiteIndex, load_post, scan
+from handler.errors import ContentError, NotFound, StoreUnavailable
+from handler.index import Entry, SiteIndex, is_static, load_post, scan
 from handler.jekyll import Post, classify, slugify
 from handler.liquid import LiquidContext
 from handler.render import PostRenderer, RenderedPost
@@ -31,14 +36,19 @@ from handler.theme import Theme
 
 log = logging.getLogger(__name__)
 
-PageKind = Literal["post", "listing", "static", "redirect", "asset"]
+PageKind = Literal["post", "listing", "static", "redirect", "asset", "not_found"]
 STYLESHEET_PATH = "/assets/broadsheet.css"
 HTML = "text/html; charset=utf-8"
+INDEX_RETRY_SECONDS = 1.0  # after a failed index refresh, try again this soon
 
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """A finished response body and what HTTP caching needs to know about it."""
+    """A finished response body and what HTTP caching needs to know about it.
+
+    ``expires`` is the moment the page's content will change by itself (a scheduled post going
+    live); caches must not keep it past then.
+    """
 
     kind: PageKind
     body: bytes
@@ -46,6 +56,7 @@ class Page:
     etag: str
     last_modified: datetime | None = None
     location: str | None = None
+    expires: datetime | None = None
 
     @property
     def size(self) -> int:
@@ -58,6 +69,74 @@ class Page:
 
 
 @dataclass(frozen=True, slots=True)
+class View:
+    """What readers can see now: the index filtered by publication, drafts and the clock.
+
+    Built once per index version (and again when a scheduled post goes live), so a request looks
+    up posts and neighbours in dictionaries instead of walking every post.
+    """
+
+    index: SiteIndex
+    shown: tuple[Entry, ...]
+    position: dict[str, int]
+    by_url: dict[str, Entry]
+    next_change: datetime | None
+    token: str
+
+    @classmethod
+    def of(cls, index: SiteIndex, now: datetime, *, future: bool, drafts: bool) -> View:
+        future = future or index.config.future
+        shown = tuple(e for e in index.entries if e.visible(now, future=future, drafts=drafts))
+        upcoming = [
+            e.date
+            for e in index.entries
+            if not future and e.date > now and e.published and (drafts or not e.draft)
+        ]
+        by_url = {
+            url: e
+            for url, e in index.by_url.items()
+            if e.visible(now, future=future, drafts=drafts)
+        }
+        return cls(
+            index=index,
+            shown=shown,
+            position={e.key: i for i, e in enumerate(shown)},
+            by_url=by_url,
+            next_change=min(upcoming, default=None),
+            token=f"{index.version}:{len(shown)}",
+        )
+
+    @property
+    def config(self) -> SiteConfig:
+        return self.index.config
+
+    def find(self, path: str) -> Entry | None:
+        entry = self.by_url.get(path)
+        if entry is None and path.endswith("/index.html"):
+            entry = self.by_url.get(path.removesuffix("index.html"))
+        return entry
+
+    def neighbours(self, entry: Entry) -> tuple[Entry | None, Entry | None]:
+        """(older, newer) visible posts around ``entry``: Jekyll's ``previous`` and ``next``."""
+        at = self.position.get(entry.key)
+        if at is None:
+            return None, None
+        older = self.shown[at + 1] if at + 1 < len(self.shown) else None
+        newer = self.shown[at - 1] if at > 0 else None
+        return older, newer
+
+
+@dataclass(frozen=True, slots=True)
+class _Cached:
+    key: Hashable
+    page: Page
+
+    @property
+    def size(self) -> int:
+        return self.page.size
+
+
+@dataclass(frozen=True, slots=True)
 class _Rendered:
     post: Post
     rendered: RenderedPost
@@ -67,11 +146,22 @@ class _Rendered:
         return len(self.rendered.html) + len(self.post.body) + 512
 
 
+@dataclass
+class _IndexState:
+    index: SiteIndex | None = None
+    view: View | None = None
+    checked_at: float = float("-inf")
+    retry_at: float = float("-inf")
+    manifest_version: str | None = None
+    liquid_site: tuple[str, dict[str, Any]] | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
 class Site:
     """Everything a request needs, built once per process and reused (warm Lambda, uvicorn).
 
-    The index is revalidated at most every ``index_ttl`` seconds; pages are cached by a key that
-    carries every version they depend on, so a changed post, config or theme simply misses.
+    ``manifest_key``: read the index from this manifest object (the production setting for a
+    bucket); ``None`` scans the store instead (a local folder an author is editing).
     """
 
     def __init__(
@@ -80,6 +170,7 @@ class Site:
         *,
         theme: Theme | None = None,
         site_url: str | None = None,
+        manifest_key: str | None = None,
         index_ttl: float = 5.0,
         cache_max_bytes: int = 64 * 1024 * 1024,
         max_post_bytes: int = 2 * 1024 * 1024,
@@ -91,266 +182,332 @@ class Site:
         self.store = store
         self.theme = theme or Theme()
         self.site_url = site_url
+        self.manifest_key = manifest_key
         self.index_ttl = index_ttl
         self.max_post_bytes = max_post_bytes
         self.show_drafts = show_drafts
         self.show_future = show_future
-        # Finished pages, and rendered posts (reused by listings for excerpts), each bounded.
-        self.cache: RenderCache[Page] = RenderCache(cache_max_bytes * 3 // 4)
+        # Finished pages by path (the last one kept is also the stale fallback when the store
+        # fails), and rendered posts (reused by listings for excerpts), each bounded in bytes.
+        self.pages: RenderCache[_Cached] = RenderCache(cache_max_bytes * 3 // 4)
         self.posts: RenderCache[_Rendered] = RenderCache(cache_max_bytes // 4)
         self._clock = clock
         self._now = now
-        self._index: SiteIndex | None = None
-        self._checked_at = float("-inf")
-        self._lock = threading.Lock()
+        self._state = _IndexState()
         self._renderer: PostRenderer | None = None
-        self._site_vars: tuple[str, dict[str, Any]] | None = None
+
+    def now(self) -> datetime:
+        """The site's clock (aware UTC); tests pass their own."""
+        return self._now()
 
     # --- the index -----------------------------------------------------------------------------
 
-    def index(self) -> SiteIndex:
-        """The current index, rebuilt from the store when older than ``index_ttl`` seconds."""
-        if self._index is not None and not self.index_stale():
-            return self._index
-        with self._lock:
-            if self._index is None or self.index_stale():
-                self._index = self.load_index(self._index)
-                self._checked_at = self._clock()
-            return self._index
+    def view(self) -> View:
+        """The current view, revalidating the index when it is older than ``index_ttl``."""
+        state = self._state
+        if state.view is None or self._due(state):
+            with state.lock:
+                if state.view is None or self._due(state):
+                    self._refresh(state)
+        view = state.view
+        assert view is not None
+        if view.next_change is not None and self._now() >= view.next_change:
+            view = self.view_of(view.index)
+            state.view = view
+        return view
 
-    def index_stale(self) -> bool:
-        return self._clock() - self._checked_at >= self.index_ttl
+    def index(self) -> SiteIndex:
+        """The current index (its problems included, which the view may not reflect)."""
+        self.view()
+        index = self._state.index
+        assert index is not None
+        return index
+
+    def fresh(self) -> bool:
+        """True when the index needs no revalidation now (so a cached page may be served as is)."""
+        state = self._state
+        return state.view is not None and not self._due(state)
+
+    def _due(self, state: _IndexState) -> bool:
+        now = self._clock()
+        return now - state.checked_at >= self.index_ttl and now >= state.retry_at
+
+    def _refresh(self, state: _IndexState) -> None:
+        try:
+            index = self.load_index(state.index)
+        except StoreUnavailable as error:
+            if state.index is None:
+                raise
+            log.error("could not refresh the site index, serving the last one: %s", error)
+            state.retry_at = self._clock() + INDEX_RETRY_SECONDS
+            return
+        state.checked_at = self._clock()
+        if state.index is None or index.version != state.index.version:
+            state.view = self.view_of(index)
+        state.index = index
+
+    def view_of(self, index: SiteIndex) -> View:
+        """What readers see of ``index`` now."""
+        return View.of(index, self._now(), future=self.show_future, drafts=self.show_drafts)
 
     def load_index(self, previous: SiteIndex | None) -> SiteIndex:
-        """Build the index (a scan of the store); subclasses and the manifest reader override it."""
-        return scan(self.store, previous, max_post_bytes=self.max_post_bytes)
+        """The index from the manifest (a conditional GET) or, without one, a scan of the store."""
+        if self.manifest_key is None:
+            return scan(self.store, previous, max_post_bytes=self.max_post_bytes)
+        state = self._state
+        try:
+            if previous is not None and state.manifest_version is not None:
+                obj = self.store.get_if_changed(self.manifest_key, state.manifest_version)
+                if obj is None:
+                    return previous  # 304: nothing parsed, nothing rebuilt
+            else:
+                obj = self.store.get(self.manifest_key)
+        except NotFound:
+            log.warning(
+                "no site index at %s in %s: building it by listing the store (slower); "
+                "run `broadsheet index` or let the indexer function write it",
+                self.manifest_key,
+                self.store.describe(),
+            )
+            state.manifest_version = None
+            return scan(self.store, previous, max_post_bytes=self.max_post_bytes)
+        index, _ = manifest.loads(obj.body, self.manifest_key)
+        state.manifest_version = obj.version
+        return index
 
-    def renderer(self, index: SiteIndex) -> PostRenderer:
-        if self._renderer is None or self._renderer.config is not index.config:
-            self._renderer = PostRenderer(index.config)
+    def renderer(self, config: SiteConfig) -> PostRenderer:
+        if self._renderer is None or self._renderer.config is not config:
+            self._renderer = PostRenderer(config)
         return self._renderer
 
     # --- requests ------------------------------------------------------------------------------
 
     def cached(self, path: str) -> Page | None:
-        """The page for ``path`` if it is cached and the index is fresh: no I/O at all."""
-        if self._index is None or self.index_stale():
+        """The page for ``path`` if it is cached and still current: no I/O at all."""
+        state = self._state
+        view = state.view
+        if view is None or self._due(state):
             return None
-        key = self._cache_key(self._index, path)
-        return None if key is None else self.cache.get(key)
+        if view.next_change is not None and self._now() >= view.next_change:
+            return None
+        path = self._strip_baseurl(view, path)
+        key = self._freshness(view, path)
+        if key is None:
+            return None
+        hit = self.pages.get(path)
+        if hit is None or hit.key != key:
+            return None
+        timing.mark_cache("hit")
+        return hit.page
 
     def page(self, path: str) -> Page:
-        """The page at ``path``; raises ``NotFound`` (or ``ContentError`` for a broken post)."""
-        index = self.index()
-        path = self._strip_baseurl(index, path)
-        key = self._cache_key(index, path)
-        if key is not None and (hit := self.cache.get(key)) is not None:
-            return hit
-        page = self._build(index, path)
-        if key is not None and page.kind != "redirect":
-            self.cache.put(key, page)
+        """The page at ``path``; raises ``NotFound``, ``ContentError`` or ``StoreUnavailable``."""
+        try:
+            view = self.view()
+        except StoreUnavailable:
+            return self._stale(path)
+        path = self._strip_baseurl(view, path)
+        key = self._freshness(view, path)
+        kept = self.pages.get(path) if key is not None else None
+        if kept is not None and kept.key == key:
+            timing.mark_cache("hit")
+            return kept.page
+        try:
+            with timing.measure("render"):
+                page = self._build(view, path)
+        except StoreUnavailable:
+            if kept is None:
+                raise
+            log.error("store unavailable, serving a stale copy of %s", path)
+            timing.mark_cache("stale")
+            return kept.page
+        timing.mark_cache("miss")
+        if key is not None:
+            self.pages.put(path, _Cached(key, page))
         return page
 
-    def _cache_key(self, index: SiteIndex, path: str) -> Hashable | None:
-        path = self._strip_baseurl(index, path)
-        versions = (index.config.version, self.theme.css_version)
+    def _stale(self, path: str) -> Page:
+        kept = self.pages.get(path)
+        if kept is None:
+            raise StoreUnavailable(f"no site index yet and no cached copy of {path}")
+        timing.mark_cache("stale")
+        return kept.page
+
+    def _freshness(self, view: View, path: str) -> Hashable | None:
+        """Every version the page at ``path`` depends on, or ``None`` if it is not cacheable."""
+        versions = (view.config.version, self.theme.css_version)
         if path in ("/", "/index.html"):
-            return ("home", index.version, *versions)
-        entry = self._visible_entry(index, path)
+            return ("home", view.token, *versions)
+        if path.startswith("/assets/") and self.theme.asset(path[8:]) is not None:
+            return ("asset", self.theme.css_version)
+        entry = view.find(path)
         if entry is None:
             return None
-        older, newer = self.neighbours(index, entry)
-        around = tuple((e.key, e.version) for e in (older, newer) if e is not None)
-        return ("post", path, entry.version, around, *versions)
+        around = tuple((e.key, e.version) for e in view.neighbours(entry) if e is not None)
+        return ("post", entry.version, around, *versions)
 
-    def _build(self, index: SiteIndex, path: str) -> Page:
+    def _build(self, view: View, path: str) -> Page:
         if path in ("/", "/index.html"):
-            return self._home(index)
+            return self._home(view)
         if path.startswith("/assets/") and (asset := self.theme.asset(path[8:])) is not None:
             return Page.make("asset", asset.body, asset.media_type)
-        entry = self._visible_entry(index, path)
+        entry = view.find(path)
         if entry is not None:
-            return self._post_page(index, entry)
-        if not path.endswith("/") and self._visible_entry(index, path + "/") is not None:
-            target = self._visible_entry(index, path + "/")
-            assert target is not None
-            return Page.make("redirect", b"", HTML, location=self.link(index, target.url))
-        return self._static(index, path)
+            return self._post_page(view, entry)
+        if not path.endswith("/") and (target := view.find(path + "/")) is not None:
+            return Page.make("redirect", b"", HTML, location=self.link(view, target.url))
+        return self._static(path)
 
-    def _visible_entry(self, index: SiteIndex, path: str) -> Entry | None:
-        entry = index.find(path)
-        if entry is None and path.endswith("/index.html"):
-            entry = index.find(path.removesuffix("index.html"))
-        if entry is None or not self._shown(index, entry):
-            return None
-        return entry
-
-    def _shown(self, index: SiteIndex, entry: Entry) -> bool:
-        return entry.visible(
-            self._now(), future=self.show_future or index.config.future, drafts=self.show_drafts
-        )
-
-    def _strip_baseurl(self, index: SiteIndex, path: str) -> str:
-        base = index.config.baseurl
+    def _strip_baseurl(self, view: View, path: str) -> str:
+        base = view.config.baseurl
         if base and (path == base or path.startswith(base + "/")):
             return path[len(base) :] or "/"
         return path
 
     # --- posts ---------------------------------------------------------------------------------
 
-    def visible(self, index: SiteIndex) -> list[Entry]:
-        return index.visible(self._now(), future=self.show_future, drafts=self.show_drafts)
-
-    def neighbours(self, index: SiteIndex, entry: Entry) -> tuple[Entry | None, Entry | None]:
-        """(older, newer) visible posts around ``entry``: Jekyll's ``previous`` and ``next``."""
-        shown = self.visible(index)
-        try:
-            at = shown.index(entry)
-        except ValueError:
-            return None, None
-        older = shown[at + 1] if at + 1 < len(shown) else None
-        newer = shown[at - 1] if at > 0 else None
-        return older, newer
-
-    def rendered(self, index: SiteIndex, entry: Entry) -> tuple[Post, RenderedPost]:
+    def rendered(self, view: View, entry: Entry) -> tuple[Post, RenderedPost]:
         """read -> parse front matter -> resolve URL -> render markdown, cached by version."""
-        key = ("rendered", entry.key, entry.version, index.config.version)
-        hit = self.posts.get(key)
+        config = view.config
+        hit = self.posts.get((entry.key, entry.version, config.version))
         if hit is not None:
             return hit.post, hit.rendered
         where = classify(entry.key)
         if where is None:  # pragma: no cover - the index only holds classified keys
             raise NotFound(entry.key)
-        post = load_post(self.store.get(entry.key), where, index.config, self.max_post_bytes)
-        rendered = self.renderer(index).render(post, self.liquid_context(index, post))
-        self.posts.put(
-            ("rendered", entry.key, post.version, index.config.version), _Rendered(post, rendered)
-        )
+        post = load_post(self.store.get(entry.key), where, config, self.max_post_bytes)
+        rendered = self.renderer(config).render(post, self.liquid_context(view, post))
+        self.posts.put((entry.key, post.version, config.version), _Rendered(post, rendered))
         return post, rendered
 
-    def liquid_context(self, index: SiteIndex, post: Post) -> LiquidContext:
+    def liquid_context(self, view: View, post: Post) -> LiquidContext:
         older, newer = (None, None)
-        if (entry := index.by_key.get(post.key)) is not None:
-            older, newer = self.neighbours(index, entry)
+        if (entry := view.index.by_key.get(post.key)) is not None:
+            older, newer = view.neighbours(entry)
         page = dict(post.data)
         page["previous"] = _brief(older)
         page["next"] = _brief(newer)
-        site = self._liquid_site(index)
         folder = posixpath.dirname(post.key)
+        by_name = view.index.by_name
         return LiquidContext(
-            site=site,
+            site=self._liquid_site(view),
             page=page,
-            post_url=lambda name: _url_or_none(index.by_name.get(name.strip())),
-            link=lambda path: self._link_target(index, path),
+            post_url=lambda name: _url_or_none(by_name.get(name.strip())),
+            link=lambda path: self._link_target(view, path),
             include=self._text,
             include_relative=lambda name: self._text(posixpath.normpath(f"{folder}/{name}")),
         )
 
-    def _liquid_site(self, index: SiteIndex) -> dict[str, Any]:
-        """Liquid's ``site``: the config plus ``posts``, ``tags`` and ``categories``, per index."""
-        cached = self._site_vars
-        if cached is not None and cached[0] == index.version:
+    def _liquid_site(self, view: View) -> dict[str, Any]:
+        """Liquid's ``site``: the config plus ``posts``, ``tags`` and ``categories``, per view."""
+        cached = self._state.liquid_site
+        if cached is not None and cached[0] == view.token:
             return cached[1]
-        posts = [_liquid_post(e) for e in self.visible(index)]
+        posts = [_liquid_post(e) for e in view.shown]
         tags: dict[str, list[dict[str, Any]]] = {}
         categories: dict[str, list[dict[str, Any]]] = {}
-        for entry, item in zip(self.visible(index), posts, strict=True):
+        for entry, item in zip(view.shown, posts, strict=True):
             for tag in entry.tags:
                 tags.setdefault(tag, []).append(item)
             for category in entry.categories:
                 categories.setdefault(category, []).append(item)
         site = {
-            **index.config.raw,
-            "url": self.base_url(index),
+            **view.config.raw,
+            "url": self.base_url(view),
             "time": self._now(),
             "posts": posts,
             "tags": tags,
             "categories": categories,
         }
-        self._site_vars = (index.version, site)
+        self._state.liquid_site = (view.token, site)
         return site
 
-    def _link_target(self, index: SiteIndex, path: str) -> str | None:
+    def _link_target(self, view: View, path: str) -> str | None:
         path = path.strip().lstrip("/")
-        entry = index.by_key.get(path)
+        entry = view.index.by_key.get(path)
         if entry is not None:
             return entry.url
-        return "/" + path if path in index.statics else None
+        return "/" + path if path in view.index.statics else None
 
     def _text(self, key: str) -> str:
         return self.store.get(key).body.decode("utf-8", "replace")
 
-    def _post_page(self, index: SiteIndex, entry: Entry) -> Page:
-        post, rendered = self.rendered(index, entry)
-        older, newer = self.neighbours(index, entry)
+    def _post_page(self, view: View, entry: Entry) -> Page:
+        post, rendered = self.rendered(view, entry)
+        older, newer = view.neighbours(entry)
         page = {
             "title": post.title,
-            "url": self.link(index, post.url),
-            "canonical": self.absolute(index, post.url),
+            "url": self.link(view, post.url),
+            "canonical": self.absolute(view, post.url),
             "date": post.date,
             "date_iso": post.date.isoformat(),
             "date_display": display_date(post.date),
             "read_minutes": rendered.read_minutes,
             "tags": [
-                {"name": t, "url": self.link(index, f"/tags/#{slugify(t)}")} for t in post.tags
+                {"name": t, "url": self.link(view, f"/tags/#{slugify(t)}")} for t in post.tags
             ],
             "categories": [
-                {"name": c, "url": self.link(index, f"/categories/#{slugify(c)}")}
+                {"name": c, "url": self.link(view, f"/categories/#{slugify(c)}")}
                 for c in post.categories
             ],
             "html": rendered.html,
             "excerpt_text": rendered.excerpt_text,
-            "previous": self._nav(index, older),
-            "next": self._nav(index, newer),
+            "previous": self._nav(view, older),
+            "next": self._nav(view, newer),
         }
-        html = self.theme.render("post.html", site=self.site_vars(index), page=page)
-        return Page.make("post", html.encode(), HTML, last_modified=entry.modified)
+        html = self.theme.render("post.html", site=self.site_vars(view), page=page)
+        return Page.make(
+            "post", html.encode(), HTML, last_modified=entry.modified, expires=view.next_change
+        )
 
-    def _nav(self, index: SiteIndex, entry: Entry | None) -> dict[str, str] | None:
+    def _nav(self, view: View, entry: Entry | None) -> dict[str, str] | None:
         if entry is None:
             return None
-        return {"title": entry.title, "url": self.link(index, entry.url)}
+        return {"title": entry.title, "url": self.link(view, entry.url)}
 
     # --- listings ------------------------------------------------------------------------------
 
-    def _home(self, index: SiteIndex) -> Page:
-        shown = self.visible(index)[: index.config.paginate]
+    def _home(self, view: View) -> Page:
+        shown = view.shown[: view.config.paginate]
         posts = [
             {
                 "title": e.title,
-                "url": self.link(index, e.url),
+                "url": self.link(view, e.url),
                 "date_iso": e.date.isoformat(),
                 "date_display": display_date(e.date),
-                "excerpt_html": self.excerpt(index, e),
+                "excerpt_html": self.excerpt(view, e),
             }
             for e in shown
         ]
         html = self.theme.render(
             "home.html",
-            site=self.site_vars(index),
+            site=self.site_vars(view),
             posts=posts,
-            canonical=self.absolute(index, "/"),
+            canonical=self.absolute(view, "/"),
             newer_url=None,
             older_url=None,
         )
         modified = max((e.modified for e in shown), default=None)
-        return Page.make("listing", html.encode(), HTML, last_modified=modified)
+        return Page.make(
+            "listing", html.encode(), HTML, last_modified=modified, expires=view.next_change
+        )
 
-    def excerpt(self, index: SiteIndex, entry: Entry) -> str:
+    def excerpt(self, view: View, entry: Entry) -> str:
         """A post's excerpt HTML: from the index when it carries one, else rendered (and cached)."""
         if entry.excerpt_html is not None:
             return entry.excerpt_html
         try:
-            return self.rendered(index, entry)[1].excerpt_html
+            return self.rendered(view, entry)[1].excerpt_html
         except (ContentError, NotFound) as error:
             log.warning("no excerpt for %s: %s", entry.key, error)
             return ""
 
     # --- static files ----------------------------------------------------------------------------
 
-    def _static(self, index: SiteIndex, path: str) -> Page:
+    def _static(self, path: str) -> Page:
+        """A file the site serves as it is (``images/``, ``files/``, ``assets/``...)."""
         key = path.lstrip("/")  # request paths arrive percent-decoded once, by the server
-        if key not in index.statics:
+        if not key or not is_static(key):
             raise NotFound(path)
         obj = self.store.get(key)
         media_type = obj.content_type or "application/octet-stream"
@@ -361,8 +518,10 @@ class Site:
     # --- the manifest ----------------------------------------------------------------------------
 
     def manifest(self) -> bytes:
-        """The site index as a manifest, rebuilt from the store, with every excerpt rendered."""
-        index = manifest.with_excerpts(self.load_index(None), self.excerpt)
+        """The site index as a manifest, rebuilt by scanning the store, with every excerpt."""
+        index = scan(self.store, None, max_post_bytes=self.max_post_bytes)
+        view = self.view_of(index)
+        index = manifest.with_excerpts(index, lambda _index, entry: self.excerpt(view, entry))
         try:
             config_text: str | None = self._text(CONFIG_KEY)
         except NotFound:
@@ -371,42 +530,42 @@ class Site:
 
     # --- error pages ---------------------------------------------------------------------------
 
-    def not_found_page(self) -> bytes:
-        index = self._index or SiteIndex.build(self._fallback_config(), [])
-        return self.theme.render("404.html", site=self.site_vars(index)).encode()
+    def not_found_page(self) -> Page:
+        view = self._last_view()
+        html = self.theme.render("404.html", site=self.site_vars(view))
+        expires = view.next_change if view is not None else None
+        return Page.make("not_found", html.encode(), HTML, expires=expires)
 
     def error_page(self, status: int, message: str) -> bytes:
-        index = self._index or SiteIndex.build(self._fallback_config(), [])
         html = self.theme.render(
-            "error.html", site=self.site_vars(index), status=status, message=message
+            "error.html", site=self.site_vars(self._last_view()), status=status, message=message
         )
         return html.encode()
 
-    @staticmethod
-    def _fallback_config() -> SiteConfig:
-        return SiteConfig()
+    def _last_view(self) -> View | None:
+        return self._state.view
 
     # --- links ---------------------------------------------------------------------------------
 
-    def base_url(self, index: SiteIndex) -> str:
+    def base_url(self, view: View | None) -> str:
         """The absolute site URL: ``SITE_URL`` if set, else ``url`` from ``_config.yml``."""
-        return self.site_url or index.config.url
+        return self.site_url or (view.config.url if view is not None else "")
 
-    def link(self, index: SiteIndex, url: str) -> str:
+    def link(self, view: View, url: str) -> str:
         """A root-relative link (with ``baseurl``), as Jekyll's ``relative_url`` gives."""
-        return index.config.baseurl + url
+        return view.config.baseurl + url
 
-    def absolute(self, index: SiteIndex, url: str) -> str:
+    def absolute(self, view: View, url: str) -> str:
         """An absolute URL from the configured site URL, never from the request's Host."""
-        return self.base_url(index) + index.config.baseurl + url
+        return self.base_url(view) + view.config.baseurl + url
 
-    def site_vars(self, index: SiteIndex) -> dict[str, Any]:
-        config = index.config
+    def site_vars(self, view: View | None) -> dict[str, Any]:
+        config = view.config if view is not None else SiteConfig()
         return {
             **config.raw,
             "title": config.title,
             "lang": config.lang,
-            "url": self.base_url(index),
+            "url": self.base_url(view),
         }
 
 

@@ -22,9 +22,7 @@ class Timing:
     cache: str = "miss"  # hit | miss | stale | bypass
 
     def server_timing(self) -> str:
-        return (
-            f'cache;desc="{self.cache}", s3;dur={self.store_ms:.1f}, render;dur={self.render_ms:.1f}'
-        )
+        return f'cache;desc="{self.cache}", s3;dur={self.store_ms:.1f}, render;dur={self.render_ms:.1f}'
 
 
 _current: ContextVar[Timing | None] = ContextVar("broadsheet_timing", default=None)

@@ -1,4 +1,4 @@
-"""HTTP: routes, caching headers, error pages. The only module that knows about FastAPI.
+"""HTTP: routes, caching headers, error pages, access logs. The only module that knows FastAPI.
 
 Every request is a GET or HEAD of a path; the site answers with a :class:`~handler.site.Page` or
 raises, and this module turns both into responses. A cached page is served without leaving the
@@ -7,19 +7,25 @@ event loop; anything that may touch the store runs in the thread pool.
 
 from __future__ import annotations
 
+import json
 import logging
+import re
+import time
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
 from fastapi import FastAPI, Request, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from handler import timing
 from handler.errors import ContentError, NotFound, StoreUnavailable
 from handler.settings import CachePolicy
 from handler.site import HTML, Page, Site
 
 log = logging.getLogger(__name__)
+access_log = logging.getLogger("broadsheet.access")
 
 ALLOW = "GET, HEAD"
 RETRY_AFTER = "5"
@@ -37,6 +43,8 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
     "X-Frame-Options": "DENY",
 }
+_MAX_AGE = re.compile(r"\b(s-maxage|max-age)=(\d+)")
+_SWR = re.compile(r",?\s*stale-while-revalidate=\d+")
 
 
 def create_app(site: Site, policy: CachePolicy | None = None) -> FastAPI:
@@ -48,8 +56,10 @@ def create_app(site: Site, policy: CachePolicy | None = None) -> FastAPI:
         "static": policy.static,
         "asset": policy.static,
         "redirect": policy.post,
+        "not_found": policy.not_found,
     }
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(Observed)
 
     @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
     async def serve(request: Request) -> Response:
@@ -59,7 +69,7 @@ def create_app(site: Site, policy: CachePolicy | None = None) -> FastAPI:
             try:
                 page = await run_in_threadpool(site.page, path)
             except NotFound:
-                return _html(request, 404, site.not_found_page(), policy.not_found)
+                page = site.not_found_page()
             except StoreUnavailable as error:
                 log.error("store unavailable for %s: %s", path, error)
                 body = site.error_page(503, "The site is briefly unavailable. Please try again.")
@@ -68,7 +78,8 @@ def create_app(site: Site, policy: CachePolicy | None = None) -> FastAPI:
                 log.error("content error for %s: %s", path, error)
                 body = site.error_page(500, "This page could not be rendered.")
                 return _html(request, 500, body, policy.error)
-        return respond(request, page, cache_control[page.kind])
+        control = capped(cache_control[page.kind], page.expires, site.now())
+        return respond(request, page, control)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -90,15 +101,42 @@ def create_app(site: Site, policy: CachePolicy | None = None) -> FastAPI:
 
 def respond(request: Request, page: Page, cache_control: str) -> Response:
     """A page as a response, answering conditional requests with 304 and HEAD without a body."""
-    headers = {**SECURITY_HEADERS, "ETag": page.etag, "Cache-Control": cache_control}
+    status = 404 if page.kind == "not_found" else 200
+    headers = {**SECURITY_HEADERS, "Cache-Control": cache_control}
+    if status == 200:
+        headers["ETag"] = page.etag
     if page.last_modified is not None:
         headers["Last-Modified"] = format_datetime(page.last_modified.astimezone(UTC), usegmt=True)
     if page.location is not None:
         headers["Location"] = page.location
         return Response(status_code=301, headers=headers)
-    if not_modified(request, page):
+    if status == 200 and not_modified(request, page):
         return Response(status_code=304, headers=headers)
-    return _body(request, 200, page.body, page.media_type, headers)
+    return _body(request, status, page.body, page.media_type, headers)
+
+
+def capped(cache_control: str, expires: datetime | None, now: datetime) -> str:
+    """``cache_control`` with its lifetimes cut to the seconds left before ``expires``.
+
+    A page that changes by itself at a known moment (a scheduled post going live) is never kept
+    by a browser or CDN past that moment; revalidating late is not allowed either, so
+    ``stale-while-revalidate`` goes.
+    """
+    if expires is None:
+        return cache_control
+    left = max(0, int((expires - now).total_seconds()))
+
+    def cut(match: re.Match[str]) -> str:
+        return f"{match.group(1)}={min(int(match.group(2)), left)}"
+
+    capped_control = _MAX_AGE.sub(cut, cache_control)
+    if capped_control == cache_control and left >= _longest(cache_control):
+        return cache_control
+    return _SWR.sub("", capped_control)
+
+
+def _longest(cache_control: str) -> int:
+    return max((int(m.group(2)) for m in _MAX_AGE.finditer(cache_control)), default=0)
 
 
 def not_modified(request: Request, page: Page) -> bool:
@@ -114,11 +152,9 @@ def not_modified(request: Request, page: Page) -> bool:
         since = parsedate_to_datetime(ims)
     except (TypeError, ValueError):
         return False
-    return _seconds(page.last_modified) <= _seconds(since)
-
-
-def _seconds(moment: datetime) -> int:
-    return int(moment.timestamp())
+    if since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    return int(page.last_modified.timestamp()) <= int(since.timestamp())
 
 
 def _html(
@@ -139,3 +175,51 @@ def _body(
         headers = {**headers, "Content-Length": str(len(body))}
         return Response(status_code=status, headers=headers, media_type=media_type)
     return Response(content=body, status_code=status, headers=headers, media_type=media_type)
+
+
+class Observed:
+    """Pure ASGI middleware: times each request, adds ``Server-Timing``, logs one JSON line.
+
+    Written against ASGI directly rather than with ``BaseHTTPMiddleware``, which would add a task
+    group and a response wrapper to every request, cached hits included.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        began = time.perf_counter()
+        measured = timing.start()
+        status = 500
+
+        async def send_with_timing(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = list(message.get("headers", []))
+                headers.append((b"server-timing", measured.server_timing().encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_timing)
+        finally:
+            _log_request(scope, status, measured, began)
+
+
+def _log_request(scope: Scope, status: int, measured: timing.Timing, began: float) -> None:
+    context = scope.get("aws.context")
+    record = {
+        "path": scope.get("path"),
+        "method": scope.get("method"),
+        "status": status,
+        "cache": measured.cache if status < 500 else "error",
+        "ms": round((time.perf_counter() - began) * 1000, 2),
+        "render_ms": round(measured.render_ms, 2),
+        "s3_ms": round(measured.store_ms, 2),
+        "request_id": getattr(context, "aws_request_id", None),
+    }
+    access_log.info(json.dumps(record, separators=(",", ":")))

@@ -12,10 +12,16 @@
 
 from __future__ import annotations
 
+import functools
+import json
+import logging
+import os
+import shutil
+import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pytest
 from moto.server import ThreadedMotoServer
@@ -53,6 +59,7 @@ def aws_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 @pytest.fixture(scope="session")
 def moto_endpoint(aws_sandbox: None) -> Iterator[str]:
     """``http://127.0.0.1:PORT`` of a moto server that lives for the whole session."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-request access lines
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
@@ -108,3 +115,26 @@ def upload_tree(client: S3Client, bucket: str, folder: Path, prefix: str = "") -
             ContentType=guess_content_type(key),
         )
     return keys
+
+
+SAM = shutil.which("sam") or str(Path(__file__).parents[1] / ".tools" / "sam" / "bin" / "sam")
+
+
+@functools.cache
+def _generate_event(args: tuple[str, ...]) -> str:
+    env = {**os.environ, "SAM_CLI_TELEMETRY": "0", "AWS_DEFAULT_REGION": REGION}
+    done = subprocess.run(
+        [SAM, "local", "generate-event", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=True,
+    )
+    return done.stdout
+
+
+def sam_event(*args: str) -> dict[str, Any]:
+    """An event from ``sam local generate-event ARGS`` (the SAM CLI's own samples), parsed."""
+    event: dict[str, Any] = json.loads(_generate_event(tuple(args)))
+    return event

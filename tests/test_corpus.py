@@ -147,14 +147,14 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Result]]
     tmp = tmp_path_factory.mktemp("corpus")
     for name in SETS:
         site = corpus_site(name, tmp)
-        index = site.index()
+        view = site.view()
         rows = []
         for ref in references(name):
             if ref["url"] is None or ref["file"] in EXCUSED:
                 continue
-            entry = index.by_key[ref["file"]]
+            entry = view.index.by_key[ref["file"]]
             try:
-                _, rendered = site.rendered(index, entry)
+                _, rendered = site.rendered(view, entry)
                 html, excerpt = rendered.html, rendered.excerpt_html
             except ContentError:
                 html, excerpt = "", ""
@@ -213,9 +213,9 @@ def test_html_close_to_kramdown(
 )
 def test_missing_include_is_a_clear_error(post: str) -> None:
     site = Site(LocalStore(CORPUS / "jekyll__jekyll-testsource"))
-    index = site.index()
+    view = site.view()
     with pytest.raises(ContentError) as caught:
-        site.rendered(index, index.by_key[post])
+        site.rendered(view, view.index.by_key[post])
     assert caught.value.path == post
     assert caught.value.line is not None
     assert "not found" in str(caught.value)
@@ -223,8 +223,8 @@ def test_missing_include_is_a_clear_error(post: str) -> None:
 
 def test_plugin_tags_are_clear_errors() -> None:
     site = Site(LocalStore(CORPUS / "jekyll__jekyll-testsource"))
-    index = site.index()
+    view = site.view()
     with pytest.raises(ContentError) as caught:
-        site.rendered(index, index.by_key["_posts/2018-11-15-excerpt-liquid-block.md"])
+        site.rendered(view, view.index.by_key["_posts/2018-11-15-excerpt-liquid-block.md"])
     assert caught.value.location == "_posts/2018-11-15-excerpt-liquid-block.md:7:4"
     assert "do_nothing_other" in caught.value.message
