@@ -21,7 +21,9 @@ from handler.store.measured import MeasuredStore
 from handler.theme import Theme
 from handler.web import create_app
 
+# Mangum base64-encodes any body whose type is not listed; the list replaces its defaults.
 TEXT_MIME_TYPES = [
+    "text/",
     "application/json",
     "application/javascript",
     "application/xml",
@@ -62,8 +64,15 @@ def build_site(settings: Settings, store: Store | None = None) -> Site:
 
 def build_app(env: Mapping[str, str]) -> FastAPI:
     settings = Settings.from_mapping(env)
-    return create_app(build_site(settings), settings.cache_policy)
+    return create_app(
+        build_site(settings), settings.cache_policy, preview_secret=settings.preview_secret
+    )
+
+
+def make_handler(app: FastAPI) -> Mangum:
+    """The Lambda entry for ``app``: API Gateway (HTTP API 2.0, REST 1.0) events in and out."""
+    return Mangum(app, lifespan="off", text_mime_types=TEXT_MIME_TYPES)
 
 
 app = build_app(os.environ)
-handler = Mangum(app, lifespan="off", text_mime_types=TEXT_MIME_TYPES)
+handler = make_handler(app)

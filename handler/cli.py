@@ -48,6 +48,22 @@ def _parser() -> argparse.ArgumentParser:
     _content_option(render)
     render.set_defaults(run=_render)
     _author_commands(commands)
+
+    index = commands.add_parser(
+        "index", help="write the site index (manifest) that the render function reads"
+    )
+    where = index.add_mutually_exclusive_group()
+    where.add_argument("--bucket", help="an S3 bucket (default: $CONTENT_BUCKET)")
+    where.add_argument("--content", type=Path, help="a local folder (default: ./content)")
+    index.add_argument("--prefix", default=None, help="key prefix in the bucket")
+    index.set_defaults(run=_index)
+
+    preview = commands.add_parser(
+        "preview-url", help="print a signed link that shows a draft or unpublished post"
+    )
+    preview.add_argument("path", help="the post's path, e.g. /posts/2024/01/draft/")
+    preview.add_argument("--expires", default="1d", help="how long it works: 30m, 12h, 1d, 1w")
+    preview.set_defaults(run=_preview_url)
     return parser
 
 
@@ -106,6 +122,44 @@ def _render(args: argparse.Namespace, env: dict[str, str]) -> int:
 
 
 # --- the author's tools: new, check, publish ------------------------------------------------------
+
+
+def _index(args: argparse.Namespace, env: dict[str, str]) -> int:
+    from handler.indexer import write_index
+    from handler.settings import Settings
+    from handler.store import WritableStore
+    from handler.store.local import LocalStore
+    from handler.store.s3 import S3Store, make_s3_client
+
+    settings = Settings.from_mapping(env)
+    bucket = args.bucket or (None if args.content else settings.content_bucket)
+    store: WritableStore
+    if bucket:
+        prefix = args.prefix if args.prefix is not None else settings.content_prefix
+        store = S3Store(make_s3_client(), bucket, prefix)
+    else:
+        store = LocalStore(args.content or settings.content_dir)
+    version = write_index(store, settings.index_key)
+    print(f"wrote {settings.index_key} to {store.describe()} (version {version})")
+    return 0
+
+
+def _preview_url(args: argparse.Namespace, env: dict[str, str]) -> int:
+    from handler import preview
+    from handler.settings import Settings
+
+    settings = Settings.from_mapping(env)
+    if not settings.preview_secret:
+        print(
+            "broadsheet: PREVIEW_SECRET is not set: use the same secret as the deployed site "
+            "(the stack's PreviewSecret parameter)",
+            file=sys.stderr,
+        )
+        return 1
+    expires = datetime.now(UTC) + preview.parse_duration(args.expires)
+    link = preview.sign(args.path, settings.preview_secret, expires)
+    print((settings.site_url or "") + link)
+    return 0
 
 
 def _author_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -39,6 +39,9 @@ class Entry:
     draft: bool
     modified: datetime  # last_modified_at, else the object's time
     excerpt_html: str | None = None
+    redirect_from: tuple[str, ...] = ()  # old paths that answer 301 to this post
+    redirect_to: str | None = None  # this post answers 301 to here
+    sitemap: bool = True  # `sitemap: false` leaves the post out of /sitemap.xml
 
     @property
     def name(self) -> str:
@@ -65,7 +68,16 @@ class Entry:
             published=post.published,
             draft=post.draft,
             modified=post.last_modified_at or modified,
+            redirect_from=_paths(post.data.get("redirect_from")),
+            redirect_to=str(post.data["redirect_to"]) if post.data.get("redirect_to") else None,
+            sitemap=post.data.get("sitemap", True) is not False,
         )
+
+
+def _paths(value: object) -> tuple[str, ...]:
+    """``redirect_from`` as a tuple of site paths (a string or a list in front matter)."""
+    items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return tuple(dict.fromkeys("/" + str(v).strip().lstrip("/") for v in items if str(v).strip()))
 
 
 def decode(obj: StoredObject, max_bytes: int) -> str:
@@ -116,6 +128,7 @@ class SiteIndex:
     by_url: Mapping[str, Entry] = field(default_factory=dict)
     by_key: Mapping[str, Entry] = field(default_factory=dict)
     by_name: Mapping[str, Entry] = field(default_factory=dict)
+    redirects: Mapping[str, Entry] = field(default_factory=dict)  # decoded old path -> post
     version: str = ""
     config_token: str = ""  # the store version of _config.yml the config was read from
 
@@ -142,6 +155,7 @@ class SiteIndex:
             by_url={url_key(e.url): e for e in reversed(ordered)},
             by_key={e.key: e for e in ordered},
             by_name={e.name: e for e in ordered},
+            redirects={url_key(p): e for e in reversed(ordered) for p in e.redirect_from},
             version=digest.hexdigest()[:16],
             config_token=config_token,
         )
@@ -280,4 +294,7 @@ def entry_json(entry: Entry) -> dict[str, Any]:
         "draft": entry.draft,
         "modified": entry.modified.isoformat(),
         "excerpt_html": entry.excerpt_html,
+        "redirect_from": list(entry.redirect_from),
+        "redirect_to": entry.redirect_to,
+        "sitemap": entry.sitemap,
     }

@@ -80,6 +80,9 @@ def _entry(item: dict[str, Any]) -> Entry:
         draft=item["draft"],
         modified=datetime.fromisoformat(item["modified"]),
         excerpt_html=item.get("excerpt_html"),
+        redirect_from=tuple(item.get("redirect_from", ())),
+        redirect_to=item.get("redirect_to"),
+        sitemap=item.get("sitemap", True),
     )
 
 

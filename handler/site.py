@@ -23,22 +23,40 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from handler import manifest, timing
+from handler import feed, listings, manifest, preview, sitemap, timing
 from handler.cache import RenderCache
 from handler.config import CONFIG_KEY, SiteConfig
 from handler.errors import ContentError, NotFound, StoreUnavailable
 from handler.index import Entry, SiteIndex, is_static, load_post, scan
-from handler.jekyll import Post, classify, slugify
+from handler.jekyll import Post, classify
 from handler.liquid import LiquidContext
 from handler.render import PostRenderer, RenderedPost
 from handler.store import Store
+from handler.store.local import guess_content_type
 from handler.theme import Theme
 
 log = logging.getLogger(__name__)
 
-PageKind = Literal["post", "listing", "static", "redirect", "asset", "not_found"]
+PageKind = Literal["post", "listing", "static", "redirect", "asset", "not_found", "preview"]
 STYLESHEET_PATH = "/assets/broadsheet.css"
 HTML = "text/html; charset=utf-8"
+ATOM = "application/atom+xml; charset=utf-8"
+XML = "application/xml; charset=utf-8"
+TEXT = "text/plain; charset=utf-8"
+FEED_PATH = "/feed.xml"
+SITEMAP_PATH = "/sitemap.xml"
+ROBOTS_PATH = "/robots.txt"
+# Paths the site itself answers; a post or redirect_from there is refused by `broadsheet check`.
+ROUTES = (
+    FEED_PATH,
+    SITEMAP_PATH,
+    ROBOTS_PATH,
+    STYLESHEET_PATH,
+    listings.TAGS_PATH,
+    listings.CATEGORIES_PATH,
+    listings.YEAR_ARCHIVE_PATH,
+)
+GENERIC_TYPES = frozenset({"binary/octet-stream", "application/octet-stream"})
 INDEX_RETRY_SECONDS = 1.0  # after a failed index refresh, try again this soon
 
 
@@ -334,29 +352,64 @@ class Site:
         return kept.page
 
     def _freshness(self, view: View, path: str) -> Hashable | None:
-        """Every version the page at ``path`` depends on, or ``None`` if it is not cacheable."""
-        versions = (view.config.version, self.theme.css_version)
-        if path in ("/", "/index.html"):
-            return ("home", view.token, *versions)
+        """Every version the page at ``path`` depends on, or ``None`` if it is not cacheable.
+
+        Listings, the feed and the sitemap depend on every visible post, and so does a post page
+        (its neighbours and related posts): all are keyed by the view's token, which changes when
+        any post, the config or the set of visible posts does. The rendered body of a post is
+        cached separately by its own version, so re-laying a page out is cheap.
+        """
+        versions = (view.token, view.config.version, self.theme.css_version)
         if path.startswith("/assets/") and self.theme.asset(path[8:]) is not None:
             return ("asset", self.theme.css_version)
-        entry = view.find(path)
-        if entry is None:
-            return None
-        around = tuple((e.key, e.version) for e in view.neighbours(entry) if e is not None)
-        return ("post", entry.version, around, *versions)
+        if self._listing_kind(view, path) is not None or view.find(path) is not None:
+            return versions
+        return None
+
+    def _listing_kind(self, view: View, path: str) -> str | None:
+        if path in ("/", "/index.html"):
+            return "home"
+        if path in (FEED_PATH, SITEMAP_PATH):
+            return path
+        if path.removesuffix("index.html") in (
+            listings.TAGS_PATH,
+            listings.CATEGORIES_PATH,
+            listings.YEAR_ARCHIVE_PATH,
+        ):
+            return path.removesuffix("index.html")
+        if listings.parse_term_path(path) is not None:
+            return "term"
+        if listings.parse_page_path(path, self._paginate_path(view)) is not None:
+            return "page"
+        return None
 
     def _build(self, view: View, path: str) -> Page:
-        if path in ("/", "/index.html"):
-            return self._home(view)
         if path.startswith("/assets/") and (asset := self.theme.asset(path[8:])) is not None:
             return Page.make("asset", asset.body, asset.media_type)
+        kind = self._listing_kind(view, path)
+        if kind is not None:
+            return self._listing(view, kind, path)
         entry = view.find(path)
         if entry is not None:
+            if entry.redirect_to:
+                return self._redirect(view, entry.redirect_to)
             return self._post_page(view, entry)
-        if not path.endswith("/") and (target := view.find(path + "/")) is not None:
-            return Page.make("redirect", b"", HTML, location=self.link(view, target.url))
+        target = view.index.redirects.get(path) or view.index.redirects.get(
+            path.removesuffix("index.html")
+        )
+        if target is not None and target.key in view.position:
+            return self._redirect(view, target.url)
+        if not path.endswith("/") and (
+            view.find(path + "/") is not None or self._listing_kind(view, path + "/") is not None
+        ):
+            return self._redirect(view, path + "/")
+        if path == ROBOTS_PATH:
+            return self._robots(view)
         return self._static(path)
+
+    def _redirect(self, view: View, target: str) -> Page:
+        location = target if "://" in target else self.link(view, "/" + target.lstrip("/"))
+        return Page.make("redirect", b"", HTML, location=location)
 
     def _strip_baseurl(self, view: View, path: str) -> str:
         base = view.config.baseurl
@@ -443,17 +496,18 @@ class Site:
             "date_iso": post.date.isoformat(),
             "date_display": display_date(post.date),
             "read_minutes": rendered.read_minutes,
-            "tags": [
-                {"name": t, "url": self.link(view, f"/tags/#{slugify(t)}")} for t in post.tags
-            ],
+            "tags": [{"name": t, "url": self.link(view, _term("tags", t))} for t in post.tags],
             "categories": [
-                {"name": c, "url": self.link(view, f"/categories/#{slugify(c)}")}
-                for c in post.categories
+                {"name": c, "url": self.link(view, _term("categories", c))} for c in post.categories
             ],
             "html": rendered.html,
             "excerpt_text": rendered.excerpt_text,
             "previous": self._nav(view, older),
             "next": self._nav(view, newer),
+            "related": [
+                self._summary(view, e, excerpt=False)
+                for e in listings.related(entry, view.shown, fill=False)
+            ],
         }
         html = self.theme.render("post.html", site=self.site_vars(view), page=page)
         return Page.make(
@@ -467,30 +521,131 @@ class Site:
 
     # --- listings ------------------------------------------------------------------------------
 
-    def _home(self, view: View) -> Page:
-        shown = view.shown[: view.config.paginate]
-        posts = [
-            {
-                "title": e.title,
-                "url": self.link(view, e.url),
-                "date_iso": e.date.isoformat(),
-                "date_display": display_date(e.date),
-                "excerpt_html": self.excerpt(view, e),
-            }
-            for e in shown
-        ]
+    def _listing(self, view: View, kind: str, path: str) -> Page:
+        if kind in ("home", "page"):
+            number = listings.parse_page_path(path, self._paginate_path(view)) or 1
+            return self._home(view, number)
+        if kind == FEED_PATH:
+            return self._feed(view)
+        if kind == SITEMAP_PATH:
+            return self._sitemap(view)
+        if kind == "term":
+            return self._term_page(view, path)
+        groups = {
+            listings.TAGS_PATH: ("tags.html", listings.group_by_tag, "Posts by Tags"),
+            listings.CATEGORIES_PATH: (
+                "categories.html",
+                listings.group_by_category,
+                "Posts by Category",
+            ),
+            listings.YEAR_ARCHIVE_PATH: (
+                "year-archive.html",
+                listings.group_by_year,
+                "Posts by Year",
+            ),
+        }
+        template, group, title = groups[kind]
+        found = group(view.shown)
+        html = self.theme.render(
+            template,
+            site=self.site_vars(view),
+            canonical=self.absolute(view, kind),
+            title=title,
+            groups=[self._group(view, g, with_page=template != "year-archive.html") for g in found],
+        )
+        return self._html_listing(view, html, view.shown)
+
+    def _term_page(self, view: View, path: str) -> Page:
+        parsed = listings.parse_term_path(path)
+        assert parsed is not None
+        kind, slug = parsed
+        grouping = listings.group_by_tag if kind == "tags" else listings.group_by_category
+        group = listings.find_group(grouping(view.shown), slug)
+        if group is None:
+            raise NotFound(path)
+        html = self.theme.render(
+            "term.html",
+            site=self.site_vars(view),
+            canonical=self.absolute(view, group.url),
+            kind="tag" if kind == "tags" else "category",
+            term={"name": group.name, "index_url": self.link(view, group.anchor_url)},
+            posts=[self._summary(view, e, excerpt=False) for e in group.entries],
+        )
+        return self._html_listing(view, html, group.entries)
+
+    def _group(self, view: View, group: listings.Group, *, with_page: bool) -> dict[str, Any]:
+        return {
+            "name": group.name,
+            "id": group.anchor,
+            "url": self.link(view, group.url) if with_page else None,
+            "posts": [self._summary(view, e, excerpt=False) for e in group.entries],
+        }
+
+    def _home(self, view: View, number: int = 1) -> Page:
+        page = listings.paginate(
+            view.shown, view.config.paginate, number, self._paginate_path(view)
+        )
         html = self.theme.render(
             "home.html",
             site=self.site_vars(view),
-            posts=posts,
-            canonical=self.absolute(view, "/"),
-            newer_url=None,
-            older_url=None,
+            posts=[self._summary(view, e) for e in page.items],
+            canonical=self.absolute(view, page.url),
+            newer_url=self.link(view, page.newer_url) if page.newer_url else None,
+            older_url=self.link(view, page.older_url) if page.older_url else None,
         )
+        return self._html_listing(view, html, page.items)
+
+    def _html_listing(self, view: View, html: str, shown: tuple[Entry, ...] | list[Entry]) -> Page:
         modified = max((e.modified for e in shown), default=None)
         return Page.make(
             "listing", html.encode(), HTML, last_modified=modified, expires=view.next_change
         )
+
+    def _summary(self, view: View, entry: Entry, *, excerpt: bool = True) -> dict[str, Any]:
+        return {
+            "title": entry.title,
+            "url": self.link(view, entry.url),
+            "date_iso": entry.date.isoformat(),
+            "date_display": display_date(entry.date),
+            "excerpt_html": self.excerpt(view, entry) if excerpt else None,
+        }
+
+    def _paginate_path(self, view: View) -> str:
+        return listings.paginate_path(view.config)
+
+    def _feed(self, view: View) -> Page:
+        base = self.absolute(view, "")
+        items = []
+        for entry in feed.feed_entries(view.shown):
+            post, rendered = self.rendered(view, entry)
+            items.append(feed.FeedItem.from_post(post, rendered, base_url=base))
+        updated = max((i.updated for i in items), default=datetime(1970, 1, 1, tzinfo=UTC))
+        body = feed.atom_feed(
+            feed.SiteInfo.from_config(view.config),
+            items,
+            feed_url=self.absolute(view, FEED_PATH),
+            site_url=self.absolute(view, "/"),
+            updated=updated,
+        )
+        return Page.make("listing", body, ATOM, last_modified=updated, expires=view.next_change)
+
+    def _sitemap(self, view: View) -> Page:
+        posts = [
+            (self.absolute(view, e.url), e.modified)
+            for e in view.shown
+            if e.sitemap and not e.redirect_to
+        ]
+        pages = listings.listing_pages(view.shown, view.config.paginate, self._paginate_path(view))
+        urls = posts + [(self.absolute(view, path), modified) for path, modified in pages]
+        return Page.make("listing", sitemap.sitemap_xml(urls), XML, expires=view.next_change)
+
+    def _robots(self, view: View) -> Page:
+        """The content's own robots.txt if it has one, else one that points to the sitemap."""
+        try:
+            return self._static(ROBOTS_PATH)
+        except NotFound:
+            body = sitemap.robots_txt(self.absolute(view, SITEMAP_PATH))
+            return Page.make("listing", body, TEXT)
 
     def excerpt(self, view: View, entry: Entry) -> str:
         """A post's excerpt HTML: from the index when it carries one, else rendered (and cached)."""
@@ -510,10 +665,30 @@ class Site:
         if not key or not is_static(key):
             raise NotFound(path)
         obj = self.store.get(key)
-        media_type = obj.content_type or "application/octet-stream"
+        media_type = obj.content_type
+        if not media_type or media_type in GENERIC_TYPES:  # uploaded without a type
+            media_type = guess_content_type(key)
         if media_type.startswith("text/") and "charset" not in media_type:
             media_type += "; charset=utf-8"
         return Page.make("static", obj.body, media_type, last_modified=obj.last_modified)
+
+    # --- previews ------------------------------------------------------------------------------
+
+    def preview(self, path: str, query: str, secret: str | None) -> Page:
+        """A draft or unpublished post, for whoever holds a signed link; never cached.
+
+        Anything that fails (no secret configured, a bad or expired signature, no such post)
+        is ``NotFound``, so a preview link reveals nothing about what exists.
+        """
+        if not secret or not preview.verify(path, query, secret, self._now()):
+            raise NotFound(path)
+        view = self.view()
+        path = self._strip_baseurl(view, path)
+        entry = view.index.find(path) or view.index.find(path.removesuffix("index.html"))
+        if entry is None:
+            raise NotFound(path)
+        page = self._post_page(view, entry)
+        return Page.make("preview", page.body, page.media_type)
 
     # --- the manifest ----------------------------------------------------------------------------
 
@@ -588,6 +763,10 @@ def _liquid_post(entry: Entry) -> dict[str, Any]:
 
 def _url_or_none(entry: Entry | None) -> str | None:
     return None if entry is None else entry.url
+
+
+def _term(kind: listings.Kind, name: str) -> str:
+    return listings.term_url(kind, listings.term_slug(name))
 
 
 def display_date(moment: datetime) -> str:

@@ -47,8 +47,16 @@ _MAX_AGE = re.compile(r"\b(s-maxage|max-age)=(\d+)")
 _SWR = re.compile(r",?\s*stale-while-revalidate=\d+")
 
 
-def create_app(site: Site, policy: CachePolicy | None = None) -> FastAPI:
-    """The ASGI app for ``site``: one catch-all GET/HEAD route, no OpenAPI pages."""
+PRIVATE = "private, no-store"
+
+
+def create_app(
+    site: Site, policy: CachePolicy | None = None, *, preview_secret: str | None = None
+) -> FastAPI:
+    """The ASGI app for ``site``: one catch-all GET/HEAD route, no OpenAPI pages.
+
+    ``preview_secret`` turns on signed preview links for drafts (``?preview=...``).
+    """
     policy = policy or CachePolicy()
     cache_control = {
         "post": policy.post,
@@ -57,6 +65,7 @@ def create_app(site: Site, policy: CachePolicy | None = None) -> FastAPI:
         "asset": policy.static,
         "redirect": policy.post,
         "not_found": policy.not_found,
+        "preview": PRIVATE,
     }
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(Observed)
@@ -64,10 +73,17 @@ def create_app(site: Site, policy: CachePolicy | None = None) -> FastAPI:
     @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
     async def serve(request: Request) -> Response:
         path: str = request.scope["path"]
-        page = site.cached(path)
+        query = request.scope.get("query_string", b"").decode("latin-1")
+        wants_preview = "preview=" in query
+        # Query strings never change a public page (nor split the cache); only a signed preview
+        # link does, and its answer is private and never kept.
+        page = None if wants_preview else site.cached(path)
         if page is None:
             try:
-                page = await run_in_threadpool(site.page, path)
+                if wants_preview:
+                    page = await run_in_threadpool(site.preview, path, query, preview_secret)
+                else:
+                    page = await run_in_threadpool(site.page, path)
             except NotFound:
                 page = site.not_found_page()
             except StoreUnavailable as error:
@@ -103,6 +119,8 @@ def respond(request: Request, page: Page, cache_control: str) -> Response:
     """A page as a response, answering conditional requests with 304 and HEAD without a body."""
     status = 404 if page.kind == "not_found" else 200
     headers = {**SECURITY_HEADERS, "Cache-Control": cache_control}
+    if page.kind == "preview":
+        headers["X-Robots-Tag"] = "noindex, nofollow"
     if status == 200:
         headers["ETag"] = page.etag
     if page.last_modified is not None:

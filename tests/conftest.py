@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import base64
+import copy
 import functools
 import json
 import logging
@@ -24,6 +26,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pytest
+from mangum import Mangum
+from mangum.types import LambdaCognitoIdentity, LambdaMobileClientContext
 from moto.server import ThreadedMotoServer
 
 from handler.store.local import guess_content_type, is_hidden
@@ -138,3 +142,67 @@ def sam_event(*args: str) -> dict[str, Any]:
     """An event from ``sam local generate-event ARGS`` (the SAM CLI's own samples), parsed."""
     event: dict[str, Any] = json.loads(_generate_event(tuple(args)))
     return event
+
+
+def api_event(
+    version: str,
+    method: str,
+    path: str,
+    query: str = "",
+    headers: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """A request built on the SAM CLI's own sample event for the payload ``version``."""
+    headers = {"host": "id.execute-api.us-east-1.amazonaws.com", **(headers or {})}
+    if version == "2.0":
+        event = copy.deepcopy(sam_event("apigateway", "http-api-proxy"))
+        event.update(rawPath=path, rawQueryString=query, headers=headers, body=None)
+        event["isBase64Encoded"] = False
+        event.pop("cookies", None)
+        event["requestContext"]["http"].update(method=method, path=path)
+        return event
+    event = copy.deepcopy(sam_event("apigateway", "aws-proxy", "--method", method, "--path", path))
+    params = dict(p.split("=", 1) for p in query.split("&") if "=" in p)
+    event.update(
+        path=path,
+        httpMethod=method,
+        headers=headers,
+        multiValueHeaders={k: [v] for k, v in headers.items()},
+        queryStringParameters=params or None,
+        multiValueQueryStringParameters={k: [v] for k, v in params.items()} or None,
+        body=None,
+        isBase64Encoded=False,
+    )
+    event["requestContext"].update(httpMethod=method, path="/prod" + path)
+    return event
+
+
+class Context:
+    """A Lambda context as the Python runtime passes one (the fields Mangum's Protocol names)."""
+
+    function_name = "RenderFunction"
+    function_version = "$LATEST"
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:RenderFunction"
+    memory_limit_in_mb = 512
+    aws_request_id = "req-1234"
+    log_group_name = "/aws/lambda/RenderFunction"
+    log_stream_name = "2026/11/26/[$LATEST]0123456789abcdef"
+    identity: LambdaCognitoIdentity | None = None
+    client_context: LambdaMobileClientContext | None = None
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 10_000
+
+
+def call(handler: Mangum, event: dict[str, Any]) -> dict[str, Any]:
+    response: dict[str, Any] = handler(event, Context())
+    headers = {k.lower(): v for k, v in response.get("headers", {}).items()}
+    for name, values in (response.get("multiValueHeaders") or {}).items():
+        headers[name.lower()] = ", ".join(values)
+    response["headers"] = headers
+    return response
+
+
+def body_bytes(response: dict[str, Any]) -> bytes:
+    if response["isBase64Encoded"]:
+        return base64.b64decode(response["body"])
+    return str(response.get("body") or "").encode()

@@ -1,0 +1,132 @@
+"""The sitemap (sitemaps.org protocol) and robots.txt, for real listings built from corpus posts."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from handler.index import Entry
+from handler.listings import listing_pages
+from handler.sitemap import SITEMAP_NS, encode_url, robots_txt, sitemap_xml
+
+CORPUS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "jekyll-corpus"
+S = f"{{{SITEMAP_NS}}}"
+W3C_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})")
+BASE = "https://academicpages.github.io"
+
+
+def corpus_entries(set_name: str) -> list[Entry]:
+    entries = []
+    for line in (CORPUS / set_name / "reference.jsonl").read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        if record.get("published_in_build"):
+            date = datetime.fromisoformat(record["date"])
+            entries.append(
+                Entry(
+                    key=record["file"],
+                    version="v1",
+                    url=record["url"],
+                    date=date,
+                    title=record["title"],
+                    slug=record["slug"],
+                    categories=tuple(record["categories"]),
+                    tags=tuple(record["tags"]),
+                    published=True,
+                    draft=False,
+                    modified=date,
+                )
+            )
+    return sorted(entries, key=lambda e: (e.date, e.key), reverse=True)
+
+
+def urls_of(body: bytes) -> list[tuple[str, str | None]]:
+    root = ET.fromstring(body)
+    assert root.tag == f"{S}urlset"
+    found = []
+    for url in root.findall(f"{S}url"):
+        assert [child.tag for child in url][:1] == [f"{S}loc"]
+        assert {child.tag for child in url} <= {f"{S}loc", f"{S}lastmod"}
+        found.append((url.findtext(f"{S}loc") or "", url.findtext(f"{S}lastmod")))
+    return found
+
+
+def test_sitemap_lists_posts_and_listings_with_lastmod() -> None:
+    entries = corpus_entries("mmistakes__minimal-mistakes")
+    pages: list[tuple[str, datetime | None]] = [(BASE + e.url, e.modified) for e in entries]
+    pages += [(BASE + path, modified) for path, modified in listing_pages(entries, 5, "/page:num/")]
+
+    body = sitemap_xml(pages)
+    found = urls_of(body)
+
+    assert body.startswith(b"<?xml version='1.0' encoding='utf-8'?>\n<urlset xmlns=")
+    assert len(found) == len(pages)
+    locs = [loc for loc, _ in found]
+    assert len(set(locs)) == len(locs)
+    assert locs[0] == BASE + "/jekyll/welcome-to-jekyll/"
+    assert BASE + "/edge%20case/edge-case-many-tags/" in locs
+    assert {BASE + "/", BASE + "/page2/", BASE + "/tags/", BASE + "/year-archive/"} <= set(locs)
+    for loc, lastmod in found:
+        parts = urlsplit(loc)
+        assert (parts.scheme, parts.netloc) == ("https", "academicpages.github.io")
+        assert " " not in loc and loc.isascii()
+        assert lastmod is not None and W3C_DATETIME.fullmatch(lastmod), lastmod
+    assert found[0][1] == "2016-02-24T00:00:00-05:00"
+
+
+def test_locs_are_escaped_encoded_and_listed_once() -> None:
+    when = datetime(2024, 5, 6, 7, 8, 9, 999, tzinfo=timezone(timedelta(hours=-7)))
+    body = sitemap_xml(
+        [
+            ("https://example.com/search?q=a&b=<c>", when),
+            ("https://example.com/tags/日本語/", None),
+            ("https://example.com/edge case/x/", None),
+            ("https://example.com/edge%20case/x/", None),
+            ("https://bücher.example/b/", None),
+        ]
+    )
+
+    assert b"&amp;b=" in body and b"<c>" not in body
+    assert urls_of(body) == [
+        ("https://example.com/search?q=a&b=%3Cc%3E", "2024-05-06T07:08:09-07:00"),
+        ("https://example.com/tags/%E6%97%A5%E6%9C%AC%E8%AA%9E/", None),
+        ("https://example.com/edge%20case/x/", None),
+        ("https://xn--bcher-kva.example/b/", None),
+    ]
+
+
+@pytest.mark.parametrize("url", ["/relative/", "example.com/x/", "ftp://example.com/x", ""])
+def test_sitemap_urls_must_be_absolute_http(url: str) -> None:
+    with pytest.raises(ValueError, match="absolute"):
+        sitemap_xml([(url, None)])
+
+
+def test_an_empty_sitemap_is_an_empty_urlset() -> None:
+    assert urls_of(sitemap_xml([])) == []
+
+
+def test_lastmod_needs_a_time_zone() -> None:
+    with pytest.raises(ValueError, match="time zone"):
+        sitemap_xml([("https://example.com/", datetime(2024, 1, 1))])
+
+
+def test_more_than_fifty_thousand_urls_is_refused() -> None:
+    urls = ((f"https://example.com/{n}/", None) for n in range(50_001))
+    with pytest.raises(ValueError, match="50,000"):
+        sitemap_xml(urls)
+
+
+def test_robots_txt_allows_everything_and_names_the_sitemap() -> None:
+    text = robots_txt("https://academicpages.github.io/sitemap.xml").decode()
+
+    assert text == (
+        "User-agent: *\nDisallow:\n\nSitemap: https://academicpages.github.io/sitemap.xml\n"
+    )
+    assert encode_url("https://example.com/a b/") == "https://example.com/a%20b/"
+    with pytest.raises(ValueError):
+        robots_txt("/sitemap.xml")
