@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from handler.config import SiteConfig
 from handler.errors import RenderError
@@ -73,7 +73,9 @@ class PostRenderer:
         if not post.excerpt_separator:
             return ""
         source = extract_excerpt(post.body, post.excerpt_separator)
-        return self.to_html(source, post, post.body_line, context)
+        # Jekyll renders an excerpt as its own document, whose id is the post's plus "#excerpt".
+        page = {**context.page, "id": f"{post.id}#excerpt"}
+        return self.to_html(source, post, post.body_line, replace(context, page=page))
 
     def to_html(self, source: str, post: Post, first_line: int, context: LiquidContext) -> str:
         with self._lock:

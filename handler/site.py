@@ -394,8 +394,14 @@ class Site:
             if entry.redirect_to:
                 return self._redirect(view, entry.redirect_to)
             return self._post_page(view, entry)
-        target = view.index.redirects.get(path) or view.index.redirects.get(
-            path.removesuffix("index.html")
+        redirects = view.index.redirects
+        target = next(
+            (
+                redirects[p]
+                for p in (path, path.removesuffix("index.html"), path + "/")
+                if p in redirects
+            ),
+            None,
         )
         if target is not None and target.key in view.position:
             return self._redirect(view, target.url)

@@ -1,0 +1,1001 @@
+"""Markdown -> HTML the way Jekyll 4.3 does it: kramdown with GFM input, rouge-style code blocks.
+
+One python-markdown instance is built per renderer and reset between documents; python-markdown
+is not thread safe, so ``convert`` holds a lock. The kramdown behaviours python-markdown lacks are
+small extensions below: GFM header ids, list indentation by content column, lists that interrupt
+a paragraph, kramdown's rouge wrappers, footnote and table markup, ``$$`` math, block IALs.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import re
+import threading
+import xml.etree.ElementTree as etree
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import markdown
+from markdown.blockprocessors import HashHeaderProcessor
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.postprocessors import Postprocessor
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import InlineProcessor as InlineTreeprocessor
+from markdown.treeprocessors import Treeprocessor
+from pygments import highlight as pygments_highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+__all__ = ["MarkdownRenderer", "highlight_code", "rouge_block"]
+
+_FORMATTER = HtmlFormatter(nowrap=True)
+_PLAIN = {"", "plaintext", "text", "plain", "txt"}
+_LEXERS: dict[str, Lexer | None] = {}
+
+
+def _lexer(lang: str) -> Lexer | None:
+    if lang not in _LEXERS:
+        try:
+            _LEXERS[lang] = get_lexer_by_name(lang, stripnl=False, ensurenl=True)
+        except ClassNotFound:
+            _LEXERS[lang] = None
+    return _LEXERS[lang]
+
+
+def highlight_code(code: str, lang: str) -> str | None:
+    """Pygments tokens as ``<span class="...">`` (rouge uses the same short class names).
+
+    Returns None when no lexer knows ``lang``, as rouge does for an unknown language.
+    """
+    if not code.endswith("\n"):
+        code += "\n"
+    if lang.lower() in _PLAIN:
+        return html.escape(code, quote=False)
+    lexer = _lexer(lang.lower())
+    if lexer is None:
+        return None
+    return _WHITESPACE_SPAN.sub(r"\1", pygments_highlight(code, lexer, _FORMATTER))
+
+
+# rouge's lexers mostly leave whitespace bare; Pygments wraps it in <span class="w">.
+_WHITESPACE_SPAN = re.compile(r'<span class="w">(\s*)</span>')
+
+
+def rouge_block(
+    code: str,
+    lang: str,
+    *,
+    classes: Sequence[str] = (),
+    attrs: Mapping[str, str] | None = None,
+) -> str:
+    """kramdown's output for a code block: rouge's wrapper, or a bare pre for unknown languages.
+
+    ``classes`` and ``attrs`` come from an IAL and go on the wrapper, as kramdown puts them.
+    """
+    lang = lang or "plaintext"
+    body = highlight_code(code, lang)
+    extra = "".join(f' {k}="{html.escape(v)}"' for k, v in (attrs or {}).items())
+    if body is None:
+        escaped = html.escape(code if code.endswith("\n") else code + "\n", quote=False)
+        return f'<pre{extra}><code class="language-{html.escape(lang)}">{escaped}</code></pre>'
+    names = " ".join([f"language-{lang}", *classes, "highlighter-rouge"])
+    return (
+        f'<div class="{html.escape(names)}"{extra}>'
+        f'<div class="highlight"><pre class="highlight"><code>{body}</code></pre></div></div>'
+    )
+
+
+# --- preprocessing: kramdown list and IAL rules -------------------------------------------------
+
+_FENCE = re.compile(r"^(?P<indent>[ ]*)(?P<fence>`{3,}|~{3,})")
+_MARKER = re.compile(r"^(?P<indent>[ ]*)(?P<marker>[*+-]|\d{1,9}[.)])(?P<space>[ ]+|$)")
+_HR = re.compile(r"^[ ]{0,3}([-*_])[ ]*(\1[ ]*){2,}$")
+_IAL_LINE = re.compile(r"^[ ]*\{:(?!:)[^}]*\}[ ]*$")
+# Markers between preprocessing and the tree: STX/ETX never survive from the source text.
+_IAL_MARK = "\x02bsial:{}\x03"
+_IAL_MARK_RE = re.compile("\x02bsial:(\\d+)\x03")
+_LIST_BREAK = "\x02bsbreak\x03"
+_ANY_MARK = re.compile("\x02bs(?:ial:\\d+|break)\x03")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+@dataclass
+class _Document:
+    """Per-document facts the preprocessors leave for the tree and post processors."""
+
+    ials: list[dict[str, str]] = field(default_factory=list)
+    list_items: list[_ItemInfo] = field(default_factory=list)
+    math_blocks: list[str] = field(default_factory=list)
+    breaks: bool = False
+
+    def reset(self) -> None:
+        self.ials.clear()
+        self.list_items.clear()
+        self.math_blocks.clear()
+        self.breaks = False
+
+
+class _ItemInfo:
+    """What kramdown needs to decide whether a list item's first paragraph gets a ``<p>``."""
+
+    __slots__ = ("blank_after_first", "has_more", "state")
+
+    def __init__(self) -> None:
+        self.blank_after_first = False  # a blank line directly after the first paragraph
+        self.has_more = False  # more content in the item after that blank line
+        self.state = 0  # 0: in the first paragraph, 1: after its blank line, 2: past both
+
+    def content(self) -> None:
+        """A non-blank line of this item that does not continue its first paragraph."""
+        if self.state == 1:
+            self.has_more = True
+        self.state = 2
+
+
+class _ListItem:
+    __slots__ = ("info", "kind", "new", "old")
+
+    def __init__(self, old: int, new: int, kind: str) -> None:
+        self.old = old
+        self.new = new
+        self.kind = kind
+        self.info = _ItemInfo()
+
+
+class _KramdownLinesPreprocessor(Preprocessor):
+    """Rewrite list indentation to python-markdown's 4-space rule and add the blank lines
+    kramdown's GFM parser implies (a list or IAL line may follow a paragraph line directly)."""
+
+    def __init__(self, md: markdown.Markdown, document: _Document) -> None:
+        super().__init__(md)
+        self.document = document
+        self.kinds: dict[int, str] = {}
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.kinds = {}
+        out: list[str] = []
+        stack: list[_ListItem] = []
+        fence: str | None = None
+        fence_shift: tuple[int, int] = (0, 0)
+        prev = ""
+        for line in lines:
+            if fence is not None:
+                out.append(_shift(line, *fence_shift))
+                if line.strip().startswith(fence) and line.strip().strip(fence[0]) == "":
+                    fence = None
+                prev = line
+                continue
+            match = _FENCE.match(line)
+            if match and prev.strip() and not _FENCE.match(prev):  # a fence ends a paragraph
+                out.append("")
+            out.extend(self._line(line, prev, stack))
+            if match and (not stack or _indent(line) >= stack[-1].old or not prev.strip()):
+                fence = match.group("fence")
+                fence_shift = (stack[-1].old, stack[-1].new) if stack else (0, 0)
+            prev = line
+        return out
+
+    def _line(self, line: str, prev: str, stack: list[_ListItem]) -> list[str]:
+        if not line.strip():
+            if stack and stack[-1].info.state == 0:
+                stack[-1].info.blank_after_first = True
+                stack[-1].info.state = 1
+            return [line]
+        indent = _indent(line)
+        marker = _MARKER.match(line)
+        if marker and not _HR.match(line) and (stack or indent < 4):
+            return self._item(line, prev, marker, stack)
+        if _IAL_LINE.match(line) and prev.strip():
+            stripped = prev.strip()
+            if stripped.startswith((">", "#", "|", "```", "~~~")) or stripped.endswith(
+                ("```", "~~~")
+            ):
+                if stack:
+                    stack[-1].info.content()
+                return ["", _shift(line, stack[-1].old, stack[-1].new) if stack else line]
+        if stack and not prev.strip() and indent < stack[-1].old:
+            while stack and indent < stack[-1].old:
+                stack.pop()
+            if not stack:
+                self.kinds.clear()
+        if stack:
+            top = stack[-1]
+            if not prev.strip() or _FENCE.match(line) or top.info.state == 1:
+                top.info.content()
+            return [_shift(line, top.old, top.new)]
+        return [line]
+
+    def _item(
+        self, line: str, prev: str, marker: re.Match[str], stack: list[_ListItem]
+    ) -> list[str]:
+        indent = _indent(line)
+        starts_list = not stack
+        # A sibling after a continuation line: python-markdown would take it as more text.
+        after_text = bool(stack) and indent < stack[-1].old and not _MARKER.match(prev)
+        while stack and indent < stack[-1].old:
+            stack.pop()
+        space = len(marker.group("space")) or 1
+        if space > 4:
+            space = 1
+        old = indent + len(marker.group("marker")) + space
+        new_indent = stack[-1].new if stack else 0
+        kind = "ul" if marker.group("marker") in "*+-" else "ol"
+        depth = len(stack)
+        switched = self.kinds.get(depth, kind) != kind
+        self.kinds = {d: k for d, k in self.kinds.items() if d < depth}
+        self.kinds[depth] = kind
+        if stack:
+            stack[-1].info.content()
+        item = _ListItem(old, new_indent + 4, kind)
+        self.document.list_items.append(item.info)
+        stack.append(item)
+        text = " " * new_indent + marker.group("marker") + " " + line[marker.end() :]
+        if switched:  # kramdown starts a new list; python-markdown needs a block between
+            self.document.breaks = True
+            return ["", " " * new_indent + _LIST_BREAK, "", text]
+        blank = starts_list and prev.strip() and not prev.lstrip().startswith(("<", "|"))
+        return ["", text] if blank or (after_text and prev.strip()) else [text]
+
+
+def _shift(line: str, old: int, new: int) -> str:
+    if old == new:
+        return line
+    indent = _indent(line)
+    cut = min(indent, old)
+    return " " * new + line[cut:] if indent >= old else " " * (indent + new - old) + line[cut:]
+
+
+_KRAMDOWN_COMMENT = re.compile(r"\{::comment\}.*?\{:/(?:comment)?\}|\{::options\b[^}]*/\}", re.S)
+_KRAMDOWN_NOMARKDOWN = re.compile(r"\{::nomarkdown\}(.*?)\{:/(?:nomarkdown)?\}", re.S)
+
+
+class _KramdownExtensionsPreprocessor(Preprocessor):
+    """kramdown's ``{::comment}``, ``{::options /}`` (dropped) and ``{::nomarkdown}`` (raw).
+
+    The first of our preprocessors: it also clears the previous document's facts."""
+
+    def __init__(self, md: markdown.Markdown, document: _Document) -> None:
+        super().__init__(md)
+        self.document = document
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.document.reset()
+        text = "\n".join(lines)
+        if "{::" not in text:
+            return lines
+        text = _KRAMDOWN_COMMENT.sub("", text)
+        text = _KRAMDOWN_NOMARKDOWN.sub(lambda m: self.md.htmlStash.store(m.group(1)), text)
+        return text.split("\n")
+
+
+class _MathBlockPreprocessor(Preprocessor):
+    """``$$ ... $$`` standing alone as a block -> ``\\[...\\]`` like kramdown's mathjax engine."""
+
+    def __init__(self, md: markdown.Markdown, document: _Document) -> None:
+        super().__init__(md)
+        self.document = document
+
+    def run(self, lines: list[str]) -> list[str]:
+        if not any("$$" in line for line in lines):
+            return lines
+        ends = _closing_lines(lines)
+        out: list[str] = []
+        index = 0
+        while index < len(lines):
+            line = lines[index]
+            end = self._block_end(lines, index, ends) if line.lstrip(" ").startswith("$$") else None
+            if end is None:
+                out.append(line)
+                index += 1
+                continue
+            body = "\n".join(lines[index : end + 1]).strip()[2:-2]
+            out.extend(["", self._stash(body), ""])
+            index = end + 1
+        return out
+
+    @staticmethod
+    def _block_end(lines: list[str], start: int, ends: list[int | None]) -> int | None:
+        """The last line of a ``$$`` block opening at ``start``, when it stands alone."""
+        if (start and lines[start - 1].strip()) or _indent(lines[start]) > 3:
+            return None
+        opening = lines[start].strip()
+        end = start if len(opening) >= 4 and opening.endswith("$$") else ends[start + 1]
+        if end is None or (end + 1 < len(lines) and lines[end + 1].strip()):
+            return None
+        return end
+
+    def _stash(self, body: str) -> str:
+        placeholder = self.md.htmlStash.store(
+            "\\[" + html.escape(body.strip(), quote=False) + "\\]"
+        )
+        self.document.math_blocks.append(placeholder)
+        return placeholder
+
+
+def _closing_lines(lines: list[str]) -> list[int | None]:
+    """For each line index, the first line at or after it that ends with ``$$`` (linear)."""
+    ends: list[int | None] = [None] * (len(lines) + 1)
+    for index in range(len(lines) - 1, -1, -1):
+        ends[index] = index if lines[index].rstrip().endswith("$$") else ends[index + 1]
+    return ends
+
+
+class _MathBlockPostprocessor(Postprocessor):
+    """Unwrap block math from the paragraph python-markdown put it in (kramdown has none);
+    drop any of our markers that python-markdown folded into other text."""
+
+    def __init__(self, md: markdown.Markdown, document: _Document) -> None:
+        super().__init__(md)
+        self.document = document
+
+    def run(self, text: str) -> str:
+        if "\x02bs" in text:
+            text = _ANY_MARK.sub("", text)
+        for placeholder in self.document.math_blocks:
+            text = text.replace(f"<p>{placeholder}</p>", placeholder)
+        return text
+
+
+class _AngleQuoteProcessor(InlineProcessor):
+    """``<<`` and ``>>`` before the raw HTML pattern can take them for a tag."""
+
+    def handleMatch(  # type: ignore[override]
+        self, m: re.Match[str], data: str
+    ) -> tuple[str, int, int]:
+        return _SYMBOL_CHARS[m.group(0)], m.start(0), m.end(0)
+
+
+class _MathInlineProcessor(InlineProcessor):
+    """``$$x$$`` inside a paragraph -> ``\\(x\\)`` (kramdown's mathjax inline form)."""
+
+    def handleMatch(  # type: ignore[override]
+        self, m: re.Match[str], data: str
+    ) -> tuple[str, int, int]:
+        body = html.escape(m.group(1).strip(), quote=False)
+        return self.md.htmlStash.store(f"\\({body}\\)"), m.start(0), m.end(0)
+
+
+# --- fenced code ---------------------------------------------------------------------------------
+
+
+def _fence_format(
+    src: str, language: str, class_name: str, options: Any, md: Any, **kwargs: Any
+) -> str:
+    """superfences formatter for every fence: ```` ```lang {.class #id key="v"} ````."""
+    classes = [name for name in kwargs.get("classes", []) if name != language]
+    attrs = {str(k): str(v) for k, v in (kwargs.get("attrs") or {}).items()}
+    if kwargs.get("id_value"):
+        attrs = {"id": str(kwargs["id_value"]), **attrs}
+    return rouge_block(src, language, classes=classes, attrs=attrs)
+
+
+# --- tree fix-ups --------------------------------------------------------------------------------
+
+_NON_WORD = re.compile(r"[^\w\- \t]")
+_TRAILING_IAL = re.compile(r"[ \t]*\{[^}]*\}[ \t]*$")
+_HEADERS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+def gfm_header_id(text: str) -> str:
+    """kramdown-parser-gfm's header id: lowercase, drop punctuation, spaces and tabs to ``-``."""
+    return _NON_WORD.sub("", text.lower()).replace(" ", "-").replace("\t", "-")
+
+
+class _HeaderIdTreeprocessor(Treeprocessor):
+    """Runs before inline parsing, so it sees the header's raw text as kramdown does."""
+
+    def run(self, root: etree.Element) -> None:
+        seen: Counter[str] = Counter()
+        for element in root.iter():
+            if element.tag in _HEADERS and "id" not in element.attrib:
+                raw = _TRAILING_IAL.sub("", element.text or "")
+                base = gfm_header_id(raw.strip())
+                seen[base] += 1
+                count = seen[base]
+                element.set("id", base if count == 1 else f"{base}-{count - 1}")
+
+
+def _drop_unreferenced_footnotes(root: etree.Element) -> None:
+    """kramdown lists only the footnotes the text refers to (an excerpt cut before them: none)."""
+    cited = {
+        sup.get("id", "").removeprefix("fnref:")
+        for sup in root.iter("sup")
+        if sup.get("id", "").startswith("fnref:")
+    }
+    for div in [d for d in root.iter("div") if d.get("class") == "footnotes"]:
+        for ol in div.iter("ol"):
+            for item in list(ol):
+                if item.get("id", "").removeprefix("fn:") not in cited:
+                    ol.remove(item)
+        if not any(len(ol) for ol in div.iter("ol")):
+            for parent in root.iter():
+                if div in list(parent):
+                    parent.remove(div)
+                    break
+
+
+class _KramdownTreeprocessor(Treeprocessor):
+    """kramdown's markup for code spans, tables, footnotes and standalone block IALs."""
+
+    def __init__(self, md: markdown.Markdown, document: _Document, toc_levels: range) -> None:
+        super().__init__(md)
+        self.document = document
+        self.toc_levels = toc_levels
+
+    def run(self, root: etree.Element) -> None:
+        self._block_ials(root)
+        _list_paragraphs(root, self.document.list_items)
+        for element in list(root.iter("li")):
+            if "toc" in element.attrib:
+                del element.attrib["toc"]
+                _build_toc(root, element, self.toc_levels)
+        for parent in root.iter():
+            for child in parent:
+                self._fix(parent, child)
+        _drop_unreferenced_footnotes(root)
+
+    def _fix(self, parent: etree.Element, element: etree.Element) -> None:
+        tag = element.tag
+        if tag == "code" and parent.tag != "pre":
+            extra = element.get("class")
+            middle = f" {extra}" if extra else ""
+            element.set("class", f"language-plaintext{middle} highlighter-rouge")
+        elif tag in ("th", "td") and "style" in element.attrib:
+            element.set("style", element.get("style", "").rstrip(";"))
+        elif tag == "pre" and len(element) == 1 and element[0].tag == "code":
+            self._indented_code(element)
+        elif tag == "sup" and element.get("id", "").startswith("fnref"):
+            element.set("role", "doc-noteref")
+            for link in element:
+                link.attrib = {"href": link.get("href", ""), "class": "footnote", "rel": "footnote"}
+        elif tag == "div" and element.get("class") == "footnote":
+            self._footnotes(element)
+        elif tag == "table":
+            _table_sections(element)
+
+    def _indented_code(self, pre: etree.Element) -> None:
+        code = pre[0]
+        if code.get("class") or pre.get("class"):
+            return
+        pre.tag = "div"
+        pre.attrib = {"class": "language-plaintext highlighter-rouge"}
+        inner = etree.SubElement(pre, "div", {"class": "highlight"})
+        pre.remove(code)
+        new_pre = etree.SubElement(inner, "pre", {"class": "highlight"})
+        new_pre.append(code)
+
+    def _footnotes(self, div: etree.Element) -> None:
+        div.attrib = {"class": "footnotes", "role": "doc-endnotes"}
+        for child in list(div):
+            if child.tag == "hr":
+                div.remove(child)
+        for item in div.iter("li"):
+            item.set("role", "doc-endnote")
+        for link in div.iter("a"):
+            if link.get("class") == "footnote-backref":
+                link.attrib = {
+                    "href": link.get("href", ""),
+                    "class": "reversefootnote",
+                    "role": "doc-backlink",
+                }
+
+    def _block_ials(self, root: etree.Element) -> None:
+        ials = self.document.ials
+        if not ials and not self.document.breaks:
+            return
+        for parent in list(root.iter()):
+            previous: etree.Element | None = None
+            for child in list(parent):
+                text = (child.text or "").strip()
+                if child.tag == "p" and text == _LIST_BREAK:
+                    parent.remove(child)
+                    continue
+                mark = _IAL_MARK_RE.fullmatch(text) if child.tag == "p" else None
+                if mark and len(child) == 0:
+                    index = int(mark.group(1))
+                    if previous is not None:
+                        _apply_ial(self.md, previous, ials[index])
+                    parent.remove(child)
+                    continue
+                previous = child
+
+
+_BLOCK_TAGS = frozenset(
+    [
+        "p",
+        "ul",
+        "ol",
+        "div",
+        "pre",
+        "blockquote",
+        "table",
+        "dl",
+        "hr",
+        "figure",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+    ]
+)
+
+
+_LISTS = frozenset(("ul", "ol"))
+
+
+def _list_paragraphs(root: etree.Element, infos: list[_ItemInfo]) -> None:
+    """kramdown's rule for a list item's first paragraph, item by item (python-markdown
+    decides per list): no ``<p>`` unless a blank line follows the paragraph inside the item.
+
+    Items are matched to what the preprocessor saw by document order; on any disagreement in
+    count (lists inside blockquotes, raw HTML) the tree is left as python-markdown made it.
+    """
+    blocks = [block for block in root if block.get("class") != "footnote"]  # footnotes come last
+    items = [item for block in blocks for item in block.iter("li")]
+    if not items or len(items) != len(infos):
+        return
+    info_of = {id(item): info for item, info in zip(items, infos, strict=True)}
+    lists = [element for block in blocks for element in block.iter() if element.tag in _LISTS]
+    for parent in lists:
+        children = [child for child in parent if child.tag == "li"]
+        transparent_seen = False
+        for index, item in enumerate(children):
+            info = info_of[id(item)]
+            first_is_text = (
+                bool((item.text or "").strip())
+                or len(item) == 0
+                or item[0].tag == "p"
+                or item[0].tag not in _BLOCK_TAGS
+            )
+            last = index == len(children) - 1
+            if last:
+                transparent = not (info.blank_after_first and info.has_more) and (
+                    len(children) == 1 or transparent_seen
+                )
+            else:
+                transparent = not info.blank_after_first
+            if not first_is_text:
+                transparent_seen = True
+                continue
+            transparent_seen = transparent_seen or transparent
+            _set_item_paragraph(item, wrapped=not transparent)
+
+
+def _set_item_paragraph(item: etree.Element, *, wrapped: bool) -> None:
+    has_p = len(item) > 0 and item[0].tag == "p" and not (item.text or "").strip()
+    if wrapped and not has_p:
+        paragraph = etree.Element("p")
+        paragraph.text = item.text
+        item.text = None
+        for child in list(item):
+            if child.tag in _BLOCK_TAGS:
+                break
+            item.remove(child)
+            paragraph.append(child)
+        if len(paragraph) and paragraph[-1].tail:
+            paragraph[-1].tail = paragraph[-1].tail.rstrip("\n")
+        paragraph.tail = "\n"
+        item.insert(0, paragraph)
+    elif not wrapped and has_p:
+        paragraph = item[0]
+        item.remove(paragraph)
+        item.text = paragraph.text
+        for position, child in enumerate(list(paragraph)):
+            item.insert(position, child)
+
+
+_BODY_RULE = re.compile("^[-\u2013\u2014]+$")
+_FOOT_RULE = re.compile("^=+$")
+
+
+def _table_sections(table: etree.Element) -> None:
+    """kramdown's separator rows: ``|---|`` starts another tbody, ``|===|`` the tfoot."""
+    body = table.find("tbody")
+    if body is None:
+        return
+    section = body
+    for row in list(body):
+        cells = [(cell.text or "").strip() for cell in row]
+        first = cells[0] if cells and not any(cells[1:]) and len(row[0]) == 0 else ""
+        if _BODY_RULE.match(first) or _FOOT_RULE.match(first):
+            body.remove(row)
+            tag = "tfoot" if _FOOT_RULE.match(first) else "tbody"
+            section = etree.SubElement(table, tag)
+            section.text = section.tail = "\n"
+        elif section is not body:
+            body.remove(row)
+            section.append(row)
+    for extra in [s for s in table if s.tag in ("tbody", "tfoot") and len(s) == 0]:
+        table.remove(extra)
+
+
+def _parent_of(root: etree.Element, target: etree.Element) -> etree.Element | None:
+    return next((element for element in root.iter() if target in list(element)), None)
+
+
+def _build_toc(root: etree.Element, item: etree.Element, levels: range) -> None:
+    """kramdown's ``{:toc}``: the one-item list becomes ``#markdown-toc`` of the headers."""
+    toc = _parent_of(root, item)
+    if toc is None or toc.tag not in _LISTS or len(toc) != 1:
+        return
+    headers = [
+        element
+        for element in root.iter()
+        if element.tag in _HEADERS
+        and element.get("id")
+        and int(element.tag[1]) in levels
+        and "no_toc" not in element.get("class", "").split()
+    ]
+    toc.remove(item)
+    toc.set("id", "markdown-toc")
+    stack: list[tuple[int, etree.Element]] = []
+    for header in headers:
+        level = int(header.tag[1])
+        while len(stack) > 1 and stack[-1][0] > level:
+            stack.pop()
+        if not stack:
+            stack.append((level, toc))
+        elif level > stack[-1][0] and len(stack[-1][1]):
+            stack.append((level, etree.SubElement(stack[-1][1][-1], toc.tag)))
+        entry = etree.SubElement(stack[-1][1], "li")
+        link = etree.SubElement(
+            entry,
+            "a",
+            {"href": "#" + header.get("id", ""), "id": "markdown-toc-" + header.get("id", "")},
+        )
+        link.text = header.text
+        for child in header:
+            link.append(copy.deepcopy(child))
+
+
+_STASH = re.compile("\x02wzxhzdk:(\\d+)\x03")
+
+
+def _apply_ial(md: markdown.Markdown, element: etree.Element, attrs: Mapping[str, str]) -> None:
+    stashed = _STASH.fullmatch((element.text or "").strip()) if element.tag == "p" else None
+    if stashed:
+        index = int(stashed.group(1))
+        block = str(md.htmlStash.rawHtmlBlocks[index])
+        md.htmlStash.rawHtmlBlocks[index] = _ial_into_html(block, attrs)
+        return
+    for key, value in attrs.items():
+        if key == "class" and element.get("class"):
+            element.set("class", f"{element.get('class')} {value}")
+        else:
+            element.set(key, value)
+
+
+def _ial_into_html(block: str, attrs: Mapping[str, str]) -> str:
+    classes = attrs.get("class")
+    if classes and " highlighter-rouge" in block:
+        block = block.replace(" highlighter-rouge", f" {classes} highlighter-rouge", 1)
+    others = "".join(
+        f' {key}="{html.escape(value)}"' for key, value in attrs.items() if key != "class"
+    )
+    if others:
+        end = block.find(">")
+        block = block[:end] + others + block[end:]
+    return block
+
+
+_IAL_ATTR = re.compile(r"""([#.][\w-]+)|([\w-]+)=(?:"([^"]*)"|'([^']*)'|(\S+))""")
+
+
+def parse_ial(text: str) -> dict[str, str]:
+    """``{: .a #b key="v"}`` -> ``{"class": "a", "id": "b", "key": "v"}``."""
+    attrs: dict[str, str] = {}
+    classes: list[str] = []
+    for match in _IAL_ATTR.finditer(text.strip()[2:-1]):
+        short, key = match.group(1), match.group(2)
+        if short and short[0] == ".":
+            classes.append(short[1:])
+        elif short:
+            attrs["id"] = short[1:]
+        elif key:
+            value = match.group(3) if match.group(3) is not None else match.group(4)
+            attrs[key] = value if value is not None else match.group(5) or ""
+    if classes:
+        attrs["class"] = " ".join(classes)
+    return attrs
+
+
+class _IalLinePreprocessor(Preprocessor):
+    """Standalone IAL lines (after a blank line, a fence or a quote) -> a marker paragraph that
+    the tree processor applies to the previous block, as kramdown does."""
+
+    def __init__(self, md: markdown.Markdown, document: _Document) -> None:
+        super().__init__(md)
+        self.document = document
+
+    def run(self, lines: list[str]) -> list[str]:
+        ials = self.document.ials
+        out: list[str] = []
+        for index, line in enumerate(lines):
+            if _IAL_LINE.match(line) and (index == 0 or not lines[index - 1].strip()):
+                ials.append(parse_ial(line.strip()))
+                out.append(" " * _indent(line) + _IAL_MARK.format(len(ials) - 1))
+                out.append("")
+            else:
+                out.append(line)
+        return out
+
+
+class _GfmHashHeaderProcessor(HashHeaderProcessor):
+    """GFM needs a space after the hashes: ``#dowork`` is a paragraph, not a header."""
+
+    RE = re.compile(r"(?:^|\n)(?P<level>#{1,6})(?:[ \t]+(?P<header>(?:\\.|[^\\])*?))?#*(?:\n|$)")
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> None:
+        match = self.RE.search(blocks[0])
+        if match and match.group("header") is None:
+            blocks[0] = blocks[0][: match.start("level")] + "# " + blocks[0][match.end("level") :]
+        super().run(parent, blocks)
+
+
+# kramdown escapes more characters than python-markdown does.
+_KRAMDOWN_ESCAPES = ('"', "'", ":", "|", "$", "=", "<", ">")
+
+
+# Characters without which an inline pattern cannot match: the pattern is skipped for text that
+# lacks them all (python-markdown tries every pattern on every text node otherwise).
+_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "backtick": ("`",),
+    "bs_math_inline": ("$$",),
+    "escape": ("\\",),
+    "footnote": ("[^",),
+    "reference": ("[",),
+    "link": ("[",),
+    "image_link": ("![",),
+    "image_reference": ("![",),
+    "short_reference": ("[",),
+    "short_image_ref": ("![",),
+    "autolink": ("<",),
+    "automail": ("<",),
+    "linebreak": ("  \n",),
+    "bs_angle": ("<<", ">>"),
+    "html": ("<",),
+    "entity": ("&",),
+}
+
+
+class _FastInlineProcessor(InlineTreeprocessor):
+    """python-markdown's inline pass, skipping patterns whose trigger text is absent."""
+
+    def __init__(self, md: markdown.Markdown) -> None:
+        super().__init__(md)
+        self._table: list[tuple[Any, tuple[str, ...] | None]] | None = None
+
+    def _patterns(self) -> list[tuple[Any, tuple[str, ...] | None]]:
+        if self._table is None:
+            triggers = {
+                id(self.inlinePatterns[name]): value
+                for name, value in _TRIGGERS.items()
+                if name in self.inlinePatterns
+            }
+            self._table = [(p, triggers.get(id(p))) for p in self.inlinePatterns]
+        return self._table
+
+    def _InlineProcessor__handleInline(  # overrides the name-mangled method
+        self,
+        data: str,
+        patternIndex: int = 0,
+    ) -> str:
+        if isinstance(data, markdown.util.AtomicString):
+            return data
+        patterns = self._patterns()
+        start = 0
+        index = patternIndex
+        while index < len(patterns):
+            pattern, trigger = patterns[index]
+            if trigger is not None and not any(t in data for t in trigger):
+                index += 1
+                start = 0
+                continue
+            data, matched, start = self._InlineProcessor__applyPattern(  # type: ignore[attr-defined]
+                pattern, data, index, start
+            )
+            if not matched:
+                index += 1
+        return data
+
+
+class _KramdownExtension(Extension):
+    def __init__(self, toc_levels: range) -> None:
+        super().__init__()
+        self.toc_levels = toc_levels
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.ESCAPED_CHARS = [*md.ESCAPED_CHARS, *_KRAMDOWN_ESCAPES]
+        md.parser.blockprocessors.register(_GfmHashHeaderProcessor(md.parser), "hashheader", 70)
+        document = _Document()
+        md.preprocessors.register(
+            _KramdownExtensionsPreprocessor(md, document), "bs_extensions", 29
+        )
+        md.preprocessors.register(_KramdownLinesPreprocessor(md, document), "bs_lines", 28)
+        md.preprocessors.register(_MathBlockPreprocessor(md, document), "bs_math", 24)
+        md.preprocessors.register(_IalLinePreprocessor(md, document), "bs_ial", 23)
+        md.postprocessors.register(_MathBlockPostprocessor(md, document), "bs_math", 35)
+        md.inlinePatterns.register(
+            _MathInlineProcessor(r"(?<!\\)\$\$(.+?)\$\$", md), "bs_math_inline", 185
+        )
+        md.inlinePatterns.register(_AngleQuoteProcessor(r"(?<!\\)(<<|>>)", md), "bs_angle", 95)
+        md.treeprocessors.register(_HeaderIdTreeprocessor(md), "bs_header_ids", 30)
+        md.treeprocessors.register(_FastInlineProcessor(md), "inline", 20)
+        md.treeprocessors.register(
+            _KramdownTreeprocessor(md, document, self.toc_levels), "bs_kramdown", 4
+        )
+
+
+_ENTITY_CHARS = {"lsquo": "\u2018", "rsquo": "\u2019", "ldquo": "\u201c", "rdquo": "\u201d"}
+_DEFAULT_QUOTES = ("\u2018", "\u2019", "\u201c", "\u201d")
+
+
+def _quote_chars(smart_quotes: Any) -> tuple[str, str, str, str]:
+    """kramdown ``smart_quotes`` (``lsquo,rsquo,ldquo,rdquo``: entity names or code points)."""
+    if isinstance(smart_quotes, str):
+        names = [part.strip() for part in smart_quotes.split(",")]
+        if len(names) == 4:
+            chars = [_entity_char(name) for name in names]
+            return chars[0], chars[1], chars[2], chars[3]
+    return _DEFAULT_QUOTES
+
+
+def _entity_char(name: str) -> str:
+    if name.isdigit():
+        return chr(int(name))
+    return _ENTITY_CHARS.get(name) or html.unescape(f"&{name};")
+
+
+_SYMBOLS = re.compile(r"---|--|\.\.\.|<<|>>|['\"]")
+_SYMBOL_CHARS = {"---": "\u2014", "--": "\u2013", "...": "\u2026", "<<": "\u00ab", ">>": "\u00bb"}
+_SKIP_TEXT = frozenset(("code", "pre", "script", "style", "kbd", "samp", "math"))
+_PUNCT = frozenset("!\"#$%'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+class _TypographyTreeprocessor(Treeprocessor):
+    """kramdown's typographic symbols and smart quotes, applied to text in one pass.
+
+    A port of kramdown's ``SQ_RULES`` (themselves from SmartyPants) to a character scan: the
+    quote's neighbours decide whether it opens or closes. Code, pre and raw HTML are untouched.
+    """
+
+    def __init__(self, md: markdown.Markdown, quotes: tuple[str, str, str, str]) -> None:
+        super().__init__(md)
+        self.quotes = quotes
+
+    def run(self, root: etree.Element) -> None:
+        self._walk(root)
+
+    def _walk(self, element: etree.Element) -> None:
+        if element.tag in _SKIP_TEXT:
+            return
+        children = list(element)
+        if element.text:
+            element.text = self._convert(element.text, children[0] if children else None)
+        for index, child in enumerate(children):
+            self._walk(child)
+            if child.tail:
+                following = children[index + 1] if index + 1 < len(children) else None
+                child.tail = self._convert(child.tail, following)
+
+    def _convert(self, text: str, following: etree.Element | None = None) -> str:
+        if isinstance(text, markdown.util.AtomicString) or _SYMBOLS.search(text) is None:
+            return text
+        out: list[str] = []
+        last = 0
+        for match in _SYMBOLS.finditer(text):
+            start, symbol = match.start(), match.group()
+            out.append(text[last:start])
+            # kramdown sees no preceding character at the start of a text run, after
+            # another span (escape, symbol, quote) or after a backslash.
+            before = text[start - 1] if start > last else ""
+            if before in "\\\x03":
+                before = ""
+            after = text[match.end() : match.end() + 3]
+            if len(after) < 3 and following is not None:  # the source went on into an element
+                after += "*x" if following.tag in ("em", "strong") else "x"
+            out.append(self._symbol(symbol, before, after))
+            last = match.end()
+        out.append(text[last:])
+        return "".join(out)
+
+    def _symbol(self, symbol: str, before: str, after: str) -> str:
+        if symbol not in ("'", '"'):
+            return _SYMBOL_CHARS[symbol]
+        lsquo, rsquo, ldquo, rdquo = self.quotes
+        single = symbol == "'"
+        if _quote_opens(symbol, before, after):
+            return lsquo if single else ldquo
+        return rsquo if single else rdquo
+
+
+def _is_word(char: str) -> bool:
+    return char.isascii() and (char.isalnum() or char == "_")
+
+
+def _quote_opens(quote: str, before: str, after: str) -> bool:
+    """kramdown's ``SQ_RULES`` in order; ``before`` is "" when kramdown sees no preceding char."""
+    first, second = after[:1], after[1:2]
+    decade = quote == "'" and len(after) == 3 and after[:2].isdigit() and after[2] == "s"
+    if before.isspace():
+        return not decade
+    if before:
+        return before in _NOT_CLOSE
+    if first in ("_", "*") and second and not second.isspace():
+        return True
+    if first in _PUNCT and after[1:3] != ".." and not _is_word(second):
+        return False
+    if decade:
+        return False
+    return not (not first or first.isspace() or (first == "s" and not _is_word(second)))
+
+
+_NOT_CLOSE = frozenset(" \\\t\r\n[{(-")
+
+
+def _toc_levels(value: Any) -> range:
+    """kramdown ``toc_levels``: ``"2..3"``, ``[2, 3]`` or ``"2,3"``; default all six."""
+    if isinstance(value, str) and ".." in value:
+        low, _, high = value.partition("..")
+        if low.strip().isdigit() and high.strip().isdigit():
+            return range(int(low), int(high) + 1)
+    if isinstance(value, str):
+        value = [part for part in value.split(",") if part.strip().isdigit()]
+    if isinstance(value, list) and value:
+        numbers = [int(part) for part in value]
+        return range(min(numbers), max(numbers) + 1)
+    return range(1, 7)
+
+
+class MarkdownRenderer:
+    """kramdown-compatible markdown -> HTML fragment. Thread safe (one document at a time)."""
+
+    def __init__(self, kramdown: Mapping[str, Any] | None = None) -> None:
+        options = dict(kramdown or {})
+        extensions: list[Any] = [
+            "tables",
+            "footnotes",
+            "def_list",
+            "abbr",
+            "attr_list",
+            "md_in_html",
+            "pymdownx.tilde",
+            "pymdownx.tasklist",
+            _KramdownExtension(_toc_levels(options.get("toc_levels"))),
+        ]
+        if options.get("hard_wrap", False):
+            extensions.append("nl2br")
+        configs: dict[str, dict[str, Any]] = {
+            "pymdownx.superfences": {
+                "custom_fences": [{"name": "*", "class": "", "format": _fence_format}]
+            },
+            "pymdownx.tilde": {"subscript": False},
+            "footnotes": {"BACKLINK_TITLE": "", "SUPERSCRIPT_TEXT": "{}"},
+        }
+        extensions.insert(0, "pymdownx.superfences")
+        self._auto_ids = bool(options.get("auto_ids", True))
+        self._md = markdown.Markdown(
+            extensions=extensions, extension_configs=configs, output_format="xhtml"
+        )
+        quotes = _quote_chars(options.get("smart_quotes"))
+        self._md.treeprocessors.register(_TypographyTreeprocessor(self._md, quotes), "bs_typo", 6)
+        if not self._auto_ids:
+            self._md.treeprocessors.deregister("bs_header_ids")
+        self._lock = threading.Lock()
+
+    def convert(self, text: str) -> str:
+        """Render one markdown document to an HTML fragment."""
+        with self._lock:
+            self._md.reset()
+            return self._md.convert(text) + "\n"
