@@ -22,6 +22,8 @@ from handler.store import ObjectInfo, Store, StoredObject
 
 log = logging.getLogger(__name__)
 
+THEME_DIR = "_theme/"  # a site's own templates, which override the built-in theme
+
 
 @dataclass(frozen=True, slots=True)
 class Entry:
@@ -131,6 +133,7 @@ class SiteIndex:
     redirects: Mapping[str, Entry] = field(default_factory=dict)  # decoded old path -> post
     version: str = ""
     config_token: str = ""  # the store version of _config.yml the config was read from
+    theme_token: str = ""  # a digest of the site's own templates in _theme/ ("" for none)
 
     @classmethod
     def build(
@@ -141,6 +144,7 @@ class SiteIndex:
         problems: Mapping[str, ContentError] | None = None,
         statics: Iterable[str] = (),
         config_token: str = "",
+        theme_token: str = "",
     ) -> SiteIndex:
         # Jekyll sorts by date, then path; we keep newest first.
         ordered = tuple(sorted(entries, key=lambda e: (e.date, e.key), reverse=True))
@@ -158,6 +162,7 @@ class SiteIndex:
             redirects={url_key(p): e for e in reversed(ordered) for p in e.redirect_from},
             version=digest.hexdigest()[:16],
             config_token=config_token,
+            theme_token=theme_token,
         )
 
     def visible(self, now: datetime, *, future: bool, drafts: bool) -> list[Entry]:
@@ -190,6 +195,7 @@ class SiteIndex:
             problems=problems,
             statics=self.statics,
             config_token=self.config_token,
+            theme_token=self.theme_token,
         )
 
 
@@ -243,8 +249,21 @@ def scan(
             continue
         entries.append(Entry.from_post(post, info.last_modified))
     return SiteIndex.build(
-        config, entries, problems=problems, statics=statics, config_token=config_token
+        config,
+        entries,
+        problems=problems,
+        statics=statics,
+        config_token=config_token,
+        theme_token=theme_token([i for i in infos if i.key.startswith(THEME_DIR)]),
     )
+
+
+def theme_token(infos: Iterable[ObjectInfo]) -> str:
+    """A digest of the templates under ``_theme/`` (their keys and versions); ``""`` if none."""
+    pairs = sorted((i.key, i.version) for i in infos if i.key.startswith(THEME_DIR))
+    if not pairs:
+        return ""
+    return hashlib.sha256(repr(pairs).encode()).hexdigest()[:16]
 
 
 def _config(

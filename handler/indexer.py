@@ -26,7 +26,7 @@ from urllib.parse import unquote_plus
 from handler import manifest
 from handler.config import CONFIG_KEY
 from handler.errors import ContentError, NotFound, PreconditionFailed
-from handler.index import Entry, SiteIndex, load_post
+from handler.index import THEME_DIR, Entry, SiteIndex, load_post, theme_token
 from handler.jekyll import classify
 from handler.settings import DEFAULT_INDEX_KEY, Settings
 from handler.site import Site
@@ -109,6 +109,9 @@ def apply_changes(
         site = Site(store, max_post_bytes=max_post_bytes)
         for key in keys:
             index = _sync(site, index, key, max_post_bytes, outcome)
+        if any(key.startswith(THEME_DIR) for key in keys):
+            index = replace(index, theme_token=theme_token(store.list(THEME_DIR)))
+            outcome.urls.add("/*")
         try:
             store.put(
                 index_key,

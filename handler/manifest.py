@@ -29,6 +29,7 @@ def dumps(index: SiteIndex, config_text: str | None) -> bytes:
     document: dict[str, Any] = {
         "format": FORMAT,
         "config": {"token": index.config_token, "text": config_text},
+        "theme": {"token": index.theme_token},
         "posts": [entry_json(e) for e in index.entries],
         "statics": sorted(index.statics),
         "problems": [
@@ -58,6 +59,7 @@ def loads(data: bytes, key: str) -> tuple[SiteIndex, str | None]:
             problems=problems,
             statics=document.get("statics", []),
             config_token=document["config"]["token"],
+            theme_token=document.get("theme", {}).get("token", ""),
         )
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise ManifestError(
@@ -98,4 +100,5 @@ def with_excerpts(index: SiteIndex, excerpt: Any) -> SiteIndex:
         problems=index.problems,
         statics=index.statics,
         config_token=index.config_token,
+        theme_token=index.theme_token,
     )

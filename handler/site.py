@@ -33,7 +33,7 @@ from handler.liquid import LiquidContext
 from handler.render import PostRenderer, RenderedPost
 from handler.store import Store
 from handler.store.local import guess_content_type
-from handler.theme import Theme
+from handler.theme import StoreLoader, Theme
 
 log = logging.getLogger(__name__)
 
@@ -199,6 +199,7 @@ class Site:
     ) -> None:
         self.store = store
         self.theme = theme or Theme()
+        self._theme_token = ""
         self.site_url = site_url
         self.manifest_key = manifest_key
         self.index_ttl = index_ttl
@@ -260,6 +261,10 @@ class Site:
             state.retry_at = self._clock() + INDEX_RETRY_SECONDS
             return
         state.checked_at = self._clock()
+        if index.theme_token != self._theme_token:
+            overrides = StoreLoader(self.store) if index.theme_token else None
+            self.theme = Theme(overrides)
+            self._theme_token = index.theme_token
         if state.index is None or index.version != state.index.version:
             state.view = self.view_of(index)
         state.index = index
@@ -359,7 +364,7 @@ class Site:
         any post, the config or the set of visible posts does. The rendered body of a post is
         cached separately by its own version, so re-laying a page out is cheap.
         """
-        versions = (view.token, view.config.version, self.theme.css_version)
+        versions = (view.token, view.config.version, self.theme.css_version, self._theme_token)
         if path.startswith("/assets/") and self.theme.asset(path[8:]) is not None:
             return ("asset", self.theme.css_version)
         if self._listing_kind(view, path) is not None or view.find(path) is not None:

@@ -13,6 +13,7 @@ The stylesheet is ``theme/static/broadsheet.css`` followed by Pygments rules for
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -32,7 +33,8 @@ from pygments.style import StyleMeta
 from pygments.styles import get_style_by_name
 from pygments.token import STANDARD_TYPES
 
-from handler.errors import RenderError
+from handler.errors import NotFound, RenderError
+from handler.store import Store
 
 THEME_DIR = Path(__file__).parent / "theme"
 TEMPLATE_DIR = THEME_DIR / "templates"
@@ -217,3 +219,25 @@ def _luminance(color: str) -> float:
 def _mix(color: str, other: str, weight: float) -> str:
     mixed = (round(a + (b - a) * weight) for a, b in zip(_rgb(color), _rgb(other), strict=True))
     return "#" + "".join(f"{value:02x}" for value in mixed)
+
+
+class StoreLoader(BaseLoader):
+    """Templates from a content store's ``_theme/`` folder: a site's own overrides.
+
+    Freshness is the caller's business: the site index carries a digest of ``_theme/``, and the
+    site builds a new :class:`Theme` (a new Jinja2 environment) when it changes.
+    """
+
+    def __init__(self, store: Store, folder: str = "_theme/") -> None:
+        self.store = store
+        self.folder = folder
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        key = self.folder + template
+        try:
+            body = self.store.get(key).body
+        except NotFound:
+            raise TemplateNotFound(template) from None
+        return body.decode("utf-8", "replace"), key, lambda: True
