@@ -242,11 +242,6 @@ class Site:
         assert index is not None
         return index
 
-    def fresh(self) -> bool:
-        """True when the index needs no revalidation now (so a cached page may be served as is)."""
-        state = self._state
-        return state.view is not None and not self._due(state)
-
     def _due(self, state: _IndexState) -> bool:
         now = self._clock()
         return now - state.checked_at >= self.index_ttl and now >= state.retry_at
@@ -294,12 +289,17 @@ class Site:
             )
             state.manifest_version = None
             return scan(self.store, previous, max_post_bytes=self.max_post_bytes)
-        index, _ = manifest.loads(obj.body, self.manifest_key)
+        try:
+            index, _ = manifest.loads(obj.body, self.manifest_key)
+        except manifest.ManifestError as error:
+            log.error("%s; building the index by listing the store instead", error)
+            state.manifest_version = None
+            return scan(self.store, previous, max_post_bytes=self.max_post_bytes)
         state.manifest_version = obj.version
         return index
 
     def renderer(self, config: SiteConfig) -> PostRenderer:
-        if self._renderer is None or self._renderer.config is not config:
+        if self._renderer is None or self._renderer.config.version != config.version:
             self._renderer = PostRenderer(config)
         return self._renderer
 

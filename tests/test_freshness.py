@@ -311,3 +311,14 @@ def test_scheduled_post_goes_live_at_its_date(s3_bucket: S3Bucket, tmp_path: Pat
     clock.advance(20)
     assert client.get(url).status_code == 200
     assert "Scheduled" in client.get("/").text
+
+
+def test_a_corrupt_manifest_falls_back_to_listing(
+    s3_bucket: S3Bucket, caplog: pytest.LogCaptureFixture
+) -> None:
+    upload_tree(s3_bucket.client, s3_bucket.name, ROOT / "content")
+    put(s3_bucket, DEFAULT_INDEX_KEY, '{"format": 1, "posts": [')
+    site = Site(S3Store(s3_bucket.client, s3_bucket.name), manifest_key=DEFAULT_INDEX_KEY)
+    with caplog.at_level(logging.ERROR):
+        assert TestClient(create_app(site)).get(SEED_URL).status_code == 200
+    assert "the site index is unreadable" in caplog.text
