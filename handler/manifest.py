@@ -45,7 +45,11 @@ def loads(data: bytes, key: str) -> tuple[SiteIndex, str | None]:
     try:
         document = json.loads(data)
         if document.get("format") != FORMAT:
-            raise ManifestError(key, f"unknown manifest format {document.get('format')!r}")
+            raise ManifestError(
+                key,
+                f"unknown manifest format {document.get('format')!r} (this version reads {FORMAT})",
+                hint="rebuild it: broadsheet index",
+            )
         config_text = document["config"]["text"]
         config = SiteConfig.parse(config_text)
         entries = [_entry(item) for item in document["posts"]]
