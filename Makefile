@@ -7,6 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 TOOLS  := .tools
 SAM    := $(TOOLS)/sam/bin/sam
+CODE   := $(wildcard handler tests bench)
 
 .PHONY: serve test check lint typecheck unit bench setup tools system clean build-RenderFunction build-IndexerFunction
 
@@ -43,11 +44,11 @@ serve: $(VENV)/.serve
 	$(BIN)/broadsheet serve --content content
 
 lint: $(VENV)/.dev
-	$(BIN)/ruff check handler tests bench
-	$(BIN)/ruff format --check handler tests bench
+	$(BIN)/ruff check $(CODE)
+	$(BIN)/ruff format --check $(CODE)
 
 typecheck: $(VENV)/.dev
-	$(BIN)/mypy
+	$(BIN)/mypy $(CODE)
 
 unit: setup
 	PATH="$(CURDIR)/$(TOOLS)/sam/bin:$(CURDIR)/$(TOOLS)/checkov/bin:$$PATH" $(BIN)/pytest
