@@ -60,3 +60,8 @@ bench: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .aws-sam .pytest_cache .mypy_cache .ruff_cache
+
+# `sam build` (BuildMethod: makefile) calls these with ARTIFACTS_DIR set: runtime dependencies
+# from pyproject.toml as wheels for the target runtime and architecture, plus bytecode.
+build-RenderFunction build-IndexerFunction:
+	bash infra/build.sh "$(ARTIFACTS_DIR)"

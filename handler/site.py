@@ -38,7 +38,10 @@ from handler.theme import StoreLoader, Theme
 log = logging.getLogger(__name__)
 
 PageKind = Literal["post", "listing", "static", "redirect", "asset", "not_found", "preview"]
-STYLESHEET_PATH = "/assets/broadsheet.css"
+# The theme's own files. Not under /assets/: with the CDN on, /assets/* comes straight from the
+# bucket (the site's own assets), and an underscore path is never a file Jekyll would publish.
+THEME_ASSETS = "/_broadsheet/"
+STYLESHEET_PATH = THEME_ASSETS + "broadsheet.css"
 HTML = "text/html; charset=utf-8"
 ATOM = "application/atom+xml; charset=utf-8"
 XML = "application/xml; charset=utf-8"
@@ -365,7 +368,7 @@ class Site:
         cached separately by its own version, so re-laying a page out is cheap.
         """
         versions = (view.token, view.config.version, self.theme.css_version, self._theme_token)
-        if path.startswith("/assets/") and self.theme.asset(path[8:]) is not None:
+        if path.startswith(THEME_ASSETS) and self.theme.asset(path[len(THEME_ASSETS) :]):
             return ("asset", self.theme.css_version)
         if self._listing_kind(view, path) is not None or view.find(path) is not None:
             return versions
@@ -389,7 +392,7 @@ class Site:
         return None
 
     def _build(self, view: View, path: str) -> Page:
-        if path.startswith("/assets/") and (asset := self.theme.asset(path[8:])) is not None:
+        if path.startswith(THEME_ASSETS) and (asset := self.theme.asset(path[len(THEME_ASSETS) :])):
             return Page.make("asset", asset.body, asset.media_type)
         kind = self._listing_kind(view, path)
         if kind is not None:

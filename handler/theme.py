@@ -59,7 +59,7 @@ DARK_CODE = CodeScheme(style="github-dark", background="#1f2227", foreground="#e
 
 @dataclass(frozen=True, slots=True)
 class ThemeAsset:
-    """A file the theme serves under ``/assets/``: its bytes, media type and content version."""
+    """A file the theme serves under ``/_broadsheet/``: its bytes, media type and content version."""
 
     body: bytes
     media_type: str
@@ -110,9 +110,9 @@ class Theme:
         return self._stylesheet
 
     def asset(self, name: str) -> ThemeAsset | None:
-        """The theme file served at ``/assets/<name>`` (the stylesheet, the icon), else ``None``.
+        """The theme file served at ``/_broadsheet/<name>`` (the stylesheet, the icon), else ``None``.
 
-        The web layer asks here first and falls back to the content store's ``assets/`` folder.
+        Not under ``/assets/``, which belongs to the site (and, with the CDN, to the bucket).
         """
         if name == "broadsheet.css":
             return ThemeAsset(

@@ -244,7 +244,7 @@ def test_the_seed_post_warns_about_its_mojibake_at_its_line_and_column() -> None
         ("/year-archive", "the year archive"),
         ("/page3/", "a page of the post listing"),
         ("/page3/index.html", "a page of the post listing"),
-        ("/assets/broadsheet.css", "the theme's stylesheet"),
+        ("/_broadsheet/broadsheet.css", "the theme's stylesheet"),
         ("/", "the home page"),
         ("/posts/2023/06/journey/", None),
         ("/tagsoup/", None),

@@ -156,7 +156,7 @@ def test_post_links_stylesheet_with_its_content_version(theme: Theme) -> None:
     document = soup(theme.render("post.html", site=SITE, page=page_context()))
 
     href = one(document, "link[rel=stylesheet]")["href"]
-    assert href == f"/assets/broadsheet.css?v={theme.css_version}"
+    assert href == f"/_broadsheet/broadsheet.css?v={theme.css_version}"
     assert re.fullmatch(r"[0-9a-f]{12}", theme.css_version)
 
 

@@ -34,9 +34,15 @@ def test_seed_post(client: TestClient) -> None:
     html = r.text
     assert "<title>From sci-fi writer to AI engineer: a strange journey" in html
     assert '<time datetime="2023-06-07T00:00:00-07:00">June 7, 2023</time>' in html
-    assert ">p.s. my advice for anyone trying to break into a field with very low initial capital:</h2>" in html
+    assert (
+        ">p.s. my advice for anyone trying to break into a field with very low initial capital:</h2>"
+        in html
+    )
     assert "Be nice – even to the gatekeepers." in html  # `--` is an en dash
-    assert '<link rel="canonical" href="https://academicpages.github.io/posts/2023/06/journey/">' in html
+    assert (
+        '<link rel="canonical" href="https://academicpages.github.io/posts/2023/06/journey/">'
+        in html
+    )
     assert "4 minute read" in html
 
 
@@ -69,7 +75,9 @@ def test_other_methods_are_405_with_allow(client: TestClient, method: str) -> No
 def test_home_lists_posts(client: TestClient) -> None:
     r = client.get("/")
     assert r.status_code == 200
-    assert f'<a href="{SEED_URL}">From sci-fi writer to AI engineer: a strange journey</a>' in r.text
+    assert (
+        f'<a href="{SEED_URL}">From sci-fi writer to AI engineer: a strange journey</a>' in r.text
+    )
     assert "This post tries to 1) explain" in r.text  # the excerpt
 
 
@@ -77,7 +85,7 @@ def test_404_is_themed(client: TestClient) -> None:
     r = client.get("/no/such/page/")
     assert r.status_code == 404
     assert r.headers["content-type"] == "text/html; charset=utf-8"
-    assert '<link rel="stylesheet" href="/assets/broadsheet.css' in r.text
+    assert '<link rel="stylesheet" href="/_broadsheet/broadsheet.css' in r.text
 
 
 @pytest.mark.parametrize("path", ["/docs", "/redoc", "/openapi.json"])
@@ -101,7 +109,7 @@ def test_query_strings_do_not_change_the_page(client: TestClient) -> None:
 
 
 def test_stylesheet(client: TestClient) -> None:
-    r = client.get("/assets/broadsheet.css")
+    r = client.get("/_broadsheet/broadsheet.css")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/css")
     assert "prefers-color-scheme: dark" in r.text
 

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Builds the Lambda artifact into ARTIFACTS_DIR. `sam build` calls it through the Makefile targets
+# build-RenderFunction and build-IndexerFunction (template.yaml: BuildMethod: makefile).
+#
+#   infra/build.sh ARTIFACTS_DIR
+#
+# What goes in, and only that:
+#   - pyproject.toml's [project] dependencies (the single list; not the serve/dev extras), as
+#     wheels for the Lambda runtime and architecture, never this machine's: pydantic-core, PyYAML
+#     and MarkupSafe are compiled code;
+#   - the handler package (with its theme);
+#   - bytecode for the target Python as unchecked-hash .pyc (starting without .pyc was measured
+#     2.5x slower), so the runtime neither compiles nor stats sources to validate them.
+#
+# Settings (environment), which must agree with the template's parameters of the same meaning:
+#   BROADSHEET_ARCH     arm64 (default) or x86_64           <-> Architecture
+#   BROADSHEET_RUNTIME  python3.13 (default) or python3.12  <-> Runtime; also the interpreter
+#                       (found on PATH) that compiles the bytecode, as the .pyc format is per version
+# and, for `sam local` only:
+#   BROADSHEET_CONTENT  a site folder (content) to copy into the artifact as content/, which
+#                       infra/env.local.json serves; never set it for a deploy
+#
+# SAM builds each makefile function on its own, so the dependencies are installed once per
+# (requirements, runtime, architecture, this script) into a cache and copied from there:
+# BROADSHEET_BUILD_CACHE (default ~/.cache/broadsheet-build); BROADSHEET_BUILD_CACHE=off skips it.
+set -euo pipefail
+
+out=${1:-${ARTIFACTS_DIR:-}}
+if [ -z "$out" ]; then
+  echo "usage: infra/build.sh ARTIFACTS_DIR (sam build passes it as \$ARTIFACTS_DIR)" >&2
+  exit 2
+fi
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+arch=${BROADSHEET_ARCH:-arm64}
+runtime=${BROADSHEET_RUNTIME:-python3.13}
+
+case "$arch" in
+  arm64) machine=aarch64 ;;
+  x86_64) machine=x86_64 ;;
+  *) echo "BROADSHEET_ARCH=$arch: use arm64 or x86_64 (the template's Architecture)" >&2; exit 2 ;;
+esac
+case "$runtime" in
+  python3.12 | python3.13) ;;
+  *) echo "BROADSHEET_RUNTIME=$runtime: use python3.12 or python3.13 (the template's Runtime)" >&2; exit 2 ;;
+esac
+if ! python=$(command -v "$runtime") || ! "$python" -c 'import sys' 2>/dev/null; then
+  echo "$runtime is not on PATH (or is a pyenv shim of a version not selected): it compiles" >&2
+  echo "the bytecode for the $runtime runtime. Install it (pyenv install 3.${runtime#python3.})" >&2
+  echo "and put its bin folder first on PATH." >&2
+  exit 2
+fi
+version=${runtime#python}
+
+mkdir -p "$out"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# The runtime dependencies, read from pyproject.toml by the target interpreter (tomllib).
+"$python" - "$root/pyproject.toml" >"$work/requirements.txt" <<'EOF'
+import sys, tomllib
+with open(sys.argv[1], "rb") as f:
+    print("\n".join(tomllib.load(f)["project"]["dependencies"]))
+EOF
+
+install_dependencies() {  # target folder
+  # Python 3.12 and 3.13 Lambda runtimes run on Amazon Linux 2023 (glibc 2.34), so any manylinux
+  # wheel up to glibc 2.34 fits. pip does not widen a manylinux_2_x tag to older ones (it does so
+  # only for the legacy manylinux2014 alias), hence one --platform per tag wheels are published as.
+  "$python" -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+    --no-compile --only-binary=:all: --implementation cp --python-version "$version" \
+    --platform "manylinux_2_34_$machine" --platform "manylinux_2_28_$machine" \
+    --platform "manylinux2014_$machine" \
+    --target "$1" -r "$work/requirements.txt"
+
+  # botocore carries the model of every AWS service (28 MB of its 32); keep those Broadsheet
+  # calls. boto3 ships rather than coming from the runtime: S3 conditional writes (If-Match) need
+  # a newer botocore than a runtime may bundle, and the runtime's copy changes without a deploy.
+  local model
+  for model in "$1"/botocore/data/*/; do
+    case " ${BROADSHEET_AWS_SERVICES:-s3 cloudfront sts} " in
+      *" $(basename "$model") "*) ;;
+      *) rm -rf "$model" ;;
+    esac
+  done
+
+  # Babel (python-liquid's dependency, for its i18n filters) carries CLDR data for ~1,000
+  # locales, 30 of its 33 MB. Jekyll's Liquid has no locale-aware filters, and python-liquid
+  # formats in en_US unless a template asks otherwise: keep the root and English locales only.
+  find "$1/babel/locale-data" -name '*.dat' ! -name 'root.dat' ! -name 'en.dat' \
+    ! -name 'en_*.dat' -delete 2>/dev/null || true
+
+  # Strip what never runs on Lambda: console scripts and type stubs. dist-info folders stay:
+  # importlib.metadata reads them.
+  rm -rf "$1/bin"
+  find "$1" -name '*.pyi' -delete
+  "$python" -m compileall -q -j 0 --invalidation-mode unchecked-hash "$1" >/dev/null
+}
+
+cache=${BROADSHEET_BUILD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/broadsheet-build}
+if [ "$cache" = off ]; then
+  install_dependencies "$work/deps"
+  deps="$work/deps"
+else
+  key=$(cat "$work/requirements.txt" "${BASH_SOURCE[0]}" | "$python" -c \
+    "import hashlib, sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest()[:16])")
+  deps="$cache/$runtime-$arch-$key"
+  if [ ! -d "$deps" ]; then
+    mkdir -p "$cache"
+    install_dependencies "$work/deps"
+    mv "$work/deps" "$deps.$$" && mv -T "$deps.$$" "$deps" 2>/dev/null || rm -rf "$deps.$$"
+  fi
+fi
+cp -R "$deps/." "$out/"
+
+# The package itself, without caches left by local runs, compiled for the target Python.
+rm -rf "$out/handler" "$out/content"
+cp -R "$root/handler" "$out/handler"
+find "$out/handler" -name __pycache__ -prune -exec rm -rf {} +
+"$python" -m compileall -q --invalidation-mode unchecked-hash "$out/handler" >/dev/null
+if [ -n "${BROADSHEET_CONTENT:-}" ]; then
+  cp -R "$BROADSHEET_CONTENT" "$out/content"
+fi
+echo "built $(du -sk "$out" | cut -f1) KiB for $runtime/$arch in $out"

@@ -1,0 +1,84 @@
+"""Session fixtures: ``sam build`` once per architecture, reused by every infra test."""
+
+from __future__ import annotations
+
+import platform
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from infra.tools import REPO, TEMPLATE, python_for, run, sam, tool_env
+
+RUNTIME = "python3.13"  # the template's default Runtime
+MAKE_TARGETS = ("build-RenderFunction", "build-IndexerFunction")
+
+
+@dataclass(frozen=True)
+class Build:
+    """One ``sam build`` output: the built template and the function folders it points at."""
+
+    arch: str
+    root: Path
+    python: Path
+
+    def function(self, name: str) -> Path:
+        return self.root / name
+
+
+def native_arch() -> str:
+    return "arm64" if platform.machine() in ("aarch64", "arm64") else "x86_64"
+
+
+def makefile_targets(text: str) -> set[str]:
+    """The targets that have a rule in a Makefile (not those only declared .PHONY)."""
+    targets: set[str] = set()
+    for line in text.splitlines():
+        if line.startswith(("\t", "#", ".")) or ":" not in line or ":=" in line:
+            continue
+        targets.update(line.split(":", 1)[0].split())
+    return targets
+
+
+def sam_build(arch: str, into: Path) -> Build:
+    python = python_for(RUNTIME)
+    if python is None:
+        pytest.skip(f"{RUNTIME} is not installed (pyenv install 3.13): it compiles the bytecode")
+    if not set(MAKE_TARGETS) <= makefile_targets((REPO / "Makefile").read_text()):
+        pytest.fail(
+            "the Makefile has no recipe for build-RenderFunction/build-IndexerFunction; add:\n"
+            'build-RenderFunction build-IndexerFunction:\n\tbash infra/build.sh "$(ARTIFACTS_DIR)"'
+        )
+    env = tool_env(BROADSHEET_ARCH=arch, BROADSHEET_RUNTIME=RUNTIME)
+    env["PATH"] = f"{python.parent}:{env['PATH']}"
+    result = run(
+        [
+            sam(),
+            "build",
+            "--template",
+            TEMPLATE,
+            "--build-dir",
+            into,
+            "--build-in-source",
+            "--parameter-overrides",
+            f"Architecture={arch} Runtime={RUNTIME}",
+        ],
+        timeout=540,
+        env=env,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    return Build(arch, into, python)
+
+
+@pytest.fixture(scope="session")
+def native_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The build this machine can run under the RIE (x86_64 here)."""
+    arch = native_arch()
+    return sam_build(arch, tmp_path_factory.mktemp(f"sam-build-{arch}"))
+
+
+@pytest.fixture(scope="session")
+def foreign_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The other architecture (arm64 here, the template's default): built, not run."""
+    arch = "x86_64" if native_arch() == "arm64" else "arm64"
+    return sam_build(arch, tmp_path_factory.mktemp(f"sam-build-{arch}"))
