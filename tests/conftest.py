@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import base64
-import copy
 import functools
 import json
 import logging
@@ -144,6 +143,14 @@ def sam_event(*args: str) -> dict[str, Any]:
     return event
 
 
+EVENTS = Path(__file__).parents[1] / "infra" / "events"
+
+
+@functools.cache
+def _sample(name: str) -> str:
+    return (EVENTS / f"{name}.json").read_text(encoding="utf-8")
+
+
 def api_event(
     version: str,
     method: str,
@@ -151,24 +158,29 @@ def api_event(
     query: str = "",
     headers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """A request built on the SAM CLI's own sample event for the payload ``version``."""
-    headers = {"host": "id.execute-api.us-east-1.amazonaws.com", **(headers or {})}
+    """A request derived from the samples in infra/events (made by ``sam local generate-event``,
+    see infra/events/generate.sh): HTTP API payload 2.0, or REST API payload 1.0."""
     if version == "2.0":
-        event = copy.deepcopy(sam_event("apigateway", "http-api-proxy"))
-        event.update(rawPath=path, rawQueryString=query, headers=headers, body=None)
+        event: dict[str, Any] = json.loads(_sample("http-get-post"))
+        merged = {**event["headers"], **(headers or {})}
+        event.update(rawPath=path, rawQueryString=query, headers=merged, body=None)
         event["isBase64Encoded"] = False
-        event.pop("cookies", None)
+        event["routeKey"] = "ANY /" if path == "/" else "ANY /{proxy+}"
+        event["requestContext"]["routeKey"] = event["routeKey"]
         event["requestContext"]["http"].update(method=method, path=path)
         return event
-    event = copy.deepcopy(sam_event("apigateway", "aws-proxy", "--method", method, "--path", path))
+    event = json.loads(_sample("rest-get-post"))
+    merged = {**event["headers"], **(headers or {})}
     params = dict(p.split("=", 1) for p in query.split("&") if "=" in p)
     event.update(
         path=path,
         httpMethod=method,
-        headers=headers,
-        multiValueHeaders={k: [v] for k, v in headers.items()},
+        headers=merged,
+        multiValueHeaders={k: [v] for k, v in merged.items()},
         queryStringParameters=params or None,
         multiValueQueryStringParameters={k: [v] for k, v in params.items()} or None,
+        pathParameters={"proxy": path.lstrip("/")} if path != "/" else None,
+        resource="/" if path == "/" else "/{proxy+}",
         body=None,
         isBase64Encoded=False,
     )
