@@ -370,7 +370,7 @@ class Site:
         versions = (view.token, view.config.version, self.theme.css_version, self._theme_token)
         if path.startswith(THEME_ASSETS) and self.theme.asset(path[len(THEME_ASSETS) :]):
             return ("asset", self.theme.css_version)
-        if self._listing_kind(view, path) is not None or view.find(path) is not None:
+        if view.find(path) is not None or self._listing_kind(view, path) is not None:
             return versions
         return None
 
