@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.utils import format_datetime
 from typing import Any, Literal
 
 from handler import feed, listings, manifest, preview, sitemap, timing
@@ -78,6 +79,7 @@ class Page:
     last_modified: datetime | None = None
     location: str | None = None
     expires: datetime | None = None
+    http_date: str | None = None  # last_modified as an HTTP date, formatted once
 
     @property
     def size(self) -> int:
@@ -86,6 +88,9 @@ class Page:
     @classmethod
     def make(cls, kind: PageKind, body: bytes, media_type: str, **extra: Any) -> Page:
         etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+        modified = extra.get("last_modified")
+        if modified is not None:
+            extra["http_date"] = format_datetime(modified.astimezone(UTC), usegmt=True)
         return cls(kind, body, media_type, etag, **extra)
 
 
@@ -101,31 +106,48 @@ class View:
     shown: tuple[Entry, ...]
     position: dict[str, int]
     by_url: dict[str, Entry]
+    by_tag: dict[str, list[Entry]]
     next_change: datetime | None
     token: str
 
     @classmethod
     def of(cls, index: SiteIndex, now: datetime, *, future: bool, drafts: bool) -> View:
         future = future or index.config.future
-        shown = tuple(e for e in index.entries if e.visible(now, future=future, drafts=drafts))
-        upcoming = [
-            e.date
-            for e in index.entries
-            if not future and e.date > now and e.published and (drafts or not e.draft)
-        ]
-        by_url = {
-            url: e
-            for url, e in index.by_url.items()
-            if e.visible(now, future=future, drafts=drafts)
-        }
+        shown: list[Entry] = []
+        upcoming: list[datetime] = []
+        for entry in index.entries:
+            if entry.visible(now, future=future, drafts=drafts):
+                shown.append(entry)
+            elif entry.published and (drafts or not entry.draft) and entry.date > now:
+                upcoming.append(entry.date)  # scheduled: the view changes when it goes live
+        position = {e.key: i for i, e in enumerate(shown)}
+        by_tag: dict[str, list[Entry]] = {}
+        for entry in shown:
+            for tag in entry.tags:
+                by_tag.setdefault(tag, []).append(entry)
         return cls(
             index=index,
-            shown=shown,
-            position={e.key: i for i, e in enumerate(shown)},
-            by_url=by_url,
+            shown=tuple(shown),
+            position=position,
+            by_url={url: e for url, e in index.by_url.items() if e.key in position},
+            by_tag=by_tag,
             next_change=min(upcoming, default=None),
             token=f"{index.version}:{len(shown)}",
         )
+
+    def related(self, entry: Entry, limit: int = listings.RELATED_LIMIT) -> list[Entry]:
+        """Up to ``limit`` visible posts sharing the most tags with ``entry``, newest first.
+
+        The same ranking as :func:`handler.listings.related`, from the view's tag map, so a post
+        page costs the posts it shares tags with rather than every post of the site.
+        """
+        shared: dict[str, int] = {}
+        for tag in set(entry.tags):
+            for other in self.by_tag.get(tag, ()):
+                if other.key != entry.key:
+                    shared[other.key] = shared.get(other.key, 0) + 1
+        ranked = sorted(shared, key=lambda key: (-shared[key], self.position[key]))
+        return [self.shown[self.position[key]] for key in ranked[:limit]]
 
     @property
     def config(self) -> SiteConfig:
@@ -518,10 +540,7 @@ class Site:
             "excerpt_text": rendered.excerpt_text,
             "previous": self._nav(view, older),
             "next": self._nav(view, newer),
-            "related": [
-                self._summary(view, e, excerpt=False)
-                for e in listings.related(entry, view.shown, fill=False)
-            ],
+            "related": [self._summary(view, e, excerpt=False) for e in view.related(entry)],
         }
         html = self.theme.render("post.html", site=self.site_vars(view), page=page)
         return Page.make(

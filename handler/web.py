@@ -12,12 +12,12 @@ import logging
 import re
 import time
 from datetime import UTC, datetime
-from email.utils import format_datetime, parsedate_to_datetime
+from email.utils import parsedate_to_datetime
 
 from fastapi import FastAPI, Request, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 from handler import timing
 from handler.errors import ContentError, NotFound, StoreUnavailable
@@ -68,10 +68,14 @@ def create_app(
         "preview": PRIVATE,
     }
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
-    app.add_middleware(Observed)
 
     @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
     async def serve(request: Request) -> Response:
+        began = time.perf_counter()
+        measured = timing.start()
+        return observed(request.scope, await answer(request), measured, began)
+
+    async def answer(request: Request) -> Response:
         path: str = request.scope["path"]
         query = request.scope.get("query_string", b"").decode("latin-1")
         wants_preview = "preview=" in query
@@ -94,17 +98,23 @@ def create_app(
                 log.error("content error for %s: %s", path, error)
                 body = site.error_page(500, "This page could not be rendered.")
                 return _html(request, 500, body, policy.error)
-        control = capped(cache_control[page.kind], page.expires, site.now())
+        control = cache_control[page.kind]
+        if page.expires is not None:
+            control = capped(control, page.expires, site.now())
         return respond(request, page, control)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        began = time.perf_counter()
         headers = dict(exc.headers or {})
         if exc.status_code == 405:
             headers["Allow"] = ALLOW
         message = "That method is not allowed here." if exc.status_code == 405 else "Bad request."
         body = site.error_page(exc.status_code, message)
-        return _html(request, exc.status_code, body, policy.error, headers)
+        response = _html(request, exc.status_code, body, policy.error, headers)
+        measured = timing.start()
+        measured.cache = "bypass"
+        return observed(request.scope, response, measured, began)
 
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> Response:
@@ -115,6 +125,18 @@ def create_app(
     return app
 
 
+def observed(scope: Scope, response: Response, measured: timing.Timing, began: float) -> Response:
+    """Add ``Server-Timing`` and write the request's one JSON access-log line.
+
+    Done in the route rather than in a middleware: an ASGI middleware layer costs a cached hit
+    more than everything else it does (measured in bench/).
+    """
+    response.headers["server-timing"] = measured.server_timing()
+    if access_log.isEnabledFor(logging.INFO):
+        _log_request(scope, response.status_code, measured, began)
+    return response
+
+
 def respond(request: Request, page: Page, cache_control: str) -> Response:
     """A page as a response, answering conditional requests with 304 and HEAD without a body."""
     status = 404 if page.kind == "not_found" else 200
@@ -123,8 +145,8 @@ def respond(request: Request, page: Page, cache_control: str) -> Response:
         headers["X-Robots-Tag"] = "noindex, nofollow"
     if status == 200:
         headers["ETag"] = page.etag
-    if page.last_modified is not None:
-        headers["Last-Modified"] = format_datetime(page.last_modified.astimezone(UTC), usegmt=True)
+    if page.http_date is not None:
+        headers["Last-Modified"] = page.http_date
     if page.location is not None:
         headers["Location"] = page.location
         return Response(status_code=301, headers=headers)
@@ -193,39 +215,6 @@ def _body(
         headers = {**headers, "Content-Length": str(len(body))}
         return Response(status_code=status, headers=headers, media_type=media_type)
     return Response(content=body, status_code=status, headers=headers, media_type=media_type)
-
-
-class Observed:
-    """Pure ASGI middleware: times each request, adds ``Server-Timing``, logs one JSON line.
-
-    Written against ASGI directly rather than with ``BaseHTTPMiddleware``, which would add a task
-    group and a response wrapper to every request, cached hits included.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        began = time.perf_counter()
-        measured = timing.start()
-        status = 500
-
-        async def send_with_timing(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                headers = list(message.get("headers", []))
-                headers.append((b"server-timing", measured.server_timing().encode()))
-                message = {**message, "headers": headers}
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_timing)
-        finally:
-            _log_request(scope, status, measured, began)
 
 
 def _log_request(scope: Scope, status: int, measured: timing.Timing, began: float) -> None:
