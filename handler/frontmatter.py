@@ -57,9 +57,24 @@ class _GuardedSafeLoader(yaml.SafeLoader):
             self._refuse(f"expands to more than {MAX_YAML_NODES:,} values (too many aliases)")
         return node
 
+    def construct_yaml_timestamp(self, node: Any) -> Any:
+        """PyYAML's timestamps, with an impossible date (``2024-13-45``) as a marked YAML error
+        rather than a bare ``ValueError`` that would escape every caller."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value!r} is not a real date ({exc})", node.start_mark
+            ) from None
+
     def _refuse(self, why: str) -> None:
         mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
         raise yaml.constructor.ConstructorError(None, None, f"the YAML {why}", mark)
+
+
+_GuardedSafeLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _GuardedSafeLoader.construct_yaml_timestamp
+)
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:

@@ -28,7 +28,7 @@ from handler.config import CONFIG_KEY
 from handler.errors import ContentError, NotFound, PreconditionFailed
 from handler.index import THEME_DIR, Entry, SiteIndex, load_post, theme_token
 from handler.jekyll import classify
-from handler.settings import DEFAULT_INDEX_KEY, Settings
+from handler.settings import DEFAULT_INDEX_KEY, DEFAULT_MAX_POST_BYTES, Settings
 from handler.site import Site
 from handler.store import WritableStore
 
@@ -90,7 +90,7 @@ def apply_changes(
     keys: Sequence[str],
     *,
     index_key: str = DEFAULT_INDEX_KEY,
-    max_post_bytes: int = 2 * 1024 * 1024,
+    max_post_bytes: int = DEFAULT_MAX_POST_BYTES,
     pause: float = 0.05,
 ) -> Outcome:
     """Bring the manifest up to date with the current state of ``keys``; retry lost races."""
@@ -166,12 +166,10 @@ def _sync(site: Site, index: SiteIndex, key: str, max_bytes: int, outcome: Outco
         outcome.problems.append(str(error))
         return index.with_problem(key, error)
     entry = Entry.from_post(post, obj.last_modified)
-    updated = index.with_entry(entry)
-    entry = replace(entry, excerpt_html=site.excerpt(site.view_of(updated), entry))
     outcome.updated.append(key)
     if old is not None:
         outcome.urls |= _affected(site, index, old)
-    updated = updated.with_entry(entry)
+    updated = index.with_entry(entry)
     outcome.urls |= _affected(site, updated, entry)
     return updated
 

@@ -9,12 +9,15 @@ a paragraph, kramdown's rouge wrappers, footnote and table markup, ``$$`` math, 
 from __future__ import annotations
 
 import copy
+import ctypes
+import hashlib
 import html
 import re
 import threading
+import time
 import xml.etree.ElementTree as etree
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +35,7 @@ from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-__all__ = ["MarkdownRenderer", "highlight_code", "rouge_block"]
+__all__ = ["MarkdownLimit", "MarkdownRenderer", "check_limits", "highlight_code", "rouge_block"]
 
 _FORMATTER = HtmlFormatter(nowrap=True)
 _PLAIN = {"", "plaintext", "text", "plain", "txt"}
@@ -254,8 +257,29 @@ def _shift(line: str, old: int, new: int) -> str:
     return " " * new + line[cut:] if indent >= old else " " * (indent + new - old) + line[cut:]
 
 
-_KRAMDOWN_COMMENT = re.compile(r"\{::comment\}.*?\{:/(?:comment)?\}|\{::options\b[^}]*/\}", re.S)
-_KRAMDOWN_NOMARKDOWN = re.compile(r"\{::nomarkdown\}(.*?)\{:/(?:nomarkdown)?\}", re.S)
+_KRAMDOWN_OPTIONS = re.compile(r"\{::options\b[^}]*/\}")
+_COMMENT_END = re.compile(r"\{:/(?:comment)?\}")
+_NOMARKDOWN_END = re.compile(r"\{:/(?:nomarkdown)?\}")
+
+
+def _replace_spans(
+    text: str, opening: str, closing: re.Pattern[str], replace: Callable[[str], str]
+) -> str:
+    """Replace each ``opening ... closing`` span (shortest, left to right) with ``replace(inner)``.
+
+    Linear: an opening with no closing after it ends the search, where a lazy ``.*?`` regex would
+    rescan the rest of the text from every later opening.
+    """
+    out: list[str] = []
+    at = 0
+    while (start := text.find(opening, at)) >= 0:
+        end = closing.search(text, start + len(opening))
+        if end is None:
+            break
+        out.extend((text[at:start], replace(text[start + len(opening) : end.start()])))
+        at = end.end()
+    out.append(text[at:])
+    return "".join(out)
 
 
 class _KramdownExtensionsPreprocessor(Preprocessor):
@@ -272,8 +296,9 @@ class _KramdownExtensionsPreprocessor(Preprocessor):
         text = "\n".join(lines)
         if "{::" not in text:
             return lines
-        text = _KRAMDOWN_COMMENT.sub("", text)
-        text = _KRAMDOWN_NOMARKDOWN.sub(lambda m: self.md.htmlStash.store(m.group(1)), text)
+        text = _replace_spans(text, "{::comment}", _COMMENT_END, lambda _inner: "")
+        text = _KRAMDOWN_OPTIONS.sub("", text)
+        text = _replace_spans(text, "{::nomarkdown}", _NOMARKDOWN_END, self.md.htmlStash.store)
         return text.split("\n")
 
 
@@ -958,11 +983,221 @@ def _toc_levels(value: Any) -> range:
     return range(1, 7)
 
 
-class MarkdownRenderer:
-    """kramdown-compatible markdown -> HTML fragment. Thread safe (one document at a time)."""
+# --- limits --------------------------------------------------------------------------------------
+#
+# python-markdown is pure Python and several of its paths are quadratic or worse in the input:
+# measured on this machine, 2,000 lines of progressively deeper ``>`` took minutes, a 1,000-deep
+# list 50 s before a RecursionError, 4,000 ``[`` 4.3 s, 8,000 ``<a `` 18 s, 8,000 setext headers in
+# one block 30 s, 2,000 abbreviations 7 s; even ordinary prose costs about 5 s per MiB. So a
+# document is checked before conversion (deterministic limits, linear time, line numbers for the
+# author), and the conversion itself runs against a time budget that catches whatever else there is.
 
-    def __init__(self, kramdown: Mapping[str, Any] | None = None) -> None:
-        options = dict(kramdown or {})
+MAX_MARKDOWN_CHARS = 512 * 1024  # ordinary prose renders at roughly 5 s/MiB here
+MAX_NESTING = 32  # blockquote levels plus list levels on one line
+MAX_BRACKET_SCAN = 1_000_000  # characters python-markdown scans to match `[` and `](`
+RENDER_BUDGET_SECONDS = 1.0  # wall time for one conversion; past it the conversion is interrupted
+_REFUSED_KEPT = 256  # documents remembered as over a limit, so a retry costs a hash, not a budget
+
+_FENCE_OPEN = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
+# Containers opened at the start of a line: ``>`` and list markers, any mix (``> - > 1. x``).
+_MARKS = re.compile(r">|[*+-]|\d{1,9}[.)]")
+_CONTAINERS = re.compile(r"[ \t]*(?:(?:>|[*+-](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))[ \t]*)*")
+_BRACKETS = re.compile(r"\\.|[\[\]()]", re.S)
+
+
+class MarkdownLimit(Exception):
+    """A document past one of this module's limits. ``line`` is 1-based in the document."""
+
+    def __init__(self, message: str, *, line: int | None = None, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.hint = hint
+
+
+def check_limits(text: str) -> None:
+    """Raise :class:`MarkdownLimit` if ``text`` is too long, nested too deeply, or holds bracket
+    runs python-markdown would scan quadratically. Linear in ``text``; fenced code is skipped."""
+    if len(text) > MAX_MARKDOWN_CHARS:
+        raise MarkdownLimit(
+            f"the markdown is {len(text):,} characters, over the {MAX_MARKDOWN_CHARS:,} that "
+            "render in time",
+            hint="split the post",
+        )
+    scan = 0
+    for number, line in _outside_fences(text.split("\n")):
+        depth = _nesting(line)
+        if depth > MAX_NESTING:
+            raise MarkdownLimit(
+                f"blockquotes and lists are nested {depth} deep, over the limit of {MAX_NESTING}",
+                line=number,
+                hint="check for runaway `>` or list indentation",
+            )
+    for first_line, block in _blocks(text):
+        scan += _bracket_scan(block)
+        if scan > MAX_BRACKET_SCAN:
+            raise MarkdownLimit(
+                "too many unclosed `[` or `(` for links to be matched in time",
+                line=first_line,
+                hint="close the brackets, or escape them as \\[",
+            )
+
+
+def _outside_fences(lines: list[str]) -> Sequence[tuple[int, str]]:
+    """(1-based number, line) for every line not inside a fenced code block."""
+    out: list[tuple[int, str]] = []
+    fence: str | None = None
+    for number, line in enumerate(lines, 1):
+        if fence is not None:
+            stripped = line.strip()
+            if stripped.startswith(fence) and not stripped.strip(fence[0]):
+                fence = None
+            continue
+        match = _FENCE_OPEN.match(line)
+        if match:
+            fence = match.group(1)
+            continue
+        out.append((number, line))
+    return out
+
+
+def _nesting(line: str) -> int:
+    """Containers a line sits in, at least: its ``>`` and list markers, plus one level per four
+    columns of indentation before them (list items nest by indentation). Rules (``- - -``) are
+    not lists."""
+    if _HR.match(line):
+        return 0
+    line = line.expandtabs(4)
+    opened = _CONTAINERS.match(line)
+    assert opened is not None  # the pattern matches the empty string
+    prefix = opened.group(0)
+    return len(_MARKS.findall(prefix)) + _indent(line) // 4
+
+
+def _blocks(text: str) -> list[tuple[int, str]]:
+    """Paragraph-sized runs of lines outside fences (split at blank lines), with first lines."""
+    blocks: list[tuple[int, str]] = []
+    current: list[str] = []
+    start = 1
+    for number, line in _outside_fences(text.split("\n")):
+        if line.strip():
+            if not current:
+                start = number
+            current.append(line)
+        elif current:
+            blocks.append((start, "\n".join(current)))
+            current = []
+    if current:
+        blocks.append((start, "\n".join(current)))
+    return blocks
+
+
+def _bracket_scan(block: str) -> int:
+    """Characters python-markdown's link patterns walk in ``block``: from each ``[`` (and each
+    ``(`` right after ``]``) to its matching closer, or to the end when it has none."""
+    scan = 0
+    opened: list[tuple[str, int, bool]] = []  # (bracket, position, costs a scan)
+    for match in _BRACKETS.finditer(block):
+        char, at = match.group(0), match.start()
+        if char in "[(":
+            costs = char == "[" or (at > 0 and block[at - 1] == "]")
+            opened.append((char, at, costs))
+        elif char in "])":
+            want = "[" if char == "]" else "("
+            while opened and opened[-1][0] != want:
+                _, start, costs = opened.pop()
+                scan += (len(block) - start) if costs else 0
+            if opened:
+                _, start, costs = opened.pop()
+                scan += (at - start) if costs else 0
+    return scan + sum(len(block) - start for _, start, costs in opened if costs)
+
+
+class _Interrupted(BaseException):
+    """Raised inside a conversion by its deadline; never escapes :class:`MarkdownRenderer`."""
+
+
+class _Deadline:
+    """Interrupt the thread that enters this context once it has used ``seconds`` of CPU inside.
+
+    A watcher thread sleeps until the budget could be spent, reads the converting thread's CPU
+    clock (so waiting for the GIL under load does not count), and when it is spent raises
+    :class:`_Interrupted` in that thread (``PyThreadState_SetAsyncExc``): pure-Python loops stop
+    at their next bytecode. Where no per-thread CPU clock exists, wall time is used. Only code
+    without I/O or shared locks of its own may run inside.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self._seconds = seconds
+        self._thread = threading.get_ident()
+        self._clock = _thread_clock(self._thread)
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+        self._inside = False
+        self._fired = False
+        self._watcher = threading.Thread(target=self._watch, name="markdown-deadline", daemon=True)
+
+    def __enter__(self) -> _Deadline:
+        self._inside = True
+        self._start = self._clock()
+        self._watcher.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        with self._lock:
+            self._inside = False
+            if self._fired:  # clear the exception if it is still pending rather than raised
+                _set_async_exc(self._thread, None)
+
+    def _watch(self) -> None:
+        left = self._seconds
+        while not self._done.wait(max(left, 0.005)):
+            left = self._seconds - (self._clock() - self._start)
+            if left <= 0:
+                with self._lock:
+                    if self._inside:
+                        self._fired = True
+                        _set_async_exc(self._thread, _Interrupted)
+                return
+
+
+def _thread_clock(thread: int) -> Callable[[], float]:
+    """A clock of ``thread``'s CPU time, or the monotonic wall clock where there is none."""
+    try:
+        clock_id = time.pthread_getcpuclockid(thread)
+        time.clock_gettime(clock_id)
+    except (AttributeError, OSError):
+        return time.monotonic
+    return lambda: time.clock_gettime(clock_id)
+
+
+def _set_async_exc(thread: int, exc: type[BaseException] | None) -> None:
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread), ctypes.py_object(exc) if exc is not None else None
+    )
+
+
+class MarkdownRenderer:
+    """kramdown-compatible markdown -> HTML fragment. Thread safe (one document at a time).
+
+    ``convert`` enforces :func:`check_limits` and a time budget (``budget`` seconds, ``None`` for
+    none), raising :class:`MarkdownLimit`; a document once refused is refused again at once.
+    """
+
+    def __init__(
+        self,
+        kramdown: Mapping[str, Any] | None = None,
+        *,
+        budget: float | None = RENDER_BUDGET_SECONDS,
+    ) -> None:
+        self._options = dict(kramdown or {})
+        self.budget = budget
+        self._md = self._build(self._options)
+        self._refused: dict[bytes, MarkdownLimit] = {}
+        self._lock = threading.Lock()
+
+    def _build(self, options: Mapping[str, Any]) -> markdown.Markdown:
         extensions: list[Any] = [
             "tables",
             "footnotes",
@@ -984,18 +1219,46 @@ class MarkdownRenderer:
             "footnotes": {"BACKLINK_TITLE": "", "SUPERSCRIPT_TEXT": "{}"},
         }
         extensions.insert(0, "pymdownx.superfences")
-        self._auto_ids = bool(options.get("auto_ids", True))
-        self._md = markdown.Markdown(
+        md = markdown.Markdown(
             extensions=extensions, extension_configs=configs, output_format="xhtml"
         )
         quotes = _quote_chars(options.get("smart_quotes"))
-        self._md.treeprocessors.register(_TypographyTreeprocessor(self._md, quotes), "bs_typo", 6)
-        if not self._auto_ids:
-            self._md.treeprocessors.deregister("bs_header_ids")
-        self._lock = threading.Lock()
+        md.treeprocessors.register(_TypographyTreeprocessor(md, quotes), "bs_typo", 6)
+        if not options.get("auto_ids", True):
+            md.treeprocessors.deregister("bs_header_ids")
+        return md
 
     def convert(self, text: str) -> str:
-        """Render one markdown document to an HTML fragment."""
+        """Render one markdown document to an HTML fragment, within the limits."""
+        digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
         with self._lock:
-            self._md.reset()
-            return self._md.convert(text) + "\n"
+            refused = self._refused.get(digest)
+            if refused is not None:
+                raise MarkdownLimit(refused.message, line=refused.line, hint=refused.hint)
+            try:
+                return self._convert(text)
+            except MarkdownLimit as limit:
+                if len(self._refused) >= _REFUSED_KEPT:
+                    self._refused.pop(next(iter(self._refused)))
+                self._refused[digest] = limit
+                raise
+
+    def _convert(self, text: str) -> str:
+        check_limits(text)
+        self._md.reset()
+        try:
+            if self.budget is None:
+                return self._md.convert(text) + "\n"
+            with _Deadline(self.budget):
+                return self._md.convert(text) + "\n"
+        except RecursionError:
+            raise MarkdownLimit(
+                "the markdown is nested too deeply to render",
+                hint="check for runaway list, blockquote or emphasis nesting",
+            ) from None
+        except _Interrupted:
+            self._md = self._build(self._options)  # interrupted anywhere: start from clean state
+            raise MarkdownLimit(
+                f"the markdown took longer than {self.budget:g} s to render",
+                hint="look for long runs of the same markup character, or split the post",
+            ) from None

@@ -16,7 +16,7 @@ from handler.config import SiteConfig
 from handler.errors import RenderError
 from handler.jekyll import Post, extract_excerpt
 from handler.liquid import LiquidContext, LiquidRenderer
-from handler.markdown import MarkdownRenderer
+from handler.markdown import RENDER_BUDGET_SECONDS, MarkdownLimit, MarkdownRenderer
 
 WORDS_PER_MINUTE = 160  # academicpages' read_time rule
 _TAGS = re.compile(r"<[^>]*>")
@@ -49,9 +49,10 @@ class PostRenderer:
     Lambda container handles one request at a time anyway.
     """
 
-    def __init__(self, config: SiteConfig) -> None:
+    def __init__(self, config: SiteConfig, *, budget: float | None = RENDER_BUDGET_SECONDS) -> None:
+        """``budget``: CPU seconds one markdown conversion may take (``None``: unbounded)."""
         self.config = config
-        self.markdown = MarkdownRenderer(config.kramdown)
+        self.markdown = MarkdownRenderer(config.kramdown, budget=budget)
         self.liquid = LiquidRenderer()
         self._lock = threading.Lock()
 
@@ -78,6 +79,8 @@ class PostRenderer:
         return self.to_html(source, post, post.body_line, replace(context, page=page))
 
     def to_html(self, source: str, post: Post, first_line: int, context: LiquidContext) -> str:
+        """Liquid, then markdown; a document past a markdown limit is a RenderError naming the
+        post's file (and the line, where the limit knows one)."""
         with self._lock:
             if post.renders_liquid and LiquidRenderer.needs_liquid(source):
                 source = self.liquid.render(
@@ -85,10 +88,6 @@ class PostRenderer:
                 )
             try:
                 return self.markdown.convert(source)
-            except RecursionError:
-                raise RenderError(
-                    post.key,
-                    "the markdown is nested too deeply to render",
-                    line=first_line,
-                    hint="check for runaway list or blockquote nesting",
-                ) from None
+            except MarkdownLimit as limit:
+                line = first_line if limit.line is None else first_line + limit.line - 1
+                raise RenderError(post.key, limit.message, line=line, hint=limit.hint) from None

@@ -13,6 +13,9 @@ from pathlib import Path
 from handler.errors import BroadsheetError
 
 DEFAULT_INDEX_KEY = "_broadsheet/index.json"
+# Posts larger than this are refused when the index is built (python-markdown renders ordinary
+# prose at about 5 s/MiB, and handler/markdown.py refuses more than 512 KiB anyway).
+DEFAULT_MAX_POST_BYTES = 512 * 1024
 
 
 class SettingsError(BroadsheetError):
@@ -56,7 +59,7 @@ class Settings:
     index_key: str = DEFAULT_INDEX_KEY
     index_ttl: float = 5.0
     cache_max_bytes: int = 64 * 1024 * 1024
-    max_post_bytes: int = 2 * 1024 * 1024
+    max_post_bytes: int = DEFAULT_MAX_POST_BYTES
     show_drafts: bool = False
     show_future: bool = False
     preview_secret: str | None = None

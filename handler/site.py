@@ -19,8 +19,8 @@ import posixpath
 import threading
 import time
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any, Literal
 
@@ -32,6 +32,7 @@ from handler.index import Entry, SiteIndex, is_static, load_post, scan
 from handler.jekyll import Post, classify
 from handler.liquid import LiquidContext
 from handler.render import PostRenderer, RenderedPost
+from handler.settings import DEFAULT_MAX_POST_BYTES
 from handler.store import Store
 from handler.store.local import guess_content_type
 from handler.theme import StoreLoader, Theme
@@ -61,7 +62,11 @@ ROUTES = (
     listings.YEAR_ARCHIVE_PATH,
 )
 GENERIC_TYPES = frozenset({"binary/octet-stream", "application/octet-stream"})
-INDEX_RETRY_SECONDS = 1.0  # after a failed index refresh, try again this soon
+INDEX_RETRY_SECONDS = 1.0
+# A listing (home, feed) renders the posts it shows that are not cached yet; past this many
+# seconds of one request it leaves the rest to the next request, so no request runs long.
+LISTING_BUDGET_SECONDS = 1.0
+PARTIAL_PAGE_SECONDS = 5  # after a failed index refresh, try again this soon
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +221,7 @@ class Site:
         manifest_key: str | None = None,
         index_ttl: float = 5.0,
         cache_max_bytes: int = 64 * 1024 * 1024,
-        max_post_bytes: int = 2 * 1024 * 1024,
+        max_post_bytes: int = DEFAULT_MAX_POST_BYTES,
         show_drafts: bool = False,
         show_future: bool = False,
         clock: Callable[[], float] = time.monotonic,
@@ -370,6 +375,10 @@ class Site:
             timing.mark_cache("stale")
             return kept.page
         timing.mark_cache("miss")
+        if timing.is_partial():
+            # Some posts were left to later requests (their renders are cached as they finish):
+            # keep this page out of the cache and tell browsers and CDNs to ask again soon.
+            return replace(page, expires=self._now() + timedelta(seconds=PARTIAL_PAGE_SECONDS))
         if key is not None:
             self.pages.put(path, _Cached(key, page))
         return page
@@ -643,6 +652,15 @@ class Site:
             "excerpt_html": self.excerpt(view, entry) if excerpt else None,
         }
 
+    def _affordable(self, view: View, entry: Entry) -> bool:
+        """Whether a listing may render ``entry`` now: it is cached, or the budget has room."""
+        if self.posts.get((entry.key, entry.version, view.config.version)) is not None:
+            return True
+        if timing.over_budget(LISTING_BUDGET_SECONDS):
+            timing.mark_partial()
+            return False
+        return True
+
     def _paginate_path(self, view: View) -> str:
         return listings.paginate_path(view.config)
 
@@ -650,7 +668,13 @@ class Site:
         base = self.absolute(view, "")
         items = []
         for entry in feed.feed_entries(view.shown):
-            post, rendered = self.rendered(view, entry)
+            if not self._affordable(view, entry):
+                continue
+            try:
+                post, rendered = self.rendered(view, entry)
+            except (ContentError, NotFound) as error:
+                log.warning("left out of the feed: %s", error)
+                continue
             items.append(feed.FeedItem.from_post(post, rendered, base_url=base))
         updated = max((i.updated for i in items), default=datetime(1970, 1, 1, tzinfo=UTC))
         body = feed.atom_feed(
@@ -681,9 +705,13 @@ class Site:
             return Page.make("listing", body, TEXT)
 
     def excerpt(self, view: View, entry: Entry) -> str:
-        """A post's excerpt HTML: from the index when it carries one, else rendered (and cached)."""
-        if entry.excerpt_html is not None:
-            return entry.excerpt_html
+        """A post's excerpt HTML, rendered with the post (and cached with it).
+
+        Past the request's listing budget, posts not rendered yet get no excerpt this time (the
+        page is then kept only briefly; see :meth:`page`).
+        """
+        if not self._affordable(view, entry):
+            return ""
         try:
             return self.rendered(view, entry)[1].excerpt_html
         except (ContentError, NotFound) as error:
@@ -726,10 +754,8 @@ class Site:
     # --- the manifest ----------------------------------------------------------------------------
 
     def manifest(self) -> bytes:
-        """The site index as a manifest, rebuilt by scanning the store, with every excerpt."""
+        """The site index as a manifest, rebuilt by scanning the store."""
         index = scan(self.store, None, max_post_bytes=self.max_post_bytes)
-        view = self.view_of(index)
-        index = manifest.with_excerpts(index, lambda _index, entry: self.excerpt(view, entry))
         try:
             config_text: str | None = self._text(CONFIG_KEY)
         except NotFound:
@@ -790,7 +816,6 @@ def _liquid_post(entry: Entry) -> dict[str, Any]:
         "slug": entry.slug,
         "categories": list(entry.categories),
         "tags": list(entry.tags),
-        "excerpt": entry.excerpt_html or "",
     }
 
 

@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -20,6 +20,8 @@ class Timing:
     store_ms: float = 0.0
     render_ms: float = 0.0
     cache: str = "miss"  # hit | miss | stale | bypass
+    started: float = field(default_factory=time.perf_counter)
+    partial: bool = False  # a listing left work undone to stay inside the request's budget
 
     def server_timing(self) -> str:
         return f'cache;desc="{self.cache}", s3;dur={self.store_ms:.1f}, render;dur={self.render_ms:.1f}'
@@ -57,3 +59,19 @@ def measure(what: str) -> Iterator[None]:
                 timing.store_ms += elapsed
             else:
                 timing.render_ms += elapsed
+
+
+def over_budget(seconds: float) -> bool:
+    """True once the current request has run for ``seconds`` (never outside a request)."""
+    timing = _current.get()
+    return timing is not None and time.perf_counter() - timing.started > seconds
+
+
+def mark_partial() -> None:
+    if (timing := _current.get()) is not None:
+        timing.partial = True
+
+
+def is_partial() -> bool:
+    timing = _current.get()
+    return timing is not None and timing.partial

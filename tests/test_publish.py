@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from pathlib import Path
@@ -11,6 +10,7 @@ import pytest
 from boto3.s3.transfer import TransferConfig
 from conftest import S3Bucket
 
+from handler import manifest
 from handler.publish import (
     PART_SIZE,
     CachePolicy,
@@ -83,8 +83,8 @@ def test_first_run_uploads_everything_with_types_cache_control_and_the_index(
     big = head(Bucket=s3_bucket.name, Key="files/big.bin")
     assert big["ETag"].strip('"').endswith("-2")  # multipart, and recognised as unchanged below
     index = s3_bucket.client.get_object(Bucket=s3_bucket.name, Key=DEFAULT_INDEX_KEY)
-    manifest = json.loads(index["Body"].read())
-    assert {p["key"] for p in manifest["posts"]} == set(SITE_KEYS[1:3])
+    loaded, _ = manifest.loads(index["Body"].read(), DEFAULT_INDEX_KEY)
+    assert {e.key for e in loaded.entries} == set(SITE_KEYS[1:3])
     assert summary.index_version is not None
     assert "uploaded 5 (9.4 MB), unchanged 0, deleted 0" in summary.line()
 

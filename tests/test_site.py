@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -46,3 +48,27 @@ def test_baseurl_is_accepted_and_optional() -> None:
     url = "/edge case/edge-case-nested-and-mixed-lists/"
     assert site.page(url).kind == "post"
     assert site.page("/minimal-mistakes" + url).body == site.page(url).body
+
+
+def test_a_listing_past_its_budget_leaves_work_for_later_and_is_not_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from handler import site as site_module
+    from handler.web import create_app
+
+    shutil.copytree(CORPUS / "Homebrew__brew.sh", tmp_path / "brew")
+    site = Site(LocalStore(tmp_path / "brew"))
+    client = TestClient(create_app(site))
+    monkeypatch.setattr(site_module, "LISTING_BUDGET_SECONDS", 0.0)  # out of time at once
+    hurried = client.get("/")
+    assert hurried.status_code == 200
+    assert 'class="excerpt"' not in hurried.text  # no post rendered: no excerpts yet
+    max_age = int(re.search(r"max-age=(\d+)", hurried.headers["cache-control"]).group(1))  # type: ignore[union-attr]
+    assert max_age <= 5 and "stale-while-revalidate" not in hurried.headers["cache-control"]
+    assert site.pages.get("/") is None  # not kept
+    monkeypatch.setattr(site_module, "LISTING_BUDGET_SECONDS", 1.0)
+    full = client.get("/")
+    assert full.text.count('class="excerpt"') == 10
+    assert "max-age=30" in full.headers["cache-control"]

@@ -1,0 +1,32 @@
+"""The baseline: a bare FastAPI + Mangum app, one ``async def`` route returning constant HTML.
+
+P1 builds one with :func:`make_handler` around a body of exactly the cached post's length; P2
+imports this module in a new process, as Lambda imports ``handler.app``, and calls ``handler``.
+``BENCH_BARE_BYTES`` sets the size of that module-level app's body.
+"""
+
+from __future__ import annotations
+
+import os
+
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
+from mangum import Mangum
+
+
+def html_of_size(size: int) -> bytes:
+    """Constant HTML of exactly ``size`` bytes (at least the 7 of ``<p></p>``)."""
+    return b"<p>" + b"x" * max(0, size - 7) + b"</p>"
+
+
+def make_handler(body: bytes) -> Mangum:
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+
+    @app.get("/{path:path}")
+    async def page(path: str) -> HTMLResponse:
+        return HTMLResponse(body)
+
+    return Mangum(app, lifespan="off")
+
+
+handler = make_handler(html_of_size(int(os.environ.get("BENCH_BARE_BYTES", "12"))))

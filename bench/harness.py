@@ -1,0 +1,124 @@
+"""What every benchmark shares: a sandboxed environment, moto's S3 on 127.0.0.1, child processes.
+
+The benchmark never reaches AWS: credentials are fakes, config files point nowhere, and every
+client (this process's and the children's) talks to moto's server through ``AWS_ENDPOINT_URL``.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from moto.server import ThreadedMotoServer
+
+from bench.measure import ms
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+ROOT = Path(__file__).resolve().parents[1]
+REGION = "us-east-1"
+CHILD_TIMEOUT = 600  # seconds: a child that takes longer has hung
+_AWS_VARIABLES = (
+    "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
+    "AWS_ENDPOINT_URL_S3", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "CONTENT_BUCKET", "CONTENT_PREFIX", "CONTENT_DIR", "INDEX_KEY", "INDEX_TTL",
+)  # fmt: skip
+
+
+def sandbox(tmp: Path) -> None:
+    """Replace whatever AWS settings the shell holds with harmless fakes, in this process."""
+    for name in _AWS_VARIABLES:
+        os.environ.pop(name, None)
+    nowhere = str(tmp / "no-aws-config")
+    os.environ.update(
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_DEFAULT_REGION=REGION,
+        AWS_REGION=REGION,
+        AWS_CONFIG_FILE=nowhere,
+        AWS_SHARED_CREDENTIALS_FILE=nowhere,
+        AWS_EC2_METADATA_DISABLED="true",
+    )
+
+
+@dataclass
+class Harness:
+    tmp: Path
+    endpoint: str
+    client: S3Client
+    seed_bucket: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def child_env(self, **extra: str) -> dict[str, str]:
+        return {**os.environ, **extra}
+
+    def lambda_env(self, bucket: str, **extra: str) -> dict[str, str]:
+        """What the render function's environment would hold, for a bucket in moto."""
+        return self.child_env(CONTENT_BUCKET=bucket, **extra)
+
+    def child(
+        self, mode: str, options: dict[str, Any], env: dict[str, str], *flags: str
+    ) -> tuple[dict[str, Any], int, str]:
+        """Run ``bench.child`` once; returns its JSON, the monotonic ns it was spawned at, stderr."""
+        command = [sys.executable, *flags, "-m", "bench.child", mode, json.dumps(options)]
+        spawned = time.monotonic_ns()
+        done = subprocess.run(
+            command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=CHILD_TIMEOUT
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"bench.child {mode} failed ({done.returncode}):\n{done.stderr}")
+        result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+        return result, spawned, done.stderr
+
+    def cold(
+        self, app: str, path: str, env: dict[str, str], hits: int = 0, *flags: str
+    ) -> dict[str, Any]:
+        """A new process to its first response, split into interpreter start, import, first call."""
+        options = {"app": app, "path": path, "hits": hits}
+        result, spawned, _ = self.child("cold", options, env, *flags)
+        if result["status"] != 200:
+            raise RuntimeError(f"{app} answered {result['status']} for {path} on a cold start")
+        return {
+            "total_ms": ms(result["first_ns"] - spawned),
+            "interpreter_ms": ms(result["started_ns"] - spawned),
+            "import_ms": ms(result["imported_ns"] - result["started_ns"]),
+            "first_call_ms": ms(result["first_ns"] - result["imported_ns"]),
+            "hit": result["hit"],
+            "peak_rss_kib": result["peak_rss_kib"],
+        }
+
+
+@contextmanager
+def harness() -> Iterator[Harness]:
+    """Moto's S3 server on a free 127.0.0.1 port and a client for it, for the whole run."""
+    with tempfile.TemporaryDirectory(prefix="broadsheet-bench-") as tmp:
+        sandbox(Path(tmp))
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        server.start()
+        try:
+            host, port = server.get_host_and_port()
+            os.environ["AWS_ENDPOINT_URL"] = f"http://{host}:{port}"
+            from handler.store.s3 import make_s3_client
+
+            yield Harness(Path(tmp), os.environ["AWS_ENDPOINT_URL"], make_s3_client(REGION))
+        finally:
+            server.stop()
+
+
+def settle() -> None:
+    """Between phases: collect garbage so one phase's leftovers do not land in the next."""
+    gc.collect()

@@ -1,0 +1,186 @@
+"""Issue 8's load figures: ``broadsheet serve`` under wrk, and 100,000 Lambda requests in one process.
+
+wrk (Debian's package) runs twice against ``broadsheet serve --content content`` on 127.0.0.1:
+the seed post alone, then a mix of pages through a small Lua script. A Lua ``done`` hook prints the
+totals and latency percentiles as JSON. Errors are socket errors (connect, read, write, timeout)
+plus responses outside 2xx/3xx: all must be 0. The soak sends ``requests`` API Gateway events
+through ``handler.app.handler`` in one new process (post, home, a 404, the feed, in turn), over
+moto's S3, sampling RSS every ``every`` requests: RSS after warm-up should equal RSS at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from bench.harness import Harness
+from bench.measure import rss_kib
+from bench.sites import CONTENT, SEED_URL
+from handler import listings, site
+
+MIXED_PATHS = (
+    SEED_URL,
+    "/",
+    site.FEED_PATH,
+    site.SITEMAP_PATH,
+    listings.TAGS_PATH,
+    listings.CATEGORIES_PATH,
+    listings.YEAR_ARCHIVE_PATH,
+    site.ROBOTS_PATH,
+    site.STYLESHEET_PATH,
+)
+SOAK_PATHS = (SEED_URL, "/", "/no-such-page/", site.FEED_PATH)
+READY_TIMEOUT = 30.0
+LUA = """
+local paths = {%(paths)s}
+local counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter %% #paths) + 1])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH_JSON {"requests":%%d,"duration_us":%%d,"bytes":%%d,"connect":%%d,"read":%%d,' ..
+    '"write":%%d,"status":%%d,"timeout":%%d,"p50_us":%%d,"p90_us":%%d,"p99_us":%%d,' ..
+    '"p999_us":%%d,"max_us":%%d,"mean_us":%%.1f}\\n',
+    summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.status,
+    e.timeout, latency:percentile(50), latency:percentile(90), latency:percentile(99),
+    latency:percentile(99.9), latency.max, latency.mean))
+end
+"""
+
+
+def run_wrk(h: Harness, seconds: int, connections: int) -> dict[str, Any]:
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        print("wrk not installed: load skipped (apt-get install wrk)")
+        return {"skipped": "wrk not installed"}
+    port = _free_port()
+    server = _serve(h, port)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        preflight = {path: _status(base + path) for path in MIXED_PATHS}
+        rss_before = rss_kib(server.pid)
+        runs = {
+            "post": _wrk(wrk, h.tmp, base, [SEED_URL], seconds, connections),
+            "mixed": _wrk(wrk, h.tmp, base, list(MIXED_PATHS), seconds, connections),
+        }
+        rss_after = rss_kib(server.pid)
+    finally:
+        _stop(server)
+    return {
+        "server": "broadsheet serve --content content (uvicorn, one process)",
+        "seconds": seconds,
+        "connections": connections,
+        "threads": 2,
+        "preflight_status": preflight,
+        **runs,
+        "server_rss_kib": {"before": rss_before, "after": rss_after},
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _serve(h: Harness, port: int) -> subprocess.Popen[bytes]:
+    broadsheet = Path(sys.executable).parent / "broadsheet"
+    command = [str(broadsheet), "serve", "--content", str(CONTENT), "--port", str(port)]
+    server = subprocess.Popen(
+        [*command, "--host", "127.0.0.1"],
+        env=h.child_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + READY_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"broadsheet serve exited with {server.returncode}")
+        try:
+            if _status(f"http://127.0.0.1:{port}{SEED_URL}") == 200:
+                return server
+        except OSError:
+            time.sleep(0.1)
+    _stop(server)
+    raise RuntimeError(f"broadsheet serve did not answer within {READY_TIMEOUT} s")
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    if server.poll() is None:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+
+
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # 127.0.0.1 only
+            status: int = response.status
+            return status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def _wrk(
+    wrk: str, tmp: Path, base: str, paths: list[str], seconds: int, connections: int
+) -> dict[str, Any]:
+    script = tmp / f"wrk-{len(paths)}.lua"
+    script.write_text(LUA % {"paths": ", ".join(json.dumps(p) for p in paths)}, encoding="utf-8")
+    command = [wrk, "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s"]
+    done = subprocess.run(
+        [*command, "-s", str(script), base + paths[0]],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr}")
+    line = next(x for x in done.stdout.splitlines() if x.startswith("BENCH_JSON "))
+    raw = json.loads(line.removeprefix("BENCH_JSON "))
+    errors = {k: raw[k] for k in ("connect", "read", "write", "timeout", "status")}
+    return {
+        "paths": paths,
+        "requests": raw["requests"],
+        "requests_per_s": round(raw["requests"] / (raw["duration_us"] / 1e6), 1),
+        "errors": sum(errors.values()),
+        "error_kinds": errors,
+        "latency_ms": {
+            name: round(raw[f"{name}_us"] / 1000, 3)
+            for name in ("p50", "p90", "p99", "p999", "max", "mean")
+        },
+    }
+
+
+def run_soak(h: Harness, requests: int, every: int) -> dict[str, Any]:
+    options = {"requests": requests, "sample_every": every, "paths": list(SOAK_PATHS)}
+    result, _, _ = h.child("soak", options, h.lambda_env(h.seed_bucket))
+    samples = result["rss"]
+    warm = samples[1] if len(samples) > 1 else samples[0]
+    end = samples[-1]
+    return {
+        "requests": requests,
+        "paths": list(SOAK_PATHS),
+        "statuses": result["statuses"],
+        "rss_samples_kib": samples,
+        "rss_after_warmup_kib": warm["rss_kib"],
+        "rss_end_kib": end["rss_kib"],
+        "rss_growth_kib": end["rss_kib"] - warm["rss_kib"],
+        "latency": result["latency"],
+        "peak_rss_kib": result["peak_rss_kib"],
+    }
