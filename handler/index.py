@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -136,12 +136,37 @@ class SiteIndex:
     problems: Mapping[str, ContentError] = field(default_factory=dict)
     statics: frozenset[str] = frozenset()
     by_url: Mapping[str, Entry] = field(default_factory=dict)
-    by_key: Mapping[str, Entry] = field(default_factory=dict)
-    by_name: Mapping[str, Entry] = field(default_factory=dict)
-    redirects: Mapping[str, Entry] = field(default_factory=dict)  # decoded old path -> post
     version: str = ""
     config_token: str = ""  # the store version of _config.yml the config was read from
     theme_token: str = ""  # a digest of the site's own templates in _theme/ ("" for none)
+    # Lookups most requests never need, built on first use (a 10,000-post site loads faster).
+    _lazy: dict[str, dict[str, Entry]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    @property
+    def by_key(self) -> Mapping[str, Entry]:
+        """Posts by their key in the store."""
+        return self._lookup("key", lambda: {e.key: e for e in self.entries})
+
+    @property
+    def by_name(self) -> Mapping[str, Entry]:
+        """Posts by ``{% post_url %}`` name."""
+        return self._lookup("name", lambda: {e.name: e for e in self.entries})
+
+    @property
+    def redirects(self) -> Mapping[str, Entry]:
+        """Posts by the (decoded) old paths their ``redirect_from`` names."""
+        return self._lookup(
+            "redirects",
+            lambda: {url_key(p): e for e in reversed(self.entries) for p in e.redirect_from},
+        )
+
+    def _lookup(self, name: str, build: Callable[[], dict[str, Entry]]) -> dict[str, Entry]:
+        found = self._lazy.get(name)
+        if found is None:
+            found = self._lazy[name] = build()
+        return found
 
     @classmethod
     def build(
@@ -157,7 +182,7 @@ class SiteIndex:
     ) -> SiteIndex:
         """The index of ``entries``; ``version`` is trusted when given (a manifest carries it)."""
         # Jekyll sorts by date, then path; we keep newest first.
-        ordered = tuple(sorted(entries, key=lambda e: (e.date, e.key), reverse=True))
+        ordered = tuple(sorted(entries, key=_newest_first, reverse=True))
         if version is None:
             digest = hashlib.sha256(config.version.encode())
             for entry in ordered:
@@ -169,9 +194,6 @@ class SiteIndex:
             problems=dict(problems or {}),
             statics=frozenset(statics),
             by_url={url_key(e.url): e for e in reversed(ordered)},
-            by_key={e.key: e for e in ordered},
-            by_name={e.name: e for e in ordered},
-            redirects={url_key(p): e for e in reversed(ordered) for p in e.redirect_from},
             version=version,
             config_token=config_token,
             theme_token=theme_token,
@@ -209,6 +231,10 @@ class SiteIndex:
             config_token=self.config_token,
             theme_token=self.theme_token,
         )
+
+
+def _newest_first(entry: Entry) -> tuple[datetime, str]:
+    return entry.date, entry.key
 
 
 def url_key(url: str) -> str:

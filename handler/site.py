@@ -13,12 +13,14 @@ versions it was built from; a page whose versions still match is served without 
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import posixpath
 import threading
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -278,7 +280,8 @@ class Site:
 
     def _refresh(self, state: _IndexState) -> None:
         try:
-            index = self.load_index(state.index)
+            with _collector_paused():
+                index = self.load_index(state.index)
         except StoreUnavailable as error:
             if state.index is None:
                 raise
@@ -291,7 +294,13 @@ class Site:
             self.theme = Theme(overrides)
             self._theme_token = index.theme_token
         if state.index is None or index.version != state.index.version:
-            state.view = self.view_of(index)
+            with _collector_paused():
+                state.view = self.view_of(index)
+            # The index and its view live until the next change: move them (and everything
+            # imported so far) out of the cyclic collector's sight, so its full collections stop
+            # walking every post of a large site (measured: 1.5x slower hits at 10,000 posts).
+            # They are still freed by reference counting when replaced; they hold no cycles.
+            gc.freeze()
         state.index = index
 
     def view_of(self, index: SiteIndex) -> View:
@@ -801,6 +810,18 @@ class Site:
             "lang": config.lang,
             "url": self.base_url(view),
         }
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a large index is built (it allocates in bulk)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _brief(entry: Entry | None) -> dict[str, str] | None:
