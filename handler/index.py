@@ -179,21 +179,28 @@ class SiteIndex:
         config_token: str = "",
         theme_token: str = "",
         version: str | None = None,
+        ordered: bool = False,
     ) -> SiteIndex:
-        """The index of ``entries``; ``version`` is trusted when given (a manifest carries it)."""
+        """The index of ``entries``.
+
+        ``version`` is trusted when given, and ``ordered`` says the entries are already newest
+        first (a manifest carries both, so a large site loads without re-sorting or re-hashing).
+        """
         # Jekyll sorts by date, then path; we keep newest first.
-        ordered = tuple(sorted(entries, key=_newest_first, reverse=True))
+        entries = (
+            tuple(entries) if ordered else tuple(sorted(entries, key=_newest_first, reverse=True))
+        )
         if version is None:
             digest = hashlib.sha256(config.version.encode())
-            for entry in ordered:
+            for entry in entries:
                 digest.update(f"\0{entry.key}\0{entry.version}".encode())
             version = digest.hexdigest()[:16]
         return cls(
             config=config,
-            entries=ordered,
+            entries=entries,
             problems=dict(problems or {}),
             statics=frozenset(statics),
-            by_url={url_key(e.url): e for e in reversed(ordered)},
+            by_url={url_key(e.url): e for e in reversed(entries)},
             version=version,
             config_token=config_token,
             theme_token=theme_token,

@@ -69,6 +69,7 @@ def loads(data: bytes, key: str) -> tuple[SiteIndex, str | None]:
             config_token=document["config"]["token"],
             theme_token=document.get("theme", {}).get("token", ""),
             version=document["version"],
+            ordered=True,  # dumps writes index.entries, which are newest first
         )
     except (ValueError, KeyError, TypeError, AttributeError, IndexError) as error:
         raise ManifestError(

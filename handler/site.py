@@ -19,7 +19,7 @@ import logging
 import posixpath
 import threading
 import time
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -112,35 +112,39 @@ class View:
     index: SiteIndex
     shown: tuple[Entry, ...]
     position: dict[str, int]
-    by_url: dict[str, Entry]
-    by_tag: dict[str, list[Entry]]
     next_change: datetime | None
     token: str
+    _by_tag: dict[str, list[Entry]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of(cls, index: SiteIndex, now: datetime, *, future: bool, drafts: bool) -> View:
         future = future or index.config.future
         shown: list[Entry] = []
         upcoming: list[datetime] = []
-        for entry in index.entries:
-            if entry.visible(now, future=future, drafts=drafts):
+        for entry in index.entries:  # Entry.visible, inlined: this loop runs over every post
+            if not entry.published or (entry.draft and not drafts):
+                continue
+            if future or entry.date <= now:
                 shown.append(entry)
-            elif entry.published and (drafts or not entry.draft) and entry.date > now:
+            else:
                 upcoming.append(entry.date)  # scheduled: the view changes when it goes live
-        position = {e.key: i for i, e in enumerate(shown)}
-        by_tag: dict[str, list[Entry]] = {}
-        for entry in shown:
-            for tag in entry.tags:
-                by_tag.setdefault(tag, []).append(entry)
         return cls(
             index=index,
             shown=tuple(shown),
-            position=position,
-            by_url={url: e for url, e in index.by_url.items() if e.key in position},
-            by_tag=by_tag,
+            position={e.key: i for i, e in enumerate(shown)},
             next_change=min(upcoming, default=None),
             token=f"{index.version}:{len(shown)}",
         )
+
+    @property
+    def by_tag(self) -> dict[str, list[Entry]]:
+        """Visible posts by tag, newest first (built on first use: only related posts need it)."""
+        found = self._by_tag
+        if not found and self.shown:
+            for entry in self.shown:
+                for tag in entry.tags:
+                    found.setdefault(tag, []).append(entry)
+        return found
 
     def related(self, entry: Entry, limit: int = listings.RELATED_LIMIT) -> list[Entry]:
         """Up to ``limit`` visible posts sharing the most tags with ``entry``, newest first.
@@ -161,10 +165,12 @@ class View:
         return self.index.config
 
     def find(self, path: str) -> Entry | None:
-        entry = self.by_url.get(path)
+        """The visible post at a (percent-decoded) request path, ``/x/index.html`` for ``/x/``."""
+        by_url = self.index.by_url
+        entry = by_url.get(path)
         if entry is None and path.endswith("/index.html"):
-            entry = self.by_url.get(path.removesuffix("index.html"))
-        return entry
+            entry = by_url.get(path.removesuffix("index.html"))
+        return entry if entry is not None and entry.key in self.position else None
 
     def neighbours(self, entry: Entry) -> tuple[Entry | None, Entry | None]:
         """(older, newer) visible posts around ``entry``: Jekyll's ``previous`` and ``next``."""
@@ -203,7 +209,7 @@ class _IndexState:
     checked_at: float = float("-inf")
     retry_at: float = float("-inf")
     manifest_version: str | None = None
-    liquid_site: tuple[str, dict[str, Any]] | None = None
+    liquid_site: tuple[str, Mapping[str, Any]] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -505,27 +511,17 @@ class Site:
             include_relative=lambda name: self._text(posixpath.normpath(f"{folder}/{name}")),
         )
 
-    def _liquid_site(self, view: View) -> dict[str, Any]:
-        """Liquid's ``site``: the config plus ``posts``, ``tags`` and ``categories``, per view."""
+    def _liquid_site(self, view: View) -> Mapping[str, Any]:
+        """Liquid's ``site``: the config plus ``posts``, ``tags`` and ``categories``, per view.
+
+        Those three walk every post, so they are built only when a template first reads them.
+        """
         cached = self._state.liquid_site
         if cached is not None and cached[0] == view.token:
             return cached[1]
-        posts = [_liquid_post(e) for e in view.shown]
-        tags: dict[str, list[dict[str, Any]]] = {}
-        categories: dict[str, list[dict[str, Any]]] = {}
-        for entry, item in zip(view.shown, posts, strict=True):
-            for tag in entry.tags:
-                tags.setdefault(tag, []).append(item)
-            for category in entry.categories:
-                categories.setdefault(category, []).append(item)
-        site = {
-            **view.config.raw,
-            "url": self.base_url(view),
-            "time": self._now(),
-            "posts": posts,
-            "tags": tags,
-            "categories": categories,
-        }
+        site = _LiquidSite(
+            {**view.config.raw, "url": self.base_url(view), "time": self._now()}, view
+        )
         self._state.liquid_site = (view.token, site)
         return site
 
@@ -810,6 +806,39 @@ class Site:
             "lang": config.lang,
             "url": self.base_url(view),
         }
+
+
+class _LiquidSite(Mapping[str, Any]):
+    """The site config for Liquid, with ``posts``, ``tags`` and ``categories`` made on demand."""
+
+    LAZY = ("posts", "tags", "categories")
+
+    def __init__(self, base: dict[str, Any], view: View) -> None:
+        self._values = base
+        self._view: View | None = view
+
+    def __getitem__(self, key: str) -> Any:
+        if key in self.LAZY and self._view is not None:
+            self._fill(self._view)
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({**self._values, **dict.fromkeys(self.LAZY)})
+
+    def __len__(self) -> int:
+        return len({**self._values, **dict.fromkeys(self.LAZY)})
+
+    def _fill(self, view: View) -> None:
+        posts = [_liquid_post(e) for e in view.shown]
+        tags: dict[str, list[dict[str, Any]]] = {}
+        categories: dict[str, list[dict[str, Any]]] = {}
+        for entry, item in zip(view.shown, posts, strict=True):
+            for tag in entry.tags:
+                tags.setdefault(tag, []).append(item)
+            for category in entry.categories:
+                categories.setdefault(category, []).append(item)
+        self._values.update(posts=posts, tags=tags, categories=categories)
+        self._view = None
 
 
 @contextmanager
