@@ -84,7 +84,7 @@ def _p4(r: dict[str, Any]) -> list[Row]:
             "P4 extra cold start",
             f"{large['cold_ms']:.0f} ms",
             f"{small['cold_ms']:.0f} ms",
-            f"+{r['extra_cold_ms']:.0f} ms",
+            f"{r['extra_cold_ms']:+.0f} ms",
             f"<= {goals['extra_cold_ms']:.0f} ms",
             _ok(r["extra_cold_ms"], goals["extra_cold_ms"]),
         ),
