@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from handler import mojibake
 from handler.config import CONFIG_KEY, SiteConfig, defaults_for
-from handler.errors import ContentError, NotFound
+from handler.errors import ContentError, NotFound, location
 from handler.frontmatter import parse as parse_front_matter
 from handler.index import Entry, SiteIndex, decode, is_static, url_key
 from handler.jekyll import POSTS_DIR, Post, classify, read_post
@@ -58,12 +58,7 @@ class Diagnostic:
 
     @property
     def location(self) -> str:
-        where = self.path
-        if self.line is not None:
-            where += f":{self.line}"
-            if self.column is not None:
-                where += f":{self.column}"
-        return where
+        return location(self.path, self.line, self.column)
 
     @classmethod
     def of(cls, error: ContentError, level: Level = "error") -> Diagnostic:

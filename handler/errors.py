@@ -3,6 +3,16 @@
 from __future__ import annotations
 
 
+def location(path: str, line: int | None = None, column: int | None = None) -> str:
+    """``path:line:col`` as compilers print it (``line`` and ``col`` when known)."""
+    where = path
+    if line is not None:
+        where += f":{line}"
+        if column is not None:
+            where += f":{column}"
+    return where
+
+
 class BroadsheetError(Exception):
     """Base of every error Broadsheet raises on purpose."""
 
@@ -39,12 +49,7 @@ class ContentError(BroadsheetError):
 
     @property
     def location(self) -> str:
-        where = self.path
-        if self.line is not None:
-            where += f":{self.line}"
-            if self.column is not None:
-                where += f":{self.column}"
-        return where
+        return location(self.path, self.line, self.column)
 
 
 class FrontMatterError(ContentError):

@@ -17,7 +17,7 @@ from urllib.parse import unquote
 
 from handler.config import CONFIG_KEY, SiteConfig
 from handler.errors import ContentError, NotFound
-from handler.jekyll import Post, PostPath, classify, read_post
+from handler.jekyll import Post, PostPath, classify, read_post, shown
 from handler.settings import DEFAULT_MAX_POST_BYTES
 from handler.store import ObjectInfo, Store, StoredObject
 
@@ -56,9 +56,7 @@ class Entry:
         return inside.rsplit(".", 1)[0]
 
     def visible(self, now: datetime, *, future: bool, drafts: bool) -> bool:
-        if not self.published or (self.draft and not drafts):
-            return False
-        return future or self.date <= now
+        return shown(self.published, self.draft, self.date, now, future=future, drafts=drafts)
 
     @classmethod
     def from_post(cls, post: Post, modified: datetime) -> Entry:

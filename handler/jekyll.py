@@ -119,10 +119,16 @@ class Post:
         return self.data.get("render_with_liquid", True) is not False
 
     def visible(self, now: datetime, *, future: bool, drafts: bool) -> bool:
-        """Jekyll's Publisher: shown unless unpublished, a draft not asked for, or in the future."""
-        if not self.published or (self.draft and not drafts):
-            return False
-        return future or self.date <= now
+        return shown(self.published, self.draft, self.date, now, future=future, drafts=drafts)
+
+
+def shown(
+    published: bool, draft: bool, date: datetime, now: datetime, *, future: bool, drafts: bool
+) -> bool:
+    """Jekyll's Publisher: shown unless unpublished, a draft not asked for, or in the future."""
+    if not published or (draft and not drafts):
+        return False
+    return future or date <= now
 
 
 def read_post(

@@ -121,13 +121,15 @@ class View:
         future = future or index.config.future
         shown: list[Entry] = []
         upcoming: list[datetime] = []
-        for entry in index.entries:  # Entry.visible, inlined: this loop runs over every post
+        # handler.jekyll.shown, inlined (this loop runs over every post), keeping the posts that
+        # only the clock hides: the view changes when the first of them goes live.
+        for entry in index.entries:
             if not entry.published or (entry.draft and not drafts):
                 continue
             if future or entry.date <= now:
                 shown.append(entry)
             else:
-                upcoming.append(entry.date)  # scheduled: the view changes when it goes live
+                upcoming.append(entry.date)
         return cls(
             index=index,
             shown=tuple(shown),
