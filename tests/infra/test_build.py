@@ -19,7 +19,17 @@ pytestmark = pytest.mark.slow
 
 ELF_MACHINE = {"x86_64": 62, "arm64": 183}  # e_machine: EM_X86_64, EM_AARCH64
 PYC_UNCHECKED_HASH = 0b01  # PEP 552 flags: hash-based, do not check the source
-DEV_ONLY = ("uvicorn", "pytest", "moto", "httpx", "mypy", "ruff", "cfn_lint", "awslambdaric")
+DEV_ONLY = (
+    "uvicorn",
+    "pytest",
+    "moto",
+    "httpx",
+    "httpx2",
+    "mypy",
+    "ruff",
+    "cfn_lint",
+    "awslambdaric",
+)
 
 
 def runtime_requirements() -> list[str]:
