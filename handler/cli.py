@@ -296,12 +296,15 @@ def _announce(plan: publish_types.Plan, where: str, *, dry: bool) -> None:
 
 
 def _progress(step: publish_types.Step) -> None:
+    """One line per step in logs; on a terminal, one line that redraws, with a bar."""
     line = f"[{step.number}/{step.total}] {step.action} {step.key}"
     if not sys.stderr.isatty():
         print(line, file=sys.stderr)
         return
+    done = round(20 * step.number / step.total)
+    bar = "#" * done + "." * (20 - done)
     end = "\n" if step.number == step.total else ""
-    print(f"\r{line}\033[K", end=end, file=sys.stderr, flush=True)
+    print(f"\r[{bar}] {line}\033[K", end=end, file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":
