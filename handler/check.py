@@ -23,7 +23,13 @@ from handler.frontmatter import parse as parse_front_matter
 from handler.index import Entry, SiteIndex, decode, is_static, url_key
 from handler.jekyll import POSTS_DIR, Post, classify, read_post
 from handler.liquid import LiquidContext, LiquidRenderer
-from handler.site import STYLESHEET_PATH
+from handler.listings import CATEGORIES_PATH, TAGS_PATH, YEAR_ARCHIVE_PATH
+from handler.site import (
+    FEED_PATH,
+    ROBOTS_PATH,
+    SITEMAP_PATH,
+    STYLESHEET_PATH,
+)
 from handler.store import ObjectInfo, Store
 
 Level = Literal["error", "warning", "info"]
@@ -33,13 +39,16 @@ LEVELS: tuple[Level, ...] = ("error", "warning", "info")
 FIXED_ROUTES = {
     "/": "the home page",
     "/index.html": "the home page",
-    "/feed.xml": "the feed",
-    "/sitemap.xml": "the sitemap",
-    "/robots.txt": "robots.txt",
-    "/year-archive/": "the year archive",
+    FEED_PATH: "the feed",
+    SITEMAP_PATH: "the sitemap",
+    ROBOTS_PATH: "robots.txt",
+    YEAR_ARCHIVE_PATH: "the year archive",
     STYLESHEET_PATH: "the theme's stylesheet",
 }
-PREFIX_ROUTES = {"/tags/": "the tag pages", "/categories/": "the category pages"}
+PREFIX_ROUTES = {
+    TAGS_PATH: "the tag pages",
+    CATEGORIES_PATH: "the category pages",
+}
 DEFAULT_PAGINATE_PATH = "/page:num/"
 BACKUP_SUFFIXES = ("~", ".bak", ".orig", ".swp", ".tmp")
 _NUMBERED_BAK = re.compile(r"\.bak\.\d+$")

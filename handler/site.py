@@ -53,22 +53,12 @@ TEXT = "text/plain; charset=utf-8"
 FEED_PATH = "/feed.xml"
 SITEMAP_PATH = "/sitemap.xml"
 ROBOTS_PATH = "/robots.txt"
-# Paths the site itself answers; a post or redirect_from there is refused by `broadsheet check`.
-ROUTES = (
-    FEED_PATH,
-    SITEMAP_PATH,
-    ROBOTS_PATH,
-    STYLESHEET_PATH,
-    listings.TAGS_PATH,
-    listings.CATEGORIES_PATH,
-    listings.YEAR_ARCHIVE_PATH,
-)
 GENERIC_TYPES = frozenset({"binary/octet-stream", "application/octet-stream"})
-INDEX_RETRY_SECONDS = 1.0
+INDEX_RETRY_SECONDS = 1.0  # after a failed index refresh, try again this soon
 # A listing (home, feed) renders the posts it shows that are not cached yet; past this many
 # seconds of one request it leaves the rest to the next request, so no request runs long.
 LISTING_BUDGET_SECONDS = 1.0
-PARTIAL_PAGE_SECONDS = 5  # after a failed index refresh, try again this soon
+PARTIAL_PAGE_SECONDS = 5  # how long a listing that left work undone may be kept anywhere
 
 
 @dataclass(frozen=True, slots=True)
@@ -385,10 +375,12 @@ class Site:
         try:
             with timing.measure("render"):
                 page = self._build(view, path)
-        except StoreUnavailable:
+        except (StoreUnavailable, ContentError) as error:
+            # S3 failing, or a post replaced by a broken upload: the last good page is better
+            # than an error page, and the cause is logged with its file and line.
             if kept is None:
                 raise
-            log.error("store unavailable, serving a stale copy of %s", path)
+            log.error("serving the last good copy of %s: %s", path, error)
             timing.mark_cache("stale")
             return kept.page
         timing.mark_cache("miss")
