@@ -198,7 +198,7 @@ class SiteIndex:
             entries=entries,
             problems=dict(problems or {}),
             statics=frozenset(statics),
-            by_url={url_key(e.url): e for e in reversed(entries)},
+            by_url={url_key(e.url) if "%" in e.url else e.url: e for e in reversed(entries)},
             version=version,
             config_token=config_token,
             theme_token=theme_token,
