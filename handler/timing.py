@@ -47,18 +47,22 @@ def mark_cache(outcome: str) -> None:
 
 @contextmanager
 def measure(what: str) -> Iterator[None]:
-    """Add the time spent in the block to the current request's ``store_ms`` or ``render_ms``."""
+    """Add the time spent in the block to the current request's ``store_ms`` or ``render_ms``.
+
+    Store calls made inside a "render" block count as store time only, not twice.
+    """
     began = time.perf_counter()
+    timing = _current.get()
+    store_before = timing.store_ms if timing is not None else 0.0
     try:
         yield
     finally:
-        timing = _current.get()
         if timing is not None:
             elapsed = (time.perf_counter() - began) * 1000
             if what == "store":
                 timing.store_ms += elapsed
             else:
-                timing.render_ms += elapsed
+                timing.render_ms += elapsed - (timing.store_ms - store_before)
 
 
 def over_budget(seconds: float) -> bool:
