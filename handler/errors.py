@@ -64,5 +64,18 @@ class RenderError(ContentError):
     """Markdown rendering failed or went past its limits."""
 
 
+class TooLarge(ContentError):
+    """A file is larger than the limit for what it is (a post, a layout, a data file...)."""
+
+    def __init__(self, path: str, size: int, limit: int, what: str = "file") -> None:
+        super().__init__(
+            path,
+            f"the {what} is {size:,} bytes, over the {limit:,}-byte limit",
+            hint="split it, or raise the limit (MAX_POST_BYTES for posts and pages)",
+        )
+        self.size = size
+        self.limit = limit
+
+
 class PreconditionFailed(BroadsheetError):
     """A conditional write lost a race: the object changed since it was read (S3 412)."""

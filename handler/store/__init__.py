@@ -42,8 +42,19 @@ class StoredObject:
 class Store(Protocol):
     """Read access to content. Implementations raise ``NotFound`` and ``StoreUnavailable`` only."""
 
-    def get(self, key: str) -> StoredObject:
-        """The object at ``key``; raises ``NotFound`` if there is none (or the key is unsafe)."""
+    def get(self, key: str, *, max_bytes: int | None = None) -> StoredObject:
+        """The object at ``key``; raises ``NotFound`` if there is none (or the key is unsafe).
+
+        With ``max_bytes``, an object larger than that raises :class:`~handler.errors.TooLarge`
+        without its body being read past the limit (bucket content is untrusted input).
+        """
+        ...
+
+    def head(self, key: str, size: int) -> bytes:
+        """The first ``size`` bytes of the object at ``key`` (fewer if it is shorter).
+
+        How the reader tells a page from a static file (its first line) without reading it all.
+        """
         ...
 
     def get_if_changed(self, key: str, version: str) -> StoredObject | None:

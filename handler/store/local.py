@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from handler.errors import NotFound, PreconditionFailed, StoreUnavailable
+from handler.errors import NotFound, PreconditionFailed, StoreUnavailable, TooLarge
 from handler.store import ObjectInfo, StoredObject
 from handler.store.keys import clean_key
 
@@ -102,15 +102,27 @@ class LocalStore:
     def describe(self) -> str:
         return str(self.root)
 
-    def get(self, key: str) -> StoredObject:
+    def get(self, key: str, *, max_bytes: int | None = None) -> StoredObject:
         path, _ = self._stat_file(key)
         try:
             with path.open("rb") as handle:
                 st = os.fstat(handle.fileno())  # the version of the bytes read, not of a later file
-                body = handle.read()
+                if max_bytes is not None and st.st_size > max_bytes:
+                    raise TooLarge(key, st.st_size, max_bytes)
+                body = handle.read() if max_bytes is None else handle.read(max_bytes + 1)
         except OSError as err:
             raise self._failure(key, err) from err
+        if max_bytes is not None and len(body) > max_bytes:  # grew while we read it
+            raise TooLarge(key, len(body), max_bytes)
         return StoredObject(key, body, file_version(st), _mtime(st), guess_content_type(key))
+
+    def head(self, key: str, size: int) -> bytes:
+        path, _ = self._stat_file(key)
+        try:
+            with path.open("rb") as handle:
+                return handle.read(size)
+        except OSError as err:
+            raise self._failure(key, err) from err
 
     def get_if_changed(self, key: str, version: str) -> StoredObject | None:
         _, st = self._stat_file(key)

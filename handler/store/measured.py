@@ -14,9 +14,13 @@ class MeasuredStore:
     def __init__(self, inner: Store) -> None:
         self.inner = inner
 
-    def get(self, key: str) -> StoredObject:
+    def get(self, key: str, *, max_bytes: int | None = None) -> StoredObject:
         with measure("store"):
-            return self.inner.get(key)
+            return self.inner.get(key, max_bytes=max_bytes)
+
+    def head(self, key: str, size: int) -> bytes:
+        with measure("store"):
+            return self.inner.head(key, size)
 
     def get_if_changed(self, key: str, version: str) -> StoredObject | None:
         with measure("store"):

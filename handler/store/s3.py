@@ -21,7 +21,7 @@ from botocore.exceptions import (
     NoCredentialsError,
 )
 
-from handler.errors import NotFound, PreconditionFailed, StoreUnavailable
+from handler.errors import NotFound, PreconditionFailed, StoreUnavailable, TooLarge
 from handler.store import ObjectInfo, StoredObject
 from handler.store.keys import clean_key
 from handler.store.local import guess_content_type, is_safe_prefix
@@ -80,12 +80,15 @@ class S3Store:
     def describe(self) -> str:
         return f"s3://{self.bucket}/{self.prefix}"
 
-    def get(self, key: str) -> StoredObject:
-        return self._get(key, None)
+    def get(self, key: str, *, max_bytes: int | None = None) -> StoredObject:
+        return self._get(key, None, max_bytes)
+
+    def head(self, key: str, size: int) -> bytes:
+        return self._get(key, None, None, first=max(size, 1)).body[:size]
 
     def get_if_changed(self, key: str, version: str) -> StoredObject | None:
         try:
-            return self._get(key, f'"{version}"')
+            return self._get(key, f'"{version}"', None)
         except _NotModified:
             return None
 
@@ -155,15 +158,31 @@ class S3Store:
     def _full_key(self, key: str) -> str:
         return self.prefix + clean_key(key)
 
-    def _get(self, key: str, if_none_match: str | None) -> StoredObject:
+    def _get(
+        self,
+        key: str,
+        if_none_match: str | None,
+        max_bytes: int | None,
+        *,
+        first: int | None = None,
+    ) -> StoredObject:
+        """GET ``key``; ``max_bytes`` refuses larger objects (one ranged GET: the range asks for
+        one byte past the limit and the answer's ``Content-Range`` tells the whole size);
+        ``first`` reads only that many leading bytes."""
         full = self._full_key(key)
+        args: dict[str, Any] = {"Bucket": self.bucket, "Key": full}
+        if if_none_match is not None:
+            args["IfNoneMatch"] = if_none_match
+        if first is not None:
+            args["Range"] = f"bytes=0-{first - 1}"
+        elif max_bytes is not None:
+            args["Range"] = f"bytes=0-{max_bytes}"
         try:
-            if if_none_match is None:
-                response = self.client.get_object(Bucket=self.bucket, Key=full)
-            else:
-                response = self.client.get_object(
-                    Bucket=self.bucket, Key=full, IfNoneMatch=if_none_match
-                )
+            response = self.client.get_object(**args)
+            total = _total_size(response)
+            if max_bytes is not None and first is None and total > max_bytes:
+                response["Body"].close()
+                raise TooLarge(key, total, max_bytes)
             body = response["Body"].read()
         except ClientError as err:
             code = _code(err)
@@ -171,6 +190,8 @@ class S3Store:
                 raise _NotModified from None
             if code in _MISSING or code in _DENIED:
                 raise NotFound(key) from None
+            if code == "InvalidRange":  # a ranged GET of an empty object
+                return self._get(key, if_none_match, None)
             raise self._unavailable(f"reading {key!r}", err) from err
         except BotoCoreError as err:
             raise self._unavailable(f"reading {key!r}", err) from err
@@ -198,6 +219,16 @@ class S3Store:
 
 class _NotModified(Exception):
     """Internal: S3 answered 304 to a conditional GET."""
+
+
+def _total_size(response: Any) -> int:
+    """The object's whole size: from ``Content-Range`` (``bytes 0-9/1234``) for a ranged GET."""
+    content_range = response.get("ContentRange")
+    if content_range and "/" in content_range:
+        total = content_range.rsplit("/", 1)[1]
+        if total.isdigit():
+            return int(total)
+    return int(response.get("ContentLength") or 0)
 
 
 def _code(err: ClientError) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import S3Bucket
 
-from handler.errors import NotFound, PreconditionFailed
+from handler.errors import NotFound, PreconditionFailed, TooLarge
 from handler.store import StoredObject, WritableStore
 from handler.store.local import LocalStore, guess_content_type
 from handler.store.s3 import S3Store
@@ -120,6 +120,32 @@ def test_version_is_stable_and_follows_content(backend: Backend) -> None:
     backend.seed("about.md", b"second, longer")
 
     assert backend.store.get("about.md").version != first
+
+
+def test_get_with_a_byte_limit_refuses_larger_objects(backend: Backend) -> None:
+    backend.seed("big.md", b"x" * 1000)
+    backend.seed("small.md", b"y" * 10)
+    backend.seed("empty.md", b"")
+
+    with pytest.raises(TooLarge) as refused:
+        backend.store.get("big.md", max_bytes=999)
+
+    assert refused.value.size == 1000
+    assert refused.value.path == "big.md"
+    assert backend.store.get("big.md", max_bytes=1000).body == b"x" * 1000
+    assert backend.store.get("small.md", max_bytes=999).body == b"y" * 10
+    assert backend.store.get("empty.md", max_bytes=999).body == b""
+
+
+def test_head_reads_only_the_first_bytes(backend: Backend) -> None:
+    backend.seed("page.html", b"---\ntitle: x\n---\nbody")
+    backend.seed("empty.txt", b"")
+
+    assert backend.store.head("page.html", 5) == b"---\nt"
+    assert backend.store.head("page.html", 1000) == b"---\ntitle: x\n---\nbody"
+    assert backend.store.head("empty.txt", 5) == b""
+    with pytest.raises(NotFound):
+        backend.store.head("missing.txt", 5)
 
 
 def test_get_if_changed(backend: Backend) -> None:
