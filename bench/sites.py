@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from handler import manifest
-from handler.config import CONFIG_KEY
+from handler.engine.config import CONFIG_KEY
 from handler.index import SiteIndex
 from handler.indexer import write_index
 from handler.settings import DEFAULT_INDEX_KEY

@@ -17,9 +17,9 @@ from datetime import datetime
 from typing import Any, Literal
 
 from handler import mojibake
-from handler.config import CONFIG_KEY, SiteConfig, defaults_for
+from handler.engine.config import CONFIG_KEY, SiteConfig, defaults_for
 from handler.errors import ContentError, NotFound, location
-from handler.frontmatter import parse as parse_front_matter
+from handler.engine.frontmatter import parse as parse_front_matter
 from handler.index import Entry, SiteIndex, decode, is_static, url_key
 from handler.jekyll import POSTS_DIR, Post, classify, read_post
 from handler.liquid import LiquidContext, LiquidRenderer

@@ -245,7 +245,7 @@ def _check(args: argparse.Namespace, env: dict[str, str]) -> int:
 
 def _publish(args: argparse.Namespace, env: dict[str, str]) -> int:
     from handler import check, publish
-    from handler.config import SiteConfig
+    from handler.engine.config import SiteConfig
     from handler.settings import Settings
     from handler.store.local import LocalStore
     from handler.store.s3 import S3Store, make_s3_client

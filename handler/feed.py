@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement, tostring
 
-from handler.config import SiteConfig
+from handler.engine.config import SiteConfig
 from handler.index import Entry
 from handler.jekyll import Post
 from handler.render import RenderedPost

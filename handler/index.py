@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
 
-from handler.config import CONFIG_KEY, SiteConfig
+from handler.engine.config import CONFIG_KEY, SiteConfig
 from handler.errors import ContentError, NotFound
 from handler.jekyll import Post, PostPath, classify, read_post, shown
 from handler.settings import DEFAULT_MAX_POST_BYTES

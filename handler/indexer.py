@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from handler import manifest
-from handler.config import CONFIG_KEY
+from handler.engine.config import CONFIG_KEY
 from handler.errors import ContentError, NotFound, PreconditionFailed
 from handler.index import THEME_DIR, Entry, SiteIndex, load_post, theme_token
 from handler.jekyll import classify

@@ -17,9 +17,9 @@ from urllib.parse import quote
 
 from dateutil import parser as dateparser
 
-from handler.config import SiteConfig, defaults_for
+from handler.engine.config import SiteConfig, defaults_for
 from handler.errors import ContentError
-from handler.frontmatter import parse as parse_front_matter
+from handler.engine.frontmatter import parse as parse_front_matter
 
 # Document::DATE_FILENAME_MATCHER and DATELESS_FILENAME_MATCHER
 DATE_FILENAME = re.compile(r"^(?:.+/)*?(\d{2,4}-\d{1,2}-\d{1,2})-([^/]*)(\.[^./]+)$")

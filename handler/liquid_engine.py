@@ -29,7 +29,7 @@ from liquid.token import TOKEN_EOF, TOKEN_EXPRESSION, TOKEN_TAG
 
 from handler.errors import BroadsheetError, LiquidError, NotFound
 from handler.liquid import LiquidContext
-from handler.markdown import MarkdownRenderer, highlight_code
+from handler.engine.markdown import MarkdownRenderer, highlight_code
 
 __all__ = ["LiquidEngine", "highlight_figure"]
 

@@ -26,7 +26,7 @@ from datetime import datetime
 from typing import Generic, Literal, TypeVar
 from urllib.parse import quote
 
-from handler.config import CONFIG_KEY, SiteConfig
+from handler.engine.config import CONFIG_KEY, SiteConfig
 from handler.errors import ContentError, NotFound
 from handler.index import Entry
 from handler.jekyll import slugify

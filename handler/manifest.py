@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from handler.config import SiteConfig
+from handler.engine.config import SiteConfig
 from handler.errors import ContentError
 from handler.index import COLUMNS, SiteIndex, entry_from_row, entry_row
 

@@ -26,7 +26,7 @@ from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import BotoCoreError, ClientError
 
 from handler.check import is_backup
-from handler.config import CONFIG_KEY
+from handler.engine.config import CONFIG_KEY
 from handler.errors import StoreUnavailable
 from handler.index import is_static
 from handler.indexer import write_index

@@ -12,11 +12,11 @@ import re
 import threading
 from dataclasses import dataclass, replace
 
-from handler.config import SiteConfig
+from handler.engine.config import SiteConfig
 from handler.errors import RenderError
 from handler.jekyll import Post, extract_excerpt
 from handler.liquid import LiquidContext, LiquidRenderer
-from handler.markdown import RENDER_BUDGET_SECONDS, MarkdownLimit, MarkdownRenderer
+from handler.engine.markdown import RENDER_BUDGET_SECONDS, MarkdownLimit, MarkdownRenderer
 
 WORDS_PER_MINUTE = 160  # academicpages' read_time rule
 _TAGS = re.compile(r"<[^>]*>")

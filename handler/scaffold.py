@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from handler.config import CONFIG_KEY, SiteConfig
+from handler.engine.config import CONFIG_KEY, SiteConfig
 from handler.errors import BroadsheetError, ContentError
-from handler.frontmatter import JEKYLL_FRONT_MATTER
+from handler.engine.frontmatter import JEKYLL_FRONT_MATTER
 from handler.index import scan, url_key
 from handler.jekyll import DRAFTS_DIR, POSTS_DIR, Post, PostPath, classify, read_post, slugify
 from handler.jekyll import generate_url as fill_template

@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 from handler import feed, listings, manifest, preview, sitemap, timing
 from handler.cache import RenderCache
-from handler.config import CONFIG_KEY, SiteConfig
+from handler.engine.config import CONFIG_KEY, SiteConfig
 from handler.errors import ContentError, NotFound, StoreUnavailable
 from handler.index import Entry, SiteIndex, is_static, load_post, scan
 from handler.jekyll import Post, classify

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from handler.config import PERMALINK_STYLES, SiteConfig, deep_merge, defaults_for
+from handler.engine.config import PERMALINK_STYLES, SiteConfig, deep_merge, defaults_for
 from handler.errors import ContentError
 
 ROOT = Path(__file__).parents[1]

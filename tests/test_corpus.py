@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from handler.config import SiteConfig
+from handler.engine.config import SiteConfig
 from handler.errors import ContentError
 from handler.jekyll import classify, read_post
 from handler.site import Site

@@ -16,7 +16,7 @@ from xml.etree import ElementTree as ET
 import feedparser  # type: ignore[import-untyped]
 import pytest
 
-from handler.config import SiteConfig
+from handler.engine.config import SiteConfig
 from handler.errors import NotFound
 from handler.feed import (
     ATOM_NS,

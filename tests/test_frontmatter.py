@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from handler.errors import FrontMatterError
-from handler.frontmatter import parse
+from handler.engine.frontmatter import parse
 
 SEED = Path(__file__).parents[1] / "content" / "_posts" / "2023-06-07-journey.md"
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from handler.config import SiteConfig
+from handler.engine.config import SiteConfig
 from handler.errors import ContentError
 from handler.jekyll import (
     Post,

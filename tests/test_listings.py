@@ -19,7 +19,7 @@ from urllib.parse import unquote
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from handler.config import SiteConfig
+from handler.engine.config import SiteConfig
 from handler.errors import ContentError, NotFound
 from handler.index import Entry
 from handler.listings import (

@@ -1,4 +1,4 @@
-"""handler.markdown: kramdown (GFM input, Jekyll 4.3 defaults) output for real markdown inputs."""
+"""handler.engine.markdown: kramdown (GFM input, Jekyll 4.3 defaults) output for real markdown inputs."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from handler.markdown import MarkdownRenderer, gfm_header_id, parse_ial
+from handler.engine.markdown import MarkdownRenderer, gfm_header_id, parse_ial
 
 ROOT = Path(__file__).resolve().parent.parent
 RENDER = MarkdownRenderer()

@@ -1,4 +1,10 @@
-"""The site's ``_config.yml``, read with Jekyll's defaults."""
+"""The site's ``_config.yml``, read as Jekyll 4.3's ``Configuration`` reads it.
+
+The user's mapping is merged over Jekyll's ``DEFAULTS`` (so Liquid's ``site.markdown_ext`` or
+``site.kramdown.input`` answer as they would in Jekyll), then ``add_default_collections`` (``posts``
+first, always written, its permalink from the ``permalink`` style) and ``add_default_excludes``.
+What the engine needs is lifted into typed fields; everything stays in ``raw`` for Liquid.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +18,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from handler.engine.frontmatter import load_yaml
 from handler.errors import ContentError
-from handler.frontmatter import load_yaml
 
 CONFIG_KEY = "_config.yml"
+JEKYLL_VERSION = "4.3.1"
 
-# Jekyll::Utils#style_to_permalink (configuration.rb in 4.3)
+# Jekyll::Configuration::STYLE_TO_PERMALINK
 PERMALINK_STYLES = {
     "date": "/:categories/:year/:month/:day/:title:output_ext",
     "pretty": "/:categories/:year/:month/:day/:title/",
@@ -26,10 +33,77 @@ PERMALINK_STYLES = {
     "none": "/:categories/:title:output_ext",
 }
 
+# Jekyll::Configuration::DEFAULTS, less what only the command line uses.
+DEFAULTS: dict[str, Any] = {
+    "collections_dir": "",
+    "cache_dir": ".jekyll-cache",
+    "plugins_dir": "_plugins",
+    "layouts_dir": "_layouts",
+    "data_dir": "_data",
+    "includes_dir": "_includes",
+    "collections": {},
+    "safe": False,
+    "include": [".htaccess"],
+    "exclude": [],
+    "keep_files": [".git", ".svn"],
+    "encoding": "utf-8",
+    "markdown_ext": "markdown,mkdown,mkdn,mkd,md",
+    "strict_front_matter": False,
+    "show_drafts": None,
+    "limit_posts": 0,
+    "future": False,
+    "unpublished": False,
+    "whitelist": [],
+    "plugins": [],
+    "markdown": "kramdown",
+    "highlighter": "rouge",
+    "lsi": False,
+    "excerpt_separator": "\n\n",
+    "incremental": False,
+    "detach": False,
+    "port": "4000",
+    "host": "127.0.0.1",
+    "baseurl": None,
+    "show_dir_listing": False,
+    "permalink": "date",
+    "paginate_path": "/page:num",
+    "timezone": None,
+    "quiet": False,
+    "verbose": False,
+    "defaults": [],
+    "liquid": {"error_mode": "warn", "strict_filters": False, "strict_variables": False},
+    "kramdown": {
+        "auto_ids": True,
+        "toc_levels": [1, 2, 3, 4, 5, 6],
+        "entity_output": "as_char",
+        "smart_quotes": "lsquo,rsquo,ldquo,rdquo",
+        "input": "GFM",
+        "hard_wrap": False,
+        "guess_lang": True,
+        "footnote_nr": 1,
+        "show_warnings": False,
+    },
+}
+# Jekyll::Configuration::DEFAULT_EXCLUDES
+DEFAULT_EXCLUDES = (
+    ".sass-cache",
+    ".jekyll-cache",
+    "gemfiles",
+    "Gemfile",
+    "Gemfile.lock",
+    "node_modules",
+    "vendor/bundle/",
+    "vendor/cache/",
+    "vendor/gems/",
+    "vendor/ruby/",
+)
+# Front matter defaults' legacy singular type names.
+LEGACY_TYPES = {"post": "posts", "page": "pages", "draft": "drafts"}
+
 
 @dataclass(frozen=True, slots=True)
 class DefaultsSet:
-    """One entry of ``defaults:`` in ``_config.yml``: a scope and the values it gives."""
+    """One entry of ``defaults:``: a scope (path, optional type) and the values it gives."""
 
     path: str
     type: str | None
@@ -38,17 +112,125 @@ class DefaultsSet:
 
 
 @dataclass(frozen=True, slots=True)
-class SiteConfig:
-    """The site settings Broadsheet uses, plus the raw mapping for Liquid's ``site``."""
+class CollectionConfig:
+    """One collection from ``collections:`` (Jekyll's ``Collection#metadata``)."""
 
-    raw: Mapping[str, Any] = field(default_factory=dict)
-    permalink: str = PERMALINK_STYLES["date"]
+    label: str
+    metadata: Mapping[str, Any]
+    url_template: str
+
+    @property
+    def output(self) -> bool:
+        """Whether its documents are written (``output: true``; always for ``posts``)."""
+        return bool(self.metadata.get("output", False))
+
+    @property
+    def relative_directory(self) -> str:
+        return "_" + self.label
+
+    @property
+    def sort_by(self) -> str | None:
+        value = self.metadata.get("sort_by")
+        return value if isinstance(value, str) else None
+
+    @property
+    def order(self) -> list[str] | None:
+        value = self.metadata.get("order")
+        return [str(v) for v in value] if isinstance(value, list) else None
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    """The site settings, Jekyll's defaults included; ``raw`` is the whole merged mapping."""
+
+    raw: Mapping[str, Any] = field(default_factory=lambda: _merged({}))
     timezone: tzinfo = UTC
-    future: bool = False
-    show_drafts: bool = False
-    excerpt_separator: str = "\n\n"
     defaults: tuple[DefaultsSet, ...] = ()
+    collections: tuple[CollectionConfig, ...] = ()
     version: str = "default"
+
+    def __post_init__(self) -> None:
+        if not self.collections:
+            object.__setattr__(self, "collections", _collections(self.raw))
+
+    # --- what the engine reads ---------------------------------------------------------------
+
+    @property
+    def permalink(self) -> str:
+        """The posts' URL template (``collections.posts.permalink``, else the ``permalink`` style)."""
+        return self.collection("posts").url_template
+
+    @property
+    def permalink_style(self) -> str:
+        """``permalink:`` as written (``date``, ``pretty``, ``/:title/``...), for page URLs."""
+        value = self.raw.get("permalink")
+        return "date" if value in (None, "") else str(value)
+
+    @property
+    def future(self) -> bool:
+        return bool(self.raw.get("future"))
+
+    @property
+    def unpublished(self) -> bool:
+        return bool(self.raw.get("unpublished"))
+
+    @property
+    def show_drafts(self) -> bool:
+        return bool(self.raw.get("show_drafts"))
+
+    @property
+    def excerpt_separator(self) -> str:
+        value = self.raw.get("excerpt_separator")
+        return "" if value is None else str(value)
+
+    @property
+    def collections_dir(self) -> str:
+        return _folder(self.raw.get("collections_dir"))
+
+    @property
+    def layouts_dir(self) -> str:
+        return _folder(self.raw.get("layouts_dir")) or "_layouts"
+
+    @property
+    def includes_dir(self) -> str:
+        return _folder(self.raw.get("includes_dir")) or "_includes"
+
+    @property
+    def data_dir(self) -> str:
+        return _folder(self.raw.get("data_dir")) or "_data"
+
+    @property
+    def include(self) -> tuple[str, ...]:
+        return _strings(self.raw.get("include"))
+
+    @property
+    def exclude(self) -> tuple[str, ...]:
+        return _strings(self.raw.get("exclude"))
+
+    @property
+    def markdown_exts(self) -> frozenset[str]:
+        """``markdown_ext`` as lower-case extensions with their dot (``.md``, ``.markdown``...)."""
+        value = str(self.raw.get("markdown_ext") or DEFAULTS["markdown_ext"])
+        return frozenset("." + ext.strip().lower() for ext in value.split(",") if ext.strip())
+
+    @property
+    def plugins(self) -> tuple[str, ...]:
+        """``plugins:`` (and the older ``gems:``), as listed."""
+        return tuple(
+            dict.fromkeys(_strings(self.raw.get("plugins")) + _strings(self.raw.get("gems")))
+        )
+
+    @property
+    def page_excerpts(self) -> bool:
+        return bool(self.raw.get("page_excerpts"))
+
+    def collection(self, label: str) -> CollectionConfig:
+        for collection in self.collections:
+            if collection.label == label:
+                return collection
+        raise KeyError(label)
+
+    # --- what themes and listings read -------------------------------------------------------
 
     @property
     def title(self) -> str:
@@ -89,13 +271,21 @@ class SiteConfig:
         except (TypeError, ValueError):
             return 10
 
+    @property
+    def paginates(self) -> bool:
+        """Whether jekyll-paginate would run: a positive ``paginate`` setting."""
+        try:
+            return int(self.raw.get("paginate") or 0) > 0
+        except (TypeError, ValueError):
+            return False
+
     @classmethod
     def parse(cls, text: str | None, path: str = CONFIG_KEY) -> SiteConfig:
         """Read ``_config.yml`` text (``None`` when the site has none: Jekyll's defaults)."""
         if text is None:
             return cls()
         try:
-            raw = load_yaml(text.removeprefix("\ufeff"))
+            user = load_yaml(text.removeprefix("\ufeff"))
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark
             raise ContentError(
@@ -103,26 +293,114 @@ class SiteConfig:
             ) from None
         except yaml.YAMLError as exc:
             raise ContentError(path, f"invalid YAML: {exc}") from None
-        if raw is None:
-            raw = {}
-        if not isinstance(raw, dict):
+        if user is None:
+            user = {}
+        if not isinstance(user, dict):
             raise ContentError(path, "the site configuration must be a mapping", line=1)
+        _check_lists(user, path, text)
+        raw = _merged({str(k): v for k, v in user.items()})
         return cls(
             raw=raw,
-            permalink=_permalink_template(raw.get("permalink")),
             timezone=_timezone(raw.get("timezone"), path),
-            future=bool(raw.get("future", False)),
-            show_drafts=bool(raw.get("show_drafts", False)),
-            excerpt_separator=str(raw.get("excerpt_separator", "\n\n")),
             defaults=_defaults(raw.get("defaults")),
             version=hashlib.sha256(text.encode()).hexdigest()[:16],
         )
 
 
-def _permalink_template(style: object) -> str:
-    if style is None or style == "":
-        return PERMALINK_STYLES["date"]
-    return PERMALINK_STYLES.get(str(style), str(style))
+def _merged(user: dict[str, Any]) -> dict[str, Any]:
+    """``Configuration.from``: defaults, then the default collections and excludes."""
+    raw = deep_merge(DEFAULTS, user)
+    raw["collections"] = _default_collections(raw)
+    excludes = raw.get("exclude")
+    if isinstance(excludes, list):
+        raw["exclude"] = list(dict.fromkeys([*excludes, *DEFAULT_EXCLUDES]))
+    return raw
+
+
+def _default_collections(raw: Mapping[str, Any]) -> dict[str, Any]:
+    value = raw.get("collections")
+    if isinstance(value, list):
+        value = {str(label): {} for label in value}
+    if not isinstance(value, Mapping):
+        value = {}
+    collections = deep_merge({"posts": {}}, value)
+    posts = dict(collections.get("posts") or {})
+    posts["output"] = True
+    if raw.get("permalink") not in (None, "") and not posts.get("permalink"):
+        posts["permalink"] = style_to_permalink(str(raw["permalink"]))
+    collections["posts"] = posts
+    return {str(k): dict(v) if isinstance(v, Mapping) else {} for k, v in collections.items()}
+
+
+def style_to_permalink(style: str) -> str:
+    """A permalink style name (``pretty``) as its template; anything else is a template."""
+    return PERMALINK_STYLES.get(style, style)
+
+
+def add_permalink_suffix(template: str, style: str) -> str:
+    """Jekyll's ``Utils.add_permalink_suffix``: end a template as the permalink style ends."""
+    if style == "pretty":
+        return template + "/"
+    if style in ("date", "ordinal", "none"):
+        return template + ":output_ext"
+    if style.endswith("/"):
+        template += "/"
+    if style.endswith(":output_ext"):
+        template += ":output_ext"
+    return template
+
+
+def _collections(raw: Mapping[str, Any]) -> tuple[CollectionConfig, ...]:
+    style = str(raw.get("permalink") or "date")
+    found = []
+    collections = raw.get("collections")
+    for label, metadata in (collections if isinstance(collections, Mapping) else {}).items():
+        clean = sanitize_label(str(label))
+        meta = metadata if isinstance(metadata, Mapping) else {}
+        template = meta.get("permalink")
+        if template in (None, ""):
+            template = add_permalink_suffix("/:collection/:path", style)
+        found.append(CollectionConfig(clean, dict(meta), style_to_permalink(str(template))))
+    if not any(c.label == "posts" for c in found):
+        found.insert(0, CollectionConfig("posts", {"output": True}, PERMALINK_STYLES["date"]))
+    return tuple(found)
+
+
+def sanitize_label(label: str) -> str:
+    """``Collection#sanitize_label``: only letters, digits, ``_``, ``-`` and ``.``."""
+    return "".join(ch for ch in label if ch.isascii() and (ch.isalnum() or ch in "_-."))
+
+
+def _folder(value: object) -> str:
+    return str(value or "").strip().strip("/")
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list | tuple):
+        return tuple(str(v) for v in value if v is not None)
+    return ()
+
+
+def _check_lists(user: Mapping[str, Any], path: str, text: str) -> None:
+    """Jekyll refuses an ``include``, ``exclude`` or ``plugins`` that is not a list."""
+    for option in ("include", "exclude", "plugins"):
+        value = user.get(option)
+        if value is not None and not isinstance(value, list):
+            raise ContentError(
+                path,
+                f"{option!r} should be a list, but is {type(value).__name__} {value!r}",
+                line=_line_of(text, option),
+                hint=f"write it as `{option}: [a, b]` or one `- item` per line",
+            )
+
+
+def _line_of(text: str, key: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith(key) and line[len(key) :].lstrip().startswith(":"):
+            return number
+    return None
 
 
 def _timezone(name: object, path: str) -> tzinfo:
@@ -143,40 +421,41 @@ def _defaults(value: object) -> tuple[DefaultsSet, ...]:
         return ()
     sets = []
     for entry in value:
-        if not isinstance(entry, Mapping):
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("values"), Mapping):
             continue
-        scope, values = entry.get("scope"), entry.get("values")
-        if not isinstance(scope, Mapping) or not isinstance(values, Mapping):
-            continue
+        scope = entry.get("scope")
+        scope = scope if isinstance(scope, Mapping) else {}
         kind = scope.get("type")
-        # Jekyll 4 still accepts the singular legacy names.
-        kind = {"post": "posts", "page": "pages", "draft": "drafts"}.get(str(kind), kind)
+        kind = LEGACY_TYPES.get(str(kind), kind)
         sets.append(
             DefaultsSet(
-                path=_sanitize_scope_path(scope.get("path")),
+                path=_scope_path(scope.get("path")),
                 type=str(kind) if kind is not None else None,
-                values=dict(values),
+                values=dict(entry["values"]),
                 has_type="type" in scope,
             )
         )
     return tuple(sets)
 
 
-def _sanitize_scope_path(path: object) -> str:
+def _scope_path(path: object) -> str:
+    """``FrontmatterDefaults#sanitize_path``: no leading ``/`` or ``./``, no trailing ``/``."""
     text = "" if path is None else str(path)
-    return text.removeprefix("./").lstrip("/")
+    text = text.removeprefix("./")
+    return text.lstrip("/").rstrip("/") if text.startswith("/") else text.rstrip("/")
 
 
-def defaults_for(config: SiteConfig, path: str, kind: str) -> dict[str, Any]:
-    """Front matter defaults that apply to ``path`` of type ``kind``, merged by precedence.
+def defaults_for(config: SiteConfig, path: str, kind: str | None) -> dict[str, Any]:
+    """Front matter defaults for the file ``path`` of type ``kind`` (``FrontmatterDefaults#all``).
 
-    Jekyll's ``FrontmatterDefaults#all``: sets are applied in order; a set whose scope path is
-    longer (or as long and typed) wins over the sets before it.
+    Sets apply in order; a set whose scope path is longer (or as long and typed) wins over the
+    sets before it, else the earlier values win. ``kind`` is ``pages``, ``posts``, ``drafts`` or a
+    collection label (``None`` for static files outside collections).
     """
     merged: dict[str, Any] = {}
     old: DefaultsSet | None = None
     for entry in config.defaults:
-        if not _applies(entry, path, kind):
+        if not _applies(config, entry, path, kind):
             continue
         if _has_precedence(old, entry):
             merged = deep_merge(merged, entry.values)
@@ -186,14 +465,51 @@ def defaults_for(config: SiteConfig, path: str, kind: str) -> dict[str, Any]:
     return merged
 
 
-def _applies(entry: DefaultsSet, path: str, kind: str) -> bool:
-    if entry.type is not None and entry.type != kind:
+def _applies(config: SiteConfig, entry: DefaultsSet, path: str, kind: str | None) -> bool:
+    if entry.has_type and entry.type != kind:
         return False
     if not entry.path:
         return True
-    if "*" in entry.path:
-        return fnmatch.fnmatch(path, entry.path) or fnmatch.fnmatch(path, entry.path + "/*")
-    return path.startswith(entry.path)
+    scope = _strip_collections_dir(config, entry.path)
+    if "*" in scope or "?" in scope or "[" in scope:
+        # Jekyll globs the scope against the source tree and tests every match as a prefix.
+        return any(
+            glob_matches(scope, prefix)
+            for prefix in _prefixes(_strip_collections_dir(config, path))
+        )
+    return _strip_collections_dir(config, path).startswith(scope)
+
+
+def glob_matches(pattern: str, path: str) -> bool:
+    """Whether ``Dir.glob(pattern)`` would list ``path``: ``*`` and ``?`` stay inside one path
+    segment and skip names starting with ``.``; ``**`` spans any number of segments."""
+    return _segments_match(pattern.split("/"), path.split("/"))
+
+
+def _segments_match(pattern: list[str], parts: list[str]) -> bool:
+    if not pattern:
+        return not parts
+    head, rest = pattern[0], pattern[1:]
+    if head == "**":
+        return any(_segments_match(rest, parts[skip:]) for skip in range(len(parts) + 1))
+    if not parts:
+        return False
+    name = parts[0]
+    if name.startswith(".") and not head.startswith("."):
+        return False
+    return fnmatch.fnmatchcase(name, head) and _segments_match(rest, parts[1:])
+
+
+def _prefixes(path: str) -> list[str]:
+    parts = path.split("/")
+    return ["/".join(parts[:n]) for n in range(1, len(parts) + 1)]
+
+
+def _strip_collections_dir(config: SiteConfig, path: str) -> str:
+    base = config.collections_dir
+    if base and path.startswith(base + "/"):
+        return path[len(base) + 1 :]
+    return path
 
 
 def _has_precedence(old: DefaultsSet | None, new: DefaultsSet) -> bool:

@@ -9,12 +9,10 @@ a paragraph, kramdown's rouge wrappers, footnote and table markup, ``$$`` math, 
 from __future__ import annotations
 
 import copy
-import ctypes
 import hashlib
 import html
 import re
 import threading
-import time
 import xml.etree.ElementTree as etree
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -34,6 +32,10 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
+
+from handler.engine.budget import BudgetExceeded
+from handler.engine.budget import active as budget_active
+from handler.engine.budget import limit as budget_limit
 
 __all__ = ["MarkdownLimit", "MarkdownRenderer", "check_limits", "highlight_code", "rouge_block"]
 
@@ -1113,71 +1115,6 @@ def _bracket_scan(block: str) -> int:
     return scan + sum(len(block) - start for _, start, costs in opened if costs)
 
 
-class _Interrupted(BaseException):
-    """Raised inside a conversion by its deadline; never escapes :class:`MarkdownRenderer`."""
-
-
-class _Deadline:
-    """Interrupt the thread that enters this context once it has used ``seconds`` of CPU inside.
-
-    A watcher thread sleeps until the budget could be spent, reads the converting thread's CPU
-    clock (so waiting for the GIL under load does not count), and when it is spent raises
-    :class:`_Interrupted` in that thread (``PyThreadState_SetAsyncExc``): pure-Python loops stop
-    at their next bytecode. Where no per-thread CPU clock exists, wall time is used. Only code
-    without I/O or shared locks of its own may run inside.
-    """
-
-    def __init__(self, seconds: float) -> None:
-        self._seconds = seconds
-        self._thread = threading.get_ident()
-        self._clock = _thread_clock(self._thread)
-        self._lock = threading.Lock()
-        self._done = threading.Event()
-        self._inside = False
-        self._fired = False
-        self._watcher = threading.Thread(target=self._watch, name="markdown-deadline", daemon=True)
-
-    def __enter__(self) -> _Deadline:
-        self._inside = True
-        self._start = self._clock()
-        self._watcher.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._done.set()
-        with self._lock:
-            self._inside = False
-            if self._fired:  # clear the exception if it is still pending rather than raised
-                _set_async_exc(self._thread, None)
-
-    def _watch(self) -> None:
-        left = self._seconds
-        while not self._done.wait(max(left, 0.005)):
-            left = self._seconds - (self._clock() - self._start)
-            if left <= 0:
-                with self._lock:
-                    if self._inside:
-                        self._fired = True
-                        _set_async_exc(self._thread, _Interrupted)
-                return
-
-
-def _thread_clock(thread: int) -> Callable[[], float]:
-    """A clock of ``thread``'s CPU time, or the monotonic wall clock where there is none."""
-    try:
-        clock_id = time.pthread_getcpuclockid(thread)
-        time.clock_gettime(clock_id)
-    except (AttributeError, OSError):
-        return time.monotonic
-    return lambda: time.clock_gettime(clock_id)
-
-
-def _set_async_exc(thread: int, exc: type[BaseException] | None) -> None:
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(
-        ctypes.c_ulong(thread), ctypes.py_object(exc) if exc is not None else None
-    )
-
-
 class MarkdownRenderer:
     """kramdown-compatible markdown -> HTML fragment. Thread safe (one document at a time).
 
@@ -1249,14 +1186,17 @@ class MarkdownRenderer:
         try:
             if self.budget is None:
                 return self._md.convert(text) + "\n"
-            with _Deadline(self.budget):
+            with budget_limit(self.budget):
                 return self._md.convert(text) + "\n"
         except RecursionError:
             raise MarkdownLimit(
                 "the markdown is nested too deeply to render",
                 hint="check for runaway list, blockquote or emphasis nesting",
             ) from None
-        except _Interrupted:
+        except BudgetExceeded:
+            if budget_active():
+                self._md = self._build(self._options)
+                raise  # the page's budget, not this conversion's: the page render reports it
             self._md = self._build(self._options)  # interrupted anywhere: start from clean state
             raise MarkdownLimit(
                 f"the markdown took longer than {self.budget:g} s to render",

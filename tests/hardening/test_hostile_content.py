@@ -26,7 +26,7 @@ from mangum import Mangum
 
 from handler.app import make_handler
 from handler.index import scan
-from handler.markdown import MarkdownLimit, MarkdownRenderer, check_limits
+from handler.engine.markdown import MarkdownLimit, MarkdownRenderer, check_limits
 from handler.site import Site
 from handler.store.local import LocalStore
 from handler.web import create_app
