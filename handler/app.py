@@ -57,8 +57,10 @@ def build_site(settings: Settings, store: Store | None = None) -> Site:
         index_ttl=settings.index_ttl,
         cache_max_bytes=settings.cache_max_bytes,
         max_post_bytes=settings.max_post_bytes,
+        max_static_bytes=settings.max_static_bytes,
         show_drafts=settings.show_drafts,
         show_future=settings.show_future,
+        environment=settings.jekyll_env,
     )
 
 

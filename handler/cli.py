@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from handler.errors import BroadsheetError, ContentError, NotFound
 
 if TYPE_CHECKING:
-    from handler import publish as publish_types
+    from handler.tools import publish as publish_types
 
 
 def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
@@ -145,7 +145,7 @@ def _index(args: argparse.Namespace, env: dict[str, str]) -> int:
 
 
 def _preview_url(args: argparse.Namespace, env: dict[str, str]) -> int:
-    from handler import preview
+    from handler.site import preview
     from handler.settings import Settings
 
     settings = Settings.from_mapping(env)
@@ -202,7 +202,7 @@ def _content_dir(args: argparse.Namespace, env: Mapping[str, str]) -> Path:
 
 
 def _new(args: argparse.Namespace, env: dict[str, str]) -> int:
-    from handler.scaffold import new_post
+    from handler.tools.scaffold import new_post
 
     root = _content_dir(args, env)
     tags = [t.strip() for t in args.tags.split(",") if t.strip()]
@@ -216,7 +216,7 @@ def _new(args: argparse.Namespace, env: dict[str, str]) -> int:
 
 
 def _check(args: argparse.Namespace, env: dict[str, str]) -> int:
-    from handler import check, mojibake
+    from handler.tools import check, mojibake
     from handler.settings import Settings
     from handler.store.local import LocalStore
 
@@ -244,11 +244,10 @@ def _check(args: argparse.Namespace, env: dict[str, str]) -> int:
 
 
 def _publish(args: argparse.Namespace, env: dict[str, str]) -> int:
-    from handler import check, publish
-    from handler.engine.config import SiteConfig
     from handler.settings import Settings
     from handler.store.local import LocalStore
     from handler.store.s3 import S3Store, make_s3_client
+    from handler.tools import check, publish
 
     root = _content_dir(args, env)
     settings = Settings.from_mapping(env)
@@ -259,9 +258,6 @@ def _publish(args: argparse.Namespace, env: dict[str, str]) -> int:
         print(check.format_text(report.errors, str(root)), file=sys.stderr)
         print(f"broadsheet: not publishing: {check.summary(report)}", file=sys.stderr)
         return 1
-    config_file = root / "_config.yml"
-    config = SiteConfig.parse(config_file.read_text("utf-8") if config_file.is_file() else None)
-    exclude = config.raw.get("exclude")
     store = S3Store(make_s3_client(), args.bucket, args.prefix)
     summary = publish.publish(
         root,
@@ -269,7 +265,6 @@ def _publish(args: argparse.Namespace, env: dict[str, str]) -> int:
         publish.CachePolicy(static=settings.cache_policy.static),
         delete=args.delete,
         dry=args.dry_run,
-        exclude=[str(p) for p in exclude] if isinstance(exclude, list) else (),
         index_key=settings.index_key,
         announce=lambda plan: _announce(plan, store.describe(), dry=args.dry_run),
         progress=_progress,

@@ -1,14 +1,15 @@
 """Lambda entry for S3 events: keeps the site index (manifest) in the bucket current.
 
-Each event names a few keys. For each, the indexer reads that one object as it is *now* (so events
-arriving late or out of order still converge on the bucket's state), updates its entry, and writes
-the manifest back with ``If-Match`` on the version it read. Two indexers racing cannot lose an
-update: the loser's write fails with 412, and it re-reads and re-applies. The template also gives
-the function a reserved concurrency of 1, so in practice they queue instead of racing; the
+Each event names a few keys. For each, the indexer looks at that one object as it is *now* (so
+events arriving late or out of order still converge on the bucket's state), updates its record,
+and writes the manifest back with ``If-Match`` on the version it read. Two indexers racing cannot
+lose an update: the loser's write fails with 412, and it re-reads and re-applies. The template also
+gives the function a reserved concurrency of 1, so in practice they queue instead of racing; the
 conditional write is what makes that safe rather than merely likely. A change to ``_config.yml``
 can move every URL, so it rebuilds the whole index.
 
-Also home of :func:`write_index`, which ``broadsheet index`` and ``broadsheet publish`` call.
+With the CDN on, the indexer also invalidates the URLs that can show what changed
+(:mod:`handler.site.invalidation`).
 """
 
 from __future__ import annotations
@@ -19,17 +20,16 @@ import os
 import random
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote_plus
 
-from handler import manifest
+from handler.engine import manifest
 from handler.engine.config import CONFIG_KEY
-from handler.errors import ContentError, NotFound, PreconditionFailed
-from handler.index import THEME_DIR, Entry, SiteIndex, load_post, theme_token
-from handler.jekyll import classify
+from handler.engine.index import Limits, SiteIndex, read_config_text, refresh, scan
+from handler.errors import NotFound, PreconditionFailed
 from handler.settings import DEFAULT_INDEX_KEY, DEFAULT_MAX_POST_BYTES, Settings
-from handler.site import Site
+from handler.site.invalidation import affected
 from handler.store import WritableStore
 
 log = logging.getLogger(__name__)
@@ -58,9 +58,15 @@ class Outcome:
         }
 
 
-def write_index(store: WritableStore, key: str = DEFAULT_INDEX_KEY) -> str:
+def write_index(
+    store: WritableStore,
+    key: str = DEFAULT_INDEX_KEY,
+    *,
+    max_post_bytes: int = DEFAULT_MAX_POST_BYTES,
+) -> str:
     """Rebuild the manifest from everything in ``store`` and write it; returns its new version."""
-    body = Site(store, index_ttl=0).manifest()
+    index = scan(store, limits=Limits(document=max_post_bytes))
+    body = manifest.dumps(index, read_config_text(store))
     version = store.put(key, body, content_type="application/json")
     log.info("wrote the site index %s (%d bytes) to %s", key, len(body), store.describe())
     return version
@@ -94,24 +100,27 @@ def apply_changes(
     pause: float = 0.05,
 ) -> Outcome:
     """Bring the manifest up to date with the current state of ``keys``; retry lost races."""
-    outcome = Outcome()
+    limits = Limits(document=max_post_bytes)
+    keys = [k for k in keys if k != index_key]
     for attempt in range(1, MAX_ATTEMPTS + 1):
         outcome = Outcome(attempts=attempt)
         try:
             current = store.get(index_key)
         except NotFound:
-            _rebuild(store, index_key, outcome, if_none_match=True)
+            index = scan(store, limits=limits)
+            _record(outcome, None, index, keys, rebuilt=True)
+            store.put(
+                index_key,
+                manifest.dumps(index, read_config_text(store)),
+                content_type="application/json",
+                if_none_match=True,
+            )
             return outcome
-        index, config_text = manifest.loads(current.body, index_key)
+        previous, config_text = manifest.loads(current.body, index_key)
+        index = refresh(store, previous, keys, limits=limits)
         if CONFIG_KEY in keys:
-            _rebuild(store, index_key, outcome, if_match=current.version)
-            return outcome
-        site = Site(store, max_post_bytes=max_post_bytes)
-        for key in keys:
-            index = _sync(site, index, key, max_post_bytes, outcome)
-        if any(key.startswith(THEME_DIR) for key in keys):
-            index = replace(index, theme_token=theme_token(store.list(THEME_DIR)))
-            outcome.urls.add("/*")
+            config_text = read_config_text(store)
+        _record(outcome, previous, index, keys, rebuilt=CONFIG_KEY in keys)
         try:
             store.put(
                 index_key,
@@ -126,61 +135,23 @@ def apply_changes(
     raise PreconditionFailed(f"{index_key} kept changing; gave up after {MAX_ATTEMPTS} attempts")
 
 
-def _rebuild(
-    store: WritableStore,
-    index_key: str,
+def _record(
     outcome: Outcome,
+    previous: SiteIndex | None,
+    index: SiteIndex,
+    keys: Sequence[str],
     *,
-    if_match: str | None = None,
-    if_none_match: bool = False,
+    rebuilt: bool,
 ) -> None:
-    body = Site(store, index_ttl=0).manifest()
-    store.put(
-        index_key,
-        body,
-        content_type="application/json",
-        if_match=if_match,
-        if_none_match=if_none_match,
-    )
-    outcome.rebuilt = True
-    outcome.urls.add("/*")
-
-
-def _sync(site: Site, index: SiteIndex, key: str, max_bytes: int, outcome: Outcome) -> SiteIndex:
-    """``index`` with the post at ``key`` as the store holds it now."""
-    where = classify(key)
-    if where is None:
-        return index
-    old = index.by_key.get(key)
-    try:
-        obj = site.store.get(key)
-    except NotFound:
-        if old is not None:
+    outcome.rebuilt = rebuilt
+    for key in keys:
+        if key in index.problems:
+            outcome.problems.append(str(index.problems[key]))
+        elif index.version_of(key) is not None:
+            outcome.updated.append(key)
+        elif previous is not None and previous.version_of(key) is not None:
             outcome.removed.append(key)
-            outcome.urls |= _affected(site, index, old)
-        return index.without(key)
-    try:
-        post = load_post(obj, where, index.config, max_bytes)
-    except ContentError as error:
-        log.error("content error, keeping the last good version: %s", error)
-        outcome.problems.append(str(error))
-        return index.with_problem(key, error)
-    entry = Entry.from_post(post, obj.last_modified)
-    outcome.updated.append(key)
-    if old is not None:
-        outcome.urls |= _affected(site, index, old)
-    updated = index.with_entry(entry)
-    outcome.urls |= _affected(site, updated, entry)
-    return updated
-
-
-def _affected(site: Site, index: SiteIndex, entry: Entry) -> set[str]:
-    """The pages that show ``entry``: its own URL, its neighbours, and the listings."""
-    view = site.view_of(index)
-    urls = {entry.url, entry.url + "index.html" if entry.url.endswith("/") else entry.url}
-    urls |= {e.url for e in view.neighbours(entry) if e is not None}
-    return urls | {"/", "/index.html", "/feed.xml", "/sitemap.xml", "/page*", "/tags/*",
-                   "/categories/*", "/year-archive/*"}  # fmt: skip
+    outcome.urls = affected(previous, index, keys)
 
 
 def invalidate(client: Any, distribution_id: str, urls: Iterable[str], baseurl: str = "") -> None:
@@ -188,6 +159,8 @@ def invalidate(client: Any, distribution_id: str, urls: Iterable[str], baseurl: 
     paths = sorted({baseurl + url for url in urls})
     if not paths:
         return
+    if "/*" in urls:
+        paths = [baseurl + "/*"]
     client.create_invalidation(
         DistributionId=distribution_id,
         InvalidationBatch={
@@ -228,9 +201,10 @@ def _cloudfront() -> Any:
 
 
 def handler(event: Mapping[str, Any], context: object) -> dict[str, Any]:
-    """S3 ObjectCreated/ObjectRemoved events for posts and ``_config.yml``."""
+    """S3 ObjectCreated/ObjectRemoved events for any file of the site."""
     runtime = _runtime()
     keys = keys_from_event(event, runtime.settings.content_prefix)
+    keys = [k for k in keys if k != runtime.settings.index_key]
     if not keys:
         return Outcome().as_dict()
     outcome = apply_changes(

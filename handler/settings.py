@@ -49,6 +49,10 @@ class Settings:
         show_drafts: ``SHOW_DRAFTS``; serve ``_drafts/`` (``broadsheet serve --drafts``).
         show_future: ``SHOW_FUTURE``; serve posts dated after now, whatever ``_config.yml`` says.
         preview_secret: ``PREVIEW_SECRET``; HMAC key for draft preview links (none: previews off).
+        jekyll_env: ``JEKYLL_ENV``; Liquid's ``jekyll.environment`` (GitHub Pages builds with
+            ``production``, Jekyll's own default is ``development``).
+        max_static_bytes: ``MAX_STATIC_BYTES``; the largest file served as it is (a Lambda
+            response carries at most 6 MB, base64-encoded).
         cache_policy: ``CACHE_CONTROL_POST``, ``..._LISTING``, ``..._STATIC``, ``..._NOT_FOUND``.
     """
 
@@ -63,6 +67,8 @@ class Settings:
     show_drafts: bool = False
     show_future: bool = False
     preview_secret: str | None = None
+    jekyll_env: str = "production"
+    max_static_bytes: int = 4 * 1024 * 1024
     cache_policy: CachePolicy = field(default_factory=CachePolicy)
 
     @classmethod
@@ -82,6 +88,8 @@ class Settings:
             show_drafts=_flag(env, "SHOW_DRAFTS"),
             show_future=_flag(env, "SHOW_FUTURE"),
             preview_secret=env.get("PREVIEW_SECRET") or None,
+            jekyll_env=env.get("JEKYLL_ENV") or defaults.jekyll_env,
+            max_static_bytes=int(_number(env, "MAX_STATIC_BYTES", defaults.max_static_bytes)),
             cache_policy=CachePolicy(
                 post=env.get("CACHE_CONTROL_POST") or policy_defaults.post,
                 listing=env.get("CACHE_CONTROL_LISTING") or policy_defaults.listing,

@@ -29,20 +29,23 @@ access_log = logging.getLogger("broadsheet.access")
 
 ALLOW = "GET, HEAD"
 RETRY_AFTER = "5"
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        # No inline script anywhere. Style attributes are allowed (style-src-attr) because
-        # kramdown writes table alignment as style="text-align: ..." and authors' raw HTML uses
-        # them; <style> elements and external stylesheets stay blocked.
-        "default-src 'self'; img-src 'self' https: data:; style-src 'self'; "
-        "style-src-attr 'unsafe-inline'; script-src 'self'; object-src 'none'; "
-        "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-    ),
+# The built-in theme is written for this policy: no inline script anywhere. Style attributes
+# are allowed (style-src-attr) because kramdown writes table alignment as style="text-align:
+# ..." and authors' raw HTML uses them; <style> elements and external stylesheets stay blocked.
+# A site's own theme gets no Content-Security-Policy, as on GitHub Pages: its inline scripts,
+# fonts and CDNs must keep working.
+THEME_CSP = (
+    "default-src 'self'; img-src 'self' https: data:; style-src 'self'; "
+    "style-src-attr 'unsafe-inline'; script-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+BASE_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
-    "X-Frame-Options": "DENY",
+    "X-Frame-Options": "SAMEORIGIN",
 }
+SECURITY_HEADERS = {"Content-Security-Policy": THEME_CSP, **BASE_HEADERS, "X-Frame-Options": "DENY"}
 _MAX_AGE = re.compile(r"\b(s-maxage|max-age)=(\d+)")
 _SWR = re.compile(r",?\s*stale-while-revalidate=\d+")
 
@@ -60,6 +63,7 @@ def create_app(
     policy = policy or CachePolicy()
     cache_control = {
         "post": policy.post,
+        "document": policy.post,
         "listing": policy.listing,
         "static": policy.static,
         "asset": policy.static,
@@ -140,7 +144,7 @@ def observed(scope: Scope, response: Response, measured: timing.Timing, began: f
 def respond(request: Request, page: Page, cache_control: str) -> Response:
     """A page as a response, answering conditional requests with 304 and HEAD without a body."""
     status = 404 if page.kind == "not_found" else 200
-    headers = {**SECURITY_HEADERS, "Cache-Control": cache_control}
+    headers = {**(SECURITY_HEADERS if page.themed else BASE_HEADERS), "Cache-Control": cache_control}
     if page.kind == "preview":
         headers["X-Robots-Tag"] = "noindex, nofollow"
     if status == 200:

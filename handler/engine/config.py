@@ -221,6 +221,14 @@ class SiteConfig:
         )
 
     @property
+    def sass_dirs(self) -> tuple[str, ...]:
+        """Where Sass imports are looked up: ``sass.sass_dir`` (``_sass``) and ``load_paths``."""
+        sass = self.raw.get("sass")
+        sass = sass if isinstance(sass, Mapping) else {}
+        dirs = [_folder(sass.get("sass_dir")) or "_sass", *(_folder(p) for p in _strings(sass.get("load_paths")))]
+        return tuple(dict.fromkeys(d for d in dirs if d))
+
+    @property
     def page_excerpts(self) -> bool:
         return bool(self.raw.get("page_excerpts"))
 

@@ -8,13 +8,14 @@ store's root (folder or bucket prefix), and are checked by :func:`clean_key` bef
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from handler.store.keys import clean_key
 
-__all__ = ["ObjectInfo", "Store", "StoredObject", "WritableStore", "clean_key"]
+__all__ = ["FileUploads", "ObjectInfo", "Store", "StoredObject", "WritableStore", "clean_key"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,4 +96,13 @@ class WritableStore(Store, Protocol):
 
     def delete(self, key: str) -> None:
         """Remove ``key``; a missing key is not an error."""
+        ...
+
+
+@runtime_checkable
+class FileUploads(WritableStore, Protocol):
+    """A store that uploads local files itself, with metadata (``broadsheet publish``)."""
+
+    def put_file(self, key: str, path: Path, *, content_type: str, cache_control: str) -> None:
+        """Write the file at ``path`` to ``key``; a failure raises ``StoreUnavailable``."""
         ...

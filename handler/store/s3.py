@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import boto3
+from boto3.exceptions import S3UploadFailedError
+from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import (
     BotoCoreError,
@@ -40,6 +43,13 @@ CLIENT_CONFIG = Config(
     connect_timeout=1,
     read_timeout=2,
     retries={"mode": "standard", "max_attempts": 2},
+)
+
+PART_SIZE = 8 * 1024 * 1024  # boto3's default multipart threshold and part size
+TRANSFER = TransferConfig(
+    multipart_threshold=PART_SIZE,
+    multipart_chunksize=PART_SIZE,
+    preferred_transfer_client="classic",  # the CRT client picks its own part sizes
 )
 
 _MISSING = frozenset({"NoSuchKey", "404", "NotFound"})
@@ -142,6 +152,21 @@ class S3Store:
         except BotoCoreError as err:
             raise self._unavailable(f"writing {key!r}", err) from err
         return _version(response["ETag"])
+
+    def put_file(self, key: str, path: Path, *, content_type: str, cache_control: str) -> None:
+        """Upload the file at ``path`` with boto3's managed transfer (multipart past
+        :data:`PART_SIZE`, in parts of that size, so its ETag is predictable: see
+        ``handler.publish.etag_of``)."""
+        extra = {"ContentType": content_type, "CacheControl": cache_control}
+        try:
+            self.client.upload_file(
+                str(path), self.bucket, self._full_key(key), ExtraArgs=extra, Config=TRANSFER
+            )
+        except (S3UploadFailedError, ClientError, BotoCoreError) as err:
+            raise StoreUnavailable(
+                f"{self.describe()}: uploading {key!r} failed: {err}. Check the credentials, "
+                "the bucket name and that the role may s3:PutObject; running again resumes."
+            ) from err
 
     def delete(self, key: str) -> None:
         full = self._full_key(key)

@@ -28,8 +28,8 @@ from urllib.parse import quote
 
 from handler.engine.config import CONFIG_KEY, SiteConfig
 from handler.errors import ContentError, NotFound
-from handler.index import Entry
-from handler.jekyll import slugify
+from handler.engine.document import Document as Entry
+from handler.engine.url import slugify
 
 T = TypeVar("T")
 Kind = Literal["tags", "categories"]

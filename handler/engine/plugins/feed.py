@@ -15,17 +15,23 @@ ElementTree, which escapes markup, and characters XML 1.0 cannot carry are dropp
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 from handler.engine.config import SiteConfig
-from handler.index import Entry
-from handler.jekyll import Post
-from handler.render import RenderedPost
+from handler.engine.document import Document, parse_date
+from handler.engine.outputs import Output
+from handler.engine.plugins import Built, Context
+from handler.engine.text import plain_text
+from handler.engine.view import SiteView
+from handler.errors import ContentError, NotFound
+
+log = logging.getLogger(__name__)
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 MEDIA_TYPE = "application/atom+xml"
@@ -98,31 +104,86 @@ class FeedItem:
     lang: str | None = None
 
     @classmethod
-    def from_post(cls, post: Post, rendered: RenderedPost, *, base_url: str) -> FeedItem:
+    def from_document(
+        cls, document: Document, content_html: str, summary: str, *, base_url: str
+    ) -> FeedItem:
         """The feed entry for a rendered post; ``base_url`` is the site URL plus ``baseurl``."""
-        data = post.data
+        data = document.data
         authors = data.get("authors")
         author = data.get("author") or (
             authors[0] if isinstance(authors, list) and authors else None
         )
         lang = data.get("lang")
+        published = document.date
+        assert published is not None  # every collection document has a date
         return cls(
-            id=base_url + (post.id or post.url),
-            url=base_url + post.url,
-            title=post.title,
-            published=post.date,
-            updated=post.last_modified_at or post.date,
-            content_html=rendered.html.strip(),
-            summary=rendered.excerpt_text,
-            categories=_unique([*post.categories, *post.tags]),
+            id=base_url + (document.doc_id or document.url),
+            url=base_url + document.url,
+            title=document.title,
+            published=published,
+            updated=_updated(data, published),
+            content_html=content_html.strip(),
+            summary=summary,
+            categories=_unique([*document.categories, *document.tags]),
             author=Author.parse(author),
             lang=str(lang) if lang else None,
         )
 
 
-def feed_entries(entries: Iterable[Entry], limit: int = FEED_SIZE) -> list[Entry]:
+def _updated(data: Mapping[str, Any], published: datetime) -> datetime:
+    value = data.get("last_modified_at")
+    if value in (None, ""):
+        return published
+    try:
+        return parse_date(value, published.tzinfo or published.astimezone().tzinfo, "", None)  # type: ignore[arg-type]
+    except ContentError:
+        return published
+
+
+def feed_entries(documents: Iterable[Document], limit: int = FEED_SIZE) -> list[Document]:
     """The posts the feed lists: the first ``limit`` visible posts that are not drafts."""
-    return [e for e in entries if not e.draft and e.published][:limit]
+    return [d for d in documents if not d.draft and d.published][:limit]
+
+
+class Feed:
+    """jekyll-feed: ``/feed.xml`` with the latest posts, unless the site has its own."""
+
+    name = "jekyll-feed"
+
+    def generate(self, view: SiteView, taken: Mapping[str, Output]) -> Iterable[tuple[str, Output]]:
+        path = feed_path(view.config)
+        if path.lstrip("/") not in taken and view.index.version_of(path.lstrip("/")) is None:
+            yield path.lstrip("/"), Output("generated", generator=self.name, url=path)
+
+    def build(self, view: SiteView, output: Output, context: Context) -> Built:
+        items = []
+        for document in feed_entries(view.posts):
+            if not context.affordable(document):
+                continue
+            try:
+                html = context.renderer.content(view, document)
+                excerpt = context.renderer.excerpt(view, document) or ""
+            except (ContentError, NotFound) as error:
+                log.warning("left out of the feed: %s", error)
+                continue
+            base = context.absolute("")
+            items.append(FeedItem.from_document(document, html, plain_text(excerpt), base_url=base))
+        updated = max((i.updated for i in items), default=datetime(1970, 1, 1, tzinfo=UTC))
+        body = atom_feed(
+            SiteInfo.from_config(view.config),
+            items,
+            feed_url=context.absolute(output.url),
+            site_url=context.absolute("/"),
+            updated=updated,
+        )
+        return Built(body, MEDIA_TYPE + "; charset=utf-8", modified=updated)
+
+
+def feed_path(config: SiteConfig) -> str:
+    """``feed: path:`` from the configuration, else ``/feed.xml``."""
+    settings = config.raw.get("feed")
+    path = settings.get("path") if isinstance(settings, Mapping) else None
+    return "/" + str(path).lstrip("/") if path else FEED_PATH
 
 
 def atom_feed(

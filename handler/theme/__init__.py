@@ -36,7 +36,7 @@ from pygments.token import STANDARD_TYPES
 from handler.errors import NotFound, RenderError
 from handler.store import Store
 
-THEME_DIR = Path(__file__).parent / "theme"
+THEME_DIR = Path(__file__).parent
 TEMPLATE_DIR = THEME_DIR / "templates"
 STATIC_DIR = THEME_DIR / "static"
 STYLESHEET = STATIC_DIR / "broadsheet.css"

@@ -13,94 +13,24 @@ every run, so a run that is interrupted is finished by running it again.
 
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Literal
 
-from boto3.exceptions import S3UploadFailedError
-from boto3.s3.transfer import TransferConfig
-from botocore.exceptions import BotoCoreError, ClientError
-
-from handler.check import is_backup
-from handler.engine.config import CONFIG_KEY
-from handler.errors import StoreUnavailable
-from handler.index import is_static
+from handler.engine.config import CONFIG_KEY, SiteConfig
+from handler.engine.reader import Classifier
 from handler.indexer import write_index
 from handler.settings import DEFAULT_INDEX_KEY
-from handler.store import ObjectInfo, clean_key
+from handler.store import FileUploads, ObjectInfo
 from handler.store.local import LocalStore, guess_content_type
-from handler.store.s3 import S3Store
+from handler.store.s3 import PART_SIZE
+from handler.tools.backups import is_backup
 
-PART_SIZE = 8 * 1024 * 1024
-TRANSFER = TransferConfig(
-    multipart_threshold=PART_SIZE,
-    multipart_chunksize=PART_SIZE,
-    preferred_transfer_client="classic",  # the CRT client picks its own part sizes
-)
-# What Jekyll never copies into a site (its default `exclude:`), plus its own output folder.
-DEFAULT_EXCLUDE = (
-    "_site",
-    ".sass-cache",
-    ".jekyll-cache",
-    ".jekyll-metadata",
-    "gemfiles",
-    "Gemfile",
-    "Gemfile.lock",
-    "node_modules",
-    "vendor/bundle",
-    "vendor/cache",
-    "vendor/gems",
-    "vendor/ruby",
-)
 SOURCE_CACHE_CONTROL = "no-cache"  # posts and config: read by the render function, never a browser
-
-
-class Destination(Protocol):
-    """Where a site is published: list objects with their ETags, upload a file, delete a key."""
-
-    def list(self, prefix: str = "") -> Iterator[ObjectInfo]: ...
-
-    def upload(self, key: str, path: Path, *, content_type: str, cache_control: str) -> None: ...
-
-    def delete(self, key: str) -> None: ...
-
-    def describe(self) -> str: ...
-
-
-class S3Destination:
-    """An :class:`~handler.store.s3.S3Store`'s bucket and prefix, written with managed transfers."""
-
-    def __init__(self, store: S3Store) -> None:
-        self.store = store
-
-    def list(self, prefix: str = "") -> Iterator[ObjectInfo]:
-        return self.store.list(prefix)
-
-    def upload(self, key: str, path: Path, *, content_type: str, cache_control: str) -> None:
-        extra = {"ContentType": content_type, "CacheControl": cache_control}
-        try:
-            self.store.client.upload_file(
-                str(path),
-                self.store.bucket,
-                self.store.prefix + clean_key(key),
-                ExtraArgs=extra,
-                Config=TRANSFER,
-            )
-        except (S3UploadFailedError, ClientError, BotoCoreError) as err:
-            raise StoreUnavailable(
-                f"{self.describe()}: uploading {key!r} failed: {err}. Check the credentials, "
-                "the bucket name and that the role may s3:PutObject; running again resumes."
-            ) from err
-
-    def delete(self, key: str) -> None:
-        self.store.delete(key)
-
-    def describe(self) -> str:
-        return self.store.describe()
+_SOURCE_EXTENSIONS = (".md", ".markdown", ".mkdown", ".mkdn", ".mkd", ".scss", ".sass", ".liquid")
 
 
 # --- hashes ------------------------------------------------------------------------------------
@@ -176,25 +106,19 @@ class Plan:
         return sum(f.size for f in self.uploads)
 
 
-def local_files(root: Path, exclude: Iterable[str] = ()) -> list[LocalFile]:
-    """The files of the site folder that belong in the bucket (hidden files and backups are not)."""
-    patterns = (*DEFAULT_EXCLUDE, *exclude)
+def local_files(root: Path, config: SiteConfig | None = None) -> list[LocalFile]:
+    """The files of the site folder a build reads (as Jekyll's reader decides, with the site's
+    ``include:`` and ``exclude:``): not ``Gemfile``, ``.github/``, ``node_modules/``, backups."""
+    if config is None:
+        config_file = root / CONFIG_KEY
+        text = config_file.read_text("utf-8") if config_file.is_file() else None
+        config = SiteConfig.parse(text)
+    classifier = Classifier(config)
     return [
         LocalFile(info.key, root / info.key, info.size)
         for info in LocalStore(root).list()
-        if not is_backup(info.key) and not excluded(info.key, patterns)
+        if not is_backup(info.key) and classifier.read(info.key)
     ]
-
-
-def excluded(key: str, patterns: Iterable[str]) -> bool:
-    """Jekyll's ``exclude:`` semantics: a pattern names a file or folder, globs allowed."""
-    for pattern in patterns:
-        trimmed = pattern.strip("/")
-        if not trimmed:
-            continue
-        if key == trimmed or key.startswith(trimmed + "/") or fnmatch.fnmatch(key, trimmed):
-            return True
-    return False
 
 
 def make_plan(
@@ -245,7 +169,12 @@ class CachePolicy:
     source: str = SOURCE_CACHE_CONTROL
 
     def for_key(self, key: str) -> str:
-        return self.static if is_static(key) else self.source
+        """Sources (read by the render function, never by a browser) are not cached; what a
+        browser may fetch as it is gets the static policy."""
+        first = key.split("/", 1)[0]
+        if key == CONFIG_KEY or first.startswith("_") or key.endswith(_SOURCE_EXTENSIONS):
+            return self.source
+        return self.static
 
 
 @dataclass(slots=True)
@@ -287,7 +216,7 @@ Progress = Callable[[Step], None]
 
 def apply(
     plan: Plan,
-    destination: Destination,
+    destination: FileUploads,
     cache: CachePolicy,
     *,
     progress: Progress | None = None,
@@ -298,7 +227,7 @@ def apply(
     for number, file in enumerate(plan.uploads, start=1):
         if progress is not None:
             progress(Step("upload", file.key, file.size, number, total))
-        destination.upload(
+        destination.put_file(
             file.key,
             file.path,
             content_type=guess_content_type(file.key),
@@ -329,12 +258,11 @@ def dry_run(plan: Plan) -> Summary:
 
 def publish(
     root: Path,
-    store: S3Store,
+    store: FileUploads,
     cache: CachePolicy,
     *,
     delete: bool = False,
     dry: bool = False,
-    exclude: Iterable[str] = (),
     index_key: str = DEFAULT_INDEX_KEY,
     announce: Callable[[Plan], None] | None = None,
     progress: Progress | None = None,
@@ -346,11 +274,10 @@ def publish(
     The index key and everything under its folder belong to Broadsheet: never deleted.
     """
     started = clock()
-    destination = S3Destination(store)
     index_folder = index_key.rsplit("/", 1)[0] + "/" if "/" in index_key else index_key
     plan = make_plan(
-        local_files(root, exclude),
-        destination.list(),
+        local_files(root),
+        store.list(),
         delete=delete,
         keep=lambda key: key == index_key or key.startswith(index_folder),
     )
@@ -359,12 +286,7 @@ def publish(
     if dry:
         summary = dry_run(plan)
     else:
-        summary = apply(plan, destination, cache, progress=progress)
-        summary.index_version = write_site_index(store, index_key)
+        summary = apply(plan, store, cache, progress=progress)
+        summary.index_version = write_index(store, index_key)
     summary.seconds = clock() - started
     return summary
-
-
-def write_site_index(store: S3Store, index_key: str) -> str:
-    """Rebuild and write the manifest the render function reads (``handler.indexer``)."""
-    return write_index(store, key=index_key)

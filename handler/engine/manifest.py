@@ -1,0 +1,201 @@
+"""The site index as one JSON object in the bucket (the manifest).
+
+The render function reads it once per container and revalidates it with a conditional GET, so a
+request never lists the bucket; ``broadsheet index``, ``broadsheet publish`` and the S3-event
+indexer write it. It carries the ``_config.yml`` text and every record the reader made: pages and
+documents (with their front matter), static files, layouts, and the version of every other file a
+render may read. One GET is enough to serve a whole site.
+
+Rows are arrays of columns (smaller and faster to read than objects), in the index's order, and the
+index's version is stored, so a reader neither re-sorts nor re-hashes. JSON has no dates: the
+``date`` of each document is a column of its own; other dates in front matter (rare) are written
+as ``{"$t": ISO}`` (a time) or ``{"$d": ISO}`` (a date) and the row says it holds some.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from handler.engine.config import SiteConfig
+from handler.engine.document import Document
+from handler.engine.index import FileRef, SiteIndex
+from handler.engine.static_file import StaticFile
+from handler.errors import ContentError
+
+FORMAT = 3
+DOCUMENT_COLUMNS = (
+    "key", "version", "kind", "collection", "url", "output_ext", "date", "modified", "draft",
+    "data", "tagged", "lists",
+)  # fmt: skip
+STATIC_COLUMNS = ("key", "version", "size", "modified", "url", "collection", "data")
+
+
+class ManifestError(ContentError):
+    """The manifest object is not one this version of Broadsheet can read."""
+
+
+def dumps(index: SiteIndex, config_text: str | None) -> bytes:
+    """Serialise ``index`` (with the ``_config.yml`` text it was built from)."""
+    document: dict[str, Any] = {
+        "format": FORMAT,
+        "version": index.version,
+        "config": {"token": index.config_token, "text": config_text},
+        "columns": {"documents": list(DOCUMENT_COLUMNS), "statics": list(STATIC_COLUMNS)},
+        "documents": [_document_row(d) for d in index.documents],
+        "statics": [_static_row(s) for s in index.statics],
+        "layouts": {name: [ref.key, ref.version] for name, ref in index.layouts.items()},
+        "files": dict(index.files),
+        "listing_templates": sorted(index.listing_templates),
+        "problems": [
+            {"key": key, "line": error.line, "column": error.column, "message": error.message}
+            for key, error in sorted(index.problems.items())
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+
+
+def loads(data: bytes, key: str) -> tuple[SiteIndex, str | None]:
+    """Parse a manifest; returns the index and the ``_config.yml`` text it carries."""
+    try:
+        document = json.loads(data)
+        columns = document.get("columns") or {}
+        if (
+            document.get("format") != FORMAT
+            or columns.get("documents") != list(DOCUMENT_COLUMNS)
+            or columns.get("statics") != list(STATIC_COLUMNS)
+        ):
+            raise ManifestError(
+                key,
+                f"unknown manifest format {document.get('format')!r} (this version reads {FORMAT})",
+                hint="rebuild it: broadsheet index",
+            )
+        config_text = document["config"]["text"]
+        config = SiteConfig.parse(config_text)
+        index = SiteIndex.build(
+            config,
+            [_document(row, config) for row in document["documents"]],
+            [_static(row) for row in document["statics"]],
+            layouts={name: FileRef(*ref) for name, ref in document["layouts"].items()},
+            files=document["files"],
+            problems={
+                p["key"]: ContentError(
+                    p["key"], p["message"], line=p.get("line"), column=p.get("column")
+                )
+                for p in document.get("problems", [])
+            },
+            config_token=document["config"]["token"],
+            version=document["version"],
+            ordered=True,  # dumps writes the index's own order
+            listing_templates=document.get("listing_templates", []),
+        )
+    except ManifestError:
+        raise
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError) as error:
+        raise ManifestError(
+            key, f"the site index is unreadable ({error})", hint="rebuild it: broadsheet index"
+        ) from None
+    return index, config_text
+
+
+# --- rows ---------------------------------------------------------------------------------------
+
+
+def _document_row(document: Document) -> list[Any]:
+    data = dict(document.data)
+    moment = data.pop("date", None)
+    tagged = _has_dates(data)
+    return [
+        document.key,
+        document.version,
+        document.kind,
+        document.collection,
+        document.url,
+        document.output_ext,
+        _freeze(moment) if moment is not None else None,
+        document.modified.isoformat(),
+        document.draft,
+        _freeze(data) if tagged else data,
+        tagged,
+        document.lists,
+    ]
+
+
+def _document(row: list[Any], config: SiteConfig) -> Document:
+    data: dict[str, Any] = _thaw(row[9]) if row[10] else row[9]
+    if row[6] is not None:
+        data["date"] = _thaw(row[6])
+    return Document(
+        key=row[0],
+        version=row[1],
+        kind=row[2],
+        collection=row[3],
+        url=row[4],
+        output_ext=row[5],
+        data=data,
+        modified=datetime.fromisoformat(row[7]),
+        draft=row[8],
+        lists=row[11],
+    )
+
+
+def _static_row(static: StaticFile) -> list[Any]:
+    return [
+        static.key,
+        static.version,
+        static.size,
+        static.modified.isoformat(),
+        static.url,
+        static.collection,
+        _freeze(static.data) if static.data else None,
+    ]
+
+
+def _static(row: list[Any]) -> StaticFile:
+    return StaticFile(
+        key=row[0],
+        version=row[1],
+        size=row[2],
+        modified=datetime.fromisoformat(row[3]),
+        url=row[4],
+        collection=row[5],
+        data=_thaw(row[6]) if row[6] else None,
+    )
+
+
+def _has_dates(value: Any) -> bool:
+    if isinstance(value, date):
+        return True
+    if isinstance(value, Mapping):
+        return any(_has_dates(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_dates(v) for v in value)
+    return False
+
+
+def _freeze(value: Any) -> Any:
+    """JSON-able form of front matter values: times and dates tagged, sets and tuples as lists."""
+    if isinstance(value, datetime):
+        return {"$t": value.isoformat()}
+    if isinstance(value, date):
+        return {"$d": value.isoformat()}
+    if isinstance(value, Mapping):
+        return {str(k): _freeze(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_freeze(v) for v in value]
+    return value
+
+
+def _thaw(value: Any) -> Any:
+    if isinstance(value, dict):
+        if len(value) == 1:
+            if "$t" in value:
+                return datetime.fromisoformat(value["$t"])
+            if "$d" in value:
+                return date.fromisoformat(value["$d"])
+        return {k: _thaw(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_thaw(v) for v in value]
+    return value

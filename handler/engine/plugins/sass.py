@@ -1,0 +1,166 @@
+"""jekyll-sass-converter: ``.scss`` and ``.sass`` pages compiled to CSS, with their source maps.
+
+libsass (the engine Jekyll 4.3's converter uses, so the CSS is byte for byte Jekyll's) has no
+Linux arm64 build, and the render function runs on arm64. So Sass is compiled where libsass
+runs (the indexer function, which is x86_64; ``broadsheet publish`` and ``index``; ``serve``) and
+the result is kept in the bucket under ``_broadsheet/sass/<digest>.css`` (and ``.map``). The digest
+covers everything the output depends on: the page's source after Liquid, the Sass options, and
+the version of every file under the Sass folders. A render that finds no libsass reads the
+compiled file for the current digest; when an edit has not been compiled yet, it keeps the
+last good stylesheet (logged) until the indexer catches up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import posixpath
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from handler.engine import sass
+from handler.engine.document import Document
+from handler.engine.outputs import Output
+from handler.engine.plugins import Built, Context
+from handler.engine.view import SiteView
+from handler.errors import ContentError, NotFound
+from handler.store import Store
+
+log = logging.getLogger(__name__)
+
+NAME = "jekyll-sass-converter"
+PRECOMPILED = "_broadsheet/sass/"
+MAX_SASS_FILE_BYTES = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    css: str
+    source_map: str | None
+
+
+class SassPages:
+    """Compiles Sass pages (or finds them compiled) and serves their source maps."""
+
+    name = NAME
+
+    def __init__(self, store: Store, *, environment: str = "production") -> None:
+        self.store = store
+        self.environment = environment
+        self._kept: dict[str, Compiled] = {}
+        self._last_good: dict[str, Compiled] = {}
+        self._lock = threading.Lock()
+
+    # --- as the converter ---------------------------------------------------------------------
+
+    def options(self, view: SiteView) -> sass.SassOptions:
+        return sass.SassOptions.from_config(view.config.raw, jekyll_env=self.environment)
+
+    def convert(self, text: str, document: Document, view: SiteView) -> str:
+        return self.compiled(view, document, text).css
+
+    def digest(self, view: SiteView, document: Document, source: str) -> str:
+        """What the output depends on: source, options, every Sass file's version."""
+        options = self.options(view)
+        folders = tuple(d.rstrip("/") + "/" for d in view.config.sass_dirs)
+        versions = sorted(
+            (k, v) for k, v in view.index.files.items() if k.startswith(folders)
+        )
+        text = repr((document.key, source, options, versions, sass.libsass_version()))
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+    def compiled(self, view: SiteView, document: Document, source: str) -> Compiled:
+        digest = self.digest(view, document, source)
+        kept = self._kept.get(digest)
+        if kept is not None:
+            return kept
+        if sass.available():
+            result = sass.compile_page(
+                source, key=document.key, options=self.options(view), read=self._reader(view)
+            )
+            found = Compiled(result.css, result.source_map)
+        else:
+            found = self._precompiled(digest, document)
+        with self._lock:
+            if len(self._kept) > 64:
+                self._kept.clear()
+            self._kept[digest] = found
+            self._last_good[document.key] = found
+        return found
+
+    def _reader(self, view: SiteView) -> sass.Reader:
+        def read(key: str) -> bytes | None:
+            if view.index.version_of(key) is None:
+                return None  # libsass probes many names: the index answers misses, not S3
+            try:
+                return self.store.get(key, max_bytes=MAX_SASS_FILE_BYTES).body
+            except NotFound:
+                return None
+
+        return read
+
+    def _precompiled(self, digest: str, document: Document) -> Compiled:
+        try:
+            css = self.store.get(PRECOMPILED + digest + ".css", max_bytes=16 * 1024 * 1024)
+        except NotFound:
+            last = self._last_good.get(document.key)
+            if last is not None:
+                log.warning("%s: the Sass edit is not compiled yet, serving the last CSS", document.key)
+                return last
+            raise ContentError(
+                document.key,
+                "this stylesheet has not been compiled yet (libsass does not run here)",
+                hint="the indexer compiles Sass on upload; or run `broadsheet index`",
+            ) from None
+        try:
+            source_map = self.store.get(PRECOMPILED + digest + ".css.map", max_bytes=32 * 1024 * 1024)
+            map_text: str | None = source_map.body.decode("utf-8")
+        except NotFound:
+            map_text = None
+        return Compiled(css.body.decode("utf-8"), map_text)
+
+    # --- precompiling, where libsass runs -------------------------------------------------------
+
+    def precompile(self, view: SiteView, sources: Mapping[str, str]) -> list[tuple[str, bytes]]:
+        """The objects to keep in the bucket for these Sass pages (key -> source after Liquid)."""
+        objects: list[tuple[str, bytes]] = []
+        for key, source in sources.items():
+            document = view.by_key.get(key)
+            if document is None:
+                continue
+            digest = self.digest(view, document, source)
+            compiled = self.compiled(view, document, source)
+            objects.append((PRECOMPILED + digest + ".css", compiled.css.encode()))
+            if compiled.source_map is not None:
+                objects.append((PRECOMPILED + digest + ".css.map", compiled.source_map.encode()))
+        return objects
+
+    # --- the source maps, as pages -----------------------------------------------------------------
+
+    def generate(self, view: SiteView, taken: Mapping[str, Output]) -> Iterable[tuple[str, Output]]:
+        if not self.options(view).writes_source_map:
+            return
+        for page in sass_pages(view):
+            where = page.destination + ".map"
+            if where not in taken:
+                yield where, Output("generated", generator=NAME, argument=page.key, url="/" + where)
+
+    def build(self, view: SiteView, output: Output, context: Context) -> Built:
+        document = view.by_key.get(str(output.argument))
+        if document is None:
+            raise NotFound(output.url)
+        context.renderer.render(view, document)  # compiles (or finds) the page and its map
+        kept = self._last_good.get(document.key)
+        if kept is None or kept.source_map is None:
+            raise NotFound(output.url)
+        return Built(kept.source_map.encode(), "application/json; charset=utf-8")
+
+
+def sass_pages(view: SiteView) -> list[Document]:
+    """The site's Sass pages (written like any page, converted to ``.css``)."""
+    return [d for d in view.pages if d.is_sass]
+
+
+def css_name(key: str) -> str:
+    return posixpath.splitext(key)[0] + ".css"

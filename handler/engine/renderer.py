@@ -1,0 +1,518 @@
+"""The one pipeline every page goes through, as ``Jekyll::Renderer#run`` runs it.
+
+read -> Liquid (with ``site``, ``page``, ``layout``, ``paginator``, ``jekyll``) -> convert (markdown,
+Sass, or as it is) -> place in layouts (each layout's Liquid with ``content``) -> done. The whole
+render of one page, the content and excerpts of the documents it lists included, runs inside one
+CPU budget (``handler.engine.budget``); every file it reads is read with a byte limit and through
+the store, so nothing outside the site is reachable.
+
+The renderer keeps what is expensive and immutable by version: parsed layouts and includes (in the
+Liquid engine), converted content and excerpts of documents, parsed data files. It knows nothing of
+HTTP or of which store it reads: the site layer above decides what a URL is and caches pages.
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+import threading
+from collections.abc import Callable, Hashable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from handler.engine import budget
+from handler.engine.budget import BudgetExceeded
+from handler.engine.config import SiteConfig
+from handler.engine.data import parse_data
+from handler.engine.document import Document, split_front_matter
+from handler.engine.drops import (
+    DocumentDrop,
+    Drop,
+    PageDrop,
+    RenderState,
+    SiteData,
+    SiteDrop,
+    jekyll_drop,
+    layout_data,
+)
+from handler.engine.excerpt import extract_excerpt
+from handler.engine.index import decode
+from handler.engine.liquid import LiquidEngine
+from handler.engine.liquid.host import Source
+from handler.engine.markdown import MarkdownLimit, MarkdownRenderer
+from handler.engine.view import SiteView
+from handler.errors import ContentError, LiquidError, NotFound, RenderError
+from handler.store import Store, clean_key
+
+log = logging.getLogger(__name__)
+
+PAGE_BUDGET_SECONDS = 2.0  # CPU for one whole page (layouts, includes, listed content)
+MAX_LAYOUT_DEPTH = 16
+_KEPT = 4096  # rendered contents, excerpts and parsed files kept (by version)
+
+
+@dataclass(frozen=True, slots=True)
+class RenderLimits:
+    """Byte limits on each kind of file a render reads, and the page's CPU budget."""
+
+    document: int = 512 * 1024
+    layout: int = 256 * 1024
+    include: int = 256 * 1024
+    data: int = 2 * 1024 * 1024
+    budget_seconds: float | None = PAGE_BUDGET_SECONDS
+
+
+class Converter(Protocol):
+    """Turns a document's text into its output (``Jekyll::Converter#convert``)."""
+
+    def __call__(self, text: str, document: Document, view: SiteView) -> str: ...
+
+
+class Layouts(Protocol):
+    """Places converted content in layouts (the site's ``_layouts``, or the built-in theme)."""
+
+    def place(
+        self, view: SiteView, content: str, document: Document, payload: dict[str, Any]
+    ) -> str: ...
+
+
+@dataclass
+class Notes:
+    """What one render met that Jekyll would have done differently (for logs and ``check``)."""
+
+    unsupported: list[tuple[str, str, str, int | None]] = field(default_factory=list)
+
+
+class _Kept:
+    """A small bounded cache (first in, first out): safe to share across threads."""
+
+    def __init__(self, size: int = _KEPT) -> None:
+        self._items: dict[Hashable, Any] = {}
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any:
+        return self._items.get(key)
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            if len(self._items) >= self._size:
+                self._items.pop(next(iter(self._items)))
+            self._items[key] = value
+
+
+class Renderer:
+    """Renders documents of a site held in ``store``; one per site, reused across requests."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        liquid: LiquidEngine | None = None,
+        site_url: str | None = None,
+        environment: str = "production",
+        limits: RenderLimits | None = None,
+        converters: Mapping[str, Converter] | None = None,
+        layouts: Layouts | None = None,
+        generated_pages: Callable[[SiteView], list[Mapping[str, Any]]] | None = None,
+    ) -> None:
+        self.store = store
+        self.generated_pages = generated_pages
+        self.liquid = liquid or LiquidEngine()
+        self.site_url = site_url
+        self.environment = environment
+        self.limits = limits or RenderLimits()
+        self.extra_converters = dict(converters or {})
+        self.layouts = layouts
+        self._markdown: tuple[str, MarkdownRenderer] | None = None
+        self._site_data: tuple[str, SiteData] | None = None
+        self._contents = _Kept()
+        self._excerpts = _Kept()
+        self._files = _Kept()
+        self._lock = threading.Lock()
+
+    # --- the story of a page ------------------------------------------------------------------
+
+    def render(
+        self,
+        view: SiteView,
+        document: Document,
+        *,
+        paginator: Mapping[str, Any] | None = None,
+        notes: Notes | None = None,
+        layouts: Layouts | None = None,
+    ) -> str:
+        """The whole output of ``document``: Liquid, converted, placed in its layouts (the site's
+        ``_layouts``, unless ``layouts`` says otherwise)."""
+        with page_budget(self.limits.budget_seconds, document.key):
+            body, body_line = self._body(document)
+            state = RenderState(body)
+            payload = self.payload(view, document, state, paginator)
+            host = _Host(self, view, document.key, notes)
+            state.content = self._convert(
+                self._liquid(body, body_line, document, payload, host), document, view
+            )
+            if not self._placed_in_layout(document):
+                return state.content
+            placer = layouts or self.layouts or LiquidLayouts(self, host)
+            return placer.place(view, state.content, document, payload)
+
+    def payload(
+        self,
+        view: SiteView,
+        document: Document,
+        state: RenderState | None = None,
+        paginator: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """What Liquid sees while rendering ``document`` (``Site#site_payload`` + the page)."""
+        site_data = self.site_data(view)
+        page: Drop
+        if document.kind == "page":
+            page = PageDrop(view, document, self, state)
+        else:
+            page = DocumentDrop(view, document, self, state)
+        return {
+            "site": SiteDrop(site_data, view.now, document),
+            "page": page,
+            "layout": self._first_layout_data(view, document),
+            "paginator": paginator,
+            "jekyll": jekyll_drop(self.environment),
+            "content": None,
+            "highlighter_prefix": "",
+            "highlighter_suffix": "",
+        }
+
+    def site_data(self, view: SiteView) -> SiteData:
+        kept = self._site_data
+        if kept is None or kept[0] != view.token:
+            site_url = self.site_url or view.config.url
+            kept = (view.token, SiteData(view, self, site_url, self.generated_pages))
+            self._site_data = kept
+        return kept[1]
+
+    # --- steps ----------------------------------------------------------------------------------
+
+    def _body(self, document: Document) -> tuple[str, int]:
+        kept = self._files.get(("body", document.key, document.version))
+        if kept is not None:
+            return kept  # type: ignore[no-any-return]
+        obj = self.store.get(document.key, max_bytes=self.limits.document)
+        matter = split_front_matter(decode(obj), document.key)
+        found = (matter.body, matter.body_line)
+        if obj.version == document.version:
+            self._files.put(("body", document.key, document.version), found)
+        return found
+
+    def _liquid(
+        self, text: str, first_line: int, document: Document, payload: dict[str, Any], host: _Host
+    ) -> str:
+        if not renders_liquid(document, text):
+            return text
+        template = self.liquid.parse(
+            Source(text, document.key, document.version), first_line=first_line
+        )
+        return self.liquid.render(template, payload, host)
+
+    def _convert(self, text: str, document: Document, view: SiteView) -> str:
+        ext = posixpath.splitext(document.key)[1].lower()
+        if ext in view.config.markdown_exts:
+            return self.markdown(view.config).convert_for(text, document)
+        converter = self.extra_converters.get(ext)
+        if converter is not None:
+            return converter(text, document, view)
+        return text
+
+    def markdown(self, config: SiteConfig) -> _Markdown:
+        kept = self._markdown
+        if kept is None or kept[0] != config.version:
+            kept = (config.version, MarkdownRenderer(config.kramdown, budget=None))
+            self._markdown = kept
+        return _Markdown(kept[1])
+
+    @staticmethod
+    def _placed_in_layout(document: Document) -> bool:
+        """``place_in_layout?``: not for Sass, YAML or ``layout: none`` documents."""
+        ext = posixpath.splitext(document.key)[1].lower()
+        if ext in (".sass", ".scss", ".coffee", ".yml", ".yaml"):
+            return False
+        return document.data.get("layout") != "none"
+
+    def _first_layout_data(self, view: SiteView, document: Document) -> dict[str, Any] | None:
+        name = document.data.get("layout")
+        if name is None:
+            return None
+        try:
+            found = self.layout(view, str(name))
+        except (NotFound, ContentError):
+            return None
+        return None if found is None else dict(found[0])
+
+    # --- layouts and other files, cached by version ---------------------------------------------
+
+    def layout(self, view: SiteView, name: str) -> tuple[Mapping[str, Any], Source, int] | None:
+        """A layout's front matter, its body as a Liquid source, and the body's first line."""
+        ref = view.index.layouts.get(name)
+        if ref is None:
+            return None
+        kept = self._files.get(("layout", ref.key, ref.version))
+        if kept is not None:
+            return kept  # type: ignore[no-any-return]
+        obj = self.store.get(ref.key, max_bytes=self.limits.layout)
+        matter = split_front_matter(decode(obj), ref.key)
+        found = (matter.data, Source(matter.body, ref.key, obj.version), matter.body_line)
+        self._files.put(("layout", ref.key, ref.version), found)
+        return found
+
+    def read_source(self, view: SiteView, key: str, limit: int) -> Source:
+        """A template file (an include) from the store, kept by version; ``NotFound`` if absent.
+
+        The index knows every file's version, so a kept include costs no read until it changes.
+        """
+        key = clean_key(key)
+        version = view.index.version_of(key)
+        kept = self._files.get(("source", key, version)) if version is not None else None
+        if kept is not None:
+            return kept  # type: ignore[no-any-return]
+        obj = self.store.get(key, max_bytes=limit)
+        source = Source(decode(obj), key, obj.version)
+        self._files.put(("source", key, obj.version), source)
+        return source
+
+    # --- the Resolver drops use -------------------------------------------------------------------
+
+    def content(self, view: SiteView, document: Document) -> str:
+        """A document's content after Liquid and conversion (not placed in layouts)."""
+        body, body_line = self._body(document)
+        with_liquid = renders_liquid(document, body)
+        cache_key = (
+            document.key,
+            document.version,
+            view.config.version,
+            view.token if with_liquid else "",
+        )
+        kept = self._contents.get(cache_key)
+        if kept is not None:
+            return kept  # type: ignore[no-any-return]
+        state = RenderState(body)
+        payload = self.payload(view, document, state)
+        host = _Host(self, view, document.key, None)
+        output = self._convert(
+            self._liquid(body, body_line, document, payload, host), document, view
+        )
+        self._contents.put(cache_key, output)
+        return output
+
+    def excerpt(self, view: SiteView, document: Document) -> str | None:
+        """A document's generated excerpt, rendered as Jekyll renders an ``Excerpt``."""
+        if document.kind != "document":
+            return None
+        separator = str(document.data.get("excerpt_separator", view.config.excerpt_separator) or "")
+        if not separator:
+            return None
+        body, body_line = self._body(document)
+        source = extract_excerpt(body, separator, self.liquid.block_tags())
+        with_liquid = renders_liquid(document, source)
+        cache_key = (
+            document.key,
+            document.version,
+            view.config.version,
+            view.token if with_liquid else "",
+        )
+        kept = self._excerpts.get(cache_key)
+        if kept is not None:
+            return kept  # type: ignore[no-any-return]
+        excerpt = Document(
+            key=document.key,
+            version=document.version,
+            kind="document",
+            collection=document.collection,
+            url=document.url,
+            output_ext=document.output_ext,
+            data={k: v for k, v in document.data.items() if k not in ("layout", "excerpt")},
+            modified=document.modified,
+            draft=document.draft,
+        )
+        payload = self.payload(view, document)
+        payload["page"] = _ExcerptDrop(view, excerpt, self, document)
+        host = _Host(self, view, document.key, None)
+        output = self._convert(
+            self._liquid(source, body_line, excerpt, payload, host), excerpt, view
+        )
+        self._excerpts.put(cache_key, output)
+        return output
+
+    def has_rendered(self, view: SiteView, document: Document) -> bool:
+        """Whether ``document``'s content and excerpt are kept (a listing shows them for free)."""
+        kept = self._files.get(("body", document.key, document.version))
+        if kept is None:
+            return False
+        with_liquid = renders_liquid(document, kept[0])
+        token = view.token if with_liquid else ""
+        key = (document.key, document.version, view.config.version, token)
+        return self._contents.get(key) is not None or self._excerpts.get(key) is not None
+
+    def raw(self, document: Document) -> str:
+        return self._body(document)[0]
+
+    def data(self, view: SiteView, key: str) -> Any:
+        version = view.index.version_of(key)
+        kept = self._files.get(("data", key, version)) if version is not None else None
+        if kept is not None:
+            return kept[0]
+        obj = self.store.get(key, max_bytes=self.limits.data)
+        value = parse_data(key, decode(obj), view.config.raw)
+        self._files.put(("data", key, obj.version), (value,))
+        return value
+
+
+def renders_liquid(document: Document, text: str) -> bool:
+    """``render_with_liquid?``: unless turned off, any text with ``{{`` or ``{%``."""
+    if document.data.get("render_with_liquid") is False:
+        return False
+    ext = posixpath.splitext(document.key)[1].lower()
+    if ext in (".coffee", ".yml", ".yaml"):
+        return False
+    return "{{" in text or "{%" in text
+
+
+class _Markdown:
+    """The site's markdown converter, with its limits reported against the document's file."""
+
+    def __init__(self, renderer: MarkdownRenderer) -> None:
+        self.renderer = renderer
+
+    def convert(self, text: str) -> str:
+        return self.renderer.convert(text)
+
+    def convert_for(self, text: str, document: Document) -> str:
+        try:
+            return self.renderer.convert(text)
+        except MarkdownLimit as limit:
+            raise RenderError(
+                document.key, limit.message, line=limit.line, hint=limit.hint
+            ) from None
+
+
+class _ExcerptDrop(DocumentDrop):
+    """``Drops::ExcerptDrop``: the document's drop, with its layout and date, and no excerpt."""
+
+    __slots__ = ("_of",)
+
+    def __init__(self, view: SiteView, excerpt: Document, resolver: Any, of: Document) -> None:
+        super().__init__(view, excerpt, resolver)
+        self._of = of
+
+    def compute(self, key: str) -> Any:
+        if key == "layout":
+            return self._of.data.get("layout")
+        if key == "excerpt":
+            return None
+        if key == "id":
+            return self._of.doc_id + "#excerpt"
+        return super().compute(key)
+
+
+class LiquidLayouts:
+    """The site's own ``_layouts``: ``Renderer#place_in_layouts``."""
+
+    def __init__(self, renderer: Renderer, host: _Host) -> None:
+        self.renderer = renderer
+        self.host = host
+
+    def place(
+        self, view: SiteView, content: str, document: Document, payload: dict[str, Any]
+    ) -> str:
+        name = document.data.get("layout")
+        found = self.renderer.layout(view, str(name)) if name is not None else None
+        if found is None and name is not None:
+            log.warning("%s: layout %r does not exist", document.key, name)
+        used: set[str] = set()
+        chain: list[Mapping[str, Any]] = []
+        output = content
+        while found is not None:
+            data, source, first_line = found
+            if source.key in used or len(used) >= MAX_LAYOUT_DEPTH:
+                break
+            used.add(source.key)
+            chain.append(data)
+            payload["content"] = output
+            payload["layout"] = layout_data(chain)
+            template = self.renderer.liquid.parse(source, first_line=first_line)
+            output = self.renderer.liquid.render(template, payload, self.host)
+            parent = data.get("layout")
+            found = self.renderer.layout(view, str(parent)) if parent is not None else None
+        return output
+
+
+@contextmanager
+def page_budget(seconds: float | None, key: str) -> Iterator[None]:
+    """The page's CPU budget; an overrun becomes a RenderError naming the page's file."""
+    outer = budget.active()
+    try:
+        with budget.limit(seconds):
+            yield
+    except BudgetExceeded:
+        if outer:
+            raise  # an enclosing render's budget: that render reports it
+        raise RenderError(
+            key,
+            f"rendering took more than {seconds:g} s of CPU",
+            hint="look for a loop over a large list in the page, its layouts or includes",
+        ) from None
+
+
+class _Host:
+    """The site as Liquid's tags and filters see it during one render (``LiquidHost``)."""
+
+    def __init__(
+        self, renderer: Renderer, view: SiteView, current: str, notes: Notes | None
+    ) -> None:
+        self.renderer = renderer
+        self.view = view
+        self.current = current
+        self.notes = notes
+
+    @property
+    def baseurl(self) -> str:
+        return self.view.config.baseurl
+
+    @property
+    def site_url(self) -> str:
+        return (self.renderer.site_url or self.view.config.url).rstrip("/")
+
+    def include(self, name: str) -> Source:
+        key = posixpath.join(self.view.config.includes_dir, name)
+        return self.renderer.read_source(self.view, key, self.renderer.limits.include)
+
+    def include_relative(self, name: str, relative_to: str) -> Source:
+        key = posixpath.normpath(posixpath.join(posixpath.dirname(relative_to), name))
+        if key.startswith(("../", "/")) or key == "..":
+            raise NotFound(name)
+        return self.renderer.read_source(self.view, key, self.renderer.limits.include)
+
+    def post_url(self, name: str) -> str | None:
+        from handler.engine.links import find_post
+
+        found = find_post(self.view, name)
+        return None if found is None else self.baseurl + found.url
+
+    def link(self, path: str) -> str | None:
+        from handler.engine.links import find_link
+
+        found = find_link(self.view, path)
+        return None if found is None else self.baseurl + found
+
+    def markdownify(self, text: str) -> str:
+        return self.renderer.markdown(self.view.config).convert(text)
+
+    def sassify(self, text: str, syntax: str) -> str:
+        converter = self.renderer.extra_converters.get("sassify:" + syntax)
+        if converter is None:
+            raise LiquidError(self.current, f"{syntax}ify: Sass is not available in this runtime")
+        return converter(text, self.view.by_key[self.current], self.view)
+
+    def unsupported(self, kind: str, name: str, path: str, line: int | None) -> None:
+        log.warning("%s:%s: unsupported Liquid %s %r (left out)", path, line or "?", kind, name)
+        if self.notes is not None:
+            self.notes.unsupported.append((kind, name, path, line))
