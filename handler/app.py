@@ -61,6 +61,7 @@ def build_site(settings: Settings, store: Store | None = None) -> Site:
         show_drafts=settings.show_drafts,
         show_future=settings.show_future,
         environment=settings.jekyll_env,
+        github_pages=settings.github_pages,
     )
 
 

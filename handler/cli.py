@@ -90,6 +90,8 @@ def _serve(args: argparse.Namespace, env: dict[str, str]) -> int:
 
     env = _local_env(args, env)
     env.setdefault("INDEX_TTL", "1")  # an author's edits show on the next reload
+    env.setdefault("MAX_STATIC_BYTES", str(512 * 1024 * 1024))  # no Lambda response limit here
+    env.setdefault("JEKYLL_ENV", "development")  # as `jekyll serve` runs
     if args.drafts:
         env["SHOW_DRAFTS"] = "true"
     if args.future:
@@ -223,7 +225,10 @@ def _check(args: argparse.Namespace, env: dict[str, str]) -> int:
     root = _content_dir(args, env)
     settings = Settings.from_mapping(env)
     report = check.check(
-        LocalStore(root), now=datetime.now(UTC), max_post_bytes=settings.max_post_bytes
+        LocalStore(root),
+        now=datetime.now(UTC),
+        max_post_bytes=settings.max_post_bytes,
+        github_pages=settings.github_pages,
     )
     if args.fix:
         fixed = {d.path for d in report.diagnostics if d.message.startswith("suspected mojibake")}
@@ -232,7 +237,10 @@ def _check(args: argparse.Namespace, env: dict[str, str]) -> int:
             if backup is not None:
                 print(f"fixed {root / key} (original kept as {backup.name})", file=sys.stderr)
         report = check.check(
-            LocalStore(root), now=datetime.now(UTC), max_post_bytes=settings.max_post_bytes
+            LocalStore(root),
+            now=datetime.now(UTC),
+            max_post_bytes=settings.max_post_bytes,
+            github_pages=settings.github_pages,
         )
     if args.format == "json":
         print(check.format_json(report, str(root)))
@@ -252,7 +260,10 @@ def _publish(args: argparse.Namespace, env: dict[str, str]) -> int:
     root = _content_dir(args, env)
     settings = Settings.from_mapping(env)
     report = check.check(
-        LocalStore(root), now=datetime.now(UTC), max_post_bytes=settings.max_post_bytes
+        LocalStore(root),
+        now=datetime.now(UTC),
+        max_post_bytes=settings.max_post_bytes,
+        github_pages=settings.github_pages,
     )
     if report.errors:
         print(check.format_text(report.errors, str(root)), file=sys.stderr)

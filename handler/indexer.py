@@ -19,6 +19,7 @@ import logging
 import os
 import random
 import time
+from datetime import UTC, datetime
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +28,8 @@ from urllib.parse import unquote_plus
 from handler.engine import manifest
 from handler.engine.config import CONFIG_KEY
 from handler.engine.index import Limits, SiteIndex, read_config_text, refresh, scan
+from handler.engine.plugins.sass import precompile, sass_pages
+from handler.engine.view import SiteView
 from handler.errors import NotFound, PreconditionFailed
 from handler.settings import DEFAULT_INDEX_KEY, DEFAULT_MAX_POST_BYTES, Settings
 from handler.site.invalidation import affected
@@ -63,13 +66,26 @@ def write_index(
     key: str = DEFAULT_INDEX_KEY,
     *,
     max_post_bytes: int = DEFAULT_MAX_POST_BYTES,
+    environment: str = "production",
 ) -> str:
-    """Rebuild the manifest from everything in ``store`` and write it; returns its new version."""
+    """Rebuild the manifest from everything in ``store`` and write it (compiling the site's Sass
+    where libsass runs); returns the manifest's new version."""
     index = scan(store, limits=Limits(document=max_post_bytes))
+    compile_sass(store, index, environment)
     body = manifest.dumps(index, read_config_text(store))
     version = store.put(key, body, content_type="application/json")
     log.info("wrote the site index %s (%d bytes) to %s", key, len(body), store.describe())
     return version
+
+
+def compile_sass(store: WritableStore, index: SiteIndex, environment: str = "production") -> None:
+    """Keep compiled CSS for the site's Sass pages in the bucket (see ``plugins.sass``)."""
+    view = SiteView.of(index, datetime.now(UTC))
+    if not sass_pages(view):
+        return
+    written = precompile(store, view, environment=environment)
+    if written:
+        log.info("compiled Sass: %s", ", ".join(written))
 
 
 def keys_from_event(event: Mapping[str, Any], prefix: str = "") -> list[str]:
@@ -121,6 +137,8 @@ def apply_changes(
         if CONFIG_KEY in keys:
             config_text = read_config_text(store)
         _record(outcome, previous, index, keys, rebuilt=CONFIG_KEY in keys)
+        if _affects_sass(index, keys):
+            compile_sass(store, index)
         try:
             store.put(
                 index_key,
@@ -146,12 +164,24 @@ def _record(
     outcome.rebuilt = rebuilt
     for key in keys:
         if key in index.problems:
+            log.error("content error, keeping the last good version: %s", index.problems[key])
             outcome.problems.append(str(index.problems[key]))
         elif index.version_of(key) is not None:
             outcome.updated.append(key)
         elif previous is not None and previous.version_of(key) is not None:
             outcome.removed.append(key)
     outcome.urls = affected(previous, index, keys)
+
+
+def _affects_sass(index: SiteIndex, keys: Sequence[str]) -> bool:
+    """Whether a change can alter a Sass page's output: the configuration, a Sass file, a Sass
+    page, or a data file (its Liquid may read ``site.data``)."""
+    config = index.config
+    folders = tuple(d + "/" for d in (*config.sass_dirs, config.data_dir))
+    return any(
+        key == CONFIG_KEY or key.startswith(folders) or key.endswith((".scss", ".sass"))
+        for key in keys
+    )
 
 
 def invalidate(client: Any, distribution_id: str, urls: Iterable[str], baseurl: str = "") -> None:

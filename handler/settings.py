@@ -52,7 +52,10 @@ class Settings:
         jekyll_env: ``JEKYLL_ENV``; Liquid's ``jekyll.environment`` (GitHub Pages builds with
             ``production``, Jekyll's own default is ``development``).
         max_static_bytes: ``MAX_STATIC_BYTES``; the largest file served as it is (a Lambda
-            response carries at most 6 MB, base64-encoded).
+            response carries at most 6 MB, base64-encoded); larger ones redirect to S3.
+        github_pages: ``GITHUB_PAGES``; build the site as GitHub Pages does, with the plugins it
+            turns on for every site (default layouts, titles from headings, optional front
+            matter, README as index, relative links). ``false`` builds as plain Jekyll does.
         cache_policy: ``CACHE_CONTROL_POST``, ``..._LISTING``, ``..._STATIC``, ``..._NOT_FOUND``.
     """
 
@@ -69,6 +72,7 @@ class Settings:
     preview_secret: str | None = None
     jekyll_env: str = "production"
     max_static_bytes: int = 4 * 1024 * 1024
+    github_pages: bool = True
     cache_policy: CachePolicy = field(default_factory=CachePolicy)
 
     @classmethod
@@ -89,6 +93,7 @@ class Settings:
             show_future=_flag(env, "SHOW_FUTURE"),
             preview_secret=env.get("PREVIEW_SECRET") or None,
             jekyll_env=env.get("JEKYLL_ENV") or defaults.jekyll_env,
+            github_pages=_flag(env, "GITHUB_PAGES", default=True),
             max_static_bytes=int(_number(env, "MAX_STATIC_BYTES", defaults.max_static_bytes)),
             cache_policy=CachePolicy(
                 post=env.get("CACHE_CONTROL_POST") or policy_defaults.post,
@@ -112,9 +117,11 @@ def _number(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
-def _flag(env: Mapping[str, str], name: str) -> bool:
+def _flag(env: Mapping[str, str], name: str, *, default: bool = False) -> bool:
     raw = env.get(name, "").strip().lower()
-    if raw in ("", "0", "false", "no", "off"):
+    if raw == "":
+        return default
+    if raw in ("0", "false", "no", "off"):
         return False
     if raw in ("1", "true", "yes", "on"):
         return True

@@ -153,7 +153,9 @@ def respond(request: Request, page: Page, cache_control: str) -> Response:
         headers["Last-Modified"] = page.http_date
     if page.location is not None:
         headers["Location"] = page.location
-        return Response(status_code=301, headers=headers)
+        if page.status == 307:  # a presigned URL: short-lived, never shared by caches
+            headers["Cache-Control"] = "private, max-age=60"
+        return Response(status_code=page.status, headers=headers)
     if status == 200 and not_modified(request, page):
         return Response(status_code=304, headers=headers)
     return _body(request, status, page.body, page.media_type, headers)

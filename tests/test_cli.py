@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from conftest import S3Bucket, upload_tree
 
-from handler import manifest, preview
+from handler.engine import manifest
+from handler.site import preview
 from handler.cli import main
 from handler.settings import DEFAULT_INDEX_KEY
 from handler.store.s3 import S3Store
@@ -39,7 +40,7 @@ def test_render_a_broken_post_names_file_and_line(
 ) -> None:
     shutil.copytree(ROOT / "content", tmp_path / "site")
     (tmp_path / "site/_posts/2024-01-01-bad.md").write_text(
-        "---\ntitle: Bad\n---\nfine\n\n{% nosuchtag %}\n", encoding="utf-8"
+        "---\ntitle: Bad\n---\nfine\n\n{% include nosuch.html %}\n", encoding="utf-8"
     )
     assert main(["render", "/bad/", "--content", str(tmp_path / "site")], env={}) == 1
     assert "_posts/2024-01-01-bad.md:6" in capsys.readouterr().err
@@ -50,7 +51,7 @@ def test_index_a_local_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert main(["index", "--content", str(tmp_path / "site")], env={}) == 0
     body = (tmp_path / "site" / DEFAULT_INDEX_KEY).read_bytes()
     index, _ = manifest.loads(body, DEFAULT_INDEX_KEY)
-    assert [e.url for e in index.entries] == [SEED]
+    assert [e.url for e in index.documents] == [SEED]
     assert "wrote _broadsheet/index.json" in capsys.readouterr().out
 
 
@@ -60,7 +61,7 @@ def test_index_a_bucket_with_a_prefix(s3_bucket: S3Bucket, moto_endpoint: str) -
     assert main(["index", "--bucket", s3_bucket.name, "--prefix", "blog"], env=env) == 0
     store = S3Store(s3_bucket.client, s3_bucket.name, "blog")
     index, _ = manifest.loads(store.get(DEFAULT_INDEX_KEY).body, DEFAULT_INDEX_KEY)
-    assert [e.url for e in index.entries] == ["/posts/2023/06/journey/"]
+    assert [e.url for e in index.documents] == ["/posts/2023/06/journey/"]
 
 
 def test_preview_url_signs_a_link(capsys: pytest.CaptureFixture[str]) -> None:

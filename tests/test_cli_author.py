@@ -55,7 +55,9 @@ def test_check_json_and_exit_1_on_errors(site: Path, capsys: pytest.CaptureFixtu
     (site / "_posts" / "2024-01-01-broken.md").write_text("---\ntitle: [\n---\n", "utf-8")
     assert main(["check", "--content", str(site), "--format", "json"], env={}) == 1
     document = json.loads(capsys.readouterr().out)
-    assert document["summary"] == {"posts": 2, "errors": 1, "warnings": 1, "info": 0}
+    assert document["summary"] == {
+        "posts": 2, "pages": 0, "documents": 0, "errors": 1, "warnings": 1, "info": 0
+    }  # fmt: skip
     error = document["diagnostics"][1]
     assert (error["path"], error["line"], error["level"]) == (
         "_posts/2024-01-01-broken.md",

@@ -18,7 +18,7 @@ import pytest
 
 from handler.engine.config import SiteConfig
 from handler.errors import NotFound
-from handler.feed import (
+from handler.engine.plugins.feed import (
     ATOM_NS,
     FEED_PATH,
     Author,

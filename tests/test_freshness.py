@@ -20,7 +20,8 @@ import pytest
 from conftest import S3Bucket, sam_event, upload_tree
 from fastapi.testclient import TestClient
 
-from handler import indexer, manifest
+from handler import indexer
+from handler.engine import manifest
 from handler.errors import PreconditionFailed
 from handler.settings import DEFAULT_INDEX_KEY
 from handler.site import Site
@@ -189,8 +190,8 @@ def test_two_concurrent_updates_lose_nothing(site_on_s3: Any) -> None:
 
     waited: set[str] = set()
 
-    def get_then_wait(key: str) -> Any:
-        obj = real_get(key)
+    def get_then_wait(key: str, **options: Any) -> Any:
+        obj = real_get(key, **options)
         name = threading.current_thread().name
         if key == DEFAULT_INDEX_KEY and name.startswith("indexer") and name not in waited:
             waited.add(name)

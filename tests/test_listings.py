@@ -22,7 +22,7 @@ from bs4 import BeautifulSoup, Tag
 from handler.engine.config import SiteConfig
 from handler.errors import ContentError, NotFound
 from handler.index import Entry
-from handler.listings import (
+from handler.theme.listings import (
     Group,
     Pagination,
     find_group,

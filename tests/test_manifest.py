@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from handler import manifest
+from handler.engine import manifest
 from handler.index import scan
 from handler.site import Site
 from handler.store.local import LocalStore

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from handler.preview import PARAM, parse_duration, sign, verify
+from handler.site.preview import PARAM, parse_duration, sign, verify
 
 SECRET = secrets.token_urlsafe(32)
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)

@@ -10,8 +10,8 @@ import pytest
 from boto3.s3.transfer import TransferConfig
 from conftest import S3Bucket
 
-from handler import manifest
-from handler.publish import (
+from handler.engine import manifest
+from handler.tools.publish import (
     PART_SIZE,
     CachePolicy,
     Plan,

@@ -19,7 +19,8 @@ from conftest import S3Bucket, api_event, call, sam_event, upload_tree
 from mangum import Mangum
 from sites import write_site
 
-from handler import indexer, preview
+from handler import indexer
+from handler.site import preview
 from handler.app import build_app, make_handler
 from handler.store.s3 import S3Store
 
@@ -124,14 +125,16 @@ def test_sitemap_and_robots(site: Any) -> None:
 
 
 def test_robots_from_the_content_root_wins(site: Any) -> None:
-    _, bucket, _ = site
+    _, bucket, store = site
     bucket.client.put_object(
         Bucket=bucket.name, Key="robots.txt", Body=b"User-agent: *\nDisallow: /\n"
     )
+    indexer.apply_changes(store, ["robots.txt"])  # as the S3 event would
     try:
         assert get(site, "/robots.txt")["body"] == "User-agent: *\nDisallow: /\n"
     finally:
         bucket.client.delete_object(Bucket=bucket.name, Key="robots.txt")
+        indexer.apply_changes(store, ["robots.txt"])
 
 
 @pytest.mark.parametrize("old", ["/old/moved.html", "/2019/moved/", "/2019/moved"])

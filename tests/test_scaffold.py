@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from handler.app import build_site
-from handler.scaffold import ScaffoldError, new_post
+from handler.tools.scaffold import ScaffoldError, new_post
 from handler.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,8 +12,8 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from handler.index import Entry
-from handler.listings import listing_pages
-from handler.sitemap import SITEMAP_NS, encode_url, robots_txt, sitemap_xml
+from handler.theme.listings import listing_pages
+from handler.engine.plugins.sitemap import SITEMAP_NS, encode_url, robots_txt, sitemap_xml
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "jekyll-corpus"
 S = f"{{{SITEMAP_NS}}}"

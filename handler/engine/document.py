@@ -62,6 +62,8 @@ class Document:
     modified: datetime  # the file's time (or `last_modified_at`)
     draft: bool = False
     lists: bool = False  # its body reads site-wide lists (site.posts, paginator...)
+    heading: str | None = None  # its first heading, if it has no title (titles-from-headings)
+    optional: bool = False  # markdown without front matter (optional-front-matter, readme-index)
 
     @property
     def name(self) -> str:
@@ -150,9 +152,16 @@ def _permalink_ext(permalink: object) -> str | None:
 
 
 def read_page(
-    key: str, text: str, version: str, config: SiteConfig, *, modified: datetime
+    key: str,
+    text: str,
+    version: str,
+    config: SiteConfig,
+    *,
+    modified: datetime,
+    optional: bool = False,
 ) -> Loaded:
-    """A page (``Jekyll::Page``): a file with front matter outside the special folders."""
+    """A page (``Jekyll::Page``): a file with front matter outside the special folders, or,
+    with ``optional``, a markdown file without any (jekyll-optional-front-matter's pages)."""
     matter = parse_front_matter(text, key)
     if matter.data.get("permalink") == "":
         raise ContentError(key, "the permalink is empty", line=_line_of(text, "permalink"))
@@ -182,8 +191,22 @@ def read_page(
         data=data,
         modified=_last_modified(data, config.timezone) or modified,
         lists=lists_documents(matter.body),
+        heading=first_heading(matter.body) if ext.lower() in config.markdown_exts else None,
+        optional=optional,
     )
     return Loaded(document, matter.body, matter.body_line)
+
+
+# jekyll-titles-from-headings' TITLE_REGEX: an atx heading of 1-3 #, or a setext heading.
+_TITLE = re.compile(r"\A\s*(?:\#{1,3}\s+(.*)(?:\s+\#{1,3})?|(.*)\r?\n[-=]+\s*)$", re.M)
+
+
+def first_heading(body: str) -> str | None:
+    """The text of a markdown body's first heading, as jekyll-titles-from-headings finds it."""
+    match = _TITLE.match(body)
+    if match is None:
+        return None
+    return match.group(1) if match.group(1) is not None else match.group(2)
 
 
 def _split_name(name: str) -> tuple[str, str]:
@@ -261,6 +284,7 @@ def read_document(
         modified=_last_modified(data, config.timezone) or modified,
         draft=draft,
         lists=lists_documents(matter.body),
+        heading=first_heading(matter.body) if ext.lower() in config.markdown_exts else None,
     )
     return Loaded(document, matter.body, matter.body_line)
 

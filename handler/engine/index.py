@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import posixpath
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cmp_to_key
@@ -360,12 +361,15 @@ class _Reader:
         if self.reusable is None:
             return False
         document = self.reusable.by_key.get(info.key)
-        if document is not None and document.version == info.version:
+        if document is not None and document.version == info.version and not document.optional:
             self.documents.append(document)
             return True
         static = self.reusable.statics_by_key.get(info.key)
         if static is not None and static.version == info.version:
             self.statics.append(static)
+            optional = self.reusable.by_key.get(info.key)
+            if optional is not None and optional.version == info.version:
+                self.documents.append(optional)  # its optional-front-matter page
             return True
         return False
 
@@ -377,11 +381,29 @@ class _Reader:
                     place.collection,
                 )
             )  # fmt: skip
+            if place.role == "page" and self._markdown(info.key) and info.size <= self.limits.document:
+                self._optional(info)
             return
         if info.size > self.limits.document:  # refused from the listing: never read
-            raise TooLarge(info.key, info.size, self.limits.document, "page")
+            raise TooLarge(info.key, info.size, self.limits.document)
         obj = self.store.get(info.key, max_bytes=self.limits.document)
         self.documents.append(load(obj, place, self.config).document)
+
+    def _markdown(self, key: str) -> bool:
+        return posixpath.splitext(key)[1].lower() in self.config.markdown_exts
+
+    def _optional(self, info: ObjectInfo) -> None:
+        """A markdown file without front matter is also a page candidate: GitHub Pages' plugins
+        (optional-front-matter, readme-index) make it one; views decide whether it shows."""
+        try:
+            obj = self.store.get(info.key, max_bytes=self.limits.document)
+            text = decode(obj)
+        except (NotFound, ContentError):
+            return  # it stays a static file
+        loaded = read_page(
+            obj.key, text, obj.version, self.config, modified=obj.last_modified, optional=True
+        )
+        self.documents.append(loaded.document)
 
     def _has_header(self, info: ObjectInfo) -> bool:
         if info.size < 4 or not needs_header(info.key):

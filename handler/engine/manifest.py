@@ -28,7 +28,7 @@ from handler.errors import ContentError
 FORMAT = 3
 DOCUMENT_COLUMNS = (
     "key", "version", "kind", "collection", "url", "output_ext", "date", "modified", "draft",
-    "data", "tagged", "lists",
+    "data", "tagged", "lists", "heading", "optional",
 )  # fmt: skip
 STATIC_COLUMNS = ("key", "version", "size", "modified", "url", "collection", "data")
 
@@ -120,6 +120,8 @@ def _document_row(document: Document) -> list[Any]:
         _freeze(data) if tagged else data,
         tagged,
         document.lists,
+        document.heading,
+        document.optional,
     ]
 
 
@@ -138,6 +140,8 @@ def _document(row: list[Any], config: SiteConfig) -> Document:
         modified=datetime.fromisoformat(row[7]),
         draft=row[8],
         lists=row[11],
+        heading=row[12],
+        optional=row[13],
     )
 
 

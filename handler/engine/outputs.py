@@ -75,8 +75,15 @@ class OutputTable:
         return len(self.outputs)
 
 
-def build_outputs(view: SiteView, generators: Iterable[Generator] = ()) -> OutputTable:
-    """The route table of ``view``: pages, generated pages, static files, documents."""
+def build_outputs(
+    view: SiteView, generators: Iterable[Generator] = (), *, reserved: Iterable[str] = ()
+) -> OutputTable:
+    """The route table of ``view``: pages, generated pages, static files, documents.
+
+    Outputs of the generators named in ``reserved`` are written again at the end, so they win
+    over a document at the same path (the built-in theme's feed and archives are the site's
+    own pages; ``broadsheet check`` reports the document as an error).
+    """
     outputs: dict[str, Output] = {}
     conflicts: list[Conflict] = []
     by_key: dict[str, str] = {}
@@ -91,14 +98,20 @@ def build_outputs(view: SiteView, generators: Iterable[Generator] = ()) -> Outpu
 
     for page in view.pages:
         write(page.destination, _document(page))
+    kept: list[tuple[str, Output]] = []
+    names = set(reserved)
     for generator in generators:
         for destination, output in list(generator.generate(view, outputs)):
             write(destination, output)
+            if generator.name in names:
+                kept.append((destination, output))
     for static in view.statics:
         write(static.destination, _static(static))
     for document in view.documents:
         if document.kind == "document" and view.written(document):
             write(document.destination, _document(document))
+    for destination, output in kept:
+        outputs[destination] = output
     return OutputTable(outputs, tuple(conflicts), by_key)
 
 

@@ -30,6 +30,8 @@ Role = Literal[
     "other",  # read by nothing directly (Sass partials, plugins, excluded files...)
 ]
 
+BACKUP_SUFFIXES = ("~", ".bak", ".orig", ".swp", ".tmp")
+_NUMBERED_BAK = re.compile(r"\.bak\.\d+$")
 _SPECIAL = re.compile(r"\A[._#~]")
 # Files no one writes front matter into: decided by name, without reading a byte.
 _BINARY = (
@@ -138,9 +140,15 @@ class Classifier:
         self.data_dir = config.data_dir
 
     def place(self, key: str) -> Place:
-        """Where ``key`` (relative to the site root) belongs."""
+        """Where ``key`` (relative to the site root) belongs.
+
+        Editor and ``broadsheet check --fix`` backups (``post.md.bak``, ``#post.md#``) are never
+        content, wherever they are: Jekyll would read a ``.bak`` in ``_posts`` as a post.
+        """
         if key == CONFIG_KEY:
             return Place("config")
+        if is_backup(key):
+            return Place("other")
         for folder, role in (
             (self.layouts_dir, "layout"),
             (self.includes_dir, "include"),
@@ -200,7 +208,8 @@ class Classifier:
             if any(p.startswith(".") for p in inside) or not self.filter.keeps(entry, base):
                 return Place("other")
             matcher = DATE_NAME if role == "post" else DATELESS_NAME
-            if not matcher.match(entry):
+            if not matcher.match(entry) or not needs_header(entry):
+                # Jekyll reads an image named like a post too, then skips it as not UTF-8.
                 return Place("other")
             return Place(role, collection="posts")  # type: ignore[arg-type]
         return None
@@ -219,6 +228,16 @@ class Classifier:
         if not self.filter.keeps(rest, folder):
             return Place("other")
         return Place("collection", collection=label)
+
+
+def is_backup(key: str) -> bool:
+    """``post.md~``, ``post.md.bak``, ``post.md.bak.2``, ``#post.md#``, swap and temp files."""
+    name = key.rsplit("/", 1)[-1]
+    return (
+        name.endswith(BACKUP_SUFFIXES)
+        or name.startswith("#")
+        or _NUMBERED_BAK.search(name) is not None
+    )
 
 
 def needs_header(key: str) -> bool:

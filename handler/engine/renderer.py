@@ -145,7 +145,7 @@ class Renderer:
     ) -> str:
         """The whole output of ``document``: Liquid, converted, placed in its layouts (the site's
         ``_layouts``, unless ``layouts`` says otherwise)."""
-        with page_budget(self.limits.budget_seconds, document.key):
+        with page_budget(self.limits.budget_seconds, document.key), _naming(document.key):
             body, body_line = self._body(document)
             state = RenderState(body)
             payload = self.payload(view, document, state, paginator)
@@ -443,6 +443,19 @@ class LiquidLayouts:
             parent = data.get("layout")
             found = self.renderer.layout(view, str(parent)) if parent is not None else None
         return output
+
+
+@contextmanager
+def _naming(key: str) -> Iterator[None]:
+    """An error in a layout or include also says which page was being rendered."""
+    try:
+        yield
+    except ContentError as error:
+        if error.path != key and "rendering " + key not in (error.hint or ""):
+            where = f"while rendering {key}"
+            error.hint = f"{error.hint}; {where}" if error.hint else where
+            error.args = (f"{error.location}: {error.message} ({error.hint})",)
+        raise
 
 
 @contextmanager

@@ -17,16 +17,20 @@ from typing import Any
 from handler.engine.config import SiteConfig
 from handler.engine.document import Document
 from handler.engine.index import SiteIndex, newest_first
+from handler.engine.plugins import enabled_plugins
+from handler.engine.plugins import github_pages
 from handler.engine.static_file import StaticFile
 
 
 @dataclass(frozen=True, slots=True)
 class Visibility:
-    """Request-independent switches: ``serve --drafts``, ``--future``, unpublished previews."""
+    """Request-independent switches: ``serve --drafts``, ``--future``, unpublished previews, and
+    whether the site is built as GitHub Pages builds it (its default plugins on)."""
 
     drafts: bool = False
     future: bool = False
     unpublished: bool = False
+    github_pages: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +42,7 @@ class SiteView:
     documents: tuple[Document, ...]  # visible, in Jekyll's order
     next_change: datetime | None  # when the first hidden-by-date document goes live
     token: str
+    plugins: frozenset[str] = frozenset()  # the plugins that run (listed, GitHub Pages' defaults)
     _lazy: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -46,9 +51,10 @@ class SiteView:
         future = visibility.future or config.future
         drafts = visibility.drafts or config.show_drafts
         unpublished = visibility.unpublished or config.unpublished
+        plugins = enabled_plugins(config.raw, config.plugins, github_pages=visibility.github_pages)
         shown: list[Document] = []
         upcoming: list[datetime] = []
-        for document in index.documents:
+        for document in github_pages.read(index, plugins):
             if not (document.published or unpublished) or (document.draft and not drafts):
                 continue
             when = document.date if document.kind == "document" else None
@@ -62,6 +68,7 @@ class SiteView:
             documents=tuple(shown),
             next_change=min(upcoming, default=None),
             token=f"{index.version}:{len(shown)}",
+            plugins=plugins,
         )
 
     @property

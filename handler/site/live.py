@@ -98,7 +98,12 @@ class LiveIndex:
         return self._state.view
 
     def index(self) -> SiteIndex:
-        return self.view().index
+        """The current index, its problems included (which the view's index may predate: a
+        broken upload keeps the last good record, so the view stays as it was)."""
+        self.view()
+        index = self._state.index
+        assert index is not None
+        return index
 
     def view_of(self, index: SiteIndex, visibility: Visibility | None = None) -> SiteView:
         return SiteView.of(index, self._now(), visibility or self.visibility)

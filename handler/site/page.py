@@ -42,6 +42,7 @@ class Page:
     expires: datetime | None = None
     http_date: str | None = None  # last_modified as an HTTP date, formatted once
     themed: bool = True
+    status: int = 301  # for a redirect: 301, or 307 to a presigned URL (must not be kept)
 
     @property
     def size(self) -> int:

@@ -35,12 +35,12 @@ from handler.engine.plugins.sass import SassPages
 from handler.engine.plugins.sitemap import Sitemap
 from handler.engine.renderer import Converter, Notes, Renderer, RenderLimits
 from handler.engine.view import SiteView, Visibility
-from handler.errors import ContentError, NotFound, StoreUnavailable
+from handler.errors import ContentError, NotFound, StoreUnavailable, TooLarge
 from handler.site import preview
 from handler.site.live import LiveIndex
 from handler.site.page import HTML, Page, media_type_for
 from handler.site.routes import resolve, strip_baseurl
-from handler.store import Store
+from handler.store import PresignedUrls, Store
 from handler.theme import StoreLoader, Theme
 from handler.theme.builtin import Archives, BuiltinTheme
 
@@ -51,7 +51,8 @@ THEME_ASSETS = "/_broadsheet/"  # the built-in theme's own files; never a path J
 STYLESHEET_PATH = THEME_ASSETS + "broadsheet.css"
 LISTING_BUDGET_SECONDS = 1.0  # a listing renders uncached posts for at most this long
 PARTIAL_PAGE_SECONDS = 5  # how long a listing that left work undone may be kept anywhere
-DEFAULT_MAX_STATIC_BYTES = 5 * 1024 * 1024  # what one Lambda response can carry, base64 and all
+DEFAULT_MAX_STATIC_BYTES = 4 * 1024 * 1024  # what one Lambda response can carry, base64 and all
+LARGE_FILE_URL_SECONDS = 3600  # a larger file is a redirect to a presigned URL valid this long
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,7 @@ class Site:
         show_drafts: bool = False,
         show_future: bool = False,
         environment: str = "production",
+        github_pages: bool = True,
         liquid: LiquidEngine | None = None,
         converters: dict[str, Converter] | None = None,
         clock: Callable[[], float] = time.monotonic,
@@ -95,7 +97,9 @@ class Site:
             manifest_key=manifest_key,
             index_ttl=index_ttl,
             limits=Limits(document=max_post_bytes),
-            visibility=Visibility(drafts=show_drafts, future=show_future),
+            visibility=Visibility(
+                drafts=show_drafts, future=show_future, github_pages=github_pages
+            ),
             clock=clock,
             now=now,
         )
@@ -159,7 +163,10 @@ class Site:
     def outputs(self, view: SiteView) -> OutputTable:
         table: OutputTable | None = view._lazy.get("site:outputs")  # noqa: SLF001
         if table is None:
-            table = build_outputs(view, self.plugins(view))
+            reserved = ("broadsheet-archives", "jekyll-feed", "jekyll-sitemap")
+            table = build_outputs(
+                view, self.plugins(view), reserved=reserved if self.builtin_mode(view) else ()
+            )
             view._lazy["site:outputs"] = table  # noqa: SLF001
         return table
 
@@ -234,10 +241,16 @@ class Site:
             asset = self.theme_for(view).asset(path[len(THEME_ASSETS) :])
             if asset is not None:
                 return Page.make("asset", asset.body, asset.media_type)
-        route = resolve(self.outputs(view), path)
+        table = self.outputs(view)
+        route = resolve(table, path)
         if route is None:
             raise NotFound(path)
         if route.redirect is not None:
+            # /x when only x/index.html exists: a 301 to /x/ (straight to where /x/ itself
+            # redirects, if it is a redirect page, so a reader takes one hop, not two).
+            target = table.get(route.destination)
+            if target is not None and target.generator == "jekyll-redirect-from" and target.argument:
+                return self._redirect(view, target.argument)
             return self._redirect(view, route.redirect)
         output = route.output
         assert output is not None
@@ -311,14 +324,27 @@ class Site:
 
     def _static(self, view: SiteView, output: Output) -> Page:
         key = str(output.key)
+        static = view.index.statics_by_key.get(key)
+        if static is not None and static.size > self.max_static_bytes:
+            return self._large(key, static.size)
         obj = self.store.get(key, max_bytes=self.max_static_bytes)
         return Page.make(
             "static",
             obj.body,
             media_type_for(key, obj.content_type),
             last_modified=obj.last_modified,
-            themed=False,
+            themed=self.builtin_mode(view),
         )
+
+    def _large(self, key: str, size: int) -> Page:
+        """A file too large for one response: a redirect to a short-lived URL of the object."""
+        try:
+            if isinstance(self.store, PresignedUrls):
+                url = self.store.url_for(key, LARGE_FILE_URL_SECONDS)
+                return Page.make("redirect", b"", HTML, location=url, status=307)
+        except NotFound:
+            pass
+        raise TooLarge(key, size, self.max_static_bytes, "file to serve")
 
     def _redirect(self, view: SiteView, target: str) -> Page:
         location = target if "://" in target else view.config.baseurl + "/" + target.lstrip("/")
@@ -336,7 +362,9 @@ class Site:
             raise NotFound(path)
         current = self.live.view()
         view = SiteView.of(
-            current.index, self.now(), Visibility(drafts=True, future=True, unpublished=True)
+            current.index,
+            self.now(),
+            replace(self.live.visibility, drafts=True, future=True, unpublished=True),
         )
         path = strip_baseurl(view.config.baseurl, path)
         route = resolve(self.outputs(view), path)

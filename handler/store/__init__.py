@@ -15,7 +15,15 @@ from typing import Protocol, runtime_checkable
 
 from handler.store.keys import clean_key
 
-__all__ = ["FileUploads", "ObjectInfo", "Store", "StoredObject", "WritableStore", "clean_key"]
+__all__ = [
+    "FileUploads",
+    "ObjectInfo",
+    "PresignedUrls",
+    "Store",
+    "StoredObject",
+    "WritableStore",
+    "clean_key",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,4 +113,13 @@ class FileUploads(WritableStore, Protocol):
 
     def put_file(self, key: str, path: Path, *, content_type: str, cache_control: str) -> None:
         """Write the file at ``path`` to ``key``; a failure raises ``StoreUnavailable``."""
+        ...
+
+
+@runtime_checkable
+class PresignedUrls(Protocol):
+    """A store that can hand out a short-lived URL for an object (files too large to relay)."""
+
+    def url_for(self, key: str, seconds: int) -> str:
+        """A URL that reads ``key`` for the next ``seconds``."""
         ...

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from handler.store import ObjectInfo, Store, StoredObject
+from handler.errors import NotFound
+from handler.store import ObjectInfo, PresignedUrls, Store, StoredObject
 from handler.timing import measure
 
 
@@ -33,3 +34,9 @@ class MeasuredStore:
 
     def describe(self) -> str:
         return self.inner.describe()
+
+    def url_for(self, key: str, seconds: int) -> str:
+        """The wrapped store's presigned URL (``NotFound`` when it cannot make one)."""
+        if not isinstance(self.inner, PresignedUrls):
+            raise NotFound(key)
+        return self.inner.url_for(key, seconds)

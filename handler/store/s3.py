@@ -153,6 +153,16 @@ class S3Store:
             raise self._unavailable(f"writing {key!r}", err) from err
         return _version(response["ETag"])
 
+    def url_for(self, key: str, seconds: int) -> str:
+        """A presigned GET URL for ``key``, valid ``seconds`` (a file too large for a Lambda
+        response is sent this way: the reader's browser fetches it from S3 itself)."""
+        url: str = self.client.generate_presigned_url(
+            "get_object",
+            Params={"Bucket": self.bucket, "Key": self._full_key(key)},
+            ExpiresIn=seconds,
+        )
+        return url
+
     def put_file(self, key: str, path: Path, *, content_type: str, cache_control: str) -> None:
         """Upload the file at ``path`` with boto3's managed transfer (multipart past
         :data:`PART_SIZE`, in parts of that size, so its ETag is predictable: see

@@ -25,7 +25,7 @@ from handler.engine.plugins.redirects import redirect_from
 from handler.engine.reader import Classifier
 from handler.engine.renderer import Notes
 from handler.engine.url import unescape_path
-from handler.engine.view import SiteView
+from handler.engine.view import SiteView, Visibility
 from handler.errors import ContentError, NotFound, StoreUnavailable, location
 from handler.site import Site
 from handler.store import Store
@@ -102,7 +102,9 @@ def check_site(store: Store, *, now: datetime, max_post_bytes: int) -> list[Diag
     return check(store, now=now, max_post_bytes=max_post_bytes).diagnostics
 
 
-def check(store: Store, *, now: datetime, max_post_bytes: int) -> CheckReport:
+def check(
+    store: Store, *, now: datetime, max_post_bytes: int, github_pages: bool = True
+) -> CheckReport:
     """Like :func:`check_site`, with how many posts, pages and documents were read."""
     found: list[Diagnostic] = []
     keys = [i.key for i in store.list()]
@@ -117,14 +119,20 @@ def check(store: Store, *, now: datetime, max_post_bytes: int) -> CheckReport:
     texts = _texts(store, index, max_post_bytes, found)
     for document in index.documents:
         found += _check_document(document, texts.get(document.key, ""), config, now)
-    site = Site(store, max_post_bytes=max_post_bytes, index_ttl=0, now=lambda: now)
-    view = SiteView.of(index, now)
+    site = Site(
+        store, max_post_bytes=max_post_bytes, index_ttl=0, now=lambda: now, github_pages=github_pages
+    )
+    view = SiteView.of(index, now, Visibility(github_pages=github_pages))
     found += _check_outputs(site, view, texts)
-    found += _check_renders(site, view)
+    links = _check_links(view, texts)
+    found += links
+    missing = {(d.path, d.line) for d in links}
+    found += [d for d in _check_renders(site, view) if (d.path, d.line) not in missing]
     found += _check_templates(site, index)
-    posts = sum(1 for d in index.documents if d.collection == "posts")
+    posts = sum(1 for key in keys if classifier.place(key).role in ("post", "draft"))
     pages = sum(1 for d in index.documents if d.kind == "page")
-    return CheckReport(sorted(set(found), key=_order), posts, pages, len(index.documents) - posts - pages)
+    others = sum(1 for d in index.documents if d.kind == "document" and d.collection != "posts")
+    return CheckReport(sorted(set(found), key=_order), posts, pages, others)
 
 
 def _order(d: Diagnostic) -> tuple[str, int, int, int, str]:
@@ -371,6 +379,34 @@ def _key_line(text: str, key: str) -> int | None:
 
 
 # --- rendering every page, as the server would ---------------------------------------------------
+
+
+_LOOKUP = re.compile(r"\{%-?\s*(post_url|link)\s+([^%{}]+?)\s*-?%\}")
+
+
+def _check_links(view: SiteView, texts: Mapping[str, str]) -> list[Diagnostic]:
+    """Every ``{% post_url %}`` and ``{% link %}`` with a literal target that leads nowhere
+    (a render stops at the first; this finds them all, at their line and column)."""
+    from handler.engine.links import find_link, find_post
+
+    found = []
+    for key, text in texts.items():
+        for match in _LOOKUP.finditer(text):
+            tag, target = match.group(1), match.group(2).strip()
+            if tag == "post_url" and find_post(view, target) is not None:
+                continue
+            if tag == "link" and find_link(view, target) is not None:
+                continue
+            line = text.count("\n", 0, match.start()) + 1
+            column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+            what = "post" if tag == "post_url" else "file"
+            hint = (
+                "post_url takes a post's file name without .md, e.g. 2023-06-07-journey"
+                if tag == "post_url"
+                else "link takes a file's path from the site's root, e.g. _posts/2023-06-07-journey.md"
+            )
+            found.append(Diagnostic(key, line, column, "error", f"{tag}: no {what} {target!r}", hint))
+    return found
 
 
 def _check_renders(site: Site, view: SiteView) -> list[Diagnostic]:

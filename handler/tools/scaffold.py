@@ -15,13 +15,16 @@ from datetime import date, datetime
 from pathlib import Path
 
 from handler.engine.config import CONFIG_KEY, SiteConfig
-from handler.errors import BroadsheetError, ContentError
+from handler.engine.document import Document, read_document
 from handler.engine.frontmatter import JEKYLL_FRONT_MATTER
-from handler.index import scan, url_key
-from handler.jekyll import DRAFTS_DIR, POSTS_DIR, Post, PostPath, classify, read_post, slugify
-from handler.jekyll import generate_url as fill_template
-from handler.jekyll import url_placeholders as placeholders_of
+from handler.engine.index import scan
+from handler.engine.reader import Classifier
+from handler.engine.url import UnknownPlaceholder, document_url, slugify, unescape_path
+from handler.errors import BroadsheetError, ContentError
 from handler.store.local import LocalStore
+
+POSTS_DIR = "_posts"
+DRAFTS_DIR = "_drafts"
 
 BODY = "Write the first paragraph here: it is the excerpt shown on the home page.\n"
 
@@ -87,7 +90,7 @@ def front_matter(title: str, day: date | None, tags: Sequence[str], style: Style
         lines.append(f"date: {day:%Y-%m-%d}")
         if style.permalink is not None:
             values = {"year": f"{day:%Y}", "month": f"{day:%m}", "day": f"{day:%d}", "title": slug}
-            lines.append(f"permalink: {fill_template(style.permalink, values)}")
+            lines.append(f"permalink: {document_url(style.permalink, None, values)}")
     if tags:
         lines.append("tags:")
         lines += [f"  - {_scalar(tag, '')}" for tag in tags]
@@ -105,16 +108,17 @@ def _scalar(value: str, quote: str) -> str:
 def site_style(root: Path, config: SiteConfig) -> Style:
     """The quoting and permalink pattern of the newest post under ``root/_posts``."""
     posts = sorted((root / POSTS_DIR).glob("*.md"), reverse=True) if root.is_dir() else []
+    classifier = Classifier(config)
     for path in posts:
-        where = classify(f"{POSTS_DIR}/{path.name}")
-        if where is None:
+        key = f"{POSTS_DIR}/{path.name}"
+        if classifier.place(key).role != "post":
             continue
         try:
             text = path.read_text(encoding="utf-8")
-            post = read_post(where, text, "style", config)
+            post = _document(key, text, config, datetime.now().astimezone())
         except (ContentError, UnicodeDecodeError, OSError):
             continue
-        return Style(quote=_title_quote(text), permalink=_permalink_pattern(post, where))
+        return Style(quote=_title_quote(text), permalink=_permalink_pattern(post))
     return Style()
 
 
@@ -126,19 +130,20 @@ def _title_quote(text: str) -> str:
     return match.group(1) if match.group(1) in ("'", '"') else ""
 
 
-def _permalink_pattern(post: Post, where: PostPath) -> str | None:
+def _permalink_pattern(post: Document) -> str | None:
     """The template behind an explicit ``permalink:`` if it is made of the post's date and slug."""
     given = post.data.get("permalink")
-    if not isinstance(given, str) or post.slug not in given:
+    date = post.date
+    if not isinstance(given, str) or date is None or post.slug not in given:
         return None
     template = given.replace(post.slug, ":title")
-    for name, value in (("year", f"{post.date:%Y}"), ("month", f"{post.date:%m}")):
+    for name, value in (("year", f"{date:%Y}"), ("month", f"{date:%m}")):
         template = re.sub(rf"(?<=/){value}(?=/)", f":{name}", template, count=1)
-    template = re.sub(rf"(?<=/){post.date:%d}(?=/)", ":day", template, count=1)
-    values = placeholders_of(where, post.slug, post.date, post.categories)
+    template = re.sub(rf"(?<=/){date:%d}(?=/)", ":day", template, count=1)
+    values = {"year": f"{date:%Y}", "month": f"{date:%m}", "day": f"{date:%d}", "title": post.slug}
     try:
-        return template if fill_template(template, values) == given else None
-    except KeyError:
+        return template if document_url(template, None, values) == given else None
+    except UnknownPlaceholder:
         return None
 
 
@@ -147,18 +152,26 @@ def _config(root: Path) -> SiteConfig:
     return SiteConfig.parse(path.read_text(encoding="utf-8")) if path.is_file() else SiteConfig()
 
 
-def _read(key: str, text: str, config: SiteConfig, now: datetime) -> Post:
-    where = classify(key)
-    if where is None:
+def _document(key: str, text: str, config: SiteConfig, now: datetime) -> Document:
+    draft = key.startswith(DRAFTS_DIR + "/")
+    return read_document(
+        key, text, "new", config, collection="posts", modified=now, draft=draft
+    ).document
+
+
+def _read(key: str, text: str, config: SiteConfig, now: datetime) -> Document:
+    role = Classifier(config).place(key).role
+    if role not in ("post", "draft"):
         raise ScaffoldError(f"{key} would not be read as a post: choose a simpler title")
-    return read_post(where, text, "new", config, mtime=now)
+    return _document(key, text, config, now)
 
 
-def _refuse_taken_url(root: Path, post: Post) -> None:
+def _refuse_taken_url(root: Path, post: Document) -> None:
     if not root.is_dir():
         return
     index = scan(LocalStore(root))
-    owner = index.find(url_key(post.url))
+    wanted = unescape_path(post.url)
+    owner = next((d for d in index.documents if unescape_path(d.url) == wanted), None)
     if owner is not None:
         raise ScaffoldError(
             f"{owner.key} already has the URL {post.url}: choose another title or --date"

@@ -43,7 +43,7 @@ def broken_dir(site_dir: Path) -> Path:
     root = site_dir.parent / "broken"
     shutil.copytree(site_dir, root)
     (root / "_posts" / "2024-01-01-broken-liquid.md").write_text(
-        "---\ntitle: Broken\n---\n{% no_such_tag %}\n", encoding="utf-8"
+        "---\ntitle: Broken\n---\n{% include missing.html %}\n", encoding="utf-8"
     )
     return root
 

@@ -25,7 +25,7 @@ from handler.engine.outputs import Output
 from handler.engine.plugins import Built, Context
 from handler.engine.view import SiteView
 from handler.errors import ContentError, NotFound
-from handler.store import Store
+from handler.store import Store, WritableStore
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,7 @@ class SassPages:
         self.environment = environment
         self._kept: dict[str, Compiled] = {}
         self._last_good: dict[str, Compiled] = {}
+        self._latest: dict[str, tuple[str, Compiled]] = {}  # page key -> (digest, output)
         self._lock = threading.Lock()
 
     # --- as the converter ---------------------------------------------------------------------
@@ -87,6 +88,7 @@ class SassPages:
                 self._kept.clear()
             self._kept[digest] = found
             self._last_good[document.key] = found
+            self._latest[document.key] = (digest, found)
         return found
 
     def _reader(self, view: SiteView) -> sass.Reader:
@@ -122,15 +124,10 @@ class SassPages:
 
     # --- precompiling, where libsass runs -------------------------------------------------------
 
-    def precompile(self, view: SiteView, sources: Mapping[str, str]) -> list[tuple[str, bytes]]:
-        """The objects to keep in the bucket for these Sass pages (key -> source after Liquid)."""
+    def precompiled_objects(self) -> list[tuple[str, bytes]]:
+        """What the compiles so far leave in the bucket for a render function without libsass."""
         objects: list[tuple[str, bytes]] = []
-        for key, source in sources.items():
-            document = view.by_key.get(key)
-            if document is None:
-                continue
-            digest = self.digest(view, document, source)
-            compiled = self.compiled(view, document, source)
+        for digest, compiled in self._latest.values():
             objects.append((PRECOMPILED + digest + ".css", compiled.css.encode()))
             if compiled.source_map is not None:
                 objects.append((PRECOMPILED + digest + ".css.map", compiled.source_map.encode()))
@@ -164,3 +161,31 @@ def sass_pages(view: SiteView) -> list[Document]:
 
 def css_name(key: str) -> str:
     return posixpath.splitext(key)[0] + ".css"
+
+
+def precompile(store: WritableStore, view: SiteView, *, environment: str = "production") -> list[str]:
+    """Compile every Sass page of ``view`` here (libsass must run here) and keep the results in
+    ``store`` for render functions that cannot compile (the indexer, ``publish``, ``index``).
+
+    Returns the keys written. A page whose compile fails is logged and skipped: the render
+    function then keeps serving the last good stylesheet.
+    """
+    from handler.engine.renderer import Renderer
+
+    if not sass.available():
+        log.warning("libsass is not available here: Sass pages are not precompiled")
+        return []
+    pages = SassPages(store, environment=environment)
+    renderer = Renderer(
+        store, environment=environment, converters={".scss": pages.convert, ".sass": pages.convert}
+    )
+    for page in sass_pages(view):
+        try:
+            renderer.render(view, page)
+        except ContentError as error:
+            log.error("Sass page not compiled: %s", error)
+    written = []
+    for key, body in pages.precompiled_objects():
+        store.put(key, body, content_type="text/css" if key.endswith(".css") else "application/json")
+        written.append(key)
+    return written

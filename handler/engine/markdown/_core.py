@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import markdown
-from markdown.blockprocessors import HashHeaderProcessor
+from markdown.blockparser import BlockParser
+from markdown.blockprocessors import BlockQuoteProcessor, HashHeaderProcessor
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.postprocessors import Postprocessor
@@ -36,6 +37,15 @@ from pygments.util import ClassNotFound
 from handler.engine.budget import BudgetExceeded
 from handler.engine.budget import active as budget_active
 from handler.engine.budget import limit as budget_limit
+from handler.engine.markdown._serialize import (
+    BLANK,
+    BLOCK_TAGS,
+    KD,
+    TOC,
+    CodeBlock,
+    RawBlock,
+    Serializer,
+)
 
 __all__ = ["MarkdownLimit", "MarkdownRenderer", "check_limits", "highlight_code", "rouge_block"]
 
@@ -83,16 +93,28 @@ def rouge_block(
 
     ``classes`` and ``attrs`` come from an IAL and go on the wrapper, as kramdown puts them.
     """
+    return str(_code_block(code, lang, classes=classes, attrs=attrs))
+
+
+def _code_block(
+    code: str,
+    lang: str,
+    *,
+    classes: Sequence[str] = (),
+    attrs: Mapping[str, str] | None = None,
+) -> CodeBlock:
     lang = lang or "plaintext"
     body = highlight_code(code, lang)
     extra = "".join(f' {k}="{html.escape(v)}"' for k, v in (attrs or {}).items())
     if body is None:
         escaped = html.escape(code if code.endswith("\n") else code + "\n", quote=False)
-        return f'<pre{extra}><code class="language-{html.escape(lang)}">{escaped}</code></pre>'
+        pre = f'<pre{extra}><code class="language-{html.escape(lang)}">{escaped}</code></pre>'
+        return CodeBlock(pre, "", "")
     names = " ".join([f"language-{lang}", *classes, "highlighter-rouge"])
-    return (
-        f'<div class="{html.escape(names)}"{extra}>'
-        f'<div class="highlight"><pre class="highlight"><code>{body}</code></pre></div></div>'
+    return CodeBlock(
+        f'<div class="{html.escape(names)}"{extra}>',
+        f'<div class="highlight"><pre class="highlight"><code>{body}</code></pre></div>',
+        "</div>",
     )
 
 
@@ -106,7 +128,11 @@ _IAL_LINE = re.compile(r"^[ ]*\{:(?!:)[^}]*\}[ ]*$")
 _IAL_MARK = "\x02bsial:{}\x03"
 _IAL_MARK_RE = re.compile("\x02bsial:(\\d+)\x03")
 _LIST_BREAK = "\x02bsbreak\x03"
-_ANY_MARK = re.compile("\x02bs(?:ial:\\d+|break)\x03")
+# Ends a line followed by a blank line that only python-markdown needs: not a blank for kramdown.
+_NO_BLANK = "\x02bsnb\x03"
+_SETEXT_LINE = re.compile(r"^[ ]{0,3}(?:=+|-+)[ ]*$")
+_ATX_START = re.compile(r"^[ ]{0,3}#{1,6}[ \t]+")
+_ANY_MARK = re.compile("\x02bs(?:ial:\\d+|break|nb)\x03")
 
 
 def _indent(line: str) -> int:
@@ -118,42 +144,28 @@ class _Document:
     """Per-document facts the preprocessors leave for the tree and post processors."""
 
     ials: list[dict[str, str]] = field(default_factory=list)
-    list_items: list[_ItemInfo] = field(default_factory=list)
     math_blocks: list[str] = field(default_factory=list)
     breaks: bool = False
+    no_blank: bool = False  # a _NO_BLANK mark was written
+    # Set by the renderer before each conversion (reset leaves them).
+    leading_blank: bool = False
+    trailing_blank: bool = False
+    footnotes: bool = False  # the serializer wrote footnotes at the end
 
     def reset(self) -> None:
         self.ials.clear()
-        self.list_items.clear()
         self.math_blocks.clear()
         self.breaks = False
-
-
-class _ItemInfo:
-    """What kramdown needs to decide whether a list item's first paragraph gets a ``<p>``."""
-
-    __slots__ = ("blank_after_first", "has_more", "state")
-
-    def __init__(self) -> None:
-        self.blank_after_first = False  # a blank line directly after the first paragraph
-        self.has_more = False  # more content in the item after that blank line
-        self.state = 0  # 0: in the first paragraph, 1: after its blank line, 2: past both
-
-    def content(self) -> None:
-        """A non-blank line of this item that does not continue its first paragraph."""
-        if self.state == 1:
-            self.has_more = True
-        self.state = 2
+        self.no_blank = False
 
 
 class _ListItem:
-    __slots__ = ("info", "kind", "new", "old")
+    __slots__ = ("kind", "new", "old")
 
     def __init__(self, old: int, new: int, kind: str) -> None:
         self.old = old
         self.new = new
         self.kind = kind
-        self.info = _ItemInfo()
 
 
 class _KramdownLinesPreprocessor(Preprocessor):
@@ -181,19 +193,34 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 continue
             match = _FENCE.match(line)
             if match and prev.strip() and not _FENCE.match(prev):  # a fence ends a paragraph
+                self._no_blank(out)
                 out.append("")
-            out.extend(self._line(line, prev, stack))
+            written = self._line(line, prev, stack)
+            if len(written) > 1 and written[0] == "":  # a blank line only python-markdown needs
+                self._no_blank(out)
+            out.extend(written)
             if match and (not stack or _indent(line) >= stack[-1].old or not prev.strip()):
                 fence = match.group("fence")
                 fence_shift = (stack[-1].old, stack[-1].new) if stack else (0, 0)
             prev = line
         return out
 
+    def _no_blank(self, out: list[str]) -> None:
+        """Mark the last line written: the blank line about to follow is not kramdown's."""
+        if not out or not out[-1].strip() or _FENCE.match(out[-1]):
+            return
+        self.document.no_blank = True
+        if _SETEXT_LINE.match(out[-1]) and len(out) > 1 and out[-2].strip():
+            out[-2] += _NO_BLANK  # into the header's text
+            return
+        atx = _ATX_START.match(out[-1])
+        if atx:  # before the header's text, clear of its closing hashes
+            out[-1] = out[-1][: atx.end()] + _NO_BLANK + out[-1][atx.end() :]
+            return
+        out[-1] += _NO_BLANK
+
     def _line(self, line: str, prev: str, stack: list[_ListItem]) -> list[str]:
         if not line.strip():
-            if stack and stack[-1].info.state == 0:
-                stack[-1].info.blank_after_first = True
-                stack[-1].info.state = 1
             return [line]
         indent = _indent(line)
         marker = _MARKER.match(line)
@@ -204,8 +231,6 @@ class _KramdownLinesPreprocessor(Preprocessor):
             if stripped.startswith((">", "#", "|", "```", "~~~")) or stripped.endswith(
                 ("```", "~~~")
             ):
-                if stack:
-                    stack[-1].info.content()
                 return ["", _shift(line, stack[-1].old, stack[-1].new) if stack else line]
         if stack and not prev.strip() and indent < stack[-1].old:
             while stack and indent < stack[-1].old:
@@ -214,8 +239,6 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 self.kinds.clear()
         if stack:
             top = stack[-1]
-            if not prev.strip() or _FENCE.match(line) or top.info.state == 1:
-                top.info.content()
             return [_shift(line, top.old, top.new)]
         return [line]
 
@@ -238,10 +261,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
         switched = self.kinds.get(depth, kind) != kind
         self.kinds = {d: k for d, k in self.kinds.items() if d < depth}
         self.kinds[depth] = kind
-        if stack:
-            stack[-1].info.content()
         item = _ListItem(old, new_indent + 4, kind)
-        self.document.list_items.append(item.info)
         stack.append(item)
         text = " " * new_indent + marker.group("marker") + " " + line[marker.end() :]
         if switched:  # kramdown starts a new list; python-markdown needs a block between
@@ -402,7 +422,7 @@ def _fence_format(
     attrs = {str(k): str(v) for k, v in (kwargs.get("attrs") or {}).items()}
     if kwargs.get("id_value"):
         attrs = {"id": str(kwargs["id_value"]), **attrs}
-    return rouge_block(src, language, classes=classes, attrs=attrs)
+    return _code_block(src, language, classes=classes, attrs=attrs)
 
 
 # --- tree fix-ups --------------------------------------------------------------------------------
@@ -424,7 +444,7 @@ class _HeaderIdTreeprocessor(Treeprocessor):
         seen: Counter[str] = Counter()
         for element in root.iter():
             if element.tag in _HEADERS and "id" not in element.attrib:
-                raw = _TRAILING_IAL.sub("", element.text or "")
+                raw = _TRAILING_IAL.sub("", _ANY_MARK.sub("", element.text or ""))
                 base = gfm_header_id(raw.strip())
                 seen[base] += 1
                 count = seen[base]
@@ -460,7 +480,7 @@ class _KramdownTreeprocessor(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         self._block_ials(root)
-        _list_paragraphs(root, self.document.list_items)
+        _list_paragraphs(root)
         for element in list(root.iter("li")):
             if "toc" in element.attrib:
                 del element.attrib["toc"]
@@ -536,67 +556,50 @@ class _KramdownTreeprocessor(Treeprocessor):
                 previous = child
 
 
-_BLOCK_TAGS = frozenset(
-    [
-        "p",
-        "ul",
-        "ol",
-        "div",
-        "pre",
-        "blockquote",
-        "table",
-        "dl",
-        "hr",
-        "figure",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-    ]
-)
-
-
 _LISTS = frozenset(("ul", "ol"))
 
 
-def _list_paragraphs(root: etree.Element, infos: list[_ItemInfo]) -> None:
-    """kramdown's rule for a list item's first paragraph, item by item (python-markdown
-    decides per list): no ``<p>`` unless a blank line follows the paragraph inside the item.
-
-    Items are matched to what the preprocessor saw by document order; on any disagreement in
-    count (lists inside blockquotes, raw HTML) the tree is left as python-markdown made it.
-    """
-    blocks = [block for block in root if block.get("class") != "footnote"]  # footnotes come last
-    items = [item for block in blocks for item in block.iter("li")]
-    if not items or len(items) != len(infos):
-        return
-    info_of = {id(item): info for item, info in zip(items, infos, strict=True)}
-    lists = [element for block in blocks for element in block.iter() if element.tag in _LISTS]
-    for parent in lists:
-        children = [child for child in parent if child.tag == "li"]
-        transparent_seen = False
-        for index, item in enumerate(children):
-            info = info_of[id(item)]
-            first_is_text = (
-                bool((item.text or "").strip())
-                or len(item) == 0
-                or item[0].tag == "p"
-                or item[0].tag not in _BLOCK_TAGS
-            )
-            last = index == len(children) - 1
-            if last:
-                transparent = not (info.blank_after_first and info.has_more) and (
-                    len(children) == 1 or transparent_seen
-                )
-            else:
-                transparent = not info.blank_after_first
-            if not first_is_text:
-                transparent_seen = True
+def _list_paragraphs(root: etree.Element) -> None:
+    """kramdown's rule for a list item's first paragraph (``<p>`` or bare text), item by item,
+    from the blank lines the block parser recorded (python-markdown decides per list)."""
+    for parent in [element for element in root.iter() if element.tag in _LISTS]:
+        if KD in parent.attrib or TOC in parent.attrib:
+            continue
+        items = [child for child in parent if child.tag == "li"]
+        plain_seen = False  # an earlier item whose first child is not a wrapped paragraph
+        for index, item in enumerate(items):
+            first = _first_paragraph(item)
+            if first is None:
+                plain_seen = True
                 continue
-            transparent_seen = transparent_seen or transparent
+            implicit, blank_after, only = first
+            last = index == len(items) - 1
+            transparent = (not blank_after or (last and only)) and (
+                not last or len(items) == 1 or plain_seen
+            )
+            if transparent:
+                plain_seen = True
             _set_item_paragraph(item, wrapped=not transparent)
+            if not transparent and implicit and blank_after:
+                item[0].set(BLANK, "")
+
+
+def _first_paragraph(item: etree.Element) -> tuple[bool, bool, bool] | None:
+    """(bare text?, blank line after it?, alone in the item?) for an item that opens with a
+    paragraph, else None."""
+    split = 0
+    while split < len(item) and item[split].tag not in BLOCK_TAGS:
+        split += 1
+    if (item.text or "").strip() or split:
+        alone = split == len(item)
+        return True, alone and BLANK in item.attrib, alone
+    if len(item) and item[0].tag == "p" and not _is_block_placeholder(item[0]):
+        return False, BLANK in item[0].attrib, len(item) == 1
+    return None
+
+
+def _is_block_placeholder(paragraph: etree.Element) -> bool:
+    return bool(_STASH.fullmatch((paragraph.text or "").strip())) and not len(paragraph)
 
 
 def _set_item_paragraph(item: etree.Element, *, wrapped: bool) -> None:
@@ -606,7 +609,7 @@ def _set_item_paragraph(item: etree.Element, *, wrapped: bool) -> None:
         paragraph.text = item.text
         item.text = None
         for child in list(item):
-            if child.tag in _BLOCK_TAGS:
+            if child.tag in BLOCK_TAGS:
                 break
             item.remove(child)
             paragraph.append(child)
@@ -665,7 +668,9 @@ def _build_toc(root: etree.Element, item: etree.Element, levels: range) -> None:
         and "no_toc" not in element.get("class", "").split()
     ]
     toc.remove(item)
-    toc.set("id", "markdown-toc")
+    if "id" not in toc.attrib:
+        toc.set("id", "markdown-toc")
+    toc.set(TOC, "")
     stack: list[tuple[int, etree.Element]] = []
     for header in headers:
         level = int(header.tag[1])
@@ -704,6 +709,8 @@ def _apply_ial(md: markdown.Markdown, element: etree.Element, attrs: Mapping[str
 
 
 def _ial_into_html(block: str, attrs: Mapping[str, str]) -> str:
+    if isinstance(block, CodeBlock):
+        return CodeBlock(_ial_into_html(block.open, attrs), block.body, block.close)
     classes = attrs.get("class")
     if classes and " highlighter-rouge" in block:
         block = block.replace(" highlighter-rouge", f" {classes} highlighter-rouge", 1)
@@ -837,15 +844,107 @@ class _FastInlineProcessor(InlineTreeprocessor):
         return data
 
 
+class _TrackingBlockParser(BlockParser):
+    """python-markdown's block parser, recording where the source has a blank line between two
+    blocks (kramdown writes one there): the ``BLANK`` attribute on the element before it.
+
+    Blocks are separated by blank lines, so a processor that consumes its whole block with more
+    blocks to come leaves a blank line after the last element at every depth; an element that
+    grows later (a list gaining an item, code continued past a blank line) loses the mark."""
+
+    def parseBlocks(self, parent: etree.Element, blocks: list[str]) -> None:
+        while blocks:
+            count = len(blocks)
+            chain = _last_chain(parent)
+            sizes = [(len(element), len(element.text or "")) for element in chain]
+            for processor in self.blockprocessors:
+                if processor.test(parent, blocks[0]) and processor.run(parent, blocks) is not False:
+                    break
+            grown = -1
+            for depth, element in enumerate(chain):
+                if (len(element), len(element.text or "")) != sizes[depth]:
+                    grown = depth
+            for depth in range(grown + 1):
+                element = chain[depth]
+                if BLANK in element.attrib:
+                    del element.attrib[BLANK]
+                    if not sizes[depth][0] and sizes[depth][1] and len(element):
+                        element[0].set(BLANK, "")  # its text went into a new paragraph
+            if blocks and len(blocks) < count:
+                for element in _last_chain(parent):
+                    element.set(BLANK, "")
+
+
+def _last_chain(parent: etree.Element) -> list[etree.Element]:
+    """The last child, its last child and so on (not into raw HTML, whose blanks are its own)."""
+    chain: list[etree.Element] = []
+    while len(parent) and KD not in parent.attrib:
+        parent = parent[-1]
+        chain.append(parent)
+    return chain
+
+
+class _NoBlankTreeprocessor(Treeprocessor):
+    """Drop the ``_NO_BLANK`` marks, and the blank line recorded after the element holding each."""
+
+    def __init__(self, md: markdown.Markdown, document: _Document) -> None:
+        super().__init__(md)
+        self.document = document
+
+    def run(self, root: etree.Element) -> None:
+        if not self.document.no_blank:
+            return
+        parents = {child: parent for parent in root.iter() for child in parent}
+        for element in list(root.iter()):
+            holder: etree.Element | None = None
+            if element.text and _NO_BLANK in element.text:
+                element.text = _keep_kind(element.text, element.text.replace(_NO_BLANK, ""))
+                holder = element
+            if element.tail and _NO_BLANK in element.tail:
+                element.tail = _keep_kind(element.tail, element.tail.replace(_NO_BLANK, ""))
+                holder = parents.get(element)
+            while holder is not None and holder is not root:
+                holder.attrib.pop(BLANK, None)
+                parent = parents.get(holder)
+                if parent is None or parent[-1] is not holder:
+                    break
+                holder = parent
+
+
+def _keep_kind(old: str, new: str) -> str:
+    return markdown.util.AtomicString(new) if isinstance(old, markdown.util.AtomicString) else new
+
+
+class _SeparateBlockQuoteProcessor(BlockQuoteProcessor):
+    """A blank line ends a kramdown blockquote: the next ``>`` block starts another one."""
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> None:
+        block = blocks.pop(0)
+        match = self.RE.search(block)
+        if match:
+            self.parser.parseBlocks(parent, [block[: match.start()]])
+            lines = block[match.start() :].split("\n")
+            block = "\n".join(self.clean(line) for line in lines)
+        quote = etree.SubElement(parent, "blockquote")
+        self.parser.state.set("blockquote")
+        self.parser.parseChunk(quote, block)
+        self.parser.state.reset()
+
+
 class _KramdownExtension(Extension):
     def __init__(self, toc_levels: range) -> None:
         super().__init__()
         self.toc_levels = toc_levels
+        self.document = _Document()
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.ESCAPED_CHARS = [*md.ESCAPED_CHARS, *_KRAMDOWN_ESCAPES]
         md.parser.blockprocessors.register(_GfmHashHeaderProcessor(md.parser), "hashheader", 70)
-        document = _Document()
+        md.parser.blockprocessors.register(
+            _SeparateBlockQuoteProcessor(md.parser), "quote", 20
+        )
+        md.parser.__class__ = _TrackingBlockParser
+        document = self.document
         md.preprocessors.register(
             _KramdownExtensionsPreprocessor(md, document), "bs_extensions", 29
         )
@@ -859,6 +958,8 @@ class _KramdownExtension(Extension):
         md.inlinePatterns.register(_AngleQuoteProcessor(r"(?<!\\)(<<|>>)", md), "bs_angle", 95)
         md.treeprocessors.register(_HeaderIdTreeprocessor(md), "bs_header_ids", 30)
         md.treeprocessors.register(_FastInlineProcessor(md), "inline", 20)
+        md.treeprocessors.register(_NoBlankTreeprocessor(md, document), "bs_no_blank", 9)
+        md.treeprocessors.deregister("prettify")
         md.treeprocessors.register(
             _KramdownTreeprocessor(md, document, self.toc_levels), "bs_kramdown", 4
         )
@@ -1135,6 +1236,8 @@ class MarkdownRenderer:
         self._lock = threading.Lock()
 
     def _build(self, options: Mapping[str, Any]) -> markdown.Markdown:
+        kramdown = _KramdownExtension(_toc_levels(options.get("toc_levels")))
+        self._document = kramdown.document
         extensions: list[Any] = [
             "tables",
             "footnotes",
@@ -1144,7 +1247,7 @@ class MarkdownRenderer:
             "md_in_html",
             "pymdownx.tilde",
             "pymdownx.tasklist",
-            _KramdownExtension(_toc_levels(options.get("toc_levels"))),
+            kramdown,
         ]
         if options.get("hard_wrap", False):
             extensions.append("nl2br")
@@ -1163,6 +1266,16 @@ class MarkdownRenderer:
         md.treeprocessors.register(_TypographyTreeprocessor(md, quotes), "bs_typo", 6)
         if not options.get("auto_ids", True):
             md.treeprocessors.deregister("bs_header_ids")
+        document = kramdown.document
+
+        def serialize(root: etree.Element) -> str:
+            serializer = Serializer(md.htmlStash.rawHtmlBlocks)
+            html = serializer.document(root, trailing_blank=document.trailing_blank)
+            document.footnotes = serializer.footnotes
+            return html
+
+        md.serializer = serialize
+        md.stripTopLevelTags = False
         return md
 
     def convert(self, text: str) -> str:
@@ -1183,11 +1296,14 @@ class MarkdownRenderer:
     def _convert(self, text: str) -> str:
         check_limits(text)
         self._md.reset()
+        leading, trailing = _blank_ends(text)
+        self._document.leading_blank, self._document.trailing_blank = leading, trailing
         try:
             if self.budget is None:
-                return self._md.convert(text) + "\n"
-            with budget_limit(self.budget):
-                return self._md.convert(text) + "\n"
+                body = self._md.convert(text)
+            else:
+                with budget_limit(self.budget):
+                    body = self._md.convert(text)
         except RecursionError:
             raise MarkdownLimit(
                 "the markdown is nested too deeply to render",
@@ -1202,3 +1318,19 @@ class MarkdownRenderer:
                 f"the markdown took longer than {self.budget:g} s to render",
                 hint="look for long runs of the same markup character, or split the post",
             ) from None
+        if not body:
+            return "\n"
+        # python-markdown strips the document; kramdown keeps a blank line at either end.
+        end = "\n\n" if trailing and not self._document.footnotes else "\n"
+        return ("\n" if leading else "") + body + end
+
+
+def _blank_ends(text: str) -> tuple[bool, bool]:
+    """Whether the document starts and ends with a blank line, as kramdown reads it (``\r`` as
+    newlines, one final newline dropped and put back)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    first, _, rest = text.partition("\n")
+    text = text.removesuffix("\n")
+    last = text.rpartition("\n")[2]
+    return not first.strip() and bool(rest), "\n" in text and not last.strip()
