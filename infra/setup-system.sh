@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# System packages the test suite needs beyond Python: Chromium for the browser tests.
+# System packages the test suite needs beyond Python: Chromium for the browser tests, and Jekyll
+# 4.3.1 with the GitHub Pages plugins Debian packages (the reference every whole-site test
+# compares Broadsheet with, file for file).
 # Installs them with apt-get when running as root (CI, a fresh Debian machine); otherwise says how.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v jekyll >/dev/null 2>&1 || need+=(jekyll)
+for plugin in feed sitemap seo-tag paginate redirect-from gist include-cache; do
+  ruby -e "require 'jekyll-${plugin}'" >/dev/null 2>&1 || need+=("ruby-jekyll-${plugin}")
+done
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing system packages: ${need[*]}"

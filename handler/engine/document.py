@@ -64,6 +64,7 @@ class Document:
     lists: bool = False  # its body reads site-wide lists (site.posts, paginator...)
     heading: str | None = None  # its first heading, if it has no title (titles-from-headings)
     optional: bool = False  # markdown without front matter (optional-front-matter, readme-index)
+    dated: bool = True  # False: no date in front matter or file name (Jekyll gives site.time)
 
     @property
     def name(self) -> str:
@@ -245,9 +246,12 @@ def read_document(
     _populate_title(data, _relative(key, config), key, config.timezone)
     _populate_taxonomy(data)
     data["draft"] = draft
-    if not isinstance(data.get("date"), datetime):
-        # Document#date: a draft's file time, else the time of the build (here, the file's).
+    dated = isinstance(data.get("date"), datetime)
+    if not dated:
+        # Document#date: a draft's file time, else the time of the build (a view sets it to
+        # the moment it is built; the file's time stands in until then).
         data["date"] = modified.astimezone(config.timezone)
+        dated = draft
     ext = posixpath.splitext(key)[1]
     permalink = data.get("permalink")
     output_ext = _permalink_ext(permalink) or output_ext_for(ext, config)
@@ -285,6 +289,7 @@ def read_document(
         draft=draft,
         lists=lists_documents(matter.body),
         heading=first_heading(matter.body) if ext.lower() in config.markdown_exts else None,
+        dated=dated,
     )
     return Loaded(document, matter.body, matter.body_line)
 

@@ -28,7 +28,7 @@ from handler.errors import ContentError
 FORMAT = 3
 DOCUMENT_COLUMNS = (
     "key", "version", "kind", "collection", "url", "output_ext", "date", "modified", "draft",
-    "data", "tagged", "lists", "heading", "optional",
+    "data", "tagged", "lists", "heading", "optional", "dated",
 )  # fmt: skip
 STATIC_COLUMNS = ("key", "version", "size", "modified", "url", "collection", "data")
 
@@ -122,6 +122,7 @@ def _document_row(document: Document) -> list[Any]:
         document.lists,
         document.heading,
         document.optional,
+        document.dated,
     ]
 
 
@@ -142,6 +143,7 @@ def _document(row: list[Any], config: SiteConfig) -> Document:
         lists=row[11],
         heading=row[12],
         optional=row[13],
+        dated=row[14],
     )
 
 

@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 
 PAGE_BUDGET_SECONDS = 2.0  # CPU for one whole page (layouts, includes, listed content)
 MAX_LAYOUT_DEPTH = 16
+MARKDOWNIFY_KEPT_CHARS = 4096  # markdownify results kept for texts up to this long
 _KEPT = 4096  # rendered contents, excerpts and parsed files kept (by version)
 
 
@@ -229,6 +230,18 @@ class Renderer:
             kept = (config.version, MarkdownRenderer(config.kramdown, budget=None))
             self._markdown = kept
         return _Markdown(kept[1])
+
+    def markdownify(self, config: SiteConfig, text: str) -> str:
+        """The ``markdownify`` filter: kept by text, as themes call it on the same titles and
+        excerpts on every page (a page of academicpages calls it some 25 times)."""
+        if len(text) > MARKDOWNIFY_KEPT_CHARS:
+            return self.markdown(config).convert(text)
+        key = ("md", config.version, text)
+        kept = self._files.get(key)
+        if kept is None:
+            kept = self.markdown(config).convert(text)
+            self._files.put(key, kept)
+        return kept  # type: ignore[no-any-return]
 
     @staticmethod
     def _placed_in_layout(document: Document) -> bool:
@@ -517,7 +530,7 @@ class _Host:
         return None if found is None else self.baseurl + found
 
     def markdownify(self, text: str) -> str:
-        return self.renderer.markdown(self.view.config).convert(text)
+        return self.renderer.markdownify(self.view.config, text)
 
     def sassify(self, text: str, syntax: str) -> str:
         converter = self.renderer.extra_converters.get("sassify:" + syntax)

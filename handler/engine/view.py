@@ -9,6 +9,7 @@ scheduled document goes live), so requests look things up in dictionaries.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -55,6 +56,8 @@ class SiteView:
         shown: list[Document] = []
         upcoming: list[datetime] = []
         for document in github_pages.read(index, plugins):
+            if not document.dated:
+                document = _built_now(document, now)
             if not (document.published or unpublished) or (document.draft and not drafts):
                 continue
             when = document.date if document.kind == "document" else None
@@ -158,3 +161,9 @@ class SiteView:
         if document.kind == "page":
             return True
         return any(c.label == document.collection and c.output for c in self.config.collections)
+
+
+def _built_now(document: Document, now: datetime) -> Document:
+    """A document with no date of its own is dated when the site is built (``site.time``)."""
+    moment = now.astimezone(document.date.tzinfo) if document.date is not None else now
+    return dataclasses.replace(document, data={**document.data, "date": moment}, dated=True)

@@ -67,9 +67,19 @@ def guess_content_type(key: str) -> str:
     return strict.get(suffix) or loose.get(suffix) or DEFAULT_CONTENT_TYPE
 
 
+# Never content, whatever a site's `include:` says: version control, secrets, OS and editor litter.
+NEVER = frozenset({".git", ".hg", ".svn", ".DS_Store", ".jekyll-cache", ".sass-cache", ".bundle"})
+
+
 def is_hidden(key: str) -> bool:
-    """True if any segment of ``key`` starts with a dot (``.git/config``, ``_posts/.DS_Store``)."""
-    return any(part.startswith(".") for part in key.split("/"))
+    """True for what a folder holds that is never content: version control metadata
+    (``.git/config``), ``.env`` files, ``.DS_Store``, swap files. Other dot files
+    (``.htaccess``, ``.well-known/``) are listed: Jekyll reads them when ``include:`` names them,
+    and the reader decides, as for every file."""
+    for part in key.split("/"):
+        if part in NEVER or part.startswith(".env") or part.endswith((".swp", ".swo")):
+            return True
+    return False
 
 
 def is_safe_prefix(prefix: str) -> bool:
@@ -201,9 +211,9 @@ class LocalStore:
         """Every visible, safe file under the folder that ``prefix`` names (or its parent)."""
         start = self.root / prefix.rpartition("/")[0]
         for folder, dirs, files in os.walk(start, followlinks=False):
-            dirs[:] = [name for name in dirs if not name.startswith(".")]
+            dirs[:] = [name for name in dirs if not is_hidden(name)]
             for name in files:
-                if name.startswith("."):
+                if is_hidden(name):
                     continue
                 info = self._info(Path(folder) / name)
                 if info is not None:

@@ -51,9 +51,16 @@ def test_hidden_files_and_folders_are_neither_listed_nor_served(root: Path) -> N
     (root / ".env").write_text("SECRET=1\n")
     (root / "_posts" / ".DS_Store").write_bytes(b"\0")
     (root / "_posts" / ".2023-01-01-tmp.md.swp").write_bytes(b"\0")
+    (root / ".well-known").mkdir()
+    (root / ".well-known" / "security.txt").write_text("Contact: x\n")
     store = LocalStore(root)
 
-    assert [info.key for info in store.list()] == ["_posts/2023-06-07-journey.md"]
+    # Other dot files are listed: Jekyll reads them when `include:` names them (the reader
+    # decides, and serves only what Jekyll would write).
+    assert [info.key for info in store.list()] == [
+        ".well-known/security.txt",
+        "_posts/2023-06-07-journey.md",
+    ]
     for key in (".git/config", ".env", "_posts/.DS_Store"):
         with pytest.raises(NotFound):
             store.get(key)
