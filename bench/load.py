@@ -25,7 +25,7 @@ from typing import Any
 from bench.harness import Harness
 from bench.measure import rss_kib
 from bench.sites import CONTENT, SEED_URL
-from handler import listings, site
+from handler.theme import listings, site
 
 MIXED_PATHS = (
     SEED_URL,

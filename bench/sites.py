@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from handler import manifest
+from handler.engine import manifest
 from handler.engine.config import CONFIG_KEY
 from handler.index import SiteIndex
 from handler.indexer import write_index

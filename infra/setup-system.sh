@@ -8,7 +8,7 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v jekyll >/dev/null 2>&1 || need+=(jekyll)
 for plugin in feed sitemap seo-tag paginate redirect-from gist include-cache; do
-  ruby -e "require 'jekyll-${plugin}'" >/dev/null 2>&1 || need+=("ruby-jekyll-${plugin}")
+  dpkg -s "ruby-jekyll-${plugin}" >/dev/null 2>&1 || need+=("ruby-jekyll-${plugin}")
 done
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
