@@ -27,19 +27,23 @@ MAX_URLS = 50_000  # the protocol's limit for one file
 _URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
 
 
-def sitemap_xml(urls: Iterable[tuple[str, datetime | None]]) -> bytes:
-    """The sitemap for ``(absolute URL, last modified or None)`` pairs, in the order given.
+def sitemap_xml(urls: Iterable[tuple[str, datetime | None]], *, unique: bool = True) -> bytes:
+    """The sitemap for ``(absolute URL, last modified or None)`` pairs, in the order given
+    (each URL once, unless ``unique`` is off: jekyll-sitemap lists two documents that share a
+    URL twice).
 
     Raises ``ValueError`` for a URL that is not absolute http(s) or for more than 50,000 URLs.
     """
     urlset = Element("urlset", {"xmlns": SITEMAP_NS})
     seen: set[str] = set()
+    count = 0
     for url, modified in urls:
         loc = encode_url(url)
-        if loc in seen:
+        if unique and loc in seen:
             continue
         seen.add(loc)
-        if len(seen) > MAX_URLS:
+        count += 1
+        if count > MAX_URLS:
             raise ValueError(f"a sitemap holds at most {MAX_URLS:,} URLs")
         item = SubElement(urlset, "url")
         SubElement(item, "loc").text = loc
@@ -101,16 +105,16 @@ class Sitemap:
         urls = [(context.absolute(_loc(url)), when) for url, when in self.entries(view)]
         if self.extra is not None:
             urls += [(context.absolute(url), when) for url, when in self.extra(view)]
-        return Built(sitemap_xml(urls), MEDIA_TYPE + "; charset=utf-8")
+        return Built(sitemap_xml(urls, unique=self.modified), MEDIA_TYPE + "; charset=utf-8")
 
     def entries(self, view: SiteView) -> list[tuple[str, datetime | None]]:
         found: list[tuple[str, datetime | None]] = []
-        for document in view.documents:
-            if document.kind != "document" or not view.written(document) or _off(document):
-                continue
-            if document.data.get("redirect_to"):
-                continue
-            found.append((document.url, self._lastmod(document)))
+        # The template walks site.collections, which Jekyll sorts by label.
+        for label in sorted(c.label for c in view.config.collections if c.output):
+            for document in view.collection(label):
+                if _off(document) or document.data.get("redirect_to"):
+                    continue
+                found.append((document.url, self._lastmod(document)))
         for page in view.pages:
             if (
                 _off(page)
