@@ -452,6 +452,23 @@ class SiteData:
         return self._kept("data", build)
 
 
+class GeneratedPage(dict[str, Any]):
+    """A page a plugin adds to ``site.pages`` (``PageWithoutAFile``, ``RedirectPage``...).
+
+    ``after``: the page appears only while rendering pages named after this one (a page added
+    during the render of another, as jekyll-sass-converter adds a source map).
+    """
+
+    after: str | None = None
+
+
+def _visible_to(page: Mapping[str, Any], current: Document | None) -> bool:
+    after = getattr(page, "after", None)
+    if after is None:
+        return True
+    return current is not None and current.kind == "page" and current.name > after
+
+
 def _html_page(page: Mapping[str, Any]) -> bool:
     if isinstance(page, PageDrop):
         return page.document.is_html or page.document.url.endswith("/")
@@ -481,10 +498,10 @@ class SiteDrop(Drop):
             return site.collection(key)
         handlers: dict[str, Callable[[], Any]] = {
             "time": lambda: self._now,
-            "pages": site.pages,
+            "pages": lambda: [p for p in site.pages() if _visible_to(p, self._current)],
             "posts": site.posts,
             "static_files": site.static_files,
-            "html_pages": site.html_pages,
+            "html_pages": lambda: [p for p in site.html_pages() if _visible_to(p, self._current)],
             "collections": site.collections,
             "documents": site.documents,
             "data": site.data,

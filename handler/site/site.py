@@ -24,6 +24,7 @@ from typing import Any
 from handler import timing
 from handler.cache import RenderCache
 from handler.engine.document import Document
+from handler.engine.drops import GeneratedPage
 from handler.engine.index import Limits, SiteIndex
 from handler.engine.liquid import LiquidEngine
 from handler.engine.outputs import Output, OutputTable, build_outputs
@@ -427,7 +428,14 @@ def generated_page(view: SiteView, output: Output, context: _Context) -> dict[st
             data = dict(template.data)
             name = template.name
     folder = url if url.endswith("/") else url.rsplit("/", 1)[0] + "/"
-    return {**data, "content": "", "dir": folder, "excerpt": None, "name": name, "path": name, "url": url}
+    page = GeneratedPage(
+        {**data, "content": "", "dir": folder, "excerpt": None, "name": name, "path": name, "url": url}
+    )
+    if output.generator == "jekyll-sass-converter" and output.argument is not None:
+        # The source map page joins site.pages while its Sass page renders: pages render in
+        # name order, so only those after it see it (and no collection document does).
+        page.after = output.argument.rsplit("/", 1)[-1]
+    return page
 
 
 def _redirects_json(view: SiteView) -> bool:

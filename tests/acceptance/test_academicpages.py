@@ -25,6 +25,7 @@ from handler import indexer
 from handler.app import make_handler
 from handler.settings import DEFAULT_INDEX_KEY
 from handler.site import Site
+from handler.store.local import LocalStore
 from handler.store.measured import MeasuredStore
 from handler.store.s3 import S3Store
 from handler.web import create_app
@@ -184,3 +185,21 @@ def test_the_reference_is_the_shared_one(reference: Reference) -> None:
         pytest.skip("the shared reference build is not on this machine")
     files = sorted(p.relative_to(shared).as_posix() for p in shared.rglob("*") if p.is_file())
     assert tuple(files) == reference.files
+
+
+def test_as_github_pages_builds_it_every_page_is_byte_identical(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """JEKYLL_ENV=production, as GitHub Pages builds: the theme's `compress` layout (a
+    Liquid-only HTML minifier) runs on every page, and the result is Jekyll's, byte for byte."""
+    production = build_reference(tmp_path_factory.mktemp("production") / "site", environment="production")
+    site = Site(
+        LocalStore(SOURCE), environment="production", github_pages=False, now=lambda: production.built_at
+    )
+    different = []
+    pages = [f for f in production.files if f.endswith(".html") and not production.is_redirect(f)]
+    for relative in pages:
+        if site.page("/" + relative).body != production.read(relative) and relative not in EXCUSED:
+            different.append(relative)
+    assert len(pages) == 37
+    assert different == []
