@@ -62,6 +62,8 @@ clean:
 	rm -rf $(VENV) $(TOOLS) .aws-sam .pytest_cache .mypy_cache .ruff_cache
 
 # `sam build` (BuildMethod: makefile) calls these with ARTIFACTS_DIR set: runtime dependencies
-# from pyproject.toml as wheels for the target runtime and architecture, plus bytecode.
-build-RenderFunction build-IndexerFunction:
-	bash infra/build.sh "$(ARTIFACTS_DIR)"
+# from pyproject.toml as wheels for the target runtime and architecture, plus bytecode. The
+# function's name ($* of build-%) tells infra/build.sh which artifact: the indexer's adds libsass
+# and is always x86_64 (SAM passes no architecture to a makefile build; the script knows).
+build-RenderFunction build-IndexerFunction: build-%:
+	bash infra/build.sh "$(ARTIFACTS_DIR)" $*

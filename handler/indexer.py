@@ -27,7 +27,7 @@ from urllib.parse import unquote_plus
 
 from handler.engine import manifest
 from handler.engine.config import CONFIG_KEY
-from handler.engine.index import Limits, SiteIndex, read_config_text, refresh, scan
+from handler.engine.index import IGNORED_PREFIXES, Limits, SiteIndex, read_config_text, refresh, scan
 from handler.engine.plugins.sass import precompile, sass_pages
 from handler.engine.view import SiteView
 from handler.errors import NotFound, PreconditionFailed
@@ -113,11 +113,14 @@ def apply_changes(
     *,
     index_key: str = DEFAULT_INDEX_KEY,
     max_post_bytes: int = DEFAULT_MAX_POST_BYTES,
+    environment: str = "production",
     pause: float = 0.05,
 ) -> Outcome:
     """Bring the manifest up to date with the current state of ``keys``; retry lost races."""
     limits = Limits(document=max_post_bytes)
-    keys = [k for k in keys if k != index_key]
+    keys = [k for k in keys if k != index_key and not k.startswith(IGNORED_PREFIXES)]
+    if not keys:
+        return Outcome()
     for attempt in range(1, MAX_ATTEMPTS + 1):
         outcome = Outcome(attempts=attempt)
         try:
@@ -125,6 +128,7 @@ def apply_changes(
         except NotFound:
             index = scan(store, limits=limits)
             _record(outcome, None, index, keys, rebuilt=True)
+            compile_sass(store, index, environment)
             store.put(
                 index_key,
                 manifest.dumps(index, read_config_text(store)),
@@ -138,7 +142,7 @@ def apply_changes(
             config_text = read_config_text(store)
         _record(outcome, previous, index, keys, rebuilt=CONFIG_KEY in keys)
         if _affects_sass(index, keys):
-            compile_sass(store, index)
+            compile_sass(store, index, environment)
         try:
             store.put(
                 index_key,
@@ -234,7 +238,8 @@ def handler(event: Mapping[str, Any], context: object) -> dict[str, Any]:
     """S3 ObjectCreated/ObjectRemoved events for any file of the site."""
     runtime = _runtime()
     keys = keys_from_event(event, runtime.settings.content_prefix)
-    keys = [k for k in keys if k != runtime.settings.index_key]
+    # Broadsheet's own objects (the index, compiled CSS) change nothing: no new index version.
+    keys = [k for k in keys if k != runtime.settings.index_key and not k.startswith(IGNORED_PREFIXES)]
     if not keys:
         return Outcome().as_dict()
     outcome = apply_changes(
@@ -242,6 +247,7 @@ def handler(event: Mapping[str, Any], context: object) -> dict[str, Any]:
         keys,
         index_key=runtime.settings.index_key,
         max_post_bytes=runtime.settings.max_post_bytes,
+        environment=runtime.settings.jekyll_env,
     )
     log.info("indexed %s", outcome.as_dict())
     if runtime.distribution_id and outcome.urls:

@@ -154,7 +154,7 @@ def respond(request: Request, page: Page, cache_control: str) -> Response:
     if page.location is not None:
         headers["Location"] = page.location
         if page.status == 307:  # a presigned URL: short-lived, never shared by caches
-            headers["Cache-Control"] = "private, max-age=60"
+            headers["Cache-Control"] = PRIVATE
         return Response(status_code=page.status, headers=headers)
     if status == 200 and not_modified(request, page):
         return Response(status_code=304, headers=headers)

@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
-# Builds the Lambda artifact into ARTIFACTS_DIR. `sam build` calls it through the Makefile targets
-# build-RenderFunction and build-IndexerFunction (template.yaml: BuildMethod: makefile).
+# Builds a Lambda artifact into ARTIFACTS_DIR. `sam build` calls it through the Makefile targets
+# build-RenderFunction and build-IndexerFunction (template.yaml: BuildMethod: makefile), which
+# pass the function's name.
 #
-#   infra/build.sh ARTIFACTS_DIR
+#   infra/build.sh ARTIFACTS_DIR [RenderFunction|IndexerFunction]    (default RenderFunction)
 #
 # What goes in, and only that:
 #   - pyproject.toml's [project] dependencies (the single list; not the serve/dev extras), as
 #     wheels for the Lambda runtime and architecture, never this machine's: pydantic-core, PyYAML
 #     and MarkupSafe are compiled code;
+#   - for IndexerFunction only, libsass, with the version range pyproject.toml's extras give it
+#     (its platform marker dropped: it describes the machine running `serve`, not this target).
+#     The indexer compiles the site's Sass pages and is always x86_64, as libsass publishes no
+#     Linux arm64 wheel; the render function reads the compiled CSS from the bucket and never
+#     carries libsass (template.yaml, RenderFunction, argues why not even on x86_64);
 #   - the handler package (with its theme);
 #   - bytecode for the target Python as unchecked-hash .pyc (starting without .pyc was measured
 #     2.5x slower), so the runtime neither compiles nor stats sources to validate them.
 #
 # Settings (environment), which must agree with the template's parameters of the same meaning:
-#   BROADSHEET_ARCH     arm64 (default) or x86_64           <-> Architecture
+#   BROADSHEET_ARCH     arm64 (default) or x86_64           <-> Architecture (the render function's;
+#                       ignored for IndexerFunction, always x86_64 <-> its fixed Architectures)
 #   BROADSHEET_RUNTIME  python3.13 (default) or python3.12  <-> Runtime; also the interpreter
 #                       (found on PATH) that compiles the bytecode, as the .pyc format is per version
 # and, for `sam local` only:
@@ -26,14 +33,21 @@
 set -euo pipefail
 
 out=${1:-${ARTIFACTS_DIR:-}}
+function=${2:-RenderFunction}
 if [ -z "$out" ]; then
-  echo "usage: infra/build.sh ARTIFACTS_DIR (sam build passes it as \$ARTIFACTS_DIR)" >&2
+  echo "usage: infra/build.sh ARTIFACTS_DIR [RenderFunction|IndexerFunction]" >&2
+  echo "(sam build passes ARTIFACTS_DIR as \$ARTIFACTS_DIR, the Makefile the function's name)" >&2
   exit 2
 fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
 arch=${BROADSHEET_ARCH:-arm64}
 runtime=${BROADSHEET_RUNTIME:-python3.13}
+case "$function" in
+  RenderFunction) sass=no ;;
+  IndexerFunction) sass=yes arch=x86_64 ;;  # libsass: x86_64 wheels only (template.yaml)
+  *) echo "function $function: use RenderFunction or IndexerFunction (template.yaml)" >&2; exit 2 ;;
+esac
 
 case "$arch" in
   arm64) machine=aarch64 ;;
@@ -56,11 +70,23 @@ mkdir -p "$out"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# The runtime dependencies, read from pyproject.toml by the target interpreter (tomllib).
-"$python" - "$root/pyproject.toml" >"$work/requirements.txt" <<'EOF'
-import sys, tomllib
+# The runtime dependencies, read from pyproject.toml by the target interpreter (tomllib), and for
+# the indexer libsass's requirement from the extras, without its marker (pip would judge the
+# marker by this machine, not by the Lambda target the --platform options below name).
+"$python" - "$root/pyproject.toml" "$sass" >"$work/requirements.txt" <<'EOF'
+import re, sys, tomllib
 with open(sys.argv[1], "rb") as f:
-    print("\n".join(tomllib.load(f)["project"]["dependencies"]))
+    project = tomllib.load(f)["project"]
+requirements = list(project["dependencies"])
+if sys.argv[2] == "yes":
+    def name(requirement):
+        return re.sub(r"[-_.]+", "-", re.match(r"\s*([A-Za-z0-9._-]+)", requirement)[1]).lower()
+    found = [r for extra in project.get("optional-dependencies", {}).values() for r in extra
+             if name(r) == "libsass"]
+    if not found:
+        sys.exit("pyproject.toml lists no libsass requirement in its extras: the indexer needs it")
+    requirements.append(found[0].split(";", 1)[0].strip())
+print("\n".join(requirements))
 EOF
 
 install_dependencies() {  # target folder
@@ -94,6 +120,17 @@ install_dependencies() {  # target folder
   # importlib.metadata reads them.
   rm -rf "$1/bin"
   find "$1" -name '*.pyi' -delete
+
+  # libsass's extension is built with debug information: 34 MB of its file, 9 MB zipped, all
+  # of it unused at run time. GNU strip drops it (3.4 MB left; the symbols the C API is called
+  # by stay, in the dynamic table). A strip that cannot read the file (macOS's, or a binutils
+  # without x86_64 support) leaves it whole, which works the same, only larger.
+  local so
+  for so in "$1"/_sass*.so; do
+    [ -e "$so" ] || continue
+    strip --strip-debug "$so" 2>/dev/null \
+      || echo "note: could not strip $(basename "$so") (needs GNU strip); shipped unstripped" >&2
+  done
   "$python" -m compileall -q -j 0 --invalidation-mode unchecked-hash "$1" >/dev/null
 }
 
@@ -104,7 +141,7 @@ if [ "$cache" = off ]; then
 else
   key=$(cat "$work/requirements.txt" "${BASH_SOURCE[0]}" | "$python" -c \
     "import hashlib, sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest()[:16])")
-  deps="$cache/$runtime-$arch-$key"
+  deps="$cache/$runtime-$arch-$key"  # the key covers libsass: it is in requirements.txt
   if [ ! -d "$deps" ]; then
     mkdir -p "$cache"
     install_dependencies "$work/deps"
@@ -121,4 +158,4 @@ find "$out/handler" -name __pycache__ -prune -exec rm -rf {} +
 if [ -n "${BROADSHEET_CONTENT:-}" ]; then
   cp -R "$BROADSHEET_CONTENT" "$out/content"
 fi
-echo "built $(du -sk "$out" | cut -f1) KiB for $runtime/$arch in $out"
+echo "built $function: $(du -sk "$out" | cut -f1) KiB for $runtime/$arch in $out"

@@ -43,6 +43,8 @@ CLIENT_CONFIG = Config(
     connect_timeout=1,
     read_timeout=2,
     retries={"mode": "standard", "max_attempts": 2},
+    # Presigned URLs (large files) must be SigV4: S3 refuses SigV2 for buckets made since 2020.
+    signature_version="s3v4",
 )
 
 PART_SIZE = 8 * 1024 * 1024  # boto3's default multipart threshold and part size

@@ -34,10 +34,17 @@ http http-head-post HEAD /posts/2023/06/journey/
 http http-get-post-no-slash GET /posts/2023/06/journey
 http http-post-home POST /
 http http-get-image GET /images/profile.png
+http http-get-stylesheet GET /assets/css/main.css
 rest rest-get-post GET /posts/2023/06/journey/
 rest rest-get-home GET /
 rest rest-get-missing GET /posts/2023/06/no-such-post/
 s3 s3-put-post put "$post"
 s3 s3-delete-post delete "$post"
 s3 s3-put-config put _config.yml
+# Any file of a site is indexed, not just posts: a page (academicpages keeps its pages in _pages/)
+# and a Sass partial, after which the indexer recompiles the site's Sass pages.
+s3 s3-put-page put _pages/about.md
+s3 s3-put-sass-partial put _sass/_themes.scss
+# Broadsheet's own writes notify the indexer too (an S3 filter cannot exclude a folder): a no-op.
+s3 s3-put-compiled-css put _broadsheet/sass/0123456789abcdef0123456789abcdef.css
 echo "wrote $(ls "$here"/*.json | wc -l) events in $here"

@@ -79,6 +79,7 @@ def native_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
 
 @pytest.fixture(scope="session")
 def foreign_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """The other architecture (arm64 here, the template's default): built, not run."""
+    """The other architecture (arm64 here, the template's default): its render function is built,
+    not run; its indexer is x86_64 whatever the Architecture, and runs under the RIE here."""
     arch = "x86_64" if native_arch() == "arm64" else "arm64"
     return sam_build(arch, tmp_path_factory.mktemp(f"sam-build-{arch}"))

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from infra.tools import EVENTS, REPO, TEMPLATE, transform
+from infra.tools import EVENTS, REPO, TEMPLATE, Stack, s3_filter_matches, transform
 
 HTTP_EVENTS = sorted(p.stem for p in EVENTS.glob("http-*.json"))
 REST_EVENTS = sorted(p.stem for p in EVENTS.glob("rest-*.json"))
@@ -21,9 +21,17 @@ def load(name: str) -> dict[str, Any]:
 
 
 def test_every_kind_of_event_is_there() -> None:
-    assert len(HTTP_EVENTS) >= 7
+    assert len(HTTP_EVENTS) >= 8
+    assert "http-get-stylesheet" in HTTP_EVENTS  # a Sass page, served as CSS
     assert len(REST_EVENTS) >= 3
-    assert {"s3-put-post", "s3-delete-post", "s3-put-config"} <= set(S3_EVENTS)
+    assert {
+        "s3-put-post",
+        "s3-delete-post",
+        "s3-put-config",
+        "s3-put-page",
+        "s3-put-sass-partial",
+        "s3-put-compiled-css",
+    } <= set(S3_EVENTS)
 
 
 @pytest.mark.parametrize("name", HTTP_EVENTS)
@@ -45,12 +53,25 @@ def test_rest_api_events_are_payload_v1(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", S3_EVENTS)
-def test_s3_events_name_a_key_the_indexer_listens_to(name: str) -> None:
+def test_s3_events_name_a_key_the_bucket_notifies_the_indexer_of(name: str) -> None:
+    """As the template's default stack (the site at the bucket root) would send them; events for
+    Broadsheet's own objects come too (no S3 filter can exclude a folder), and are no-ops."""
     (record,) = load(name)["Records"]
     key = record["s3"]["object"]["key"]
-    assert key.endswith((".md", ".markdown", "_config.yml"))
     kind = "ObjectRemoved" if "delete" in name else "ObjectCreated"
     assert record["eventName"].startswith(kind)
+    assert record["s3"]["bucket"]["name"] == "broadsheet-local"  # infra/env.local.json's
+    stack = Stack(transform(TEMPLATE.read_text()))
+    configurations = stack.resource("ContentBucket")["Properties"]["NotificationConfiguration"][
+        "LambdaConfigurations"
+    ]
+    heard = [
+        c
+        for c in configurations
+        if record["eventName"].startswith(c["Event"].removeprefix("s3:").removesuffix("*"))
+    ]
+    assert heard and all(s3_filter_matches(c, key) for c in heard), key
+    assert key.startswith("_broadsheet/") == (name == "s3-put-compiled-css")
 
 
 def test_env_local_sets_only_variables_the_template_declares() -> None:

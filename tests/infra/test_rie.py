@@ -2,12 +2,18 @@
 wheel) with awslambdaric, fed the events in infra/events, reading content from moto's S3 server.
 
 This is the nearest thing to Lambda that runs here: the artifact exactly as `sam build` made it,
-the runtime's Python version, the runtime interface client, JSON logging as LoggingConfig sets it.
+the runtime's Python version, the runtime interface client, JSON logging as LoggingConfig sets it,
+and each function's environment, memory and timeout as template.yaml gives them.
+
+The Sass arrangement runs end to end: the indexer of the default (arm64) deploy, which is x86_64
+with libsass, compiles a site's Sass into the bucket on an S3 event; the render function without
+libsass (x86_64 here, the same code and artifact contents as arm64) serves that CSS.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import gzip
 import json
 import os
@@ -19,16 +25,17 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx2 as httpx
 import pytest
-from conftest import REGION, upload_tree
+from conftest import REGION, api_event, upload_tree
 
 from handler.store.s3 import make_s3_client
 from infra.conftest import Build
-from infra.tools import EVENTS, REPO, rie_binary
+from infra.tools import EVENTS, REPO, TEMPLATE, Stack, rie_binary, transform
 
 pytestmark = pytest.mark.slow
 
@@ -86,12 +93,32 @@ def ric(native_build: Build, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
+@functools.cache
+def stack() -> Stack:
+    """The template as the default stack resolves it (the site at the bucket root)."""
+    return Stack(transform(TEMPLATE.read_text()))
+
+
+def template_env(function: str, bucket: str, endpoint: str) -> dict[str, str]:
+    """Exactly the environment template.yaml gives ``function``, pointed at moto: the values that
+    name deployed resources (the bucket, the preview secret, the distribution) are the test's."""
+    declared = stack().resource(function)["Properties"]["Environment"]["Variables"]
+    deployed = {"CONTENT_BUCKET": bucket, "PREVIEW_SECRET": "", "DISTRIBUTION_ID": ""}
+    env = {name: deployed.get(name, value) for name, value in declared.items()}
+    literal = {name: value for name, value in env.items() if not isinstance(value, str)}
+    assert not literal, f"unresolved in the template's environment: {literal}"
+    return {**env, "AWS_ENDPOINT_URL": endpoint}
+
+
 @contextmanager
 def emulator(
-    build: Build, function: str, handler: str, ric: Path, env: dict[str, str], logs: Path
+    build: Build, function: str, ric: Path, env: dict[str, str], logs: Path
 ) -> Iterator[Invoke]:
-    """Run ``function``'s artifact under the RIE on loopback; yields ``invoke(event) -> result``."""
+    """Run ``function``'s artifact under the RIE on loopback, with its handler, memory and timeout
+    from template.yaml; yields ``invoke(event) -> result``."""
     task = build.function(function)
+    properties = stack().resource(function)["Properties"]
+    timeout = int(properties["Timeout"])
     port, api_port = free_port(), free_port()
     log = logs / f"{function}.log"
     environment = {
@@ -103,8 +130,8 @@ def emulator(
         "PYTHONDONTWRITEBYTECODE": "1",  # /var/task is read-only on Lambda
         "LAMBDA_TASK_ROOT": str(task),
         "AWS_LAMBDA_FUNCTION_NAME": function,
-        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512",
-        "AWS_LAMBDA_FUNCTION_TIMEOUT": "10",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(properties["MemorySize"]),
+        "AWS_LAMBDA_FUNCTION_TIMEOUT": str(timeout),
         "AWS_LAMBDA_LOG_FORMAT": "JSON",
         "AWS_LAMBDA_LOG_LEVEL": "INFO",
         "AWS_REGION": REGION,
@@ -125,7 +152,7 @@ def emulator(
         str(build.python),
         "-m",
         "awslambdaric",
-        handler,
+        properties["Handler"],
     ]
     with log.open("wb") as sink:
         proc = subprocess.Popen(
@@ -139,7 +166,7 @@ def emulator(
         try:
             wait_for_port(port, proc, log, seconds=20)
             url = f"http://127.0.0.1:{port}/2015-03-31/functions/function/invocations"
-            with httpx.Client(timeout=30) as client:
+            with httpx.Client(timeout=timeout + 10) as client:
 
                 def invoke(event: dict[str, Any]) -> dict[str, Any]:
                     response = client.post(url, json=event)
@@ -193,21 +220,6 @@ def new_bucket(with_site: bool) -> str:
     return name
 
 
-def function_env(bucket: str, endpoint: str) -> dict[str, str]:
-    """The environment template.yaml gives the functions, pointed at moto."""
-    return {
-        "AWS_ENDPOINT_URL": endpoint,
-        "CONTENT_BUCKET": bucket,
-        "CONTENT_PREFIX": "",
-        "INDEX_KEY": INDEX_KEY,
-        "INDEX_TTL": "5",
-        "CACHE_MAX_BYTES": "67108864",
-        "SITE_URL": "",
-        "PREVIEW_SECRET": "",
-        "DISTRIBUTION_ID": "",
-    }
-
-
 @pytest.fixture(scope="module")
 def render_logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("rie-render")
@@ -218,9 +230,8 @@ def render(
     native_build: Build, ric: Path, moto_endpoint: str, render_logs: Path
 ) -> Iterator[Invoke]:
     bucket = new_bucket(with_site=True)
-    logs = render_logs
-    env = function_env(bucket, moto_endpoint)
-    with emulator(native_build, "RenderFunction", "handler.app.handler", ric, env, logs) as invoke:
+    env = template_env("RenderFunction", bucket, moto_endpoint)
+    with emulator(native_build, "RenderFunction", ric, env, render_logs) as invoke:
         yield invoke
 
 
@@ -295,8 +306,8 @@ def indexer(
 ) -> Iterator[tuple[Invoke, str]]:
     bucket = new_bucket(with_site=True)
     logs = tmp_path_factory.mktemp("rie-indexer")
-    env = function_env(bucket, moto_endpoint)
-    with emulator(native_build, "IndexerFunction", "handler.indexer.handler", ric, env, logs) as f:
+    env = template_env("IndexerFunction", bucket, moto_endpoint)
+    with emulator(native_build, "IndexerFunction", ric, env, logs) as f:
         yield f, bucket
 
 
@@ -318,3 +329,212 @@ def test_indexer_builds_then_updates_the_index_from_s3_events(
     removed = invoke(event("s3-delete-post", bucket))
     assert removed["removed"] == [SEED_KEY]
     assert "/posts/2023/06/journey/" not in json.dumps(read_index(bucket))
+
+
+# --- Sass: compiled by the x86_64 indexer, served by a render function without libsass ----------
+
+SASS_SITE = {
+    "_config.yml": "title: A site with Sass\ninclude: [_pages]\n",
+    "_layouts/default.html": (
+        "<!doctype html><html><head><title>{{ page.title }}</title>"
+        '<link rel="stylesheet" href="{{ "/assets/css/main.css" | relative_url }}"></head>'
+        "<body>{{ content }}</body></html>\n"
+    ),
+    "index.md": "---\nlayout: default\ntitle: Home\n---\nThe home page.\n",
+    # The keys of infra/events/s3-put-page.json and s3-put-sass-partial.json.
+    "_pages/about.md": (
+        "---\nlayout: default\ntitle: About\npermalink: /about/\n---\nHello from the about page.\n"
+    ),
+    "_sass/_themes.scss": "$brand: #12ab34;\n",
+    # Liquid runs before Sass: jekyll.environment is JEKYLL_ENV, which the template sets.
+    "assets/css/main.scss": (
+        "---\n# front matter makes this a page: Jekyll writes it as main.css\n---\n"
+        '@import "themes";\nbody { color: $brand; }\n'
+        '.environment::after { content: "{{ jekyll.environment }}"; }\n'
+    ),
+}
+SASS_DIR = "_broadsheet/sass/"
+BIG_KEY = "files/dataset.bin"
+
+
+@dataclass
+class SassRun:
+    """A bucket holding SASS_SITE after the indexer's S3 events, and what the indexer said."""
+
+    bucket: str
+    results: dict[str, dict[str, Any]]
+    compiled: dict[str, bytes]  # _broadsheet/sass/ objects after the Sass event
+    index_before_own_event: bytes = b""
+    index_after_own_event: bytes = b""
+    index_versions: tuple[int, int] = (0, 0)  # before and after the event for its own object
+    big: bytes = b""
+
+
+def sass_bucket(tmp: Path, big: bytes = b"") -> str:
+    for key, text in SASS_SITE.items():
+        (tmp / key).parent.mkdir(parents=True, exist_ok=True)
+        (tmp / key).write_text(text)
+    client = make_s3_client(REGION)
+    bucket = f"broadsheet-sass-{uuid.uuid4().hex[:12]}"
+    client.create_bucket(Bucket=bucket)
+    client.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    upload_tree(client, bucket, tmp)
+    if big:
+        client.put_object(Bucket=bucket, Key=BIG_KEY, Body=big)
+    return bucket
+
+
+def objects_under(bucket: str, prefix: str) -> dict[str, bytes]:
+    client = make_s3_client(REGION)
+    listed = client.list_objects_v2(Bucket=bucket, Prefix=prefix).get("Contents", [])
+    return {o["Key"]: client.get_object(Bucket=bucket, Key=o["Key"])["Body"].read() for o in listed}
+
+
+def index_versions(bucket: str) -> int:
+    listed = make_s3_client(REGION).list_object_versions(Bucket=bucket, Prefix=INDEX_KEY)
+    return len(listed.get("Versions", []))
+
+
+@pytest.fixture(scope="session")
+def default_deploy(native_build: Build, foreign_build: Build) -> Build:
+    """The build of the template's default Architecture (arm64), whose indexer is x86_64."""
+    build = native_build if native_build.arch == "arm64" else foreign_build
+    if os.uname().machine != "x86_64":
+        pytest.skip("the indexer is x86_64: it runs under the RIE on an x86_64 machine only")
+    return build
+
+
+def max_static_bytes() -> int:
+    variables = stack().resource("RenderFunction")["Properties"]["Environment"]["Variables"]
+    return int(variables["MAX_STATIC_BYTES"])
+
+
+@pytest.fixture(scope="module")
+def sass_run(
+    default_deploy: Build, ric: Path, moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory
+) -> SassRun:
+    """An author uploads the site (the page's event comes first and builds the index), then
+    edits a Sass partial; then Broadsheet's own compiled CSS notifies the indexer in turn."""
+    big = os.urandom(max_static_bytes() + 1)
+    bucket = sass_bucket(tmp_path_factory.mktemp("sass-site"), big)
+    logs = tmp_path_factory.mktemp("rie-sass-indexer")
+    env = template_env("IndexerFunction", bucket, moto_endpoint)
+    run = SassRun(bucket, {}, {}, big=big)
+    with emulator(default_deploy, "IndexerFunction", ric, env, logs) as invoke:
+        run.results["page"] = invoke(event("s3-put-page", bucket))
+        run.results["sass"] = invoke(event("s3-put-sass-partial", bucket))
+        run.compiled = objects_under(bucket, SASS_DIR)
+        run.index_before_own_event = objects_under(bucket, INDEX_KEY)[INDEX_KEY]
+        before = index_versions(bucket)
+        run.results["own"] = invoke(event("s3-put-compiled-css", bucket))
+        run.index_after_own_event = objects_under(bucket, INDEX_KEY)[INDEX_KEY]
+        run.index_versions = (before, index_versions(bucket))
+    return run
+
+
+def compiled_css(run: SassRun) -> bytes:
+    css = {k: v for k, v in run.compiled.items() if k.endswith(".css")}
+    assert len(css) == 1, sorted(run.compiled)
+    (body,) = css.values()
+    return body
+
+
+def test_indexer_indexes_a_page_of_the_site(sass_run: SassRun) -> None:
+    page = sass_run.results["page"]
+    assert page["rebuilt"] is True  # no index yet: built from the bucket
+    assert page["problems"] == []
+    index = make_s3_client(REGION).get_object(Bucket=sass_run.bucket, Key=INDEX_KEY)
+    text = index["Body"].read().decode()
+    assert "_pages/about.md" in text
+    assert "assets/css/main.scss" in text
+
+
+def test_indexer_compiles_the_sass_pages_when_a_partial_changes(sass_run: SassRun) -> None:
+    result = sass_run.results["sass"]
+    assert result["problems"] == []
+    assert "_sass/_themes.scss" in result["updated"]
+    keys = sorted(sass_run.compiled)
+    assert keys, "the indexer wrote nothing under _broadsheet/sass/"
+    assert all(re.fullmatch(r"_broadsheet/sass/[0-9a-f]{16,64}\.css(\.map)?", k) for k in keys)
+    css = compiled_css(sass_run).decode()
+    assert "color: #12ab34" in css  # the partial's variable: the import was resolved
+    assert '"production"' in css  # Liquid ran first, with the template's JEKYLL_ENV
+
+
+def test_indexer_events_for_its_own_objects_change_nothing(sass_run: SassRun) -> None:
+    own = sass_run.results["own"]
+    assert own["updated"] == own["removed"] == own["problems"] == []
+    assert own["rebuilt"] is False
+    assert sass_run.index_after_own_event == sass_run.index_before_own_event
+    before, after = sass_run.index_versions
+    assert after == before, "the index was rewritten for an event on Broadsheet's own object"
+
+
+@pytest.fixture(scope="module")
+def sass_render(
+    sass_run: SassRun,
+    native_build: Build,
+    ric: Path,
+    moto_endpoint: str,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Invoke, Path]]:
+    logs = tmp_path_factory.mktemp("rie-sass-render")
+    env = template_env("RenderFunction", sass_run.bucket, moto_endpoint)
+    with emulator(native_build, "RenderFunction", ric, env, logs) as invoke:
+        yield invoke, logs / "RenderFunction.log"
+
+
+def test_render_function_without_libsass_serves_the_compiled_css(
+    sass_run: SassRun, sass_render: tuple[Invoke, Path]
+) -> None:
+    invoke, log = sass_render
+    result = invoke(event("http-get-stylesheet"))
+    assert result["statusCode"] == 200, (
+        f"{body_of(result)[:500]!r}\nrender log:\n{log.read_text()[-3000:]}"
+    )
+    assert (header(result, "content-type") or "").startswith("text/css")
+    assert body_of(result) == compiled_css(sass_run)
+
+
+def test_render_function_serves_a_page_of_the_site(sass_render: tuple[Invoke, Path]) -> None:
+    invoke, log = sass_render
+    result = invoke(api_event("2.0", "GET", "/about/"))
+    assert result["statusCode"] == 200, log.read_text()[-3000:]
+    page = body_of(result).decode()
+    assert "Hello from the about page." in page
+    assert "/assets/css/main.css" in page
+
+
+def test_a_file_too_large_for_a_response_is_a_presigned_redirect(
+    sass_run: SassRun, sass_render: tuple[Invoke, Path]
+) -> None:
+    """Over MAX_STATIC_BYTES (the template's value): 307 to a presigned S3 URL valid an hour,
+    signed with the render function's own credentials, which CloudFront must not cache."""
+    invoke, log = sass_render
+    result = invoke(api_event("2.0", "GET", "/" + BIG_KEY))
+    assert result["statusCode"] == 307, log.read_text()[-3000:]
+    location = header(result, "location") or ""
+    # Signature Version 4: S3 refuses SigV2 (botocore's default for presigned S3 URLs) for
+    # buckets created since June 2020 and in every region opened since 2014.
+    assert "X-Amz-Signature=" in location, f"not a SigV4 URL: {location}"
+    assert "X-Amz-Expires=3600" in location, location
+    assert "no-store" in (header(result, "cache-control") or "")
+    fetched = httpx.get(location, timeout=30)
+    assert fetched.status_code == 200
+    assert fetched.content == sass_run.big
+
+
+def test_first_event_on_a_bucket_without_an_index_compiles_sass_too(
+    default_deploy: Build, ric: Path, moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """With no index yet (a new site, or one deleted), the indexer rebuilds it from the bucket:
+    the Sass must be compiled then as well, or a render without libsass has no CSS to serve."""
+    bucket = sass_bucket(tmp_path_factory.mktemp("sass-site-fresh"))
+    logs = tmp_path_factory.mktemp("rie-sass-indexer-fresh")
+    env = template_env("IndexerFunction", bucket, moto_endpoint)
+    with emulator(default_deploy, "IndexerFunction", ric, env, logs) as invoke:
+        result = invoke(event("s3-put-sass-partial", bucket))
+    assert result["rebuilt"] is True
+    assert [k for k in objects_under(bucket, SASS_DIR) if k.endswith(".css")], (
+        "the rebuilt index came without compiled Sass"
+    )

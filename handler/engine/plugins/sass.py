@@ -68,7 +68,10 @@ class SassPages:
         versions = sorted(
             (k, v) for k, v in view.index.files.items() if k.startswith(folders)
         )
-        text = repr((document.key, source, options, versions, sass.libsass_version()))
+        # Not the libsass version: the render function (no libsass) must find what the
+        # indexer compiled. A libsass upgrade ships with a deploy, and `broadsheet index` then
+        # compiles again.
+        text = repr((document.key, source, options, versions))
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 
     def compiled(self, view: SiteView, document: Document, source: str) -> Compiled:
