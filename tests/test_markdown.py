@@ -42,7 +42,7 @@ def test_fence_with_unknown_language_is_a_bare_pre_like_kramdown() -> None:
 
 def test_indented_code_block_is_plaintext_rouge_block() -> None:
     assert html("Para\n\n    code <here>\n") == (
-        "<p>Para</p>\n"
+        "<p>Para</p>\n\n"
         '<div class="language-plaintext highlighter-rouge"><div class="highlight">'
         '<pre class="highlight"><code>code &lt;here&gt;\n</code></pre></div></div>\n'
     )
@@ -61,27 +61,28 @@ def test_table_alignment_uses_kramdown_style_attribute() -> None:
     assert '<th style="text-align: left">a</th>' in out
     assert '<th style="text-align: center">b</th>' in out
     assert '<td style="text-align: right">3</td>' in out
-    assert out.startswith("<table>\n<thead>") and "<tbody>" in out
+    assert out.startswith("<table>\n  <thead>\n    <tr>\n") and "\n  <tbody>\n" in out
 
 
 def test_footnotes_use_kramdown_markup() -> None:
     assert html("Text[^1].\n\n[^1]: Note.\n") == (
         '<p>Text<sup id="fnref:1" role="doc-noteref">'
-        '<a class="footnote" href="#fn:1" rel="footnote">1</a></sup>.</p>\n'
-        '<div class="footnotes" role="doc-endnotes">\n<ol>\n'
-        '<li id="fn:1" role="doc-endnote">\n'
-        '<p>Note.&#160;<a class="reversefootnote" href="#fnref:1" role="doc-backlink">'
-        "&#8617;</a></p>\n</li>\n</ol>\n</div>\n"
+        '<a href="#fn:1" class="footnote" rel="footnote">1</a></sup>.</p>\n\n'
+        '<div class="footnotes" role="doc-endnotes">\n  <ol>\n'
+        '    <li id="fn:1" role="doc-endnote">\n'
+        '      <p>Note.\u00a0<a href="#fnref:1" class="reversefootnote" role="doc-backlink">'
+        "&#8617;</a></p>\n    </li>\n  </ol>\n</div>\n"
     )
 
 
 def test_definition_list() -> None:
-    assert html("Term\n: Definition\n") == "<dl>\n<dt>Term</dt>\n<dd>Definition</dd>\n</dl>\n"
+    assert html("Term\n: Definition\n") == "<dl>\n  <dt>Term</dt>\n  <dd>Definition</dd>\n</dl>\n"
 
 
 def test_abbreviation() -> None:
+    # kramdown keeps the blank line after the definition, which writes nothing
     assert html("*[HTML]: Hyper Text\n\nHTML is here.\n") == (
-        '<p><abbr title="Hyper Text">HTML</abbr> is here.</p>\n'
+        '\n<p><abbr title="Hyper Text">HTML</abbr> is here.</p>\n'
     )
 
 
@@ -91,7 +92,7 @@ def test_block_ial_on_paragraph() -> None:
 
 def test_span_ial_on_link_and_code() -> None:
     assert html("A [link](/x){: .btn} and `code`{: .filepath}.\n") == (
-        '<p>A <a class="btn" href="/x">link</a> and '
+        '<p>A <a href="/x" class="btn">link</a> and '
         '<code class="language-plaintext filepath highlighter-rouge">code</code>.</p>\n'
     )
 
@@ -104,14 +105,14 @@ def test_block_ial_after_fence_goes_on_the_rouge_wrapper() -> None:
 
 def test_block_ial_after_blockquote_goes_on_the_blockquote() -> None:
     assert html("> quoted\n{: .prompt-tip }\n") == (
-        '<blockquote class="prompt-tip">\n<p>quoted</p>\n</blockquote>\n'
+        '<blockquote class="prompt-tip">\n  <p>quoted</p>\n</blockquote>\n'
     )
 
 
 def test_header_ids_follow_gfm_rule_with_duplicate_suffixes() -> None:
     assert html("# Hello, World!\n\n## Hello World\n\n## Hello World\n") == (
-        '<h1 id="hello-world">Hello, World!</h1>\n'
-        '<h2 id="hello-world-1">Hello World</h2>\n'
+        '<h1 id="hello-world">Hello, World!</h1>\n\n'
+        '<h2 id="hello-world-1">Hello World</h2>\n\n'
         '<h2 id="hello-world-2">Hello World</h2>\n'
     )
 
@@ -164,12 +165,12 @@ def test_no_hard_wrap_by_default_and_hard_wrap_option() -> None:
 
 def test_raw_html_passes_through_and_markdown_1_is_parsed() -> None:
     out = html('<div markdown="1">\n*emph*\n</div>\n\n<div class="raw">*not*</div>\n')
-    assert out == '<div>\n<p><em>emph</em></p>\n</div>\n<div class="raw">*not*</div>\n'
+    assert out == '<div>\n  <p><em>emph</em></p>\n</div>\n\n<div class="raw">*not*</div>\n'
 
 
 def test_math_block_and_inline_like_kramdown_mathjax() -> None:
     assert html("$$\na_1 < b\n$$\n\nInline $$x_1$$ here.\n") == (
-        "\\[a_1 &lt; b\\]\n<p>Inline \\(x_1\\) here.</p>\n"
+        "\\[a_1 &lt; b\\]\n\n<p>Inline \\(x_1\\) here.</p>\n"
     )
 
 
@@ -179,13 +180,13 @@ def test_math_inside_code_span_stays_literal() -> None:
 
 def test_setext_h2_after_paragraph_line_not_hr() -> None:
     assert html("p.s. my advice:\n---\n1. Be nice -- ok\n") == (
-        '<h2 id="ps-my-advice">p.s. my advice:</h2>\n<ol>\n<li>Be nice \u2013 ok</li>\n</ol>\n'
+        '<h2 id="ps-my-advice">p.s. my advice:</h2>\n<ol>\n  <li>Be nice \u2013 ok</li>\n</ol>\n'
     )
 
 
 def test_list_may_interrupt_a_paragraph_as_in_gfm() -> None:
     assert html("Intro line:\n- one\n- two\n") == (
-        "<p>Intro line:</p>\n<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n"
+        "<p>Intro line:</p>\n<ul>\n  <li>one</li>\n  <li>two</li>\n</ul>\n"
     )
 
 
@@ -275,15 +276,19 @@ def test_table_separator_rows_make_tbody_and_tfoot_like_kramdown() -> None:
     ("text", "expected"),
     [
         # kramdown: a first paragraph gets <p> only when a blank line follows it in the item
-        ("- a\n- b\n", "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n"),
-        ("- a\n\n- b\n", "<ul>\n<li>\n<p>a</p>\n</li>\n<li>\n<p>b</p>\n</li>\n</ul>\n"),
+        ("- a\n- b\n", "<ul>\n  <li>a</li>\n  <li>b</li>\n</ul>\n"),
+        (
+            "- a\n\n- b\n",
+            "<ul>\n  <li>\n    <p>a</p>\n  </li>\n  <li>\n    <p>b</p>\n  </li>\n</ul>\n",
+        ),
         (
             "- a\n- b\n\n- c\n",
-            "<ul>\n<li>a</li>\n<li>\n<p>b</p>\n</li>\n<li>c</li>\n</ul>\n",
+            "<ul>\n  <li>a</li>\n  <li>\n    <p>b</p>\n  </li>\n  <li>c</li>\n</ul>\n",
         ),
         (
             "1. X\n    - n\n\n2. Y\n    - m\n",
-            "<ol>\n<li>X<ul>\n<li>n</li>\n</ul>\n</li>\n<li>Y<ul>\n<li>m</li>\n</ul>\n</li>\n</ol>\n",
+            "<ol>\n  <li>X\n    <ul>\n      <li>n</li>\n    </ul>\n  </li>\n"
+            "  <li>Y\n    <ul>\n      <li>m</li>\n    </ul>\n  </li>\n</ol>\n",
         ),
     ],
 )
@@ -299,7 +304,7 @@ def test_list_after_list_of_other_kind_is_a_new_list() -> None:
 
 
 def test_gfm_atx_header_needs_a_space() -> None:
-    assert html("#dowork\n\n# Real\n") == '<p>#dowork</p>\n<h1 id="real">Real</h1>\n'
+    assert html("#dowork\n\n# Real\n") == '<p>#dowork</p>\n\n<h1 id="real">Real</h1>\n'
 
 
 def test_kramdown_escapes_quotes_and_dollars() -> None:
@@ -323,9 +328,10 @@ def test_toc_marker_builds_kramdown_markdown_toc() -> None:
     out = html("* TOC\n{:toc}\n\n# A\n\n## B\n\n# C\n")
     assert out.startswith(
         '<ul id="markdown-toc">\n'
-        '<li><a href="#a" id="markdown-toc-a">A</a><ul><li>'
-        '<a href="#b" id="markdown-toc-b">B</a></li></ul></li>'
-        '<li><a href="#c" id="markdown-toc-c">C</a></li></ul>\n'
+        '  <li><a href="#a" id="markdown-toc-a">A</a>    <ul>\n'
+        '      <li><a href="#b" id="markdown-toc-b">B</a></li>\n'
+        "    </ul>\n  </li>\n"
+        '  <li><a href="#c" id="markdown-toc-c">C</a></li>\n</ul>\n\n'
     )
 
 

@@ -3,16 +3,22 @@
 One python-markdown instance is built per renderer and reset between documents; python-markdown
 is not thread safe, so ``convert`` holds a lock. The kramdown behaviours python-markdown lacks are
 small extensions below: GFM header ids, list indentation by content column, lists that interrupt
-a paragraph, kramdown's rouge wrappers, footnote and table markup, ``$$`` math, block IALs.
+a paragraph, kramdown's rouge wrappers, footnote and table markup, ``$$`` math, block IALs, the
+table of contents; raw HTML is kramdown's (``_html``), and the tree is written as kramdown writes
+its own (``_serialize``): indentation, and a blank line where the source has one between blocks
+(recorded by ``_TrackingBlockParser``; the blank lines python-markdown alone needs are marked in
+the text with ``_NO_BLANK`` and ``_NO_BLANK_BEFORE`` and taken back out of the tree).
 """
 
 from __future__ import annotations
 
+import bisect
 import copy
 import hashlib
 import html
 import re
 import threading
+import unicodedata
 import xml.etree.ElementTree as etree
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -21,9 +27,22 @@ from typing import Any
 
 import markdown
 from markdown.blockparser import BlockParser
-from markdown.blockprocessors import BlockQuoteProcessor, HashHeaderProcessor
+from markdown.blockprocessors import BlockProcessor, BlockQuoteProcessor, HashHeaderProcessor
 from markdown.extensions import Extension
-from markdown.inlinepatterns import InlineProcessor
+from markdown.extensions.attr_list import AttrListTreeprocessor
+from markdown.extensions.footnotes import NBSP_PLACEHOLDER
+from markdown.inlinepatterns import (
+    IMAGE_LINK_RE,
+    IMAGE_REFERENCE_RE,
+    REFERENCE_RE,
+    HtmlInlineProcessor,
+    ImageInlineProcessor,
+    ImageReferenceInlineProcessor,
+    InlineProcessor,
+    ReferenceInlineProcessor,
+    ShortImageReferenceInlineProcessor,
+    ShortReferenceInlineProcessor,
+)
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import InlineProcessor as InlineTreeprocessor
@@ -37,6 +56,14 @@ from pygments.util import ClassNotFound
 from handler.engine.budget import BudgetExceeded
 from handler.engine.budget import active as budget_active
 from handler.engine.budget import limit as budget_limit
+from handler.engine.markdown._html import (
+    BLOCK_START,
+    HtmlBlock,
+    HtmlParser,
+    closes_fence,
+    entity,
+    span_tag,
+)
 from handler.engine.markdown._serialize import (
     BLANK,
     BLOCK_TAGS,
@@ -45,6 +72,7 @@ from handler.engine.markdown._serialize import (
     CodeBlock,
     RawBlock,
     Serializer,
+    escape_text,
 )
 
 __all__ = ["MarkdownLimit", "MarkdownRenderer", "check_limits", "highlight_code", "rouge_block"]
@@ -52,6 +80,8 @@ __all__ = ["MarkdownLimit", "MarkdownRenderer", "check_limits", "highlight_code"
 _FORMATTER = HtmlFormatter(nowrap=True)
 _PLAIN = {"", "plaintext", "text", "plain", "txt"}
 _LEXERS: dict[str, Lexer | None] = {}
+# rouge's lexer names and aliases with capitals (3.30); every other name is lower case.
+_ROUGE_CASED = frozenset(("Dockerfile", "HAML", "Isabelle", "OCL", "R", "S", "TeX", "LaTeX"))
 
 
 def _lexer(lang: str) -> Lexer | None:
@@ -72,6 +102,8 @@ def highlight_code(code: str, lang: str) -> str | None:
         code += "\n"
     if lang.lower() in _PLAIN:
         return html.escape(code, quote=False)
+    if lang != lang.lower() and lang not in _ROUGE_CASED:
+        return None  # rouge's names are case-sensitive: "HTML" is no language
     lexer = _lexer(lang.lower())
     if lexer is None:
         return None
@@ -102,20 +134,47 @@ def _code_block(
     *,
     classes: Sequence[str] = (),
     attrs: Mapping[str, str] | None = None,
+    ial: Mapping[str, str] | None = None,
 ) -> CodeBlock:
+    """The block; ``ial`` is a block IAL after it (its attributes go in kramdown's order)."""
+    given = lang
     lang = lang or "plaintext"
     body = highlight_code(code, lang)
-    extra = "".join(f' {k}="{html.escape(v)}"' for k, v in (attrs or {}).items())
+    pairs = list((attrs or {}).items())
+    ial_classes = (ial or {}).get("class", "").split()
     if body is None:
-        escaped = html.escape(code if code.endswith("\n") else code + "\n", quote=False)
-        pre = f'<pre{extra}><code class="language-{html.escape(lang)}">{escaped}</code></pre>'
-        return CodeBlock(pre, "", "")
-    names = " ".join([f"language-{lang}", *classes, "highlighter-rouge"])
-    return CodeBlock(
-        f'<div class="{html.escape(names)}"{extra}>',
-        f'<div class="highlight"><pre class="highlight"><code>{body}</code></pre></div>',
-        "</div>",
-    )
+        names = " ".join([*classes, *ial_classes])
+        items = [(k, names if k == "class" else v) for k, v in (ial or {}).items()] + pairs
+        if names and not (ial and "class" in ial):
+            items.insert(0, ("class", names))
+        extra = "".join(f' {k}="{html.escape(v)}"' for k, v in items)
+        pre = f'<pre{extra}><code class="language-{html.escape(lang)}">{_escaped_code(code)}'
+        block = CodeBlock(pre + "</code></pre>", "", "")
+    else:
+        names = " ".join([f"language-{lang}", *classes, *ial_classes, "highlighter-rouge"])
+        if ial:  # kramdown: the fence's language class first, merged with the IAL's classes;
+            # the language taken out and put back (so last when no other class stays)
+            others = [(k, v) for k, v in ial.items() if k != "class"] + pairs
+            if given and (classes or ial_classes):
+                items = [("class", names), *others]
+            elif ial_classes:
+                items = [(k, names if k == "class" else v) for k, v in ial.items()] + pairs
+            else:
+                items = [*others, ("class", names)]
+        else:
+            items = [("class", names), *pairs]
+        extra = "".join(f' {k}="{html.escape(v)}"' for k, v in items)
+        block = CodeBlock(
+            f"<div{extra}>",
+            f'<div class="highlight"><pre class="highlight"><code>{body}</code></pre></div>',
+            "</div>",
+        )
+    block.source = (code, given, tuple(classes), dict(attrs or {}))
+    return block
+
+
+def _escaped_code(code: str) -> str:
+    return html.escape(code if code.endswith("\n") else code + "\n", quote=False)
 
 
 # --- preprocessing: kramdown list and IAL rules -------------------------------------------------
@@ -123,16 +182,21 @@ def _code_block(
 _FENCE = re.compile(r"^(?P<indent>[ ]*)(?P<fence>`{3,}|~{3,})")
 _MARKER = re.compile(r"^(?P<indent>[ ]*)(?P<marker>[*+-]|\d{1,9}[.)])(?P<space>[ ]+|$)")
 _HR = re.compile(r"^[ ]{0,3}([-*_])[ ]*(\1[ ]*){2,}$")
-_IAL_LINE = re.compile(r"^[ ]*\{:(?!:)[^}]*\}[ ]*$")
+_IAL_LINE = re.compile(r"^[ ]*(?:\x02bsnb\x03)?\{:(?!:)[^}]*\}[ ]*$")
+_IAL_NO_BLANK = "\x02nb"  # in an IAL's attributes: its line has no blank line after it
 # Markers between preprocessing and the tree: STX/ETX never survive from the source text.
 _IAL_MARK = "\x02bsial:{}\x03"
 _IAL_MARK_RE = re.compile("\x02bsial:(\\d+)\x03")
 _LIST_BREAK = "\x02bsbreak\x03"
 # Ends a line followed by a blank line that only python-markdown needs: not a blank for kramdown.
 _NO_BLANK = "\x02bsnb\x03"
+_NO_BLANK_BEFORE = "\x02bsnbb\x03"  # starts a line that follows a blank line kramdown has not
+_NOTHING = "\x02bsx\x03"  # keeps a line from python-markdown's block patterns, then goes
+_PARAGRAPH_RULE = re.compile(r"^[ ]{0,3}(?:=+|-+|\*{3,}|_{3,})[ ]*$")
+_SPACES = "\x02bssp{}\x03"
 _SETEXT_LINE = re.compile(r"^[ ]{0,3}(?:=+|-+)[ ]*$")
 _ATX_START = re.compile(r"^[ ]{0,3}#{1,6}[ \t]+")
-_ANY_MARK = re.compile("\x02bs(?:ial:\\d+|break|nb)\x03")
+_ANY_MARK = re.compile("\x02bs(?:ial:\\d+|break|nbb?|sp\\d|x)\x03")
 
 
 def _indent(line: str) -> int:
@@ -145,18 +209,20 @@ class _Document:
 
     ials: list[dict[str, str]] = field(default_factory=list)
     math_blocks: list[str] = field(default_factory=list)
+    html_blocks: list[HtmlBlock] = field(default_factory=list)
     breaks: bool = False
     no_blank: bool = False  # a _NO_BLANK mark was written
-    # Set by the renderer before each conversion (reset leaves them).
-    leading_blank: bool = False
-    trailing_blank: bool = False
+    spaces: bool = False  # a _SPACES mark was written
+    trailing_blank: bool = False  # set by the serializer: the last block has a blank line after
     footnotes: bool = False  # the serializer wrote footnotes at the end
 
     def reset(self) -> None:
         self.ials.clear()
         self.math_blocks.clear()
+        self.html_blocks.clear()
         self.breaks = False
         self.no_blank = False
+        self.spaces = False
 
 
 class _ListItem:
@@ -183,14 +249,25 @@ class _KramdownLinesPreprocessor(Preprocessor):
         stack: list[_ListItem] = []
         fence: str | None = None
         fence_shift: tuple[int, int] = (0, 0)
-        prev = ""
+        fence_indent = 0
+        prev = prev2 = ""
         for line in lines:
             if fence is not None:
-                out.append(_shift(line, *fence_shift))
-                if line.strip().startswith(fence) and line.strip().strip(fence[0]) == "":
+                if closes_fence(line, fence, fence_indent):
                     fence = None
-                prev = line
+                    out.append(" " * fence_shift[1] + line.lstrip(" "))
+                else:
+                    out.append(_shift(line, *fence_shift))
+                prev2, prev = prev, line
                 continue
+            if (
+                not stack
+                and _is_text(prev)
+                and _PARAGRAPH_RULE.match(line)
+                and (prev2.strip() or not _SETEXT_LINE.match(line))
+            ):  # kramdown: no setext underline but after a blank line, no rule in a paragraph
+                line = _NOTHING + line
+                self.document.no_blank = True
             match = _FENCE.match(line)
             if match and prev.strip() and not _FENCE.match(prev):  # a fence ends a paragraph
                 self._no_blank(out)
@@ -198,26 +275,30 @@ class _KramdownLinesPreprocessor(Preprocessor):
             written = self._line(line, prev, stack)
             if len(written) > 1 and written[0] == "":  # a blank line only python-markdown needs
                 self._no_blank(out)
+            if _FENCE.match(prev) and not _IAL_LINE.match(line) and not _HTML_MARK_RE.match(line):
+                # right after a fence: a block of its own for python-markdown, with no blank
+                first = next((i for i, text in enumerate(written) if text.strip()), None)
+                if first is not None:
+                    written = list(written)
+                    written[first] = _mark_no_blank_before(written[first])
+                    if not first:
+                        written.insert(0, "")
+                    self.document.no_blank = True
             out.extend(written)
             if match and (not stack or _indent(line) >= stack[-1].old or not prev.strip()):
-                fence = match.group("fence")
+                fence, fence_indent = match.group("fence"), _indent(line)
                 fence_shift = (stack[-1].old, stack[-1].new) if stack else (0, 0)
-            prev = line
+                # kramdown keeps the code's indentation in its container; python-markdown's
+                # fences take the opening line's off: so the fence lines go to the container's
+                at = next((i for i in range(len(out) - 1, -1, -1) if out[i].strip()), None)
+                opening = out[at].lstrip(" ") if at is not None else ""
+                if at is not None and _FENCE.match(opening):
+                    out[at] = " " * fence_shift[1] + opening
+            prev2, prev = prev, line
         return out
 
     def _no_blank(self, out: list[str]) -> None:
-        """Mark the last line written: the blank line about to follow is not kramdown's."""
-        if not out or not out[-1].strip() or _FENCE.match(out[-1]):
-            return
-        self.document.no_blank = True
-        if _SETEXT_LINE.match(out[-1]) and len(out) > 1 and out[-2].strip():
-            out[-2] += _NO_BLANK  # into the header's text
-            return
-        atx = _ATX_START.match(out[-1])
-        if atx:  # before the header's text, clear of its closing hashes
-            out[-1] = out[-1][: atx.end()] + _NO_BLANK + out[-1][atx.end() :]
-            return
-        out[-1] += _NO_BLANK
+        _mark_no_blank(out, self.document)
 
     def _line(self, line: str, prev: str, stack: list[_ListItem]) -> list[str]:
         if not line.strip():
@@ -228,6 +309,12 @@ class _KramdownLinesPreprocessor(Preprocessor):
             return self._item(line, prev, marker, stack)
         if _IAL_LINE.match(line) and prev.strip():
             stripped = prev.strip()
+            if stack and indent < stack[-1].old and indent < 4:  # ends the list: it is the list's
+                while stack and indent < stack[-1].old:
+                    stack.pop()
+                if not stack:
+                    self.kinds.clear()
+                return ["", _shift(line, stack[-1].old, stack[-1].new) if stack else line]
             if stripped.startswith((">", "#", "|", "```", "~~~")) or stripped.endswith(
                 ("```", "~~~")
             ):
@@ -239,6 +326,14 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 self.kinds.clear()
         if stack:
             top = stack[-1]
+            # kramdown strips each enclosing item's indentation the line has
+            outer = next((item.old for item in reversed(stack) if item.old <= indent), 0)
+            extra = indent - outer
+            if 0 < extra < 4 and _is_text(prev) and _is_text(line):
+                # A paragraph's next line keeps what kramdown keeps of its indentation (python-
+                # markdown's would depend on the item's blocks): a mark the serializer writes.
+                self.document.spaces = True
+                return [" " * top.new + _SPACES.format(extra) + line.lstrip(" ")]
             return [_shift(line, top.old, top.new)]
         return [line]
 
@@ -267,8 +362,328 @@ class _KramdownLinesPreprocessor(Preprocessor):
         if switched:  # kramdown starts a new list; python-markdown needs a block between
             self.document.breaks = True
             return ["", " " * new_indent + _LIST_BREAK, "", text]
-        blank = starts_list and prev.strip() and not prev.lstrip().startswith(("<", "|"))
+        blank = (
+            starts_list and prev.strip() and not prev.lstrip().startswith(("<", "|", "\x02bshtml"))
+        )
         return ["", text] if blank or (after_text and prev.strip()) else [text]
+
+
+def _is_text(line: str) -> bool:
+    """A line that is paragraph text (in a list item: its marker may open it)."""
+    stripped = line.strip()
+    if not stripped or _HR.match(line) or _SETEXT_LINE.match(line) or _FENCE.match(line):
+        return False
+    marker = _MARKER.match(line)
+    if marker:
+        stripped = line[marker.end() :].strip()
+    return bool(stripped) and stripped[0] not in "<|#>{\x02" and not _FENCE.match(stripped)
+
+
+def _mark_no_blank_before(line: str) -> str:
+    """``line`` marked: the blank line before it is not kramdown's (for the block it opens)."""
+    marker = _MARKER.match(line)
+    if marker and not _HR.match(line):
+        at = marker.end()
+    else:
+        atx = _ATX_START.match(line)
+        at = atx.end() if atx else _indent(line)
+    return line[:at] + _NO_BLANK_BEFORE + line[at:]
+
+
+def _mark_no_blank(out: list[str], document: _Document) -> None:
+    """Mark the last line written: the blank line about to follow is not kramdown's."""
+    if not out or not out[-1].strip() or _FENCE.match(out[-1]):
+        return
+    document.no_blank = True
+    if _IAL_LINE.match(out[-1]):  # kept apart for the IAL preprocessor
+        indent = _indent(out[-1])
+        out[-1] = out[-1][:indent] + _NO_BLANK + out[-1][indent:]
+        return
+    if _SETEXT_LINE.match(out[-1]) and len(out) > 1 and out[-2].strip():
+        out[-2] += _NO_BLANK  # into the header's text
+        return
+    atx = _ATX_START.match(out[-1])
+    if atx:  # before the header's text, clear of its closing hashes
+        out[-1] = out[-1][: atx.end()] + _NO_BLANK + out[-1][atx.end() :]
+        return
+    out[-1] += _NO_BLANK
+
+
+_HTML_MARK = "\x02bshtml:{}\x03"
+_WHITESPACE_LINE = re.compile(r"(?<=\n) +\n")
+_TRAILING_SPACE = re.compile(r"\n[ \t\n]*$")
+_HTML_MARK_RE = re.compile("^[ ]{0,3}\x02bshtml:(\\d+)\x03")
+
+
+class _HtmlBlockPreprocessor(Preprocessor):
+    """kramdown's block HTML: each block is parsed (``_html``) and left as one marker line for
+    ``_HtmlBlockProcessor``; the markdown inside ``markdown="1"`` elements is preprocessed here
+    like the document (by this and the preprocessors after it) and parsed with it."""
+
+    def __init__(self, md: markdown.Markdown, document: _Document) -> None:
+        super().__init__(md)
+        self.document = document
+
+    def run(self, lines: list[str]) -> list[str]:
+        """python-markdown's whitespace clean-up (which replaces its own, as raw HTML does not
+        get it in kramdown: tabs and blank lines stay), with the HTML blocks taken out."""
+        text = "\n".join(lines)
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if "\x02" in text or "\x03" in text:  # no placeholders from the source
+            text = text.replace("\x02", "").replace("\x03", "")
+        lines = text.split("\n")
+        if "<" in text:
+            lines = self._html_blocks(lines, text + "\n")
+        if "\t" in text:
+            lines = _expand_tabs(lines, self.md.tab_length)
+        text = _WHITESPACE_LINE.sub("\n", "\n".join(lines))
+        # No blank line after the last block unless the source has one (kramdown keeps it).
+        end = _TRAILING_SPACE.search(text)
+        if end is not None:
+            blank = end.group().count("\n") >= 2
+            text = text[: end.start()] + ("\n\n" if blank else "")
+        return text.split("\n")
+
+    def _html_blocks(self, lines: list[str], text: str) -> list[str]:
+        starts = [0]
+        for line in lines:
+            starts.append(starts[-1] + len(line) + 1)
+        out: list[str] = []
+        fence: str | None = None
+        fence_indent = 0
+        index = 0
+        while index < len(lines):
+            line = lines[index]
+            if fence is not None:
+                if closes_fence(line, fence, fence_indent):
+                    fence = None
+                out.append(line)
+                index += 1
+                continue
+            opening = _FENCE.match(line)
+            if opening and _indent(line) < 4:
+                fence, fence_indent = opening.group("fence"), _indent(line)
+            parsed = None
+            if "<" in line and BLOCK_START.match(line) and not _script_in_paragraph(line, out):
+                parsed = HtmlParser(text).parse(starts[index])
+            if parsed is None:
+                out.append(line)
+                index += 1
+                continue
+            block, end = parsed
+            for part in block.markdown:
+                if part.block:
+                    part.text = "\n".join(self._inner(part.text.split("\n")))
+            self.document.html_blocks.append(block)
+            mark = " " * _indent(line) + _HTML_MARK.format(len(self.document.html_blocks) - 1)
+            if out and out[-1].strip() and not _HTML_MARK_RE.match(out[-1]):
+                if _FENCE.match(out[-1]):  # the fence's line cannot take the mark
+                    mark += _NO_BLANK_BEFORE
+                _mark_no_blank(out, self.document)
+                out.append("")
+            out.append(mark)
+            index = bisect.bisect_right(starts, end) - 1
+            if index < len(lines) and end > starts[index]:  # the line goes on after the HTML
+                rest = text[end : starts[index + 1] - 1]
+                if rest.strip():
+                    out.append(rest)
+                elif block.nodes and block.nodes[-1].tag in ("script", "style"):
+                    out.append("")  # kramdown does not take the rest of their line: a blank line
+                    if index + 1 == len(lines):
+                        out.append("")
+                index += 1
+        return out
+
+    def _inner(self, lines: list[str]) -> list[str]:
+        """Markdown inside an HTML element, through the same preprocessing as the document."""
+        lines = self.run(lines)
+        after = False
+        for preprocessor in self.md.preprocessors:
+            if after:
+                lines = preprocessor.run(lines)
+            after = after or preprocessor is self
+        return lines
+
+
+def _expand_tabs(lines: list[str], size: int) -> list[str]:
+    """Tabs in indentation to spaces, except in fenced code (kramdown keeps them there)."""
+    out: list[str] = []
+    fence: str | None = None
+    fence_indent = 0
+    for line in lines:
+        if fence is not None:
+            if closes_fence(line, fence, fence_indent):
+                fence = None
+            out.append(line)
+            continue
+        if "\t" in line:  # only the indentation: kramdown keeps other tabs
+            text = line.lstrip(" \t")
+            line = line[: len(line) - len(text)].expandtabs(size) + text
+        opening = _FENCE.match(line)
+        if opening:
+            fence, fence_indent = opening.group("fence"), _indent(line)
+        out.append(line)
+    return out
+
+
+def _script_in_paragraph(line: str, out: list[str]) -> bool:
+    """A comment or ``<script`` does not end a paragraph (kramdown's LAZY_END_HTML_START leaves
+    them out): after a line of text they are more of its text."""
+    if not line.lstrip().startswith(("<!--", "<script")) or not out:
+        return False
+    prev = out[-1]
+    return bool(prev.strip()) and not (
+        _HTML_MARK_RE.match(prev)
+        or _ATX_START.match(prev)
+        or _SETEXT_LINE.match(prev)
+        or _HR.match(prev)
+        or _FENCE.match(prev)
+        or _IAL_LINE.match(prev)
+    )
+
+
+class _HtmlBlockProcessor(BlockProcessor):
+    """A marker line of ``_HtmlBlockPreprocessor``: the parsed HTML, its markdown parsed now."""
+
+    def __init__(self, parser: BlockParser, document: _Document) -> None:
+        super().__init__(parser)
+        self.document = document
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        return "\x02bshtml:" in block and _HTML_MARK_RE.match(block) is not None
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> None:
+        block = blocks.pop(0)
+        match = _HTML_MARK_RE.match(block)
+        assert match is not None
+        line, _, rest = block[match.end() :].partition("\n")
+        if _NO_BLANK_BEFORE in line and len(parent):
+            for element in [parent[-1], *_last_chain(parent[-1])]:
+                element.attrib.pop(BLANK, None)
+        html_block = self.document.html_blocks[int(match.group(1))]
+        for node in html_block.nodes:
+            parent.append(node)
+        for part in html_block.markdown:
+            if part.block:
+                self.parser.parseChunk(part.element, part.text)
+            else:
+                part.element.text = part.text
+        if rest.strip():
+            blocks.insert(0, rest)
+
+
+def _inline_source(md: markdown.Markdown, text: str) -> str:
+    """``text`` with python-markdown's inline placeholders put back as source where it can:
+    a code span as written, anything else as HTML."""
+    stash = md.treeprocessors["inline"].stashed_nodes  # type: ignore[attr-defined]
+
+    def source(match: re.Match[str]) -> str:
+        value = stash.get(match.group(1))
+        if isinstance(value, etree.Element):
+            if value.tag == "code":
+                return "`" + html.unescape(value.text or "") + "`"
+            return _inline_source(md, md.serializer(value))
+        return match.group(0) if value is None else "\\" + str(value)
+
+    return markdown.util.INLINE_PLACEHOLDER_RE.sub(source, text)
+
+
+class _ReferenceIds:
+    """kramdown finds a reference by the link text as written: ``[`code`][]`` is "`code`"."""
+
+    md: markdown.Markdown
+
+    def evalId(self, data: str, index: int, text: str) -> tuple[str | None, int, bool]:
+        found: tuple[str | None, int, bool] = super().evalId(  # type: ignore[misc]
+            data, index, _inline_source(self.md, text)
+        )
+        key, end, handled = found
+        if key and "\x02" in key:  # ``[text][`code`]``
+            key = _inline_source(self.md, key).lower()
+        return key, end, handled
+
+
+class _ReferenceProcessor(_ReferenceIds, ReferenceInlineProcessor):
+    pass
+
+
+class _ShortReferenceProcessor(_ReferenceIds, ShortReferenceInlineProcessor):
+    pass
+
+
+class _SourceAlt:
+    """An image's alt is its text as written (a code span keeps its backticks)."""
+
+    md: markdown.Markdown
+
+    def unescape(self, text: str) -> str:
+        return _inline_source(self.md, text)
+
+
+class _ImageProcessor(_SourceAlt, ImageInlineProcessor):
+    pass
+
+
+class _ImageReferenceProcessor(_SourceAlt, _ReferenceIds, ImageReferenceInlineProcessor):
+    pass
+
+
+class _ShortImageReferenceProcessor(_SourceAlt, _ReferenceIds, ShortImageReferenceInlineProcessor):
+    pass
+
+
+class _SpanHtmlProcessor(HtmlInlineProcessor):
+    """A tag in paragraph text, re-written as kramdown writes it."""
+
+    def unescape(self, text: str) -> str:
+        """The tag's source: a code span python-markdown already took out of it goes back as
+        written (kramdown reads the tag first)."""
+        return _inline_source(self.md, text)
+
+    def handleMatch(  # type: ignore[override]
+        self, m: re.Match[str], data: str
+    ) -> tuple[str, int, int]:
+        raw = self.backslash_unescape(self.unescape(m.group(1)))
+        return self.md.htmlStash.store(span_tag(raw)), m.start(0), m.end(0)
+
+
+class _BackslashBreakProcessor(InlineProcessor):
+    """GFM's hard line break: a backslash at the end of a line (the newline stays)."""
+
+    def handleMatch(  # type: ignore[override]
+        self, m: re.Match[str], data: str
+    ) -> tuple[etree.Element, int, int]:
+        return etree.Element("br"), m.start(0), m.end(0)
+
+
+# kramdown's e-mail autolink (its ACHARS: letters, digits, "-", "_", ".")
+_AUTOMAIL = r"<(?:mailto:)?([-.\w]+@[-\w]+(?:\.[-\w]+)*\.[a-z]+)>"
+
+
+class _AutomailProcessor(InlineProcessor):
+    """``<me@example.com>``: a plain ``mailto:`` link, as kramdown writes it (no entities)."""
+
+    def handleMatch(  # type: ignore[override]
+        self, m: re.Match[str], data: str
+    ) -> tuple[etree.Element, int, int]:
+        email = m.group(1).removeprefix("mailto:")
+        link = etree.Element("a", {"href": "mailto:" + email})
+        link.text = markdown.util.AtomicString(email)
+        return link, m.start(0), m.end(0)
+
+
+class _EntityProcessor(InlineProcessor):
+    """``&name;`` as its character (kramdown's ``entity_output: as_char``)."""
+
+    def handleMatch(  # type: ignore[override]
+        self, m: re.Match[str], data: str
+    ) -> tuple[str, int, int]:
+        char = entity(m.group(0))
+        if char is None:  # kramdown: the "&" is text, escaped
+            return self.md.htmlStash.store("&amp;"), m.start(0), m.start(0) + 1
+        written = char if char == m.group(0) else escape_text(char)
+        return self.md.htmlStash.store(written), m.start(0), m.end(0)
 
 
 def _shift(line: str, old: int, new: int) -> str:
@@ -305,22 +720,24 @@ def _replace_spans(
 
 
 class _KramdownExtensionsPreprocessor(Preprocessor):
-    """kramdown's ``{::comment}``, ``{::options /}`` (dropped) and ``{::nomarkdown}`` (raw).
-
-    The first of our preprocessors: it also clears the previous document's facts."""
+    """kramdown's ``{::comment}``, ``{::options /}`` (dropped) and ``{::nomarkdown}`` (raw)."""
 
     def __init__(self, md: markdown.Markdown, document: _Document) -> None:
         super().__init__(md)
         self.document = document
 
     def run(self, lines: list[str]) -> list[str]:
-        self.document.reset()
         text = "\n".join(lines)
         if "{::" not in text:
             return lines
         text = _replace_spans(text, "{::comment}", _COMMENT_END, lambda _inner: "")
         text = _KRAMDOWN_OPTIONS.sub("", text)
-        text = _replace_spans(text, "{::nomarkdown}", _NOMARKDOWN_END, self.md.htmlStash.store)
+        text = _replace_spans(
+            text,
+            "{::nomarkdown}",
+            _NOMARKDOWN_END,
+            lambda inner: self.md.htmlStash.store(RawBlock(inner)),
+        )
         return text.split("\n")
 
 
@@ -362,7 +779,7 @@ class _MathBlockPreprocessor(Preprocessor):
 
     def _stash(self, body: str) -> str:
         placeholder = self.md.htmlStash.store(
-            "\\[" + html.escape(body.strip(), quote=False) + "\\]"
+            RawBlock("\\[" + html.escape(body.strip(), quote=False) + "\\]")
         )
         self.document.math_blocks.append(placeholder)
         return placeholder
@@ -427,28 +844,66 @@ def _fence_format(
 
 # --- tree fix-ups --------------------------------------------------------------------------------
 
-_NON_WORD = re.compile(r"[^\w\- \t]")
+_NON_WORD = re.compile(r"[^\w\- \t]", re.ASCII)
+_ID_ASCII = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_- \t")
 _TRAILING_IAL = re.compile(r"[ \t]*\{[^}]*\}[ \t]*$")
 _HEADERS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 
 def gfm_header_id(text: str) -> str:
-    """kramdown-parser-gfm's header id: lowercase, drop punctuation, spaces and tabs to ``-``."""
-    return _NON_WORD.sub("", text.lower()).replace(" ", "-").replace("\t", "-")
+    """kramdown-parser-gfm's header id: lowercase, drop punctuation, spaces and tabs to ``-``.
+
+    Ruby's ``\\p{Word}`` (kept) also has marks (``U+FE0F`` after an emoji) and joiners."""
+    text = text.lower()
+    if text.isascii():
+        kept = _NON_WORD.sub("", text)
+    else:
+        kept = "".join(
+            char for char in text if (char in _ID_ASCII if char.isascii() else _ruby_word(char))
+        )
+    return kept.replace(" ", "-").replace("\t", "-")
+
+
+def _ruby_word(char: str) -> bool:
+    category = unicodedata.category(char)
+    return category[0] in "LM" or category in ("Nd", "Nl", "Pc") or char in "\u200c\u200d"
 
 
 class _HeaderIdTreeprocessor(Treeprocessor):
-    """Runs before inline parsing, so it sees the header's raw text as kramdown does."""
+    """kramdown-parser-gfm's header ids, from the header's text as kramdown has it: after inline
+    parsing and typography (``--`` is already a dash), without markup, footnote marks or tags."""
 
     def run(self, root: etree.Element) -> None:
         seen: Counter[str] = Counter()
+        stash = self.md.htmlStash.rawHtmlBlocks
         for element in root.iter():
-            if element.tag in _HEADERS and "id" not in element.attrib:
-                raw = _TRAILING_IAL.sub("", _ANY_MARK.sub("", element.text or ""))
-                base = gfm_header_id(raw.strip())
+            if element.tag in _HEADERS and "id" not in element.attrib and KD not in element.attrib:
+                raw = _STASH.sub(lambda m: _stashed_text(stash, m), _header_text(element))
+                # not stripped: a link that is only an image leaves its spaces, as in kramdown
+                base = gfm_header_id(_ANY_MARK.sub("", raw))
                 seen[base] += 1
                 count = seen[base]
-                element.set("id", base if count == 1 else f"{base}-{count - 1}")
+                header_id = base if count == 1 else f"{base}-{count - 1}"
+                if header_id:  # kramdown writes no empty id
+                    element.set("id", header_id)
+
+
+def _header_text(element: etree.Element) -> str:
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag == "code":
+            parts.append(html.unescape(child.text or ""))
+        elif not (child.tag == "sup" and child.get("id", "").startswith("fnref")):
+            parts.append(_header_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _stashed_text(stash: list[Any], match: re.Match[str]) -> str:
+    """The text of a stashed inline piece: an entity's character, nothing for a tag."""
+    index = int(match.group(1))
+    value = str(stash[index]) if index < len(stash) else ""
+    return "" if value.startswith("<") else html.unescape(value)
 
 
 def _drop_unreferenced_footnotes(root: etree.Element) -> None:
@@ -481,16 +936,31 @@ class _KramdownTreeprocessor(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         self._block_ials(root)
         _list_paragraphs(root)
-        for element in list(root.iter("li")):
-            if "toc" in element.attrib:
-                del element.attrib["toc"]
-                _build_toc(root, element, self.toc_levels)
+        for element in list(root.iter()):
+            if "toc" not in element.attrib or element.tag not in ("li", "ul", "ol"):
+                continue
+            toc = element
+            if element.tag == "li":  # attr_list put the IAL on the item
+                toc = _parent_of(root, element) or element
+                for key, value in element.attrib.items():
+                    toc.attrib.setdefault(key, value)
+                element.attrib.clear()
+            del toc.attrib["toc"]
+            if toc.tag in _LISTS:
+                _build_toc(root, toc, self.toc_levels)
+                break  # kramdown makes only the first one
         for parent in root.iter():
             for child in parent:
                 self._fix(parent, child)
         _drop_unreferenced_footnotes(root)
+        stash = self.md.htmlStash.rawHtmlBlocks
+        for index, stashed in enumerate(stash):
+            if isinstance(stashed, str) and stashed in _TASK_BOXES:
+                stash[index] = _TASK_BOXES[stashed]
 
     def _fix(self, parent: etree.Element, element: etree.Element) -> None:
+        if KD in element.attrib:
+            return
         tag = element.tag
         if tag == "code" and parent.tag != "pre":
             extra = element.get("class")
@@ -501,6 +971,9 @@ class _KramdownTreeprocessor(Treeprocessor):
         elif tag == "pre" and len(element) == 1 and element[0].tag == "code":
             self._indented_code(element)
         elif tag == "sup" and element.get("id", "").startswith("fnref"):
+            repeat = _REPEATED_REF.match(element.get("id", ""))
+            if repeat:  # python-markdown's "fnref2:x" is kramdown's "fnref:x:1"
+                element.set("id", f"fnref:{repeat.group(2)}:{int(repeat.group(1)) - 1}")
             element.set("role", "doc-noteref")
             for link in element:
                 link.attrib = {"href": link.get("href", ""), "class": "footnote", "rel": "footnote"}
@@ -514,7 +987,8 @@ class _KramdownTreeprocessor(Treeprocessor):
         if code.get("class") or pre.get("class"):
             return
         pre.tag = "div"
-        pre.attrib = {"class": "language-plaintext highlighter-rouge"}
+        blank = {BLANK: ""} if BLANK in pre.attrib else {}
+        pre.attrib = {"class": "language-plaintext highlighter-rouge", **blank}
         inner = etree.SubElement(pre, "div", {"class": "highlight"})
         pre.remove(code)
         new_pre = etree.SubElement(inner, "pre", {"class": "highlight"})
@@ -522,18 +996,31 @@ class _KramdownTreeprocessor(Treeprocessor):
 
     def _footnotes(self, div: etree.Element) -> None:
         div.attrib = {"class": "footnotes", "role": "doc-endnotes"}
+        nbsp = NBSP_PLACEHOLDER  # python-markdown writes it as "&#160;", kramdown as the char
+        for element in div.iter():
+            if element.text and nbsp in element.text:
+                element.text = element.text.replace(nbsp, "\u00a0")
+            if element.tail and nbsp in element.tail:
+                element.tail = element.tail.replace(nbsp, "\u00a0")
         for child in list(div):
             if child.tag == "hr":
                 div.remove(child)
-        for item in div.iter("li"):
+        for item in (item for ol in div.findall("ol") for item in ol.findall("li")):
             item.set("role", "doc-endnote")
         for link in div.iter("a"):
             if link.get("class") == "footnote-backref":
-                link.attrib = {
-                    "href": link.get("href", ""),
-                    "class": "reversefootnote",
-                    "role": "doc-backlink",
-                }
+                href = link.get("href", "")
+                repeat = _REPEATED_REF.match(href.removeprefix("#"))
+                if repeat:  # a later reference's way back: kramdown numbers it
+                    number = int(repeat.group(1))
+                    href = f"#fnref:{repeat.group(2)}:{number - 1}"
+                    etree.SubElement(link, "sup").text = str(number)
+                link.attrib = {"href": href, "class": "reversefootnote", "role": "doc-backlink"}
+        for parent in div.iter():
+            for index, child in enumerate(parent):
+                if index and ":" in child.get("href", "").removeprefix("#fnref:"):
+                    before = parent[index - 1]
+                    before.tail = (before.tail or "") + "\u00a0"
 
     def _block_ials(self, root: etree.Element) -> None:
         ials = self.document.ials
@@ -551,19 +1038,37 @@ class _KramdownTreeprocessor(Treeprocessor):
                     index = int(mark.group(1))
                     if previous is not None:
                         _apply_ial(self.md, previous, ials[index])
+                        # The IAL line belongs to the block: the blank line after it is the block's.
+                        if BLANK in child.attrib and _IAL_NO_BLANK not in ials[index]:
+                            previous.set(BLANK, "")
+                        else:
+                            previous.attrib.pop(BLANK, None)
                     parent.remove(child)
                     continue
                 previous = child
 
 
 _LISTS = frozenset(("ul", "ol"))
+_REPEATED_REF = re.compile(r"fnref(\d+):(.*)")
+# pymdownx.tasklist's checkboxes -> kramdown-parser-gfm's
+_TASK_BOXES = {
+    '<input type="checkbox" disabled/> ': (
+        '<input type="checkbox" class="task-list-item-checkbox" disabled="disabled" />'
+    ),
+    '<input type="checkbox" disabled checked/> ': (
+        '<input type="checkbox" class="task-list-item-checkbox" disabled="disabled" '
+        'checked="checked" />'
+    ),
+}
 
 
 def _list_paragraphs(root: etree.Element) -> None:
     """kramdown's rule for a list item's first paragraph (``<p>`` or bare text), item by item,
     from the blank lines the block parser recorded (python-markdown decides per list)."""
+    notes = [div for div in root if div.tag == "div" and div.get("class") == "footnote"]
+    skip = {id(element) for div in notes for element in div.iter()}
     for parent in [element for element in root.iter() if element.tag in _LISTS]:
-        if KD in parent.attrib or TOC in parent.attrib:
+        if KD in parent.attrib or TOC in parent.attrib or id(parent) in skip:
             continue
         items = [child for child in parent if child.tag == "li"]
         plain_seen = False  # an earlier item whose first child is not a wrapped paragraph
@@ -654,20 +1159,20 @@ def _parent_of(root: etree.Element, target: etree.Element) -> etree.Element | No
     return next((element for element in root.iter() if target in list(element)), None)
 
 
-def _build_toc(root: etree.Element, item: etree.Element, levels: range) -> None:
-    """kramdown's ``{:toc}``: the one-item list becomes ``#markdown-toc`` of the headers."""
-    toc = _parent_of(root, item)
-    if toc is None or toc.tag not in _LISTS or len(toc) != 1:
-        return
+def _build_toc(root: etree.Element, toc: etree.Element, levels: range) -> None:
+    """kramdown's ``{:toc}``: the list becomes ``#markdown-toc`` of the headers."""
     headers = [
         element
         for element in root.iter()
         if element.tag in _HEADERS
         and element.get("id")
+        and KD not in element.attrib
         and int(element.tag[1]) in levels
         and "no_toc" not in element.get("class", "").split()
     ]
-    toc.remove(item)
+    for item in list(toc):
+        toc.remove(item)
+    toc.text = None
     if "id" not in toc.attrib:
         toc.set("id", "markdown-toc")
     toc.set(TOC, "")
@@ -695,25 +1200,33 @@ _STASH = re.compile("\x02wzxhzdk:(\\d+)\x03")
 
 
 def _apply_ial(md: markdown.Markdown, element: etree.Element, attrs: Mapping[str, str]) -> None:
+    attrs = {key: value for key, value in attrs.items() if key[:1] != "\x02"}
     stashed = _STASH.fullmatch((element.text or "").strip()) if element.tag == "p" else None
     if stashed:
         index = int(stashed.group(1))
-        block = str(md.htmlStash.rawHtmlBlocks[index])
+        block = md.htmlStash.rawHtmlBlocks[index]
+        if not isinstance(block, CodeBlock):
+            block = str(block)
         md.htmlStash.rawHtmlBlocks[index] = _ial_into_html(block, attrs)
         return
+    auto_id = element.get("id") if element.tag in _HEADERS and "id" not in attrs else None
     for key, value in attrs.items():
         if key == "class" and element.get("class"):
             element.set("class", f"{element.get('class')} {value}")
         else:
             element.set(key, value)
+    if auto_id is not None:  # kramdown gives a header its id after the IAL's attributes
+        del element.attrib["id"]
+        element.set("id", auto_id)
 
 
 def _ial_into_html(block: str, attrs: Mapping[str, str]) -> str:
-    if isinstance(block, CodeBlock):
-        return CodeBlock(_ial_into_html(block.open, attrs), block.body, block.close)
-    classes = attrs.get("class")
-    if classes and " highlighter-rouge" in block:
-        block = block.replace(" highlighter-rouge", f" {classes} highlighter-rouge", 1)
+    if isinstance(block, CodeBlock) and block.source is not None:
+        code, lang, classes, own = block.source
+        return _code_block(code, lang, classes=classes, attrs=own, ial=attrs)
+    names = attrs.get("class")
+    if names and " highlighter-rouge" in block:
+        block = block.replace(" highlighter-rouge", f" {names} highlighter-rouge", 1)
     others = "".join(
         f' {key}="{html.escape(value)}"' for key, value in attrs.items() if key != "class"
     )
@@ -723,22 +1236,28 @@ def _ial_into_html(block: str, attrs: Mapping[str, str]) -> str:
     return block
 
 
-_IAL_ATTR = re.compile(r"""([#.][\w-]+)|([\w-]+)=(?:"([^"]*)"|'([^']*)'|(\S+))""")
+_IAL_ATTR = re.compile(
+    r"""([#.][\w-]+)|([\w-]+)=(?:"([^"]*)"|'([^']*)'|(\S+))|(?<![\w-])(toc)(?![\w=-])"""
+)
 
 
 def parse_ial(text: str) -> dict[str, str]:
-    """``{: .a #b key="v"}`` -> ``{"class": "a", "id": "b", "key": "v"}``."""
+    """``{: .a #b key="v"}`` -> ``{"class": "a", "id": "b", "key": "v"}``, in kramdown's order
+    (the class where the first class is)."""
     attrs: dict[str, str] = {}
     classes: list[str] = []
     for match in _IAL_ATTR.finditer(text.strip()[2:-1]):
         short, key = match.group(1), match.group(2)
         if short and short[0] == ".":
+            attrs.setdefault("class", "")
             classes.append(short[1:])
         elif short:
             attrs["id"] = short[1:]
         elif key:
             value = match.group(3) if match.group(3) is not None else match.group(4)
             attrs[key] = value if value is not None else match.group(5) or ""
+        elif match.group(6):  # the reference kramdown replaces with the table of contents
+            attrs["toc"] = ""
     if classes:
         attrs["class"] = " ".join(classes)
     return attrs
@@ -757,7 +1276,10 @@ class _IalLinePreprocessor(Preprocessor):
         out: list[str] = []
         for index, line in enumerate(lines):
             if _IAL_LINE.match(line) and (index == 0 or not lines[index - 1].strip()):
-                ials.append(parse_ial(line.strip()))
+                attrs = parse_ial(line.strip().replace(_NO_BLANK, ""))
+                if _NO_BLANK in line:
+                    attrs[_IAL_NO_BLANK] = ""
+                ials.append(attrs)
                 out.append(" " * _indent(line) + _IAL_MARK.format(len(ials) - 1))
                 out.append("")
             else:
@@ -787,6 +1309,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
     "backtick": ("`",),
     "bs_math_inline": ("$$",),
     "escape": ("\\",),
+    "bs_break": ("\\\n",),
     "footnote": ("[^",),
     "reference": ("[",),
     "link": ("[",),
@@ -852,8 +1375,21 @@ class _TrackingBlockParser(BlockParser):
     blocks to come leaves a blank line after the last element at every depth; an element that
     grows later (a list gaining an item, code continued past a blank line) loses the mark."""
 
+    leading_blank = False  # the document opens with blocks that write nothing, then a blank
+    at_boundary = True  # the block being parsed is not the rest of one (kramdown's boundary)
+    depth = 0  # of parseBlocks calls: 1 is the document's own
+
     def parseBlocks(self, parent: etree.Element, blocks: list[str]) -> None:
+        self.depth += 1
+        try:
+            self._parse_blocks(parent, blocks)
+        finally:
+            self.depth -= 1
+
+    def _parse_blocks(self, parent: etree.Element, blocks: list[str]) -> None:
+        boundary = True
         while blocks:
+            self.at_boundary = boundary  # blocks[0] follows a blank line, or opens the chunk
             count = len(blocks)
             chain = _last_chain(parent)
             sizes = [(len(element), len(element.text or "")) for element in chain]
@@ -870,17 +1406,22 @@ class _TrackingBlockParser(BlockParser):
                     del element.attrib[BLANK]
                     if not sizes[depth][0] and sizes[depth][1] and len(element):
                         element[0].set(BLANK, "")  # its text went into a new paragraph
-            if blocks and len(blocks) < count:
+            boundary = len(blocks) < count
+            if blocks and boundary:
                 for element in _last_chain(parent):
                     element.set(BLANK, "")
+                if not len(parent) and self.depth == 1:
+                    self.leading_blank = True  # definitions, then a blank line: kramdown's first
 
 
 def _last_chain(parent: etree.Element) -> list[etree.Element]:
     """The last child, its last child and so on (not into raw HTML, whose blanks are its own)."""
     chain: list[etree.Element] = []
-    while len(parent) and KD not in parent.attrib:
+    while len(parent):
         parent = parent[-1]
         chain.append(parent)
+        if KD in parent.attrib:
+            break
     return chain
 
 
@@ -894,8 +1435,23 @@ class _NoBlankTreeprocessor(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         if not self.document.no_blank:
             return
-        parents = {child: parent for parent in root.iter() for child in parent}
+        parents: dict[etree.Element, etree.Element] = {}
+        previous: dict[etree.Element, etree.Element] = {}
+        for parent in root.iter():
+            before = None
+            for child in parent:
+                parents[child] = parent
+                if before is not None:
+                    previous[child] = before
+                before = child
         for element in list(root.iter()):
+            if element.text and _NOTHING in element.text:
+                element.text = _keep_kind(element.text, element.text.replace(_NOTHING, ""))
+            if element.tail and _NOTHING in element.tail:
+                element.tail = _keep_kind(element.tail, element.tail.replace(_NOTHING, ""))
+            if element.text and _NO_BLANK_BEFORE in element.text:
+                element.text = _keep_kind(element.text, element.text.replace(_NO_BLANK_BEFORE, ""))
+                _drop_blank_before(element, parents, previous, root)
             holder: etree.Element | None = None
             if element.text and _NO_BLANK in element.text:
                 element.text = _keep_kind(element.text, element.text.replace(_NO_BLANK, ""))
@@ -905,14 +1461,113 @@ class _NoBlankTreeprocessor(Treeprocessor):
                 holder = parents.get(element)
             while holder is not None and holder is not root:
                 holder.attrib.pop(BLANK, None)
-                parent = parents.get(holder)
-                if parent is None or parent[-1] is not holder:
+                up = parents.get(holder)
+                if up is None or up[-1] is not holder:
                     break
-                holder = parent
+                holder = up
+
+
+def _drop_blank_before(
+    element: etree.Element,
+    parents: dict[etree.Element, etree.Element],
+    previous: dict[etree.Element, etree.Element],
+    root: etree.Element,
+) -> None:
+    """No blank line before the block that opens with ``element``'s text."""
+    parent = parents.get(element)
+    while parent is not None and parent is not root and parent[0] is element:
+        element, parent = parent, parents.get(parent)
+    before = previous.get(element)
+    if before is not None:
+        for block in [before, *_last_chain(before)]:
+            block.attrib.pop(BLANK, None)
 
 
 def _keep_kind(old: str, new: str) -> str:
     return markdown.util.AtomicString(new) if isinstance(old, markdown.util.AtomicString) else new
+
+
+_TABLE_LINE = re.compile(r"^(?:\||.*?[^\\\n]\|)")  # kramdown's TABLE_PIPE_CHECK
+_TABLE_SEP = re.compile(r"^[+|: \t-]*?-[+|: \t-]*?[ \t]*$")
+_TABLE_FOOT = re.compile(r"^[+|: \t=]*?=[+|: \t=]*?[ \t]*$")
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
+_CELL_PIPE = re.compile(r"(?<!\\)\|")
+
+
+class _KramdownTableProcessor(BlockProcessor):
+    """kramdown's tables that python-markdown's (a separator line second) are not: every line
+    of the block has a ``|`` outside code spans, and there is no header -> rows in a tbody.
+    ("a | b" alone is a one-cell-per-side table to kramdown.)"""
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        if "|" not in block or not getattr(self.parser, "at_boundary", True):
+            return False
+        lines = block.split("\n")
+        first = lines[0]
+        if _indent(first) > 3 or not first.strip() or _MARKER.match(first) or _HR.match(first):
+            return False  # kramdown's list and rule come first
+        if first.lstrip().startswith((">", "#", "```", "~~~", "\x02")):
+            return False
+        if len(lines) > 1 and _TABLE_SEP.match(lines[1]) and not _TABLE_FOOT.match(lines[1]):
+            return False  # a header: python-markdown's table
+        return all(_table_row(line) for line in lines)
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> bool:
+        lines = blocks[0].split("\n")
+        table = etree.Element("table")
+        section = etree.SubElement(table, "tbody")
+        footer = False
+        rows: list[list[str]] = []
+        for line in lines:
+            if _TABLE_FOOT.match(line) and not _TABLE_SEP.match(line):
+                if len(section):
+                    section = etree.SubElement(table, "tfoot")
+                footer = True
+            elif _TABLE_SEP.match(line):
+                if len(section) and not footer:
+                    section = etree.SubElement(table, "tbody")
+            else:
+                cells = _table_cells(line)
+                rows.append(cells)
+                row = etree.SubElement(section, "tr")
+                for cell in cells:
+                    etree.SubElement(row, "td").text = cell
+        if not any(len(part) for part in table if part.tag == "tbody"):
+            return False
+        columns = max(len(cells) for cells in rows)
+        for row in table.iter("tr"):
+            for _ in range(columns - len(row)):
+                etree.SubElement(row, "td")
+        for part in [part for part in table if not len(part)]:
+            table.remove(part)
+        blocks.pop(0)
+        parent.append(table)
+        return True
+
+
+def _table_row(line: str) -> bool:
+    """A line kramdown takes into a table: a ``|`` outside its code spans."""
+    return bool(_TABLE_LINE.match(_CODE_SPAN.sub("", line)))
+
+
+def _table_cells(line: str) -> list[str]:
+    """kramdown's cell split: at ``|`` outside code spans, ``\\|`` kept as ``|``; the outer
+    pipes' empty cells dropped."""
+    cells: list[str] = [""]
+    at = 0
+    for span in [*_CODE_SPAN.finditer(line), None]:
+        text = line[at : span.start() if span else len(line)]
+        first, *rest = _CELL_PIPE.split(text)
+        cells[-1] += first.replace("\\|", "|")
+        cells.extend(part.replace("\\|", "|") for part in rest)
+        if span is not None:
+            cells[-1] += span.group(0)
+            at = span.end()
+    if line.lstrip().startswith("|") and not cells[0].strip():
+        cells.pop(0)
+    if cells and not cells[-1].strip():
+        cells.pop()
+    return [cell.strip() for cell in cells]
 
 
 class _SeparateBlockQuoteProcessor(BlockQuoteProcessor):
@@ -931,6 +1586,16 @@ class _SeparateBlockQuoteProcessor(BlockQuoteProcessor):
         self.parser.state.reset()
 
 
+class _KramdownAttrListTreeprocessor(AttrListTreeprocessor):
+    """attr_list with kramdown's syntax: ``{: ...}`` (``{...}`` without the colon is text)."""
+
+    BASE_RE = r"\{\:[ ]*([^\}\n ][^\n]*)\}"  # type: ignore[misc]
+    # a header takes only kramdown's ``{#id}``
+    HEADER_RE = re.compile(r"[ \t]+\{(#[A-Za-z][\w:-]*)\}[ \t]*$")  # type: ignore[misc]
+    BLOCK_RE = re.compile(r"\n[ ]*\{\:[ ]*([^\}\n ][^\n]*)\}[ ]*$")  # type: ignore[misc]
+    INLINE_RE = re.compile(r"^\{\:[ ]*([^\}\n ][^\n]*)\}")  # type: ignore[misc]
+
+
 class _KramdownExtension(Extension):
     def __init__(self, toc_levels: range) -> None:
         super().__init__()
@@ -940,15 +1605,37 @@ class _KramdownExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.ESCAPED_CHARS = [*md.ESCAPED_CHARS, *_KRAMDOWN_ESCAPES]
         md.parser.blockprocessors.register(_GfmHashHeaderProcessor(md.parser), "hashheader", 70)
-        md.parser.blockprocessors.register(
-            _SeparateBlockQuoteProcessor(md.parser), "quote", 20
-        )
+        md.parser.blockprocessors.register(_SeparateBlockQuoteProcessor(md.parser), "quote", 20)
+        md.parser.blockprocessors.register(_KramdownTableProcessor(md.parser), "bs_table", 76)
         md.parser.__class__ = _TrackingBlockParser
         document = self.document
         md.preprocessors.register(
             _KramdownExtensionsPreprocessor(md, document), "bs_extensions", 29
         )
+        md.preprocessors.deregister("normalize_whitespace")
+        md.preprocessors.register(_HtmlBlockPreprocessor(md, document), "bs_html", 30)
         md.preprocessors.register(_KramdownLinesPreprocessor(md, document), "bs_lines", 28)
+        md.preprocessors.deregister("html_block")
+        md.parser.blockprocessors.register(_HtmlBlockProcessor(md.parser, document), "bs_html", 95)
+        md.inlinePatterns.register(
+            _SpanHtmlProcessor(markdown.inlinepatterns.HTML_RE, md), "html", 90
+        )
+        md.inlinePatterns.register(
+            _EntityProcessor(markdown.inlinepatterns.ENTITY_RE, md), "entity", 80
+        )
+        md.inlinePatterns.register(_AutomailProcessor(_AUTOMAIL, md), "automail", 110)
+        md.inlinePatterns.register(_ReferenceProcessor(REFERENCE_RE, md), "reference", 170)
+        md.inlinePatterns.register(_ImageProcessor(IMAGE_LINK_RE, md), "image_link", 150)
+        md.inlinePatterns.register(
+            _ImageReferenceProcessor(IMAGE_REFERENCE_RE, md), "image_reference", 140
+        )
+        md.inlinePatterns.register(
+            _ShortReferenceProcessor(REFERENCE_RE, md), "short_reference", 130
+        )
+        md.inlinePatterns.register(
+            _ShortImageReferenceProcessor(IMAGE_REFERENCE_RE, md), "short_image_ref", 125
+        )
+        md.inlinePatterns.register(_BackslashBreakProcessor(r"\\(?=\n)", md), "bs_break", 181)
         md.preprocessors.register(_MathBlockPreprocessor(md, document), "bs_math", 24)
         md.preprocessors.register(_IalLinePreprocessor(md, document), "bs_ial", 23)
         md.postprocessors.register(_MathBlockPostprocessor(md, document), "bs_math", 35)
@@ -956,9 +1643,10 @@ class _KramdownExtension(Extension):
             _MathInlineProcessor(r"(?<!\\)\$\$(.+?)\$\$", md), "bs_math_inline", 185
         )
         md.inlinePatterns.register(_AngleQuoteProcessor(r"(?<!\\)(<<|>>)", md), "bs_angle", 95)
-        md.treeprocessors.register(_HeaderIdTreeprocessor(md), "bs_header_ids", 30)
+        md.treeprocessors.register(_HeaderIdTreeprocessor(md), "bs_header_ids", 5.5)
         md.treeprocessors.register(_FastInlineProcessor(md), "inline", 20)
         md.treeprocessors.register(_NoBlankTreeprocessor(md, document), "bs_no_blank", 9)
+        md.treeprocessors.register(_KramdownAttrListTreeprocessor(md), "attr_list", 8)
         md.treeprocessors.deregister("prettify")
         md.treeprocessors.register(
             _KramdownTreeprocessor(md, document, self.toc_levels), "bs_kramdown", 4
@@ -1244,7 +1932,6 @@ class MarkdownRenderer:
             "def_list",
             "abbr",
             "attr_list",
-            "md_in_html",
             "pymdownx.tilde",
             "pymdownx.tasklist",
             kramdown,
@@ -1270,8 +1957,11 @@ class MarkdownRenderer:
 
         def serialize(root: etree.Element) -> str:
             serializer = Serializer(md.htmlStash.rawHtmlBlocks)
-            html = serializer.document(root, trailing_blank=document.trailing_blank)
+            if root.tag != md.doc_tag:  # a span python-markdown writes back into raw HTML
+                return serializer.inline(root)
+            html = serializer.document(root)
             document.footnotes = serializer.footnotes
+            document.trailing_blank = len(root) > 0 and BLANK in root[-1].attrib
             return html
 
         md.serializer = serialize
@@ -1296,8 +1986,10 @@ class MarkdownRenderer:
     def _convert(self, text: str) -> str:
         check_limits(text)
         self._md.reset()
-        leading, trailing = _blank_ends(text)
-        self._document.leading_blank, self._document.trailing_blank = leading, trailing
+        self._document.reset()
+        parser = self._md.parser
+        if isinstance(parser, _TrackingBlockParser):
+            parser.leading_blank, parser.depth = False, 0
         try:
             if self.budget is None:
                 body = self._md.convert(text)
@@ -1321,16 +2013,10 @@ class MarkdownRenderer:
         if not body:
             return "\n"
         # python-markdown strips the document; kramdown keeps a blank line at either end.
-        end = "\n\n" if trailing and not self._document.footnotes else "\n"
-        return ("\n" if leading else "") + body + end
+        trailing = self._document.trailing_blank and not self._document.footnotes
+        leading = _LEADING_BLANK.match(text) or getattr(parser, "leading_blank", False)
+        return ("\n" if leading else "") + body + ("\n\n" if trailing else "\n")
 
 
-def _blank_ends(text: str) -> tuple[bool, bool]:
-    """Whether the document starts and ends with a blank line, as kramdown reads it (``\r`` as
-    newlines, one final newline dropped and put back)."""
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    first, _, rest = text.partition("\n")
-    text = text.removesuffix("\n")
-    last = text.rpartition("\n")[2]
-    return not first.strip() and bool(rest), "\n" in text and not last.strip()
+# kramdown reads a first line of spaces and tabs (and more lines after it) as a blank line.
+_LEADING_BLANK = re.compile(r"[ \t]*(?:\r\n?|\n)")

@@ -18,6 +18,7 @@ from markdown.util import AtomicString
 from handler.engine.markdown._serialize import (
     COMMENT,
     KD,
+    LEADING_BLANK,
     RAW_TEXT,
     VOID,
     escape_attribute,
@@ -26,8 +27,8 @@ from handler.engine.markdown._serialize import (
 
 _NAME = r"(?:[A-Za-z_:][\w.\-]*:)?[A-Za-z_:][\w.\-]*"
 _NAME_RE = _NAME.replace(":]", "]").replace("[A-Za-z_:]", "[A-Za-z_]")
-TAG_RE = re.compile(
-    rf"<((?:{_NAME_RE}))\s*((?:\s+{_NAME_RE}(?:\s*=\s*(?:\w+|(\"|').*?\3))?)*)\s*(/)?>", re.S
+TAG_RE = re.compile(  # kramdown's HTML_TAG_RE, atomic groups and all
+    rf"<((?>{_NAME_RE}))\s*((?>\s+{_NAME_RE}(?:\s*=\s*(?:\w+|(\"|').*?\3))?)*)\s*(/)?>", re.S
 )
 TAG_CLOSE_RE = re.compile(rf"</({_NAME_RE})\s*>", re.S)
 _ATTRIBUTE_RE = re.compile(rf"\s*({_NAME_RE})(?:\s*=\s*(?:(\w+)|(\"|')(.*?)\3))?", re.S)
@@ -35,27 +36,183 @@ COMMENT_RE = re.compile(r"<!--(.*?)-->", re.S)
 _INSTRUCTION_RE = re.compile(r"<\?(.*?)\?>", re.S)
 _RAW_START = re.compile(rf"<(?:{_NAME_RE}|/|!--|\?)")
 _TRAILING_WHITESPACE = re.compile(r"[ \t]*\n")
-BLOCK_START = re.compile(rf"^[ ]{{0,3}}(?=<(?:{_NAME_RE}|!--))")
+_BLANK_LINE = re.compile(r"[ \t]*\n")
+BLOCK_START = re.compile(rf"[ ]{{0,3}}(?=<(?:{_NAME_RE}|!--))")
 
 _MODEL_BLOCK = frozenset(
-    "address applet article aside blockquote body dd details div dl fieldset figure figcaption "
-    "footer form header hgroup iframe li main map menu nav noscript object section summary "
-    "td".split()
+    (
+        "address",
+        "applet",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "fieldset",
+        "figure",
+        "figcaption",
+        "footer",
+        "form",
+        "header",
+        "hgroup",
+        "iframe",
+        "li",
+        "main",
+        "map",
+        "menu",
+        "nav",
+        "noscript",
+        "object",
+        "section",
+        "summary",
+        "td",
+    )
 )
 _MODEL_SPAN = frozenset(
-    "a abbr acronym b bdo big button cite caption del dfn dt em h1 h2 h3 h4 h5 h6 i ins label "
-    "legend optgroup p q rb rbc rp rt rtc ruby select small span strong sub sup th tt".split()
+    (
+        "a",
+        "abbr",
+        "acronym",
+        "b",
+        "bdo",
+        "big",
+        "button",
+        "cite",
+        "caption",
+        "del",
+        "dfn",
+        "dt",
+        "em",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "i",
+        "ins",
+        "label",
+        "legend",
+        "optgroup",
+        "p",
+        "q",
+        "rb",
+        "rbc",
+        "rp",
+        "rt",
+        "rtc",
+        "ruby",
+        "select",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "th",
+        "tt",
+    )
 )
 SPAN_ELEMENTS = frozenset(
-    "a abbr acronym b big bdo br button cite code del dfn em i img input ins kbd label mark "
-    "option q rb rbc rp rt rtc ruby samp select small span strong sub sup tt u var".split()
+    (
+        "a",
+        "abbr",
+        "acronym",
+        "b",
+        "big",
+        "bdo",
+        "br",
+        "button",
+        "cite",
+        "code",
+        "del",
+        "dfn",
+        "em",
+        "i",
+        "img",
+        "input",
+        "ins",
+        "kbd",
+        "label",
+        "mark",
+        "option",
+        "q",
+        "rb",
+        "rbc",
+        "rp",
+        "rt",
+        "rtc",
+        "ruby",
+        "samp",
+        "select",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "tt",
+        "u",
+        "var",
+    )
 )
 BLOCK_ELEMENTS = frozenset(
-    "address article aside applet body blockquote caption col colgroup dd div dl dt fieldset "
-    "figcaption footer form h1 h2 h3 h4 h5 h6 header hgroup hr html head iframe legend menu li "
-    "main map nav ol optgroup p pre section summary table tbody td th thead tfoot tr ul".split()
+    (
+        "address",
+        "article",
+        "aside",
+        "applet",
+        "body",
+        "blockquote",
+        "caption",
+        "col",
+        "colgroup",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "html",
+        "head",
+        "iframe",
+        "legend",
+        "menu",
+        "li",
+        "main",
+        "map",
+        "nav",
+        "ol",
+        "optgroup",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "th",
+        "thead",
+        "tfoot",
+        "tr",
+        "ul",
+    )
 )
-_RAW_MODEL = frozenset("script style math option textarea pre code kbd samp var".split())
+_RAW_MODEL = frozenset(
+    ("script", "style", "math", "option", "textarea", "pre", "code", "kbd", "samp", "var")
+)
 _KNOWN = SPAN_ELEMENTS | BLOCK_ELEMENTS | VOID | _MODEL_BLOCK | _MODEL_SPAN | _RAW_MODEL
 _MARKDOWN_ATTR = {"0": "r", "1": "", "span": "s", "block": "b"}
 
@@ -95,7 +252,7 @@ class HtmlBlock:
     markdown: list[Markdown] = field(default_factory=list)
 
 
-class BlockParser:
+class HtmlParser:
     """kramdown's block HTML parser over ``text`` (``parse_block_html`` off, the default)."""
 
     def __init__(self, text: str) -> None:
@@ -142,8 +299,7 @@ class BlockParser:
             model = self._model(name, attrs, raw_parent=raw_parent)
             element.attrib.update(attrs)
             element.set(KD, "b" + model)
-            if not raw_parent:
-                self.pos = self._trailing(self.pos)
+            # kramdown leaves the end of the line: a blank line follows (the caller adds it).
             return
         model = self._model(name, attrs, raw_parent=raw_parent)
         element.attrib.update(attrs)
@@ -152,6 +308,8 @@ class BlockParser:
             self.pos = self._trailing(self.pos)
         if not closed:
             if model == "b":
+                if _BLANK_LINE.match(self.text, self.pos):
+                    element.set(LEADING_BLANK, "")
                 end = self._markdown_end(name)
                 block.markdown.append(Markdown(element, self.text[self.pos : end[0]], True))
                 self.pos = end[1]
@@ -223,25 +381,25 @@ class BlockParser:
         close = re.compile(rf"[ ]{{0,3}}</{re.escape(name)}\s*>", re.I)
         pos = self.pos
         fence: str | None = None
+        fence_indent = 0
         while pos < len(text):
             line_end = text.find("\n", pos)
             line_end = len(text) if line_end < 0 else line_end + 1
             line = text[pos:line_end]
-            stripped = line.strip()
             if fence is not None:
-                if stripped.startswith(fence) and not stripped.strip(fence[0]):
+                if closes_fence(line.rstrip("\n"), fence, fence_indent):
                     fence = None
                 pos = line_end
                 continue
-            opening = re.match(r"[ ]{0,3}(`{3,}|~{3,})", line)
+            opening = re.match(r"([ ]{0,3})(`{3,}|~{3,})", line)
             if opening:
-                fence = opening.group(1)
+                fence, fence_indent = opening.group(2), len(opening.group(1))
                 pos = line_end
                 continue
             found = close.match(text, pos)
             if found:
-                return pos, self._trailing(found.end())
-            nested = BlockParser(text)
+                return pos, found.end()
+            nested = HtmlParser(text)
             parsed = nested.parse(pos) if BLOCK_START.match(text, pos) else None
             if parsed is not None and parsed[1] > pos:
                 pos = parsed[1]
@@ -251,6 +409,17 @@ class BlockParser:
                 continue
             pos = line_end
         return len(text), len(text)
+
+
+def closes_fence(line: str, fence: str, indent: int) -> bool:
+    """Whether ``line`` closes a fence opened by ``fence`` at ``indent`` columns (the closing
+    run may be longer, and indented up to three columns more)."""
+    stripped = line.strip()
+    return (
+        stripped.startswith(fence)
+        and not stripped.strip(fence[0])
+        and len(line) - len(line.lstrip(" ")) <= indent + 3
+    )
 
 
 def _comment(text: str) -> etree.Element:

@@ -11,20 +11,36 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
-from markdown.util import AtomicString
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 BLANK = "\x02blank"  # the element is followed by a blank line in the source
 KD = "\x02kd"  # a raw HTML element: category ("b"/"s"), content model ("r"/"b"/"s"), closed ("c")
+LEADING_BLANK = "\x02lead"  # markdown in a raw HTML element that opens with a blank line
 TOC = "\x02toc"  # the list kramdown replaces with the table of contents
 TOC_MARK = "\x02bstoc\x03"
 COMMENT = "\x02comment"  # tag of a raw HTML comment (its text is the comment)
 RAW_TEXT = "\x02raw"  # tag of raw text written as it is (script and style bodies)
 
 VOID = frozenset(
-    "area base br col command embed hr img input keygen link meta param source track wbr".split()
+    (
+        "area",
+        "base",
+        "br",
+        "col",
+        "command",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "keygen",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    )
 )
 _HEADERS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 _INDENTED = frozenset(("ul", "ol", "dl", "blockquote", "table", "thead", "tbody", "tfoot", "tr"))
@@ -45,6 +61,7 @@ BLOCK_TAGS = frozenset(
 
 # python-markdown keeps a list item's indentation (4 columns a level) in its paragraphs' lines.
 _CONTINUATIONS = [re.compile(f"\n {{1,{4 * depth}}}") for depth in range(1, 9)]
+_SPACES = re.compile("\x02bssp(\\d)\x03")  # indentation kept in a list item's paragraph line
 _AMP = re.compile(r"&(?!(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);)", re.I)
 _PLACEHOLDER = re.compile("^\x02wzxhzdk:(\\d+)\x03$")
 
@@ -85,10 +102,13 @@ class CodeBlock(str):
     open: str
     body: str
     close: str
+    # (code, language, classes, attributes) it was made from, to make it again with an IAL
+    source: tuple[str, str, tuple[str, ...], dict[str, str]] | None
 
     def __new__(cls, open_tag: str, body: str, close: str) -> CodeBlock:
         block = super().__new__(cls, open_tag + body + close)
         block.open, block.body, block.close = open_tag, body, close
+        block.source = None
         return block
 
 
@@ -100,13 +120,12 @@ class RawBlock(str):
 class Serializer:
     """One document's serialization: ``stash`` is python-markdown's raw HTML stash."""
 
-    stash: list[object]
-    inline_tail: Callable[[str], str] = field(default=lambda text: text)
+    stash: Sequence[object]
     toc: etree.Element | None = None
     footnotes: bool = False
     _continuation: re.Pattern[str] | None = None  # a list item's indentation, in its text
 
-    def document(self, root: etree.Element, *, trailing_blank: bool) -> str:
+    def document(self, root: etree.Element) -> str:
         """The document's HTML; python-markdown strips it, the renderer puts back its ends."""
         children = list(root)
         footnotes = None
@@ -115,7 +134,7 @@ class Serializer:
         out = [self._children(children, 0)]
         if footnotes is not None:
             self.footnotes = True
-            if trailing_blank and children:
+            if children and BLANK in children[-1].attrib:
                 out.append("\n")
             out.append(self.block(footnotes, 0))
         text = "".join(out)
@@ -164,7 +183,11 @@ class Serializer:
         if tag == "hr":
             return f"{pad}<hr{attributes(element)} />\n"
         if tag in _INDENTED:
-            inner = self._children(list(element), indent + 2)
+            children = list(element)
+            if tag == "blockquote":
+                inner = self._children(children, indent + 2)
+            else:  # lists and tables: kramdown has no blank lines between their parts
+                inner = "".join(self.block(child, indent + 2) for child in children)
             return f"{pad}<{tag}{attributes(element)}>\n{inner}{pad}</{tag}>\n"
         if tag == "div" and "highlighter-rouge" in element.get("class", "").split():
             code = "".join(self.inline(child) for child in element)
@@ -213,6 +236,8 @@ class Serializer:
         return "".join(out)
 
     def _toc_list(self, toc: etree.Element, indent: int) -> str:
+        if not len(toc):
+            return ""
         pad = " " * indent
         out = [f"{pad}<{toc.tag}{attributes(toc)}>\n"]
         for item in toc:
@@ -256,6 +281,8 @@ class Serializer:
             return f"<{name}{attrs}>{res}</{name}>"
         if model == "b":
             res = self._children(list(element), indent + 2, keep_last_blank=True)
+            if LEADING_BLANK in element.attrib:
+                res = "\n" + res
         elif model == "s":
             res = self.inline_content(element)
         else:
@@ -300,6 +327,8 @@ class Serializer:
         for index, child in enumerate(children):
             out.append(self.inline(child))
             tail = child.tail or ""
+            if child.tag == "br" and not tail.startswith("\n"):
+                tail = "\n" + tail  # python-markdown's line break took the newline
             if strip and index == last:
                 tail = tail.rstrip()
             if tail:
@@ -311,6 +340,8 @@ class Serializer:
             return ""
         if self._continuation is not None and "\n " in text:
             text = self._continuation.sub("\n", text)
+        if "\x02bssp" in text:
+            text = _SPACES.sub(lambda match: " " * int(match.group(1)), text)
         return escape_text(text)
 
     def inline(self, element: etree.Element) -> str:
@@ -327,7 +358,3 @@ class Serializer:
             return f"<{tag}{attrs} />"
         body = self._inline_run(element.text or "", list(element), strip=False)
         return f"<{tag}{attrs}>{body}</{tag}>"
-
-
-def is_atomic(text: str | None) -> bool:
-    return isinstance(text, AtomicString)
