@@ -1,4 +1,4 @@
-"""``publish`` against moto's S3 server over HTTP: only what changed goes up, and reruns are safe."""
+"""handler.tools.publish: ``publish`` against moto's S3 server over HTTP: only what changed goes up, and reruns are safe."""
 
 from __future__ import annotations
 
@@ -11,20 +11,20 @@ from boto3.s3.transfer import TransferConfig
 from conftest import S3Bucket
 
 from handler.engine import manifest
+from handler.engine.config import SiteConfig
+from handler.settings import DEFAULT_INDEX_KEY
+from handler.store.s3 import PART_SIZE, S3Store
 from handler.tools.publish import (
-    PART_SIZE,
     CachePolicy,
     Plan,
     Step,
     Summary,
     etag_of,
-    excluded,
+    local_files,
     publish,
 )
-from handler.settings import DEFAULT_INDEX_KEY
-from handler.store.s3 import S3Store
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CACHE = CachePolicy(static="public, max-age=86400")
 BIG = 9 * 1024 * 1024  # over the 8 MiB multipart threshold: uploaded in two parts
 
@@ -84,7 +84,7 @@ def test_first_run_uploads_everything_with_types_cache_control_and_the_index(
     assert big["ETag"].strip('"').endswith("-2")  # multipart, and recognised as unchanged below
     index = s3_bucket.client.get_object(Bucket=s3_bucket.name, Key=DEFAULT_INDEX_KEY)
     loaded, _ = manifest.loads(index["Body"].read(), DEFAULT_INDEX_KEY)
-    assert {e.key for e in loaded.entries} == set(SITE_KEYS[1:3])
+    assert {d.key for d in loaded.documents} == set(SITE_KEYS[1:3])
     assert summary.index_version is not None
     assert "uploaded 5 (9.4 MB), unchanged 0, deleted 0" in summary.line()
 
@@ -190,17 +190,40 @@ def test_etags_of_single_and_multipart_bodies(tmp_path: Path) -> None:
     assert "-" not in etag_of(exact)  # one part: a plain PUT below the threshold... or at it
 
 
+def test_local_files_are_what_jekyll_reads(site: Path) -> None:
+    # The fixture's `_site/`, `.git/` and `.bak` file are never read: not uploaded.
+    assert [f.key for f in local_files(site)] == SITE_KEYS
+
+
 @pytest.mark.parametrize(
     ("key", "expected"),
     [
-        ("_site/index.html", True),
-        ("Gemfile", True),
-        ("node_modules/x/y.js", True),
-        ("notes/secret.txt", True),
-        ("drafts.txt", False),
-        ("_posts/2024-01-01-a.md", False),
+        ("_site/index.html", False),
+        ("Gemfile", False),
+        ("node_modules/x/y.js", False),
+        ("notes/secret.txt", False),
+        ("notes/keep.md", True),
+        ("drafts.txt", True),
+        ("_posts/2024-01-01-a.md", True),
+        ("_posts/2024-01-01-a.md~", False),
+        ("_sass/_base.scss", True),  # Sass partials: read through a page's @import
+        ("_theme/post.html", True),  # Broadsheet's own theme overrides
+        ("_plugins/x.rb", False),
     ],
 )
-def test_excluded_follows_jekyll_exclude(key: str, expected: bool) -> None:
-    patterns = ("_site", "Gemfile", "node_modules", "notes/*.txt")
-    assert excluded(key, patterns) is expected
+def test_local_files_follow_jekyll_exclude(tmp_path: Path, key: str, expected: bool) -> None:
+    # Was excluded(key, patterns): the selection is now Jekyll's reader (Classifier.read) with
+    # the site's own `exclude:`, so the patterns come from the configuration.
+    config = SiteConfig.parse('exclude: [_site, Gemfile, node_modules, "notes/*.txt"]\n')
+    path = tmp_path / key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("x\n", encoding="utf-8")
+    assert [f.key for f in local_files(tmp_path, config)] == ([key] if expected else [])
+
+
+def test_local_files_read_the_sites_own_configuration(tmp_path: Path) -> None:
+    (tmp_path / "_config.yml").write_text("exclude: [private]\n", encoding="utf-8")
+    for key in ("private/a.md", "public/b.md"):
+        (tmp_path / key).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / key).write_text("b\n", encoding="utf-8")
+    assert [f.key for f in local_files(tmp_path)] == ["_config.yml", "public/b.md"]

@@ -1,48 +1,26 @@
-"""The sitemap (sitemaps.org protocol) and robots.txt, for real listings built from corpus posts."""
+"""handler.engine.plugins.sitemap: the sitemap (sitemaps.org protocol) and robots.txt, for real
+listings built from corpus posts, and the jekyll-sitemap plugin on a real site."""
 
 from __future__ import annotations
 
-import json
+import os
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
 import pytest
+from reference import reference_documents
 
-from handler.index import Entry
-from handler.theme.listings import listing_pages
 from handler.engine.plugins.sitemap import SITEMAP_NS, encode_url, robots_txt, sitemap_xml
+from handler.site import Site
+from handler.store.local import LocalStore
+from handler.theme.listings import listing_pages
 
-CORPUS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "jekyll-corpus"
 S = f"{{{SITEMAP_NS}}}"
 W3C_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})")
 BASE = "https://academicpages.github.io"
-
-
-def corpus_entries(set_name: str) -> list[Entry]:
-    entries = []
-    for line in (CORPUS / set_name / "reference.jsonl").read_text(encoding="utf-8").splitlines():
-        record = json.loads(line)
-        if record.get("published_in_build"):
-            date = datetime.fromisoformat(record["date"])
-            entries.append(
-                Entry(
-                    key=record["file"],
-                    version="v1",
-                    url=record["url"],
-                    date=date,
-                    title=record["title"],
-                    slug=record["slug"],
-                    categories=tuple(record["categories"]),
-                    tags=tuple(record["tags"]),
-                    published=True,
-                    draft=False,
-                    modified=date,
-                )
-            )
-    return sorted(entries, key=lambda e: (e.date, e.key), reverse=True)
 
 
 def urls_of(body: bytes) -> list[tuple[str, str | None]]:
@@ -57,7 +35,7 @@ def urls_of(body: bytes) -> list[tuple[str, str | None]]:
 
 
 def test_sitemap_lists_posts_and_listings_with_lastmod() -> None:
-    entries = corpus_entries("mmistakes__minimal-mistakes")
+    entries = reference_documents("mmistakes__minimal-mistakes")
     pages: list[tuple[str, datetime | None]] = [(BASE + e.url, e.modified) for e in entries]
     pages += [(BASE + path, modified) for path, modified in listing_pages(entries, 5, "/page:num/")]
 
@@ -130,3 +108,47 @@ def test_robots_txt_allows_everything_and_names_the_sitemap() -> None:
     assert encode_url("https://example.com/a b/") == "https://example.com/a%20b/"
     with pytest.raises(ValueError):
         robots_txt("/sitemap.xml")
+
+
+# ---- the jekyll-sitemap plugin on a site with its own layouts ------------------------------------
+
+PLUGIN_SITE = {
+    "_config.yml": "url: https://example.com\ntimezone: UTC\nplugins: [jekyll-sitemap]\n"
+    "collections:\n  recipes: {output: true}\n  notes: {}\n",
+    "_layouts/default.html": "{{ content }}",
+    "index.md": "---\nlayout: default\n---\nHome\n",
+    "about.md": "---\nsitemap: false\n---\nAbout\n",
+    "404.html": "---\npermalink: /404.html\n---\nNot found\n",
+    "feed.xml": "---\n---\n<feed/>\n",
+    "_posts/2024-01-02-a.md": "---\ntitle: A\n---\nA\n",
+    "_posts/2024-01-03-b.md": "---\ntitle: B\nlast_modified_at: 2024-02-03 04:05:06\n---\nB\n",
+    "_posts/2024-01-04-c.md": "---\ntitle: C\nsitemap: false\n---\nC\n",
+    "_recipes/soup.md": "---\ntitle: Soup\n---\nSoup\n",
+    "_notes/n.md": "---\ntitle: N\n---\nN\n",
+    "assets/doc.pdf": "%PDF-1.4 x",
+    "assets/static.html": "<p>static</p>",
+    "assets/style.css": "body{}",
+}
+FILE_TIME = datetime(2024, 3, 1, tzinfo=UTC)
+BUILD_TIME = datetime(2024, 6, 1, 12, tzinfo=UTC)
+
+
+def test_plugin_lists_what_jekyll_sitemap_lists(tmp_path: Path) -> None:
+    for key, text in PLUGIN_SITE.items():
+        path = tmp_path / key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        os.utime(path, (FILE_TIME.timestamp(), FILE_TIME.timestamp()))
+    site = Site(LocalStore(tmp_path), now=lambda: BUILD_TIME)
+
+    # What Jekyll 4.3.1 with jekyll-sitemap wrote for this site, in its order (a collection
+    # document without a date is dated when the site is built: site.time).
+    assert urls_of(site.page("/sitemap.xml").body) == [
+        ("https://example.com/2024/01/02/a.html", "2024-01-02T00:00:00+00:00"),
+        ("https://example.com/2024/01/03/b.html", "2024-02-03T04:05:06+00:00"),
+        ("https://example.com/recipes/soup.html", "2024-06-01T12:00:00+00:00"),
+        ("https://example.com/", None),
+        ("https://example.com/assets/doc.pdf", "2024-03-01T00:00:00+00:00"),
+        ("https://example.com/assets/static.html", "2024-03-01T00:00:00+00:00"),
+    ]
+    assert site.page("/robots.txt").body == b"Sitemap: https://example.com/sitemap.xml\n"

@@ -1,5 +1,6 @@
-"""The Atom feed: built from real posts through the real read/render pipeline, read back with
-feedparser (no bozo flag) and checked against RFC 4287's rules for what a feed and an entry hold.
+"""handler.engine.plugins.feed: the Atom feed, built by the jekyll-feed plugin from real posts
+through the real read/render pipeline (``Site.page("/feed.xml")``), read back with feedparser (no
+bozo flag) and checked against RFC 4287's rules for what a feed and an entry hold.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import feedparser  # type: ignore[import-untyped]
 import pytest
 
 from handler.engine.config import SiteConfig
-from handler.errors import NotFound
+from handler.engine.document import Document, read_document
 from handler.engine.plugins.feed import (
     ATOM_NS,
     FEED_PATH,
@@ -28,56 +29,20 @@ from handler.engine.plugins.feed import (
     feed_entries,
     rfc3339,
 )
-from handler.index import Entry, load_post, scan
-from handler.jekyll import classify
-from handler.liquid import LiquidContext
-from handler.render import PostRenderer
+from handler.site import Site
 from handler.store.local import LocalStore
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 HOMEBREW = ROOT / "tests" / "fixtures" / "jekyll-corpus" / "Homebrew__brew.sh"
 A = f"{{{ATOM_NS}}}"
 RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
 
 
-def build(root: Path, *, drafts: bool = False) -> tuple[bytes, list[Entry]]:
-    """The feed for the content in ``root``, and the visible posts: index -> read -> render."""
-    store = LocalStore(root)
-    index = scan(store)
-    config = index.config
-    renderer = PostRenderer(config)
-    base = config.url + config.baseurl
-    visible = index.visible(datetime.now(UTC), future=False, drafts=drafts)
-    items = []
-    for entry in feed_entries(visible):
-        where = classify(entry.key)
-        assert where is not None
-        post = load_post(store.get(entry.key), where, config, 2**21)
-        items.append(
-            FeedItem.from_post(post, renderer.render(post, context(config)), base_url=base)
-        )
-    body = atom_feed(
-        SiteInfo.from_config(config),
-        items,
-        feed_url=base + FEED_PATH,
-        site_url=base + "/",
-        updated=max(item.updated for item in items),
-    )
-    return body, visible
-
-
-def context(config: SiteConfig) -> LiquidContext:
-    def nothing(name: str) -> str:
-        raise NotFound(name)
-
-    return LiquidContext(
-        site=dict(config.raw),
-        page={},
-        post_url=lambda name: None,
-        link=lambda path: None,
-        include=nothing,
-        include_relative=nothing,
-    )
+def build(root: Path, *, drafts: bool = False) -> tuple[bytes, list[Document]]:
+    """The feed of the site in ``root`` as the site serves it, and the visible posts."""
+    site = Site(LocalStore(root), show_drafts=drafts)
+    body = site.page(FEED_PATH).body
+    return body, list(site.view().posts)
 
 
 def parse(body: bytes) -> Any:
@@ -142,18 +107,21 @@ def atom_problems(body: bytes) -> list[str]:
 # ---- a real site: Homebrew's 45 posts -----------------------------------------------------------
 
 
+def homebrew_references() -> list[dict[str, Any]]:
+    lines = (HOMEBREW / "reference.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]
+
+
 @pytest.fixture(scope="module")
-def homebrew() -> tuple[bytes, list[Entry]]:
+def homebrew() -> tuple[bytes, list[Document]]:
     return build(HOMEBREW)
 
 
-def test_feed_parses_cleanly_and_lists_the_latest_ten(homebrew: tuple[bytes, list[Entry]]) -> None:
+def test_feed_parses_cleanly_and_lists_the_latest_ten(
+    homebrew: tuple[bytes, list[Document]],
+) -> None:
     parsed = parse(homebrew[0])
-    references = {
-        record["file"]: record
-        for record in map(json.loads, (HOMEBREW / "reference.jsonl").read_text().splitlines())
-    }
-    newest = sorted(references.values(), key=lambda r: (r["date"], r["file"]), reverse=True)[:10]
+    newest = sorted(homebrew_references(), key=lambda r: (r["date"], r["file"]), reverse=True)[:10]
 
     assert len(parsed.entries) == 10
     assert [e.link for e in parsed.entries] == ["https://brew.sh" + r["url"] for r in newest]
@@ -169,15 +137,18 @@ def test_feed_parses_cleanly_and_lists_the_latest_ten(homebrew: tuple[bytes, lis
     assert parsed.feed.updated == parsed.entries[0].updated
 
 
-def test_feed_meets_the_atom_rules(homebrew: tuple[bytes, list[Entry]]) -> None:
+def test_feed_meets_the_atom_rules(homebrew: tuple[bytes, list[Document]]) -> None:
     assert atom_problems(homebrew[0]) == []
 
 
-def test_entries_carry_dates_summary_and_full_content(homebrew: tuple[bytes, list[Entry]]) -> None:
+def test_entries_carry_dates_summary_and_full_content(
+    homebrew: tuple[bytes, list[Document]],
+) -> None:
     body, entries = homebrew
     parsed = parse(body)
     first, entry = parsed.entries[0], entries[0]
 
+    assert entry.date is not None
     assert first.published == rfc3339(entry.date)
     assert first.updated == rfc3339(entry.date)  # no last_modified_at: the date
     assert first.summary and "<" not in first.summary
@@ -221,6 +192,19 @@ def test_seed_feed_names_the_author_language_and_post(tmp_path: Path) -> None:
     assert "p.s. my advice" in entry.content[0].value
     assert entry.published == "2023-06-07T00:00:00-07:00"  # America/Los_Angeles
     assert atom_problems(body) == []
+
+
+def test_summary_is_the_excerpt_of_a_post_with_liquid(tmp_path: Path) -> None:
+    root = seed_site(tmp_path)
+    write_post(
+        root,
+        "_posts/2024-02-05-liquid.md",
+        "---\ntitle: Liquid\n---\nFirst of {{ page.title }}.\n\nSecond paragraph.\n",
+    )
+    body, _ = build(root)
+    entry = parse(body).entries[0]
+    assert "Second paragraph" in entry.content[0].value
+    assert entry.summary == "First of Liquid."
 
 
 def test_titles_tags_and_names_with_markup_round_trip(tmp_path: Path) -> None:
@@ -379,3 +363,39 @@ def test_ids_jekyll_makes_with_spaces_become_valid_iris() -> None:
 
     assert parse(body).entries[0].id == "https://example.com/2014/03/22/escape-+%20%20[]"
     assert atom_problems(body) == []
+
+
+def read_post(key: str, text: str, *, draft: bool = False) -> Document:
+    config = SiteConfig.parse("timezone: Europe/Paris\n")
+    modified = datetime(2024, 5, 1, tzinfo=UTC)
+    return read_document(
+        key, text, "v1", config, collection="posts", modified=modified, draft=draft
+    ).document
+
+
+def test_an_item_from_a_document() -> None:
+    document = read_post(
+        "_posts/2024-03-02-notes.md",
+        "---\ntitle: Notes\ncategories: [a, b]\ntags: [b, c]\nlang: de\n"
+        "authors: [Ann, Bob]\nlast_modified_at: 2024-03-05 10:00:00\n---\nText.\n",
+    )
+    item = FeedItem.from_document(document, "  <p>Text.</p>\n", "Text.", base_url="https://x.org")
+
+    assert (item.url, item.id) == (
+        "https://x.org/a/b/2024/03/02/notes.html",
+        "https://x.org/a/b/2024/03/02/notes",
+    )
+    assert (item.title, item.content_html, item.summary) == ("Notes", "<p>Text.</p>", "Text.")
+    assert item.published == datetime(2024, 3, 2, tzinfo=timezone(timedelta(hours=1)))
+    assert item.updated == datetime(2024, 3, 5, 10, tzinfo=timezone(timedelta(hours=1)))
+    assert item.categories == ("a", "b", "c")  # categories, then tags, each once
+    assert (item.author, item.lang) == (Author("Ann"), "de")  # the first of `authors`
+
+
+def test_feed_entries_are_the_latest_ten_posts_that_are_not_drafts() -> None:
+    posts = [read_post(f"_posts/2024-01-{day:02d}-p.md", "x\n") for day in range(20, 5, -1)]
+    draft = read_post("_drafts/idea.md", "x\n", draft=True)
+    hidden = read_post("_posts/2024-01-30-h.md", "---\npublished: false\n---\n")
+
+    assert feed_entries([draft, hidden, *posts]) == posts[:10]
+    assert feed_entries(posts, limit=3) == posts[:3]

@@ -1,8 +1,9 @@
 """Listings: jekyll-paginate's pages, academicpages' tag/category/year archives, related posts, and
 the templates that show them (checked by the Nu HTML checker when Java is on the machine).
 
-Entries come from the Jekyll corpus: real posts with the URLs, dates, tags and categories Jekyll
-4.3.1 gave them.
+Entries are engine Documents made from the Jekyll corpus: real posts with the URLs, dates, tags
+and categories Jekyll 4.3.1 gave them (reference.jsonl), so these tests do not depend on the
+reader (tests/test_corpus.py checks that the reader agrees).
 """
 
 from __future__ import annotations
@@ -11,17 +12,19 @@ import importlib.util
 import json
 import shutil
 import subprocess
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 import pytest
 from bs4 import BeautifulSoup, Tag
+from reference import date_of, reference_documents
 
 from handler.engine.config import SiteConfig
+from handler.engine.document import Document
 from handler.errors import ContentError, NotFound
-from handler.index import Entry
+from handler.theme import Theme
 from handler.theme.listings import (
     Group,
     Pagination,
@@ -39,58 +42,35 @@ from handler.theme.listings import (
     term_slug,
     term_url,
 )
-from handler.theme import Theme
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "tests" / "fixtures" / "jekyll-corpus"
+ROOT = Path(__file__).resolve().parents[2]
 MISTAKES = "mmistakes__minimal-mistakes"
 TESTSOURCE = "jekyll__jekyll-testsource"
 
 
-def corpus_entries(set_name: str) -> list[Entry]:
-    """The posts Jekyll published from one corpus set, as index entries, newest first."""
-    entries = []
-    for line in (CORPUS / set_name / "reference.jsonl").read_text(encoding="utf-8").splitlines():
-        record: dict[str, Any] = json.loads(line)
-        if not record.get("published_in_build"):
-            continue
-        date = datetime.fromisoformat(record["date"])
-        entries.append(
-            Entry(
-                key=record["file"],
-                version="v1",
-                url=record["url"],
-                date=date,
-                title=record["title"],
-                slug=record["slug"],
-                categories=tuple(record["categories"]),
-                tags=tuple(record["tags"]),
-                published=True,
-                draft=False,
-                modified=date + timedelta(days=1),
-            )
-        )
-    return sorted(entries, key=lambda e: (e.date, e.key), reverse=True)
+def corpus_entries(set_name: str) -> list[Document]:
+    """The posts Jekyll published from one corpus set, newest first, modified a day later."""
+    return reference_documents(set_name, modified_after=timedelta(days=1))
 
 
 @pytest.fixture(scope="module")
-def mistakes() -> list[Entry]:
+def mistakes() -> list[Document]:
     return corpus_entries(MISTAKES)
 
 
 @pytest.fixture(scope="module")
-def testsource() -> list[Entry]:
+def testsource() -> list[Document]:
     return corpus_entries(TESTSOURCE)
 
 
-def slug_of(entry: Entry) -> str:
+def slug_of(entry: Document) -> str:
     return entry.url.rstrip("/").rsplit("/", 1)[-1]
 
 
 # ---- pagination (jekyll-paginate's pager_spec, on real posts) ---------------------------------
 
 
-def test_five_posts_two_per_page_make_three_pages(mistakes: list[Entry]) -> None:
+def test_five_posts_two_per_page_make_three_pages(mistakes: list[Document]) -> None:
     posts = mistakes[:5]
     pages = [paginate(posts, 2, n, "/page:num/") for n in (1, 2, 3)]
 
@@ -105,7 +85,7 @@ def test_five_posts_two_per_page_make_three_pages(mistakes: list[Entry]) -> None
     assert pages[0].total == 5
 
 
-def test_four_posts_two_per_page_make_two_pages_and_no_third(mistakes: list[Entry]) -> None:
+def test_four_posts_two_per_page_make_two_pages_and_no_third(mistakes: list[Document]) -> None:
     assert paginate(mistakes[:4], 2, 2).older_url is None
     with pytest.raises(NotFound):
         paginate(mistakes[:4], 2, 3)
@@ -114,7 +94,7 @@ def test_four_posts_two_per_page_make_two_pages_and_no_third(mistakes: list[Entr
 
 
 def test_with_no_posts_the_first_page_exists_and_is_empty() -> None:
-    page: Pagination[Entry] = paginate([], 10, 1)
+    page: Pagination[Document] = paginate([], 10, 1)
 
     assert (page.page, page.pages, page.items, page.newer_url, page.older_url) == (
         1,
@@ -127,7 +107,7 @@ def test_with_no_posts_the_first_page_exists_and_is_empty() -> None:
         paginate([], 10, 2)
 
 
-def test_per_page_must_be_positive(mistakes: list[Entry]) -> None:
+def test_per_page_must_be_positive(mistakes: list[Document]) -> None:
     with pytest.raises(ValueError, match="per_page"):
         paginate(mistakes, 0, 1)
 
@@ -186,7 +166,7 @@ def test_paginate_path_comes_from_the_config() -> None:
 
 
 def test_tags_are_grouped_in_liquid_sort_order_with_slugified_anchors(
-    mistakes: list[Entry],
+    mistakes: list[Document],
 ) -> None:
     groups = group_by_tag(mistakes)
     names = [g.name for g in groups]
@@ -211,7 +191,7 @@ def test_tags_are_grouped_in_liquid_sort_order_with_slugified_anchors(
     assert len(formats.entries) == 5  # four post-format posts and the one with many tags
 
 
-def test_every_tagged_post_is_in_each_of_its_groups_newest_first(mistakes: list[Entry]) -> None:
+def test_every_tagged_post_is_in_each_of_its_groups_newest_first(mistakes: list[Document]) -> None:
     groups = group_by_tag(mistakes)
     by_name = {name: g for g in groups for name in g.names}
 
@@ -219,11 +199,11 @@ def test_every_tagged_post_is_in_each_of_its_groups_newest_first(mistakes: list[
         for tag in entry.tags:
             assert entry in by_name[tag].entries
     for group in groups:
-        dates = [e.date for e in group.entries]
+        dates = [date_of(e) for e in group.entries]
         assert dates == sorted(dates, reverse=True)
 
 
-def test_a_tag_named_like_a_theme_id_gets_a_distinct_anchor(mistakes: list[Entry]) -> None:
+def test_a_tag_named_like_a_theme_id_gets_a_distinct_anchor(mistakes: list[Document]) -> None:
     content = find_group(group_by_tag(mistakes), "content")
 
     assert content is not None
@@ -234,7 +214,7 @@ def test_a_tag_named_like_a_theme_id_gets_a_distinct_anchor(mistakes: list[Entry
     )
 
 
-def test_names_that_slugify_alike_share_one_group(testsource: list[Entry]) -> None:
+def test_names_that_slugify_alike_share_one_group(testsource: list[Document]) -> None:
     groups = group_by_category(testsource)
     mixed = find_group(groups, "mixedcase")
 
@@ -250,7 +230,7 @@ def test_names_that_slugify_alike_share_one_group(testsource: list[Entry]) -> No
     assert len(anchors) == len(set(anchors))
 
 
-def test_categories_group_like_tags(mistakes: list[Entry]) -> None:
+def test_categories_group_like_tags(mistakes: list[Document]) -> None:
     groups = group_by_category(mistakes)
 
     assert [g.name for g in groups][:4] == ["Edge Case", "Jekyll", "Layout", "Markdown"]
@@ -301,7 +281,7 @@ def test_parse_term_path(path: str, parsed: tuple[str, str] | None) -> None:
 # ---- years ----------------------------------------------------------------------------------------
 
 
-def test_years_are_newest_first_with_posts_newest_first(mistakes: list[Entry]) -> None:
+def test_years_are_newest_first_with_posts_newest_first(mistakes: list[Document]) -> None:
     groups = group_by_year(mistakes)
 
     assert [g.name for g in groups] == ["2016", "2013", "2012", "2010", "2009"]
@@ -319,11 +299,11 @@ def test_years_are_newest_first_with_posts_newest_first(mistakes: list[Entry]) -
 # ---- related posts --------------------------------------------------------------------------------
 
 
-def by_slug(entries: list[Entry], slug: str) -> Entry:
+def by_slug(entries: list[Document], slug: str) -> Document:
     return next(e for e in entries if slug_of(e) == slug)
 
 
-def test_related_posts_rank_by_shared_tags_then_recency(mistakes: list[Entry]) -> None:
+def test_related_posts_rank_by_shared_tags_then_recency(mistakes: list[Document]) -> None:
     post = by_slug(mistakes, "markup-image-alignment")
 
     found = related(post, mistakes)
@@ -335,7 +315,7 @@ def test_related_posts_rank_by_shared_tags_then_recency(mistakes: list[Entry]) -
     ]
 
 
-def test_related_fills_with_recent_posts_unless_asked_not_to(mistakes: list[Entry]) -> None:
+def test_related_fills_with_recent_posts_unless_asked_not_to(mistakes: list[Document]) -> None:
     post = by_slug(mistakes, "welcome-to-jekyll")  # its one tag, "update", is on no other post
 
     assert [slug_of(e) for e in related(post, mistakes)] == [
@@ -351,7 +331,7 @@ def test_related_fills_with_recent_posts_unless_asked_not_to(mistakes: list[Entr
 # ---- every listing page ---------------------------------------------------------------------------
 
 
-def test_listing_pages_cover_home_pages_archives_and_terms(mistakes: list[Entry]) -> None:
+def test_listing_pages_cover_home_pages_archives_and_terms(mistakes: list[Document]) -> None:
     pages = dict(listing_pages(mistakes, 5, "/page:num/"))
 
     assert [p for p in pages if p == "/" or p.startswith("/page")] == [
@@ -384,12 +364,13 @@ SITE: dict[str, Any] = {
 }
 
 
-def post_view(entry: Entry) -> dict[str, str]:
+def post_view(entry: Document) -> dict[str, str]:
+    date = date_of(entry)
     return {
         "title": entry.title,
         "url": entry.url,
-        "date_iso": entry.date.isoformat(),
-        "date_display": f"{entry.date:%B} {entry.date.day}, {entry.date.year}",
+        "date_iso": date.isoformat(),
+        "date_display": f"{date:%B} {date.day}, {date.year}",
     }
 
 
@@ -402,7 +383,7 @@ def group_view(group: Group, *, linked: bool = True) -> dict[str, Any]:
     }
 
 
-def render_pages(theme: Theme, entries: list[Entry]) -> dict[str, str]:
+def render_pages(theme: Theme, entries: list[Document]) -> dict[str, str]:
     """Each listing template with the context the site layer gives it."""
     canonical = str(SITE["url"])
     tags = group_by_tag(entries)
@@ -439,7 +420,7 @@ def render_pages(theme: Theme, entries: list[Entry]) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def pages(mistakes: list[Entry]) -> dict[str, str]:
+def pages(mistakes: list[Document]) -> dict[str, str]:
     return render_pages(Theme(), mistakes)
 
 
@@ -454,7 +435,7 @@ def one(document: BeautifulSoup | Tag, selector: str) -> Tag:
 
 
 def test_tags_page_has_one_heading_per_tag_with_its_posts(
-    pages: dict[str, str], mistakes: list[Entry]
+    pages: dict[str, str], mistakes: list[Document]
 ) -> None:
     document = soup(pages["tags.html"])
     groups = group_by_tag(mistakes)
@@ -538,7 +519,7 @@ def vnu_jar() -> Path | None:
 
 @pytest.mark.slow
 def test_listing_pages_pass_the_nu_html_checker(
-    pages: dict[str, str], testsource: list[Entry], tmp_path: Path
+    pages: dict[str, str], testsource: list[Document], tmp_path: Path
 ) -> None:
     jar, java = vnu_jar(), shutil.which("java")
     if jar is None or java is None:
