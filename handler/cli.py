@@ -147,8 +147,8 @@ def _index(args: argparse.Namespace, env: dict[str, str]) -> int:
 
 
 def _preview_url(args: argparse.Namespace, env: dict[str, str]) -> int:
-    from handler.site import preview
     from handler.settings import Settings
+    from handler.site import preview
 
     settings = Settings.from_mapping(env)
     if not settings.preview_secret:
@@ -218,9 +218,9 @@ def _new(args: argparse.Namespace, env: dict[str, str]) -> int:
 
 
 def _check(args: argparse.Namespace, env: dict[str, str]) -> int:
-    from handler.tools import check, mojibake
     from handler.settings import Settings
     from handler.store.local import LocalStore
+    from handler.tools import check, mojibake
 
     root = _content_dir(args, env)
     settings = Settings.from_mapping(env)

@@ -19,15 +19,22 @@ import logging
 import os
 import random
 import time
-from datetime import UTC, datetime
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote_plus
 
 from handler.engine import manifest
 from handler.engine.config import CONFIG_KEY
-from handler.engine.index import IGNORED_PREFIXES, Limits, SiteIndex, read_config_text, refresh, scan
+from handler.engine.index import (
+    IGNORED_PREFIXES,
+    Limits,
+    SiteIndex,
+    read_config_text,
+    refresh,
+    scan,
+)
 from handler.engine.plugins.sass import precompile, sass_pages
 from handler.engine.view import SiteView
 from handler.errors import NotFound, PreconditionFailed
@@ -239,7 +246,9 @@ def handler(event: Mapping[str, Any], context: object) -> dict[str, Any]:
     runtime = _runtime()
     keys = keys_from_event(event, runtime.settings.content_prefix)
     # Broadsheet's own objects (the index, compiled CSS) change nothing: no new index version.
-    keys = [k for k in keys if k != runtime.settings.index_key and not k.startswith(IGNORED_PREFIXES)]
+    keys = [
+        k for k in keys if k != runtime.settings.index_key and not k.startswith(IGNORED_PREFIXES)
+    ]
     if not keys:
         return Outcome().as_dict()
     outcome = apply_changes(

@@ -144,7 +144,10 @@ def observed(scope: Scope, response: Response, measured: timing.Timing, began: f
 def respond(request: Request, page: Page, cache_control: str) -> Response:
     """A page as a response, answering conditional requests with 304 and HEAD without a body."""
     status = 404 if page.kind == "not_found" else 200
-    headers = {**(SECURITY_HEADERS if page.themed else BASE_HEADERS), "Cache-Control": cache_control}
+    headers = {
+        **(SECURITY_HEADERS if page.themed else BASE_HEADERS),
+        "Cache-Control": cache_control,
+    }
     if page.kind == "preview":
         headers["X-Robots-Tag"] = "noindex, nofollow"
     if status == 200:

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from handler.app import build_app
+from handler.store.local import LocalStore
 from handler.tools.check import (
     CheckReport,
     Diagnostic,
@@ -20,7 +21,6 @@ from handler.tools.check import (
     reserved_route,
     summary,
 )
-from handler.store.local import LocalStore
 
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
 LIMIT = 4096

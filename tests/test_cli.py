@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from conftest import S3Bucket, upload_tree
 
-from handler.engine import manifest
-from handler.site import preview
 from handler.cli import main
+from handler.engine import manifest
 from handler.settings import DEFAULT_INDEX_KEY
+from handler.site import preview
 from handler.store.s3 import S3Store
 
 ROOT = Path(__file__).parents[1]

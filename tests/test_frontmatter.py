@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from handler.errors import FrontMatterError
 from handler.engine.frontmatter import parse
+from handler.errors import FrontMatterError
 
 SEED = Path(__file__).parents[1] / "content" / "_posts" / "2023-06-07-journey.md"
 

@@ -20,8 +20,8 @@ from mangum import Mangum
 from sites import write_site
 
 from handler import indexer
-from handler.site import preview
 from handler.app import build_app, make_handler
+from handler.site import preview
 from handler.store.s3 import S3Store
 
 ROOT = Path(__file__).parents[1]

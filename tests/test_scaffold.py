@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from handler.app import build_site
-from handler.tools.scaffold import ScaffoldError, new_post
 from handler.settings import Settings
+from handler.tools.scaffold import ScaffoldError, new_post
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2025, 3, 4, 12, 0, tzinfo=UTC)

@@ -225,7 +225,10 @@ class SiteConfig:
         """Where Sass imports are looked up: ``sass.sass_dir`` (``_sass``) and ``load_paths``."""
         sass = self.raw.get("sass")
         sass = sass if isinstance(sass, Mapping) else {}
-        dirs = [_folder(sass.get("sass_dir")) or "_sass", *(_folder(p) for p in _strings(sass.get("load_paths")))]
+        dirs = [
+            _folder(sass.get("sass_dir")) or "_sass",
+            *(_folder(p) for p in _strings(sass.get("load_paths"))),
+        ]
         return tuple(dict.fromkeys(d for d in dirs if d))
 
     @property

@@ -120,7 +120,9 @@ class Document:
     def doc_id(self) -> str:
         """``Document#id``: the URL's folder joined with the slug (``/posts/2023/06/journey``)."""
         slug = self.data.get("slug") or posixpath.splitext(self.name)[0]
-        return posixpath.join(posixpath.dirname(self.url), str(slug))
+        # Ruby's File.dirname ignores a trailing slash: dirname("/posts/2023/x/") is /posts/2023.
+        folder = posixpath.dirname(self.url.rstrip("/")) if self.url != "/" else "/"
+        return posixpath.join(folder, str(slug))
 
 
 @dataclass(frozen=True, slots=True)

@@ -381,7 +381,11 @@ class _Reader:
                     place.collection,
                 )
             )  # fmt: skip
-            if place.role == "page" and self._markdown(info.key) and info.size <= self.limits.document:
+            if (
+                place.role == "page"
+                and self._markdown(info.key)
+                and info.size <= self.limits.document
+            ):
                 self._optional(info)
             return
         if info.size > self.limits.document:  # refused from the listing: never read

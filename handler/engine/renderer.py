@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import posixpath
 import threading
-from collections.abc import Callable, Hashable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -70,6 +70,13 @@ class Converter(Protocol):
     def __call__(self, text: str, document: Document, view: SiteView) -> str: ...
 
 
+class Transform(Protocol):
+    """A plugin's change to a document's text: before Liquid (jekyll-relative-links rewrites
+    the markdown's links) or after layouts (jemoji turns ``:shortcodes:`` into images)."""
+
+    def __call__(self, view: SiteView, document: Document, text: str) -> str: ...
+
+
 class Layouts(Protocol):
     """Places converted content in layouts (the site's ``_layouts``, or the built-in theme)."""
 
@@ -117,9 +124,13 @@ class Renderer:
         converters: Mapping[str, Converter] | None = None,
         layouts: Layouts | None = None,
         generated_pages: Callable[[SiteView], list[Mapping[str, Any]]] | None = None,
+        before: Sequence[Transform] = (),
+        after: Sequence[Transform] = (),
     ) -> None:
         self.store = store
         self.generated_pages = generated_pages
+        self.before = list(before)  # on the source, before Liquid (pre_render)
+        self.after = list(after)  # on the whole output (post_render)
         self.liquid = liquid or LiquidEngine()
         self.site_url = site_url
         self.environment = environment
@@ -148,16 +159,20 @@ class Renderer:
         ``_layouts``, unless ``layouts`` says otherwise)."""
         with page_budget(self.limits.budget_seconds, document.key), _naming(document.key):
             body, body_line = self._body(document)
+            body = self._before(view, document, body)
             state = RenderState(body)
             payload = self.payload(view, document, state, paginator)
             host = _Host(self, view, document.key, notes)
             state.content = self._convert(
                 self._liquid(body, body_line, document, payload, host), document, view
             )
-            if not self._placed_in_layout(document):
-                return state.content
-            placer = layouts or self.layouts or LiquidLayouts(self, host)
-            return placer.place(view, state.content, document, payload)
+            output = state.content
+            if self._placed_in_layout(document):
+                placer = layouts or self.layouts or LiquidLayouts(self, host)
+                output = placer.place(view, state.content, document, payload)
+            for transform in self.after:
+                output = transform(view, document, output)
+            return output
 
     def payload(
         self,
@@ -205,14 +220,27 @@ class Renderer:
             self._files.put(("body", document.key, document.version), found)
         return found
 
+    def _before(self, view: SiteView, document: Document, body: str) -> str:
+        for transform in self.before:
+            body = transform(view, document, body)
+        return body
+
     def _liquid(
-        self, text: str, first_line: int, document: Document, payload: dict[str, Any], host: _Host
+        self,
+        text: str,
+        first_line: int,
+        document: Document,
+        payload: dict[str, Any],
+        host: _Host,
+        *,
+        part: str = "",
     ) -> str:
+        """``text`` through Liquid; ``part`` tells apart texts of one file (its excerpt), which
+        the engine caches parsed by file, version and part."""
         if not renders_liquid(document, text):
             return text
-        template = self.liquid.parse(
-            Source(text, document.key, document.version), first_line=first_line
-        )
+        source = Source(text, document.key, document.version + part)
+        template = self.liquid.parse(source, first_line=first_line)
         return self.liquid.render(template, payload, host)
 
     def _convert(self, text: str, document: Document, view: SiteView) -> str:
@@ -297,6 +325,7 @@ class Renderer:
     def content(self, view: SiteView, document: Document) -> str:
         """A document's content after Liquid and conversion (not placed in layouts)."""
         body, body_line = self._body(document)
+        body = self._before(view, document, body)
         with_liquid = renders_liquid(document, body)
         cache_key = (
             document.key,
@@ -350,7 +379,9 @@ class Renderer:
         payload["page"] = _ExcerptDrop(view, excerpt, self, document)
         host = _Host(self, view, document.key, None)
         output = self._convert(
-            self._liquid(source, body_line, excerpt, payload, host), excerpt, view
+            self._liquid(source, body_line, excerpt, payload, host, part="#excerpt"),
+            excerpt,
+            view,
         )
         self._excerpts.put(cache_key, output)
         return output
@@ -506,6 +537,10 @@ class _Host:
     @property
     def site_url(self) -> str:
         return (self.renderer.site_url or self.view.config.url).rstrip("/")
+
+    @property
+    def plugins(self) -> frozenset[str]:
+        return self.view.plugins
 
     def include(self, name: str) -> Source:
         key = posixpath.join(self.view.config.includes_dir, name)

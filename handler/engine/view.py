@@ -13,14 +13,15 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from handler.engine.config import SiteConfig
 from handler.engine.document import Document
 from handler.engine.index import SiteIndex, newest_first
-from handler.engine.plugins import enabled_plugins
-from handler.engine.plugins import github_pages
+from handler.engine.plugins import enabled_plugins, github_pages
 from handler.engine.static_file import StaticFile
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +48,8 @@ class SiteView:
     _lazy: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def of(cls, index: SiteIndex, now: datetime, visibility: Visibility = Visibility()) -> SiteView:
+    def of(cls, index: SiteIndex, now: datetime, visibility: Visibility | None = None) -> SiteView:
+        visibility = visibility or Visibility()
         config = index.config
         future = visibility.future or config.future
         drafts = visibility.drafts or config.show_drafts
@@ -82,6 +84,11 @@ class SiteView:
         found = self._lazy.get(name)
         if found is None:
             found = self._lazy[name] = build()
+        return found
+
+    def memo(self, name: str, build: Callable[[], T]) -> T:
+        """What ``build`` makes, once per view (the site's output table, plugins, tag maps...)."""
+        found: T = self._lookup(name, build)
         return found
 
     @property

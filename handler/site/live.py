@@ -53,7 +53,7 @@ class LiveIndex:
         manifest_key: str | None = None,
         index_ttl: float = 5.0,
         limits: Limits | None = None,
-        visibility: Visibility = Visibility(),
+        visibility: Visibility | None = None,
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
@@ -61,7 +61,7 @@ class LiveIndex:
         self.manifest_key = manifest_key
         self.index_ttl = index_ttl
         self.limits = limits or Limits()
-        self.visibility = visibility
+        self.visibility = visibility or Visibility()
         self._clock = clock
         self._now = now
         self._state = _State()

@@ -30,7 +30,7 @@ from handler.engine.liquid import LiquidEngine
 from handler.engine.outputs import Output, OutputTable, build_outputs
 from handler.engine.plugins import Built, Plugin
 from handler.engine.plugins.feed import Feed
-from handler.engine.plugins.paginate import Paginate
+from handler.engine.plugins.paginate import Paginate, per_page
 from handler.engine.plugins.redirects import RedirectFrom, redirect_to
 from handler.engine.plugins.sass import SassPages
 from handler.engine.plugins.sitemap import Sitemap
@@ -39,7 +39,7 @@ from handler.engine.view import SiteView, Visibility
 from handler.errors import ContentError, NotFound, StoreUnavailable, TooLarge
 from handler.site import preview
 from handler.site.live import LiveIndex
-from handler.site.page import HTML, Page, media_type_for
+from handler.site.page import HTML, Page, PageKind, media_type_for
 from handler.site.routes import resolve, strip_baseurl
 from handler.store import PresignedUrls, Store
 from handler.theme import StoreLoader, Theme
@@ -111,7 +111,11 @@ class Site:
             site_url=site_url,
             environment=environment,
             limits=RenderLimits(document=max_post_bytes),
-            converters={".scss": self.sass.convert, ".sass": self.sass.convert, **(converters or {})},
+            converters={
+                ".scss": self.sass.convert,
+                ".sass": self.sass.convert,
+                **(converters or {}),
+            },
         )
         self.renderer.generated_pages = self._generated_pages
         self.builtin = BuiltinTheme(self.theme, _Context(self))
@@ -136,40 +140,40 @@ class Site:
 
     def plugins(self, view: SiteView) -> list[Plugin]:
         """The generators that run for this site, in Jekyll's order (redirects first)."""
-        found: dict[str, Plugin] = view._lazy.get("site:plugins")  # noqa: SLF001
-        if found is not None:
-            return list(found.values())
-        listed = set(view.config.plugins)
-        builtin = self.builtin_mode(view)
-        chosen: list[Plugin] = []
-        if builtin or "jekyll-redirect-from" in listed:
-            json = builtin is False and _redirects_json(view)
-            chosen.append(RedirectFrom(json=json))
-        if builtin:
-            chosen.append(Archives(self.builtin))
-        if builtin or "jekyll-feed" in listed:
-            chosen.append(Feed())
-        if builtin:
-            archives = chosen[1]
-            assert isinstance(archives, Archives)
-            chosen.append(Sitemap(archives.sitemap_extra, modified=True))
-        elif "jekyll-sitemap" in listed:
-            chosen.append(Sitemap())
-        if not builtin and "jekyll-paginate" in listed:
-            chosen.append(Paginate())
-        chosen.append(self.sass)  # Jekyll's own converter: always there
-        view._lazy["site:plugins"] = {p.name: p for p in chosen}  # noqa: SLF001
-        return chosen
+        return list(self._plugins(view).values())
+
+    def _plugins(self, view: SiteView) -> dict[str, Plugin]:
+        def build() -> dict[str, Plugin]:
+            listed = view.plugins
+            builtin = self.builtin_mode(view)
+            chosen: list[Plugin] = []
+            if builtin or "jekyll-redirect-from" in listed:
+                chosen.append(RedirectFrom(json=not builtin and _redirects_json(view)))
+            archives = Archives(self.builtin)
+            if builtin:
+                chosen.append(archives)
+            if builtin or "jekyll-feed" in listed:
+                chosen.append(Feed())
+            if builtin:
+                chosen.append(Sitemap(archives.sitemap_extra, modified=True))
+            elif "jekyll-sitemap" in listed:
+                chosen.append(Sitemap())
+            if not builtin and "jekyll-paginate" in listed and per_page(view):
+                chosen.append(Paginate())
+            chosen.append(self.sass)  # Jekyll's own converter: always there
+            return {p.name: p for p in chosen}
+
+        return view.memo("site:plugins", build)
 
     def outputs(self, view: SiteView) -> OutputTable:
-        table: OutputTable | None = view._lazy.get("site:outputs")  # noqa: SLF001
-        if table is None:
-            reserved = ("broadsheet-archives", "jekyll-feed", "jekyll-sitemap")
-            table = build_outputs(
-                view, self.plugins(view), reserved=reserved if self.builtin_mode(view) else ()
-            )
-            view._lazy["site:outputs"] = table  # noqa: SLF001
-        return table
+        """Every file the site writes, for this view (built once per view)."""
+        reserved = ("broadsheet-archives", "jekyll-feed", "jekyll-sitemap")
+
+        def build() -> OutputTable:
+            chosen = reserved if self.builtin_mode(view) else ()
+            return build_outputs(view, self.plugins(view), reserved=chosen)
+
+        return view.memo("site:outputs", build)
 
     def _generated_pages(self, view: SiteView) -> list[Mapping[str, Any]]:
         """The pages plugins add to ``site.pages``, as Liquid sees them (in Jekyll's order)."""
@@ -182,9 +186,7 @@ class Site:
         return found
 
     def _plugin(self, view: SiteView, name: str | None) -> Plugin:
-        self.plugins(view)
-        found: dict[str, Plugin] = view._lazy["site:plugins"]  # noqa: SLF001
-        return found[str(name)]
+        return self._plugins(view)[str(name)]
 
     # --- requests --------------------------------------------------------------------------------
 
@@ -250,7 +252,11 @@ class Site:
             # /x when only x/index.html exists: a 301 to /x/ (straight to where /x/ itself
             # redirects, if it is a redirect page, so a reader takes one hop, not two).
             target = table.get(route.destination)
-            if target is not None and target.generator == "jekyll-redirect-from" and target.argument:
+            if (
+                target is not None
+                and target.generator == "jekyll-redirect-from"
+                and target.argument
+            ):
                 return self._redirect(view, target.argument)
             return self._redirect(view, route.redirect)
         output = route.output
@@ -267,11 +273,11 @@ class Site:
             raise NotFound(where)
         target = redirect_to(document.data)
         if target is not None and (
-            self.builtin_mode(view) or "jekyll-redirect-from" in view.config.plugins
+            self.builtin_mode(view) or "jekyll-redirect-from" in view.plugins
         ):
             return self._redirect(view, target)
         body = self.render(view, document)
-        kind = "post" if document.kind == "document" else "document"
+        kind: PageKind = "post" if document.kind == "document" else "document"
         return Page.make(
             kind,
             body.encode(),
@@ -288,7 +294,7 @@ class Site:
             layouts = BuiltinTheme(self.theme_for(view), _Context(self))
             return self.renderer.render(view, document, layouts=layouts, notes=notes)
         paginator = None
-        if "jekyll-paginate" in view.config.plugins:
+        if "jekyll-paginate" in view.plugins and per_page(view):
             plugin = self._plugin(view, "jekyll-paginate")
             assert isinstance(plugin, Paginate)
             paginator = plugin.paginator(view, document, _Context(self))
@@ -313,7 +319,7 @@ class Site:
         built: Built = plugin.build(view, output, _Context(self))
         if built.location is not None:
             return Page.make("redirect", b"", HTML, location=built.location)
-        kind = "listing" if output.generator != "jekyll-paginate" else "document"
+        kind: PageKind = "listing" if output.generator != "jekyll-paginate" else "document"
         return Page.make(
             kind,
             built.body,
@@ -418,7 +424,10 @@ def generated_page(view: SiteView, output: Output, context: _Context) -> dict[st
             "sitemap": False,
             "layout": "redirect",
             "permalink": url,
-            "redirect": {"from": url, "to": target if "://" in target else context.absolute(target)},
+            "redirect": {
+                "from": url,
+                "to": target if "://" in target else context.absolute(target),
+            },
         }
     elif output.generator in ("jekyll-feed", "jekyll-sitemap"):
         data["sitemap"] = False
@@ -429,7 +438,15 @@ def generated_page(view: SiteView, output: Output, context: _Context) -> dict[st
             name = template.name
     folder = url if url.endswith("/") else url.rsplit("/", 1)[0] + "/"
     page = GeneratedPage(
-        {**data, "content": "", "dir": folder, "excerpt": None, "name": name, "path": name, "url": url}
+        {
+            **data,
+            "content": "",
+            "dir": folder,
+            "excerpt": None,
+            "name": name,
+            "path": name,
+            "url": url,
+        }
     )
     if output.generator == "jekyll-sass-converter" and output.argument is not None:
         # The source map page joins site.pages while its Sass page renders: pages render in

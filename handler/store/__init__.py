@@ -8,9 +8,9 @@ store's root (folder or bucket prefix), and are checked by :func:`clean_key` bef
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from handler.store.keys import clean_key

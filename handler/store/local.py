@@ -24,7 +24,7 @@ from pathlib import Path
 
 from handler.errors import NotFound, PreconditionFailed, StoreUnavailable, TooLarge
 from handler.store import ObjectInfo, StoredObject
-from handler.store.keys import clean_key
+from handler.store.keys import clean_key, never_content
 
 __all__ = ["LocalStore", "guess_content_type", "is_hidden", "is_safe_prefix"]
 
@@ -67,19 +67,9 @@ def guess_content_type(key: str) -> str:
     return strict.get(suffix) or loose.get(suffix) or DEFAULT_CONTENT_TYPE
 
 
-# Never content, whatever a site's `include:` says: version control, secrets, OS and editor litter.
-NEVER = frozenset({".git", ".hg", ".svn", ".DS_Store", ".jekyll-cache", ".sass-cache", ".bundle"})
-
-
 def is_hidden(key: str) -> bool:
-    """True for what a folder holds that is never content: version control metadata
-    (``.git/config``), ``.env`` files, ``.DS_Store``, swap files. Other dot files
-    (``.htaccess``, ``.well-known/``) are listed: Jekyll reads them when ``include:`` names them,
-    and the reader decides, as for every file."""
-    for part in key.split("/"):
-        if part in NEVER or part.startswith(".env") or part.endswith((".swp", ".swo")):
-            return True
-    return False
+    """True for what is never content (``.git/``, ``.env``...: :func:`never_content`)."""
+    return never_content(key)
 
 
 def is_safe_prefix(prefix: str) -> bool:

@@ -175,14 +175,14 @@ def related(
 
 
 def _by_tag(view: SiteView) -> dict[str, list[Document]]:
-    found: dict[str, list[Document]] = view._lazy.get("builtin:by_tag")  # noqa: SLF001
-    if found is None:
-        found = {}
+    def build() -> dict[str, list[Document]]:
+        found: dict[str, list[Document]] = {}
         for post in view.posts:
             for tag in post.tags:
                 found.setdefault(tag, []).append(post)
-        view._lazy["builtin:by_tag"] = found  # noqa: SLF001
-    return found
+        return found
+
+    return view.memo("builtin:by_tag", build)
 
 
 def _term(kind: listings.Kind, name: str) -> str:

@@ -22,16 +22,17 @@ import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Generic, Literal, TypeVar
 from urllib.parse import quote
 
 from handler.engine.config import CONFIG_KEY, SiteConfig
-from handler.errors import ContentError, NotFound
-from handler.engine.document import Document as Entry
+from handler.engine.document import Document as Entry  # posts, as listings show them
 from handler.engine.url import slugify
+from handler.errors import ContentError, NotFound
 
 T = TypeVar("T")
+_NEVER = datetime.min.replace(tzinfo=UTC)
 Kind = Literal["tags", "categories"]
 
 DEFAULT_PAGINATE_PATH = "/page:num"  # jekyll-paginate's default
@@ -194,7 +195,7 @@ def parse_term_path(path: str) -> tuple[Kind, str] | None:
 
 def newest_first(entries: Iterable[Entry]) -> list[Entry]:
     """Jekyll's ``site.posts`` order: by date, then path, newest first."""
-    return sorted(entries, key=lambda e: (e.date, e.key), reverse=True)
+    return sorted(entries, key=lambda e: (e.date or _NEVER, e.key), reverse=True)
 
 
 def group_by_tag(entries: Iterable[Entry]) -> list[Group]:
@@ -228,7 +229,8 @@ def group_by_year(entries: Iterable[Entry]) -> list[Group]:
     """Years newest first, each with its posts newest first (dates in the site's time zone)."""
     groups: dict[int, list[Entry]] = {}
     for entry in newest_first(entries):
-        groups.setdefault(entry.date.year, []).append(entry)
+        if entry.date is not None:  # every post has a date
+            groups.setdefault(entry.date.year, []).append(entry)
     return [
         Group("year", f"{year:04d}", f"{year:04d}", (f"{year:04d}",), tuple(members))
         for year, members in groups.items()

@@ -46,7 +46,10 @@ FIXED_ROUTES = {
     listings.YEAR_ARCHIVE_PATH: "the year archive",
     "/_broadsheet/broadsheet.css": "the theme's stylesheet",
 }
-PREFIX_ROUTES = {listings.TAGS_PATH: "the tag pages", listings.CATEGORIES_PATH: "the category pages"}
+PREFIX_ROUTES = {
+    listings.TAGS_PATH: "the tag pages",
+    listings.CATEGORIES_PATH: "the category pages",
+}
 DEFAULT_PAGINATE_PATH = "/page:num/"
 # The plugins Broadsheet runs (handler/engine/plugins) or whose work it does itself.
 SUPPORTED_PLUGINS = frozenset(
@@ -109,7 +112,9 @@ def check(
     found: list[Diagnostic] = []
     keys = [i.key for i in store.list()]
     config_text = _read_config(store, keys, found)
-    config = SiteConfig.parse(config_text) if config_text is not None and not found else SiteConfig()
+    config = (
+        SiteConfig.parse(config_text) if config_text is not None and not found else SiteConfig()
+    )
     if config_text is not None:
         found += _check_config(config, config_text, keys)
     index = scan(store, limits=Limits(document=max_post_bytes))
@@ -120,7 +125,11 @@ def check(
     for document in index.documents:
         found += _check_document(document, texts.get(document.key, ""), config, now)
     site = Site(
-        store, max_post_bytes=max_post_bytes, index_ttl=0, now=lambda: now, github_pages=github_pages
+        store,
+        max_post_bytes=max_post_bytes,
+        index_ttl=0,
+        now=lambda: now,
+        github_pages=github_pages,
     )
     view = SiteView.of(index, now, Visibility(github_pages=github_pages))
     found += _check_outputs(site, view, texts)
@@ -184,9 +193,7 @@ def _check_config(config: SiteConfig, text: str, keys: list[str]) -> list[Diagno
 # --- one file --------------------------------------------------------------------------------------
 
 
-def _texts(
-    store: Store, index: SiteIndex, limit: int, found: list[Diagnostic]
-) -> dict[str, str]:
+def _texts(store: Store, index: SiteIndex, limit: int, found: list[Diagnostic]) -> dict[str, str]:
     texts: dict[str, str] = {}
     for document in index.documents:
         try:
@@ -326,7 +333,9 @@ def _conflict(
     )
     hint = "give one of them another permalink or file name"
     return [
-        Diagnostic(key, front_matter_line(texts.get(key, ""), "permalink"), None, "warning", message, hint)
+        Diagnostic(
+            key, front_matter_line(texts.get(key, ""), "permalink"), None, "warning", message, hint
+        )
         for key in (lost, won)
     ]
 
@@ -405,7 +414,9 @@ def _check_links(view: SiteView, texts: Mapping[str, str]) -> list[Diagnostic]:
                 if tag == "post_url"
                 else "link takes a file's path from the site's root, e.g. _posts/2023-06-07-journey.md"
             )
-            found.append(Diagnostic(key, line, column, "error", f"{tag}: no {what} {target!r}", hint))
+            found.append(
+                Diagnostic(key, line, column, "error", f"{tag}: no {what} {target!r}", hint)
+            )
     return found
 
 

@@ -44,7 +44,9 @@ class Reference:
         return relative.endswith(".html") and REDIRECT_PAGE.search(self.read(relative)) is not None
 
 
-def build_reference(destination: Path, source: Path = SOURCE, environment: str = "development") -> Reference:
+def build_reference(
+    destination: Path, source: Path = SOURCE, environment: str = "development"
+) -> Reference:
     """``jekyll build`` of ``source`` into ``destination`` (a writable copy is built, since
     Jekyll writes caches next to its source)."""
     if shutil.which("jekyll") is None:
@@ -64,7 +66,9 @@ def build_reference(destination: Path, source: Path = SOURCE, environment: str =
         capture_output=True,
     )
     seconds = time.perf_counter() - began
-    files = tuple(sorted(p.relative_to(destination).as_posix() for p in destination.rglob("*") if p.is_file()))
+    files = tuple(
+        sorted(p.relative_to(destination).as_posix() for p in destination.rglob("*") if p.is_file())
+    )
     return Reference(destination, files, site_time(destination), seconds)
 
 

@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from compare.html import compare_html
 from conftest import S3Bucket, api_event, body_bytes, call, upload_tree
 from mangum import Mangum
 
 from acceptance.academicpages import SITE_URL, SOURCE, Reference, build_reference
-from compare.html import compare_html
 from handler import indexer
 from handler.app import make_handler
 from handler.settings import DEFAULT_INDEX_KEY
@@ -67,7 +67,9 @@ def get(entry: Mangum, path: str) -> dict[str, Any]:
     return call(entry, api_event("2.0", "GET", path))
 
 
-def test_every_file_jekyll_writes_answers_at_its_url(reference: Reference, lambda_entry: Mangum) -> None:
+def test_every_file_jekyll_writes_answers_at_its_url(
+    reference: Reference, lambda_entry: Mangum
+) -> None:
     wrong = []
     for relative in reference.files:
         response = get(lambda_entry, "/" + relative)
@@ -78,7 +80,9 @@ def test_every_file_jekyll_writes_answers_at_its_url(reference: Reference, lambd
     assert wrong == []
 
 
-def test_redirect_pages_are_real_301s_to_where_jekyll_points(reference: Reference, lambda_entry: Mangum) -> None:
+def test_redirect_pages_are_real_301s_to_where_jekyll_points(
+    reference: Reference, lambda_entry: Mangum
+) -> None:
     redirects = [r for r in reference.files if reference.is_redirect(r)]
     assert len(redirects) == 9
     for relative in redirects:
@@ -95,7 +99,9 @@ def _meta_refresh(html: bytes) -> str:
     return match.group(1).decode()
 
 
-def test_html_pages_match_jekylls(reference: Reference, lambda_entry: Mangum, capsys: pytest.CaptureFixture[str]) -> None:
+def test_html_pages_match_jekylls(
+    reference: Reference, lambda_entry: Mangum, capsys: pytest.CaptureFixture[str]
+) -> None:
     rows, wrong = [], []
     for relative in reference.files:
         if not relative.endswith(".html") or reference.is_redirect(relative):
@@ -121,17 +127,23 @@ def test_html_pages_match_jekylls(reference: Reference, lambda_entry: Mangum, ca
     assert len(rows) == 37  # 46 HTML files less the 9 redirect pages
 
 
-def test_excused_pages_differ_only_in_highlighting(reference: Reference, lambda_entry: Mangum) -> None:
+def test_excused_pages_differ_only_in_highlighting(
+    reference: Reference, lambda_entry: Mangum
+) -> None:
     import re
 
     spans = re.compile(r"</?span[^>]*>")
     for relative in EXCUSED:
         ours = body_bytes(get(lambda_entry, "/" + relative)).decode()
-        comparison = compare_html(spans.sub("", ours), spans.sub("", reference.read(relative).decode()))
+        comparison = compare_html(
+            spans.sub("", ours), spans.sub("", reference.read(relative).decode())
+        )
         assert comparison.text == 1.0 and comparison.tags >= SIMILAR, comparison.report()
 
 
-def test_the_stylesheet_and_every_static_file_are_byte_identical(reference: Reference, lambda_entry: Mangum) -> None:
+def test_the_stylesheet_and_every_static_file_are_byte_identical(
+    reference: Reference, lambda_entry: Mangum
+) -> None:
     generated = {"feed.xml", "sitemap.xml", "redirects.json", "robots.txt"}
     checked = []
     for relative in reference.files:
@@ -143,7 +155,9 @@ def test_the_stylesheet_and_every_static_file_are_byte_identical(reference: Refe
     assert {"assets/css/main.css", "assets/css/main.css.map"} <= set(checked)
 
 
-def test_feed_sitemap_robots_and_redirects_list_what_jekylls_do(reference: Reference, lambda_entry: Mangum) -> None:
+def test_feed_sitemap_robots_and_redirects_list_what_jekylls_do(
+    reference: Reference, lambda_entry: Mangum
+) -> None:
     atom = "{http://www.w3.org/2005/Atom}"
 
     def entries(body: bytes) -> list[tuple[str, str]]:
@@ -162,7 +176,9 @@ def test_feed_sitemap_robots_and_redirects_list_what_jekylls_do(reference: Refer
     def locations(body: bytes) -> list[str]:
         return [u.findtext(f"{sm}loc") or "" for u in ET.fromstring(body).iter(f"{sm}url")]
 
-    assert locations(body_bytes(get(lambda_entry, "/sitemap.xml"))) == locations(reference.read("sitemap.xml"))
+    assert locations(body_bytes(get(lambda_entry, "/sitemap.xml"))) == locations(
+        reference.read("sitemap.xml")
+    )
     assert body_bytes(get(lambda_entry, "/robots.txt")) == reference.read("robots.txt")
     ours_redirects = json.loads(body_bytes(get(lambda_entry, "/redirects.json")))
     assert ours_redirects == json.loads(reference.read("redirects.json"))
@@ -180,7 +196,9 @@ def test_links_without_the_extension_answer_as_on_github_pages(lambda_entry: Man
 
 def test_the_reference_is_the_shared_one(reference: Reference) -> None:
     """Our session's build of the vendored source writes the same files as the shared build."""
-    shared = Path(__file__).resolve().parents[3] / "shared" / "sites" / "academicpages" / "jekyll-site"
+    shared = (
+        Path(__file__).resolve().parents[3] / "shared" / "sites" / "academicpages" / "jekyll-site"
+    )
     if not shared.is_dir():
         pytest.skip("the shared reference build is not on this machine")
     files = sorted(p.relative_to(shared).as_posix() for p in shared.rglob("*") if p.is_file())
@@ -192,9 +210,14 @@ def test_as_github_pages_builds_it_every_page_is_byte_identical(
 ) -> None:
     """JEKYLL_ENV=production, as GitHub Pages builds: the theme's `compress` layout (a
     Liquid-only HTML minifier) runs on every page, and the result is Jekyll's, byte for byte."""
-    production = build_reference(tmp_path_factory.mktemp("production") / "site", environment="production")
+    production = build_reference(
+        tmp_path_factory.mktemp("production") / "site", environment="production"
+    )
     site = Site(
-        LocalStore(SOURCE), environment="production", github_pages=False, now=lambda: production.built_at
+        LocalStore(SOURCE),
+        environment="production",
+        github_pages=False,
+        now=lambda: production.built_at,
     )
     different = []
     pages = [f for f in production.files if f.endswith(".html") and not production.is_redirect(f)]

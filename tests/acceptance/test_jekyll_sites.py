@@ -19,9 +19,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
 from compare.environment import missing
 from compare.html import compare_html
+
 from handler.errors import NotFound
 from handler.site import Site
 from handler.store.local import LocalStore
@@ -127,7 +127,12 @@ SITES: dict[str, dict[str, str]] = {
 def jekyll_build(source: Path, destination: Path) -> None:
     if shutil.which("jekyll") is None:
         missing("Debian's jekyll is not installed (infra/setup-system.sh installs it)")
-    env = {**os.environ, "TZ": "UTC", "JEKYLL_NO_BUNDLER_REQUIRE": "true", "JEKYLL_ENV": "development"}
+    env = {
+        **os.environ,
+        "TZ": "UTC",
+        "JEKYLL_NO_BUNDLER_REQUIRE": "true",
+        "JEKYLL_ENV": "development",
+    }
     subprocess.run(
         ["jekyll", "build", "--quiet", "-s", str(source), "-d", str(destination)],
         check=True,

@@ -43,7 +43,9 @@ CONFIG_KEYS = {
 }
 
 
-def enabled_plugins(config: Mapping[str, object], plugins: Iterable[str], *, github_pages: bool) -> frozenset[str]:
+def enabled_plugins(
+    config: Mapping[str, object], plugins: Iterable[str], *, github_pages: bool
+) -> frozenset[str]:
     """The plugins that run for a site: listed ones, GitHub Pages' defaults, less disabled."""
     names = set(plugins)
     if github_pages:

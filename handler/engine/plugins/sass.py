@@ -65,9 +65,7 @@ class SassPages:
         """What the output depends on: source, options, every Sass file's version."""
         options = self.options(view)
         folders = tuple(d.rstrip("/") + "/" for d in view.config.sass_dirs)
-        versions = sorted(
-            (k, v) for k, v in view.index.files.items() if k.startswith(folders)
-        )
+        versions = sorted((k, v) for k, v in view.index.files.items() if k.startswith(folders))
         # Not the libsass version: the render function (no libsass) must find what the
         # indexer compiled. A libsass upgrade ships with a deploy, and `broadsheet index` then
         # compiles again.
@@ -111,7 +109,9 @@ class SassPages:
         except NotFound:
             last = self._last_good.get(document.key)
             if last is not None:
-                log.warning("%s: the Sass edit is not compiled yet, serving the last CSS", document.key)
+                log.warning(
+                    "%s: the Sass edit is not compiled yet, serving the last CSS", document.key
+                )
                 return last
             raise ContentError(
                 document.key,
@@ -119,7 +119,9 @@ class SassPages:
                 hint="the indexer compiles Sass on upload; or run `broadsheet index`",
             ) from None
         try:
-            source_map = self.store.get(PRECOMPILED + digest + ".css.map", max_bytes=32 * 1024 * 1024)
+            source_map = self.store.get(
+                PRECOMPILED + digest + ".css.map", max_bytes=32 * 1024 * 1024
+            )
             map_text: str | None = source_map.body.decode("utf-8")
         except NotFound:
             map_text = None
@@ -166,7 +168,9 @@ def css_name(key: str) -> str:
     return posixpath.splitext(key)[0] + ".css"
 
 
-def precompile(store: WritableStore, view: SiteView, *, environment: str = "production") -> list[str]:
+def precompile(
+    store: WritableStore, view: SiteView, *, environment: str = "production"
+) -> list[str]:
     """Compile every Sass page of ``view`` here (libsass must run here) and keep the results in
     ``store`` for render functions that cannot compile (the indexer, ``publish``, ``index``).
 
@@ -189,6 +193,8 @@ def precompile(store: WritableStore, view: SiteView, *, environment: str = "prod
             log.error("Sass page not compiled: %s", error)
     written = []
     for key, body in pages.precompiled_objects():
-        store.put(key, body, content_type="text/css" if key.endswith(".css") else "application/json")
+        store.put(
+            key, body, content_type="text/css" if key.endswith(".css") else "application/json"
+        )
         written.append(key)
     return written

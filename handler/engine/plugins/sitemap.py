@@ -72,7 +72,7 @@ def robots_txt(sitemap_url: str) -> bytes:
 
 
 STATIC_EXTENSIONS = frozenset({".htm", ".html", ".xhtml", ".pdf"})  # jekyll-sitemap's
-Extra = Callable[[SiteView], list[tuple[str, datetime | None]]]
+More = Callable[[SiteView], list[tuple[str, datetime | None]]]
 
 
 class Sitemap:
@@ -80,13 +80,13 @@ class Sitemap:
 
     What goes in, as the plugin's template chooses: the documents of written collections, the
     HTML pages but the 404, and static HTML and PDF files, each unless it says ``sitemap: false``.
-    ``extra`` adds pages only the built-in theme has (its archives).
+    ``more`` adds pages only the built-in theme has (its archives).
     """
 
     name = "jekyll-sitemap"
 
-    def __init__(self, extra: Extra | None = None, *, modified: bool = False) -> None:
-        self.extra = extra
+    def __init__(self, more: More | None = None, *, modified: bool = False) -> None:
+        self.more = more
         self.modified = modified  # lastmod from the file's time (built-in theme) or the date
 
     def generate(self, view: SiteView, taken: Mapping[str, Output]) -> Iterable[tuple[str, Output]]:
@@ -100,11 +100,13 @@ class Sitemap:
             sitemap_url = context.absolute(SITEMAP_PATH)
             # jekyll-sitemap's robots.txt is its one line; the built-in theme's also says
             # "everyone may crawl" in full, for robots that want a User-agent group.
-            body = robots_txt(sitemap_url) if self.modified else f"Sitemap: {sitemap_url}\n".encode()
+            body = (
+                robots_txt(sitemap_url) if self.modified else f"Sitemap: {sitemap_url}\n".encode()
+            )
             return Built(body, "text/plain; charset=utf-8")
         urls = [(context.absolute(_loc(url)), when) for url, when in self.entries(view)]
-        if self.extra is not None:
-            urls += [(context.absolute(url), when) for url, when in self.extra(view)]
+        if self.more is not None:
+            urls += [(context.absolute(url), when) for url, when in self.more(view)]
         return Built(sitemap_xml(urls, unique=self.modified), MEDIA_TYPE + "; charset=utf-8")
 
     def entries(self, view: SiteView) -> list[tuple[str, datetime | None]]:
