@@ -62,7 +62,10 @@ class ExplodingStore:
     def describe(self) -> str:
         return "exploding"
 
-    def get(self, key: str) -> StoredObject:
+    def get(self, key: str, *, max_bytes: int | None = None) -> StoredObject:
+        raise RuntimeError(f"/srv/secret/{key} exploded")
+
+    def head(self, key: str, size: int) -> bytes:
         raise RuntimeError(f"/srv/secret/{key} exploded")
 
     def get_if_changed(self, key: str, version: str) -> StoredObject | None:
