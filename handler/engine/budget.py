@@ -27,6 +27,7 @@ class BudgetExceeded(BaseException):
 
 
 _active = threading.local()
+_REFIRE_SECONDS = 0.05  # after a budget is spent, how often it is raised again until obeyed
 
 
 @contextmanager
@@ -87,7 +88,10 @@ class _Deadline:
                     if self._inside:
                         self._fired = True
                         _set_async_exc(self._thread, BudgetExceeded)
-                return
+                # Raise again until the block is left: an asynchronous exception lands wherever
+                # the thread is, and Python code that cannot propagate it (a gc callback, a
+                # finalizer, a weakref callback) only prints it as "unraisable" and goes on.
+                left = _REFIRE_SECONDS
 
 
 def _thread_clock(thread: int) -> Callable[[], float]:

@@ -1,0 +1,55 @@
+"""The CPU budget: it stops a runaway loop, nests, and cannot be shaken off by swallowing it once."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from handler.engine import budget
+from handler.engine.budget import BudgetExceeded
+
+
+def _spin(seconds: float) -> None:
+    """Burn CPU for up to ``seconds`` (a bounded loop: a test that fails still ends)."""
+    end = time.thread_time() + seconds
+    while time.thread_time() < end:
+        pass
+
+
+def test_a_loop_is_stopped_once_its_cpu_is_spent() -> None:
+    began = time.thread_time()
+    with pytest.raises(BudgetExceeded), budget.limit(0.05):
+        _spin(5)
+    assert time.thread_time() - began < 2
+
+
+def test_a_swallowed_budget_is_raised_again() -> None:
+    # An asynchronous exception can land where Python prints it and goes on (a gc callback, a
+    # finalizer): the budget must fire again rather than let the render run unbounded.
+    swallowed = 0
+    began = time.thread_time()
+    with pytest.raises(BudgetExceeded), budget.limit(0.05):
+        for _ in range(3):
+            try:
+                _spin(5)
+            except BudgetExceeded:
+                swallowed += 1
+        _spin(5)
+    assert swallowed == 3
+    assert time.thread_time() - began < 3
+
+
+def test_an_inner_budget_shares_the_outer_one() -> None:
+    with budget.limit(10):
+        assert budget.active()
+        with budget.limit(0.01):  # adds nothing: the outer budget is the page's
+            _spin(0.1)
+    assert not budget.active()
+
+
+def test_a_block_that_ends_in_time_leaves_nothing_pending() -> None:
+    with budget.limit(0.2):
+        _spin(0.01)
+    _spin(0.4)  # a pending exception would surface here
+    assert not budget.active()
