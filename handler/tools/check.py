@@ -436,11 +436,20 @@ def _check_renders(site: Site, view: SiteView) -> list[Diagnostic]:
     return found
 
 
+_UNSUPPORTED_EFFECT = {
+    # Jekyll fails the build on an unknown tag; Broadsheet renders the page without it.
+    "tag": "it is left out of the page",
+    # Liquid's lax filters (Jekyll's strict_filters: false): the value passes through unchanged.
+    "filter": "the value passes through unchanged, as in Jekyll",
+}
+
+
 def _unsupported(notes: Iterable[tuple[str, str, str, int | None]]) -> list[Diagnostic]:
     return [
         Diagnostic(
             path, line, None, "warning",
-            f"Liquid {kind} {name!r} is not one Broadsheet knows: it is left out of the page",
+            f"Liquid {kind} {name!r} is not one Broadsheet knows: "
+            f"{_UNSUPPORTED_EFFECT.get(kind, 'it is left out of the page')}",
             "Jekyll plugins' tags and filters need their plugin; remove it or wrap it in {% raw %}",
         )
         for kind, name, path, line in notes
