@@ -30,7 +30,9 @@ class Page:
     ``expires`` is the moment the page's content will change by itself (a scheduled post going
     live); caches must not keep it past then. ``themed`` says the built-in theme made it, so the
     strict Content-Security-Policy that theme is written for applies; a site's own layouts get
-    none, as on GitHub Pages (their inline scripts and styles must keep working).
+    none, as on GitHub Pages (their inline scripts and styles must keep working). ``keep`` is
+    false for a page served as a stand-in until its real content exists (the last good CSS while
+    an edit to the Sass is being compiled): it is neither cached here nor for long anywhere.
     """
 
     kind: PageKind
@@ -43,6 +45,7 @@ class Page:
     http_date: str | None = None  # last_modified as an HTTP date, formatted once
     themed: bool = True
     status: int = 301  # for a redirect: 301, or 307 to a presigned URL (must not be kept)
+    keep: bool = True  # False: a stand-in (a stylesheet awaiting its compile), never cached
 
     @property
     def size(self) -> int:

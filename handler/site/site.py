@@ -226,10 +226,14 @@ class Site:
         if timing.is_partial():
             # Some posts were left to later requests: keep this page out of the cache and tell
             # browsers and CDNs to ask again soon.
-            return replace(page, expires=self.now() + timedelta(seconds=PARTIAL_PAGE_SECONDS))
-        if page.kind != "static":
+            return replace(page, expires=self._soon(), keep=False)
+        if page.keep and page.kind != "static":
             self.pages.put(path, _Kept(view.token, page))
         return page
+
+    def _soon(self) -> datetime:
+        """When a page that is a stand-in (partial, or awaiting a compile) should be asked again."""
+        return self.now() + timedelta(seconds=PARTIAL_PAGE_SECONDS)
 
     def _stale(self, path: str) -> Page:
         kept = self.pages.get(path)
@@ -278,13 +282,15 @@ class Site:
             return self._redirect(view, target)
         body = self.render(view, document)
         kind: PageKind = "post" if document.kind == "document" else "document"
+        keep = not (document.is_sass and self.sass.waiting(document.key))
         return Page.make(
             kind,
             body.encode(),
             media_type_for(where),
             last_modified=document.modified,
-            expires=view.next_change,
+            expires=view.next_change if keep else self._soon(),
             themed=self.builtin_mode(view),
+            keep=keep,
         )
 
     def render(self, view: SiteView, document: Document, *, notes: Notes | None = None) -> str:
@@ -325,8 +331,9 @@ class Site:
             built.body,
             built.media_type,
             last_modified=built.modified,
-            expires=view.next_change,
+            expires=view.next_change if built.keep else self._soon(),
             themed=self.builtin_mode(view),
+            keep=built.keep,
         )
 
     def _static(self, view: SiteView, output: Output) -> Page:

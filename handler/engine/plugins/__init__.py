@@ -65,6 +65,7 @@ class Built:
     media_type: str
     modified: datetime | None = None
     location: str | None = None
+    keep: bool = True  # False: a stand-in for what is not there yet; not to be cached
 
 
 class Context(Protocol):

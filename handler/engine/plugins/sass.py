@@ -7,12 +7,16 @@ the result is kept in the bucket under ``_broadsheet/sass/<digest>.css`` (and ``
 covers everything the output depends on: the page's source after Liquid, the Sass options, and
 the version of every file under the Sass folders. A render that finds no libsass reads the
 compiled file for the current digest; when an edit has not been compiled yet, it keeps the
-last good stylesheet (logged) until the indexer catches up.
+last good stylesheet (logged) until the indexer catches up, or, with none, answers "not yet"
+(:class:`StoreUnavailable`: a 503 with ``Retry-After``). A compile that fails leaves its error
+under the digest (``<digest>.error``), so the render function reports it with file and line as
+Jekyll would, instead of waiting for a stylesheet that will never come.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import posixpath
 import threading
@@ -24,7 +28,7 @@ from handler.engine.document import Document
 from handler.engine.outputs import Output
 from handler.engine.plugins import Built, Context
 from handler.engine.view import SiteView
-from handler.errors import ContentError, NotFound
+from handler.errors import ContentError, NotFound, StoreUnavailable
 from handler.store import Store, WritableStore
 
 log = logging.getLogger(__name__)
@@ -32,6 +36,7 @@ log = logging.getLogger(__name__)
 NAME = "jekyll-sass-converter"
 PRECOMPILED = "_broadsheet/sass/"
 MAX_SASS_FILE_BYTES = 2 * 1024 * 1024
+_PRECOMPILED_TYPES = {".css": "text/css", ".map": "application/json", ".error": "application/json"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +56,8 @@ class SassPages:
         self._kept: dict[str, Compiled] = {}
         self._last_good: dict[str, Compiled] = {}
         self._latest: dict[str, tuple[str, Compiled]] = {}  # page key -> (digest, output)
+        self._failed: dict[str, tuple[str, ContentError]] = {}  # page key -> (digest, error)
+        self._waiting: set[str] = set()  # pages served from their last good CSS for now
         self._lock = threading.Lock()
 
     # --- as the converter ---------------------------------------------------------------------
@@ -78,19 +85,33 @@ class SassPages:
         if kept is not None:
             return kept
         if sass.available():
-            result = sass.compile_page(
-                source, key=document.key, options=self.options(view), read=self._reader(view)
-            )
+            try:
+                result = sass.compile_page(
+                    source, key=document.key, options=self.options(view), read=self._reader(view)
+                )
+            except ContentError as error:
+                with self._lock:
+                    self._failed[document.key] = (digest, error)
+                raise
             found = Compiled(result.css, result.source_map)
         else:
             found = self._precompiled(digest, document)
+            if self.waiting(document.key):
+                return found  # a stand-in: not kept under the new digest
         with self._lock:
             if len(self._kept) > 64:
                 self._kept.clear()
             self._kept[digest] = found
             self._last_good[document.key] = found
             self._latest[document.key] = (digest, found)
+            self._failed.pop(document.key, None)
+            self._waiting.discard(document.key)
         return found
+
+    def waiting(self, key: str) -> bool:
+        """Whether the Sass page ``key`` is served from its last good CSS while an edit to it is
+        compiled elsewhere: what is served now must not be kept."""
+        return key in self._waiting
 
     def _reader(self, view: SiteView) -> sass.Reader:
         def read(key: str) -> bytes | None:
@@ -107,16 +128,20 @@ class SassPages:
         try:
             css = self.store.get(PRECOMPILED + digest + ".css", max_bytes=16 * 1024 * 1024)
         except NotFound:
+            failed = self._compile_error(digest)
+            if failed is not None:
+                raise failed from None
             last = self._last_good.get(document.key)
             if last is not None:
                 log.warning(
                     "%s: the Sass edit is not compiled yet, serving the last CSS", document.key
                 )
+                with self._lock:
+                    self._waiting.add(document.key)
                 return last
-            raise ContentError(
-                document.key,
-                "this stylesheet has not been compiled yet (libsass does not run here)",
-                hint="the indexer compiles Sass on upload; or run `broadsheet index`",
+            raise StoreUnavailable(
+                f"{document.key}: this stylesheet is not compiled yet (libsass does not run "
+                "here: the indexer compiles it on upload, or run `broadsheet index`)"
             ) from None
         try:
             source_map = self.store.get(
@@ -127,15 +152,43 @@ class SassPages:
             map_text = None
         return Compiled(css.body.decode("utf-8"), map_text)
 
+    def _compile_error(self, digest: str) -> ContentError | None:
+        """The error a precompile left for ``digest``, if its compile failed."""
+        try:
+            stored = self.store.get(PRECOMPILED + digest + ".error", max_bytes=64 * 1024)
+            fields = json.loads(stored.body)
+            return ContentError(
+                str(fields["path"]),
+                str(fields["message"]),
+                line=fields.get("line"),
+                column=fields.get("column"),
+                hint=fields.get("hint"),
+            )
+        except NotFound:
+            return None
+        except (ValueError, KeyError, TypeError):
+            log.warning("unreadable Sass compile error %s%s.error", PRECOMPILED, digest)
+            return None
+
     # --- precompiling, where libsass runs -------------------------------------------------------
 
     def precompiled_objects(self) -> list[tuple[str, bytes]]:
-        """What the compiles so far leave in the bucket for a render function without libsass."""
+        """What the compiles so far leave in the bucket for a render function without libsass:
+        each page's CSS and source map, or the error its compile ended with."""
         objects: list[tuple[str, bytes]] = []
         for digest, compiled in self._latest.values():
             objects.append((PRECOMPILED + digest + ".css", compiled.css.encode()))
             if compiled.source_map is not None:
                 objects.append((PRECOMPILED + digest + ".css.map", compiled.source_map.encode()))
+        for digest, error in self._failed.values():
+            fields = {
+                "path": error.path,
+                "line": error.line,
+                "column": error.column,
+                "message": error.message,
+                "hint": error.hint,
+            }
+            objects.append((PRECOMPILED + digest + ".error", json.dumps(fields).encode()))
         return objects
 
     # --- the source maps, as pages -----------------------------------------------------------------
@@ -156,7 +209,11 @@ class SassPages:
         kept = self._last_good.get(document.key)
         if kept is None or kept.source_map is None:
             raise NotFound(output.url)
-        return Built(kept.source_map.encode(), "application/json; charset=utf-8")
+        return Built(
+            kept.source_map.encode(),
+            "application/json; charset=utf-8",
+            keep=not self.waiting(document.key),
+        )
 
 
 def sass_pages(view: SiteView) -> list[Document]:
@@ -174,8 +231,8 @@ def precompile(
     """Compile every Sass page of ``view`` here (libsass must run here) and keep the results in
     ``store`` for render functions that cannot compile (the indexer, ``publish``, ``index``).
 
-    Returns the keys written. A page whose compile fails is logged and skipped: the render
-    function then keeps serving the last good stylesheet.
+    Returns the keys written. A page whose compile fails is logged, and its error kept for the
+    render function to report (or, warm, to serve the last good stylesheet meanwhile).
     """
     from handler.engine.renderer import Renderer
 
@@ -193,8 +250,6 @@ def precompile(
             log.error("Sass page not compiled: %s", error)
     written = []
     for key, body in pages.precompiled_objects():
-        store.put(
-            key, body, content_type="text/css" if key.endswith(".css") else "application/json"
-        )
+        store.put(key, body, content_type=_PRECOMPILED_TYPES[posixpath.splitext(key)[1]])
         written.append(key)
     return written
