@@ -31,7 +31,7 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="broadsheet", description="Serve a Jekyll blog rendered on demand."
+        prog="broadsheet", description="Serve a Jekyll site rendered on demand, with no build step."
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -173,7 +173,9 @@ def _author_commands(commands: argparse._SubParsersAction[argparse.ArgumentParse
     _content_option(new)
     new.set_defaults(run=_new)
 
-    check = commands.add_parser("check", help="report problems in every post, with file:line:col")
+    check = commands.add_parser(
+        "check", help="read the whole site as the server does; report problems with file:line:col"
+    )
     _content_option(check)
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument(
