@@ -263,3 +263,112 @@ def test_reserved_routes(url: str, route: str | None) -> None:
 def test_a_custom_paginate_path_is_reserved() -> None:
     assert reserved_route("/blog/page/4/", "/blog/page/:num/") == "a page of the post listing"
     assert reserved_route("/page4/", "/blog/page/:num/") is None
+
+
+# --- whole sites: what will differ from GitHub Pages -----------------------------------------------
+
+THEMED: dict[str, str] = {
+    "_config.yml": (
+        "title: Themed\nurl: https://example.org\nplugins:\n  - jekyll-feed\n  - jekyll-scholar\n"
+    ),
+    "_layouts/default.html": (
+        "<html>\n"
+        "<body>{{ content | frobnicate }}\n"
+        "{% if page.video %}{% youtube page.video %}{% endif %}\n"
+        '<a href="{{ site.github.repository_url }}">source</a>\n'
+        "</body></html>\n"
+    ),
+    "_includes/unused.html": "<p>\n{% tweet 123 %}\n</p>\n",
+    "about.md": "---\nlayout: default\nvideo: abc\n---\n# About\n\n{{ 'x' | shout }}\n",
+    "assets/app.coffee": "---\n---\nalert 'hi'\n",
+}
+# (file, line, words the message contains)
+THEMED_EXPECTED = [
+    ("_config.yml", 5, "the plugin 'jekyll-scholar' is not one Broadsheet runs"),
+    ("_includes/unused.html", 2, "Liquid tag 'tweet' is not one Broadsheet knows"),
+    ("_layouts/default.html", 2, "Liquid filter 'frobnicate'"),
+    ("_layouts/default.html", 3, "Liquid tag 'youtube' is not one Broadsheet knows"),
+    ("_layouts/default.html", 4, "site.github (jekyll-github-metadata)"),
+    ("about.md", 7, "Liquid filter 'shout' is not one Broadsheet knows: the value passes through"),
+    ("assets/app.coffee", None, "CoffeeScript is not compiled here"),
+]
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for key, text in files.items():
+        path = root / key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def test_a_themed_site_is_told_what_will_differ_from_github_pages(tmp_path: Path) -> None:
+    report = check(LocalStore(_write(tmp_path, THEMED)), now=NOW, max_post_bytes=LIMIT)
+    found = [(d.path, d.line, d.message) for d in report.diagnostics]
+    assert len(found) == len(THEMED_EXPECTED), format_text(report.diagnostics)
+    for (path, line, message), (want_path, want_line, words) in zip(
+        found, THEMED_EXPECTED, strict=True
+    ):
+        assert (path, line) == (want_path, want_line)
+        assert words in message
+    assert all(d.level == "warning" for d in report.diagnostics)
+    # ...and the page still renders, without what is unknown.
+    client = TestClient(build_app(env={"CONTENT_DIR": str(tmp_path)}))
+    about = client.get("/about.html")
+    assert about.status_code == 200
+    assert '<h1 id="about">About</h1>' in about.text
+    assert "youtube" not in about.text
+
+
+@pytest.mark.parametrize(
+    ("body", "level", "words"),
+    [
+        # jekyll new's index.markdown: `layout: home` and nothing else stands for the post list
+        ("", "info", "the built-in theme serves the home page at / for this page"),
+        ("Hello\n", "warning", "this page's own content is not shown"),
+    ],
+)
+def test_a_theme_that_is_not_in_the_repository_is_named(
+    tmp_path: Path, body: str, level: str, words: str
+) -> None:
+    site = _write(
+        tmp_path,
+        {
+            "_config.yml": "title: Remote\nremote_theme: mmistakes/minimal-mistakes\n",
+            "index.md": "---\nlayout: home\n---\n" + body,
+        },
+    )
+    report = check(LocalStore(site), now=NOW, max_post_bytes=LIMIT)
+    assert [(d.path, d.line, d.level) for d in report.diagnostics] == [
+        ("_config.yml", 2, "warning"),
+        ("index.md", None, level),
+    ]
+    assert "remote_theme 'mmistakes/minimal-mistakes'" in report.diagnostics[0].message
+    assert "copy the theme's _layouts" in (report.diagnostics[0].hint or "")
+    assert words in report.diagnostics[1].message
+    assert not report.errors  # it publishes
+
+
+ACADEMICPAGES = ROOT / "tests" / "fixtures" / "academicpages" / "src"
+
+
+def test_the_academicpages_site_checks_with_warnings_only() -> None:
+    report = check(LocalStore(ACADEMICPAGES), now=NOW, max_post_bytes=2**21)
+    assert report.count("error") == 0, format_text(report.diagnostics)
+    found = {(d.path, d.line, d.message.split(":")[0]) for d in report.diagnostics}
+    assert found == {
+        # Liquid Ruby tolerates and ignores (an unknown filter, a string used as one)
+        ("_includes/comments-providers/discourse.html", 3, "Liquid filter 'strip_slash' is not one Broadsheet knows"),
+        ("_includes/read-time.html", 16, "Liquid filter 'Undefined' is not one Broadsheet knows"),
+        # site.github, in branches taken only when _config.yml has no url
+        ("_includes/base_path", 4, "site.github (jekyll-github-metadata) comes from GitHub's API when GitHub Pages builds"),
+        ("_includes/seo.html", 7, "site.github (jekyll-github-metadata) comes from GitHub's API when GitHub Pages builds"),
+        # the stock repository's two URL conflicts, each named from both sides
+        ("_posts/2015-08-14-blog-post-4.md", 4, "_posts/2015-08-14-blog-post-4.md and _posts/2199-01-01-future-post.md are both written to /posts/2012/08/blog-post-4/index.html"),
+        ("_posts/2199-01-01-future-post.md", 4, "_posts/2015-08-14-blog-post-4.md and _posts/2199-01-01-future-post.md are both written to /posts/2012/08/blog-post-4/index.html"),
+        ("_publications/2024-02-17-paper-title-number-4.md", 5, "_publications/2024-02-17-paper-title-number-4.md and _publications/2025-06-08-paper-title-number-5.md are both written to /publication/2024-02-17-paper-title-number-4.html"),
+        ("_publications/2025-06-08-paper-title-number-5.md", 5, "_publications/2024-02-17-paper-title-number-4.md and _publications/2025-06-08-paper-title-number-5.md are both written to /publication/2024-02-17-paper-title-number-4.html"),
+        # the first user's post
+        ("_posts/2023-06-07-journey.md", 9, "suspected mojibake 'â€™'"),
+    }  # fmt: skip
+    assert (report.posts, report.pages, report.documents) == (7, 22, 13)

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from handler.engine import frontmatter
 from handler.engine.config import CONFIG_KEY, SiteConfig
 from handler.engine.document import Document
 from handler.engine.index import Limits, SiteIndex, decode, scan
@@ -57,10 +58,12 @@ SUPPORTED_PLUGINS = frozenset(
         "jekyll-feed", "jekyll-sitemap", "jekyll-paginate", "jekyll-redirect-from",
         "jekyll-seo-tag", "jekyll-gist", "jemoji", "jekyll-include-cache",
         "jekyll-relative-links", "jekyll-optional-front-matter", "jekyll-titles-from-headings",
-        "jekyll-default-layout", "jekyll-readme-index", "jekyll-github-metadata",
-        "jekyll-coffeescript", "jekyll-sass-converter", "kramdown-parser-gfm",
+        "jekyll-default-layout", "jekyll-readme-index", "jekyll-sass-converter",
+        "kramdown-parser-gfm",
     }
 )  # fmt: skip
+# GitHub Pages' defaults that Broadsheet does not run; reported where a site depends on them.
+GITHUB_METADATA = re.compile(r"\bsite\.github\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +127,8 @@ def check(
     texts = _texts(store, index, max_post_bytes, found)
     for document in index.documents:
         found += _check_document(document, texts.get(document.key, ""), config, now)
+        found += _github_metadata(document.key, texts.get(document.key, ""))
+        found += _coffeescript(document)
     site = Site(
         store,
         max_post_bytes=max_post_bytes,
@@ -340,6 +345,34 @@ def _conflict(
     ]
 
 
+def _reserved_page(document: Document, text: str, route: str) -> Diagnostic:
+    """A document at a URL the built-in theme answers itself. A post there is lost (an error);
+    a page there is what a gem theme's site has (``jekyll new``'s ``index.markdown`` with
+    ``layout: home`` stands for the post list): the theme's page is served instead, which loses
+    nothing when the page has no content of its own."""
+    line = front_matter_line(text, "permalink")
+    if document.kind != "page":
+        return Diagnostic(
+            document.key, line, None, "error",
+            f"the URL {document.url} is {route}, a page of the site itself",
+            "give the post another permalink",
+        )  # fmt: skip
+    try:
+        body = frontmatter.parse(text, document.key).body
+    except ContentError:
+        body = text
+    if not body.strip():
+        return Diagnostic(
+            document.key, line, None, "info",
+            f"the built-in theme serves {route} at {document.url} for this page",
+        )  # fmt: skip
+    return Diagnostic(
+        document.key, line, None, "warning",
+        f"the built-in theme serves {route} at {document.url}: this page's own content is not shown",
+        "copy your theme's _layouts and _includes into the site to serve the page as it is",
+    )  # fmt: skip
+
+
 def _reserved(view: SiteView, texts: Mapping[str, str]) -> list[Diagnostic]:
     found = []
     paginate_path = str(view.config.raw.get("paginate_path") or DEFAULT_PAGINATE_PATH)
@@ -349,13 +382,7 @@ def _reserved(view: SiteView, texts: Mapping[str, str]) -> list[Diagnostic]:
         text = texts.get(document.key, "")
         route = reserved_route(document.url, paginate_path)
         if route is not None:
-            found.append(
-                Diagnostic(
-                    document.key, front_matter_line(text, "permalink"), None, "error",
-                    f"the URL {document.url} is {route}, a page of the site itself",
-                    "give the post another permalink",
-                )
-            )  # fmt: skip
+            found.append(_reserved_page(document, text, route))
         for source in redirect_from(document.data):
             path = "/" + source.lstrip("/")
             clash = None
@@ -474,7 +501,37 @@ def _check_templates(site: Site, index: SiteIndex) -> list[Diagnostic]:
             found.append(Diagnostic.of(error))
             continue
         found += _unsupported((f.kind, f.name, key, f.line) for f in findings)
+        found += _github_metadata(key, text)
     return found
+
+
+def _github_metadata(key: str, text: str) -> list[Diagnostic]:
+    """``site.github`` is jekyll-github-metadata's, filled from GitHub's API at build time."""
+    match = GITHUB_METADATA.search(text)
+    if match is None:
+        return []
+    line = text.count("\n", 0, match.start()) + 1
+    return [
+        Diagnostic(
+            key, line, None, "warning",
+            "site.github (jekyll-github-metadata) comes from GitHub's API when GitHub Pages "
+            "builds: it is empty here",
+            "set what the template needs in _config.yml and use that instead",
+        )
+    ]  # fmt: skip
+
+
+def _coffeescript(document: Document) -> list[Diagnostic]:
+    if not document.key.endswith(".coffee"):
+        return []
+    return [
+        Diagnostic(
+            document.key, None, None, "warning",
+            "CoffeeScript is not compiled here (jekyll-coffeescript): the file is served as it is, "
+            "at its .coffee URL",
+            "compile it to JavaScript and commit the .js file instead",
+        )
+    ]  # fmt: skip
 
 
 # --- output ----------------------------------------------------------------------------------------
