@@ -127,8 +127,8 @@ def _render(args: argparse.Namespace, env: dict[str, str]) -> int:
 
 
 def _index(args: argparse.Namespace, env: dict[str, str]) -> int:
-    from handler.indexer import write_index
     from handler.settings import Settings
+    from handler.site.bucket import write_index
     from handler.store import WritableStore
     from handler.store.local import LocalStore
     from handler.store.s3 import S3Store, make_s3_client

@@ -25,6 +25,7 @@ from handler.engine import manifest
 from handler.errors import PreconditionFailed
 from handler.settings import DEFAULT_INDEX_KEY
 from handler.site import Site
+from handler.site.bucket import apply_changes, write_index
 from handler.store.measured import MeasuredStore
 from handler.store.s3 import S3Store
 from handler.web import create_app
@@ -66,14 +67,14 @@ def put(bucket: S3Bucket, key: str, text: str) -> None:
 def index_event(store: S3Store, bucket: S3Bucket, key: str, kind: str = "put") -> dict[str, Any]:
     """What the indexer Lambda does for the S3 event ``sam local generate-event s3 <kind>``."""
     event = sam_event("s3", kind, "--bucket", bucket.name, "--key", key)
-    return indexer.apply_changes(store, indexer.keys_from_event(event)).as_dict()
+    return apply_changes(store, indexer.keys_from_event(event)).as_dict()
 
 
 @pytest.fixture
 def site_on_s3(s3_bucket: S3Bucket) -> tuple[S3Bucket, S3Store, Site, TestClient, Clock]:
     upload_tree(s3_bucket.client, s3_bucket.name, ROOT / "content")
     store = S3Store(s3_bucket.client, s3_bucket.name)
-    indexer.write_index(store)
+    write_index(store)
     clock = Clock()
     site = Site(
         MeasuredStore(store),
@@ -202,7 +203,7 @@ def test_two_concurrent_updates_lose_nothing(site_on_s3: Any) -> None:
     outcomes: dict[str, dict[str, Any]] = {}
 
     def run(key: str) -> None:
-        outcomes[key] = indexer.apply_changes(store, [key]).as_dict()
+        outcomes[key] = apply_changes(store, [key]).as_dict()
 
     threads = [
         threading.Thread(target=run, args=(k,), name=f"indexer-{i}")
@@ -280,7 +281,7 @@ def test_s3_notifications_reach_the_indexer_through_sqs(site_on_s3: Any) -> None
             if "Records" in event:
                 keys = indexer.keys_from_event(event)
                 assert keys == ["_posts/2025-05-03-queued.md"]
-                indexer.apply_changes(store, keys)
+                apply_changes(store, keys)
                 delivered += 1
             sqs.delete_message(QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"])
     assert delivered == 1
@@ -295,7 +296,7 @@ def test_scheduled_post_goes_live_at_its_date(s3_bucket: S3Bucket, tmp_path: Pat
     )
     upload_tree(s3_bucket.client, s3_bucket.name, tmp_path / "site")
     store = S3Store(s3_bucket.client, s3_bucket.name)
-    indexer.write_index(store)
+    write_index(store)
     clock = Clock()  # 2026-01-01 00:00 UTC: twelve hours before the post
     site = Site(store, manifest_key=DEFAULT_INDEX_KEY, clock=clock.monotonic, now=clock.now)
     client = TestClient(create_app(site))

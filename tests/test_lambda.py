@@ -15,8 +15,8 @@ import pytest
 from conftest import S3Bucket, api_event, body_bytes, call, upload_tree
 from mangum import Mangum
 
-from handler import indexer
 from handler.app import build_app, make_handler
+from handler.site.bucket import write_index
 from handler.store.s3 import S3Store
 
 ROOT = Path(__file__).parents[1]
@@ -33,7 +33,7 @@ def lambda_handler(
     s3_client.create_bucket(Bucket=bucket.name)
     upload_tree(s3_client, bucket.name, ROOT / "content", prefix="site")
     s3_client.put_object(Bucket=bucket.name, Key="site/images/pixel.png", Body=PNG)
-    indexer.write_index(S3Store(s3_client, bucket.name, "site"))
+    write_index(S3Store(s3_client, bucket.name, "site"))
     env = {"CONTENT_BUCKET": bucket.name, "CONTENT_PREFIX": "site", "INDEX_TTL": "60"}
     return make_handler(build_app(env))
 

@@ -15,9 +15,9 @@ from conftest import upload_tree
 from fastapi.testclient import TestClient
 from moto.server import ThreadedMotoServer
 
-from handler import indexer
 from handler.settings import DEFAULT_INDEX_KEY
 from handler.site import Site
+from handler.site.bucket import write_index
 from handler.store.s3 import S3Store, make_s3_client
 from handler.web import create_app
 
@@ -70,7 +70,7 @@ def test_outage_and_recovery(
     upload_tree(client_s3, "outage", ROOT / "content")
     client_s3.put_object(Bucket="outage", Key="images/a.png", Body=b"\x89PNG")
     store = S3Store(client_s3, "outage")
-    indexer.write_index(store)
+    write_index(store)
     clock = Clock()
     site = Site(store, manifest_key=DEFAULT_INDEX_KEY, index_ttl=5, clock=clock)
     app = TestClient(create_app(site))

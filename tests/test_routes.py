@@ -22,6 +22,7 @@ from sites import write_site
 from handler import indexer
 from handler.app import build_app, make_handler
 from handler.site import preview
+from handler.site.bucket import apply_changes, write_index
 from handler.store.s3 import S3Store
 
 ROOT = Path(__file__).parents[1]
@@ -39,7 +40,7 @@ def site(
     s3_client.create_bucket(Bucket=bucket.name)
     upload_tree(s3_client, bucket.name, root)
     store = S3Store(s3_client, bucket.name)
-    indexer.write_index(store)
+    write_index(store)
     env = {"CONTENT_BUCKET": bucket.name, "INDEX_TTL": "0", "PREVIEW_SECRET": SECRET}
     return make_handler(build_app(env)), bucket, store
 
@@ -129,12 +130,12 @@ def test_robots_from_the_content_root_wins(site: Any) -> None:
     bucket.client.put_object(
         Bucket=bucket.name, Key="robots.txt", Body=b"User-agent: *\nDisallow: /\n"
     )
-    indexer.apply_changes(store, ["robots.txt"])  # as the S3 event would
+    apply_changes(store, ["robots.txt"])  # as the S3 event would
     try:
         assert get(site, "/robots.txt")["body"] == "User-agent: *\nDisallow: /\n"
     finally:
         bucket.client.delete_object(Bucket=bucket.name, Key="robots.txt")
-        indexer.apply_changes(store, ["robots.txt"])
+        apply_changes(store, ["robots.txt"])
 
 
 @pytest.mark.parametrize("old", ["/old/moved.html", "/2019/moved/", "/2019/moved"])
@@ -189,12 +190,12 @@ def test_listings_change_when_posts_come_and_go(site: Any) -> None:
         Bucket=bucket.name, Key=key, Body=b"---\ntitle: Brand new\ntags: [fresh]\n---\nHi.\n"
     )
     event = sam_event("s3", "put", "--bucket", bucket.name, "--key", key)
-    indexer.apply_changes(store, indexer.keys_from_event(event))
+    apply_changes(store, indexer.keys_from_event(event))
     for path in ("/", "/tags/", "/tags/fresh/", "/year-archive/", "/feed.xml", "/sitemap.xml"):
         assert "rand" in get(site, path)["body"], path  # "Brand new" / "brand-new"
     bucket.client.delete_object(Bucket=bucket.name, Key=key)
     event = sam_event("s3", "delete", "--bucket", bucket.name, "--key", key)
-    indexer.apply_changes(store, indexer.keys_from_event(event))
+    apply_changes(store, indexer.keys_from_event(event))
     assert get(site, "/tags/fresh/")["statusCode"] == 404
     for path in ("/", "/tags/", "/year-archive/", "/feed.xml", "/sitemap.xml"):
         assert "Brand new" not in get(site, path)["body"], path

@@ -22,8 +22,8 @@ from typing import Literal
 
 from handler.engine.config import CONFIG_KEY, SiteConfig
 from handler.engine.reader import Classifier
-from handler.indexer import write_index
 from handler.settings import DEFAULT_INDEX_KEY
+from handler.site.bucket import write_index
 from handler.store import FileUploads, ObjectInfo
 from handler.store.local import LocalStore, guess_content_type
 from handler.store.s3 import PART_SIZE

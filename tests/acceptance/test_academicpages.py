@@ -21,10 +21,10 @@ from conftest import S3Bucket, api_event, body_bytes, call, upload_tree
 from mangum import Mangum
 
 from acceptance.academicpages import SITE_URL, SOURCE, Reference, build_reference
-from handler import indexer
 from handler.app import make_handler
 from handler.settings import DEFAULT_INDEX_KEY
 from handler.site import Site
+from handler.site.bucket import write_index
 from handler.store.local import LocalStore
 from handler.store.measured import MeasuredStore
 from handler.store.s3 import S3Store
@@ -52,7 +52,7 @@ def lambda_entry(reference: Reference, s3_client: Any) -> Iterator[Mangum]:
     s3_client.create_bucket(Bucket=bucket.name)
     upload_tree(s3_client, bucket.name, SOURCE)
     store = S3Store(s3_client, bucket.name)
-    indexer.write_index(store, environment="development")  # compiles the Sass, as the indexer does
+    write_index(store, environment="development")  # compiles the Sass, as the indexer does
     site = Site(
         MeasuredStore(store),
         manifest_key=DEFAULT_INDEX_KEY,
