@@ -92,6 +92,12 @@ def _serve(args: argparse.Namespace, env: dict[str, str]) -> int:
     env.setdefault("INDEX_TTL", "1")  # an author's edits show on the next reload
     env.setdefault("MAX_STATIC_BYTES", str(512 * 1024 * 1024))  # no Lambda response limit here
     env.setdefault("JEKYLL_ENV", "development")  # as `jekyll serve` runs
+    if env["JEKYLL_ENV"] == "development":
+        # `jekyll serve` points site.url at itself, so a theme's absolute links to its own
+        # stylesheets and pages (academicpages' base_path) stay on this machine.
+        host = "localhost" if args.host in ("0.0.0.0", "::") else args.host  # noqa: S104
+        host = f"[{host}]" if ":" in host else host
+        env.setdefault("SITE_URL", f"http://{host}:{args.port}")
     if args.drafts:
         env["SHOW_DRAFTS"] = "true"
     if args.future:
