@@ -1,4 +1,4 @@
-"""``python -m bench [p1 p2 p3 p4 load soak] [--quick] [--out FILE]``: measure, print, save.
+"""``python -m bench [p1 p2 p3 p4 p5 load soak] [--quick] [--out FILE]``: measure, print, save.
 
 Every selected benchmark runs in this one invocation, side by side, against moto's S3 server on
 127.0.0.1 (started here). ``--quick`` shrinks every count so the whole run takes seconds (the smoke
@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import platform
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from bench.harness import ROOT, Harness, harness, settle
 from bench.report import table
 from bench.sites import CONTENT, upload
 
-PHASES = ("p1", "p2", "p3", "p4", "load", "soak")
+PHASES = ("p1", "p2", "p3", "p4", "p5", "load", "soak")
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class Counts:
     p4_runs: int = 5
     p4_posts: int = 10_000
     p4_hits: int = 2000
+    p5_rounds: int = 7
+    p5_repeats: int = 3
     load_seconds: int = 30
     load_connections: int = 64
     soak_requests: int = 100_000
@@ -51,6 +54,8 @@ QUICK = Counts(
     p4_runs=1,
     p4_posts=60,
     p4_hits=20,
+    p5_rounds=1,
+    p5_repeats=1,
     load_seconds=1,
     load_connections=4,
     soak_requests=400,
@@ -86,15 +91,33 @@ def _runners(counts: Counts) -> dict[str, Callable[[Harness], dict[str, Any]]]:
     import bench.p2
     import bench.p3
     import bench.p4
+    import bench.p5
 
     return {
         "p1": lambda h: bench.p1.run(h, counts.p1_iterations),
         "p2": lambda h: bench.p2.run(h, counts.p2_runs),
         "p3": lambda h: bench.p3.run(h, counts.p3_repeats, counts.p3_sets),
         "p4": lambda h: bench.p4.run(h, counts.p4_posts, counts.p4_runs, counts.p4_hits),
+        "p5": lambda h: bench.p5.run(h, counts.p5_rounds, counts.p5_repeats),
         "load": lambda h: bench.load.run_wrk(h, counts.load_seconds, counts.load_connections),
         "soak": lambda h: bench.load.run_soak(h, counts.soak_requests, counts.soak_every),
     }
+
+
+def _code() -> dict[str, Any]:
+    """Which code was measured: the commit, and the files of ``handler/`` changed since it."""
+
+    def git(*args: str) -> str:
+        command = ["git", "--no-optional-locks", *args]  # reads only: no index refresh
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+        return done.stdout if done.returncode == 0 else ""
+
+    try:
+        commit = git("rev-parse", "HEAD").strip()
+        changed = git("status", "--porcelain", "--", "handler").splitlines()
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    return {"commit": commit, "handler_changes": changed}
 
 
 def _save(out: Path, results: dict[str, Any]) -> None:
@@ -116,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
             "platform": platform.platform(),
             "cpus": len(os.sched_getaffinity(0)),
         },
+        "code": _code(),
         "quick": args.quick,
         "counts": counts.__dict__,
     }

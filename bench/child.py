@@ -4,7 +4,9 @@ Modes (each prints one JSON line on stdout):
 
 - ``cold``: import the Lambda module (``handler.app``, or ``bench.bare`` for the baseline), answer
   the first request, then ``hits`` more; reports monotonic timestamps (comparable with the parent's,
-  so the parent can measure from the moment it spawned us), hit latencies and peak RSS.
+  so the parent can measure from the moment it spawned us), hit latencies and peak RSS. Then, if
+  asked, one first request (a render, nothing kept yet) of each of ``listings``, with its time and
+  whether the site left work undone to stay inside the listing budget (``partial``).
 - ``soak``: ``requests`` requests through ``handler.app.handler``, cycling over ``paths``, with RSS
   sampled every ``sample_every`` requests.
 - ``manifest``: the manifest ``write_index`` would write for a local folder, into a file.
@@ -55,7 +57,7 @@ def cold(options: dict[str, Any]) -> dict[str, Any]:
         began = time.perf_counter_ns()
         handler(event, Context())
         hits.append(time.perf_counter_ns() - began)
-    return {
+    result = {
         "started_ns": STARTED_NS,
         "imported_ns": imported_ns,
         "first_ns": first_ns,
@@ -63,6 +65,42 @@ def cold(options: dict[str, Any]) -> dict[str, Any]:
         "body_chars": len(response.get("body") or ""),
         "hit": summary_ms(hits) if hits else None,
         "peak_rss_kib": peak_rss_kib(),
+    }
+    if options.get("listings"):
+        result["listings"] = [_listing(handler, path) for path in options["listings"]]
+        result["peak_rss_after_listings_kib"] = peak_rss_kib()
+    return result
+
+
+def _listing(handler: Handler, path: str) -> dict[str, Any]:
+    """One request of a listing page, timed; ``partial`` from the site's own mark (the response
+    only shows it as a ``Cache-Control`` cut to a few seconds)."""
+    from handler import timing
+
+    marks: list[bool] = []
+    mark_partial = timing.mark_partial
+
+    def recorded() -> None:
+        marks.append(True)
+        mark_partial()
+
+    timing.mark_partial = recorded
+    try:
+        event = http_event(path)
+        began = time.perf_counter_ns()
+        response = handler(event, Context())
+        elapsed = time.perf_counter_ns() - began
+    finally:
+        timing.mark_partial = mark_partial
+    headers = response.get("headers") or {}
+    return {
+        "path": path,
+        "status": response["statusCode"],
+        "ms": round(elapsed / 1e6, 3),
+        "partial": bool(marks),
+        "body_chars": len(response.get("body") or ""),
+        "cache_control": headers.get("cache-control"),
+        "server_timing": headers.get("server-timing"),
     }
 
 
@@ -92,11 +130,14 @@ def soak(options: dict[str, Any]) -> dict[str, Any]:
 
 
 def manifest(options: dict[str, Any]) -> dict[str, Any]:
-    from handler.site import Site
+    """What ``write_index`` writes for the folder (its Sass step aside: generated sites have none)."""
+    from handler.engine import manifest as manifests
+    from handler.engine.index import read_config_text, scan
     from handler.store.local import LocalStore
 
     began = time.perf_counter()
-    body = Site(LocalStore(Path(options["folder"])), index_ttl=0).manifest()
+    store = LocalStore(Path(options["folder"]))
+    body = manifests.dumps(scan(store), read_config_text(store))
     Path(options["out"]).write_bytes(body)
     return {"bytes": len(body), "seconds": round(time.perf_counter() - began, 3)}
 

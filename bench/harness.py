@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,10 +84,17 @@ class Harness:
         return result, spawned, done.stderr
 
     def cold(
-        self, app: str, path: str, env: dict[str, str], hits: int = 0, *flags: str
+        self,
+        app: str,
+        path: str,
+        env: dict[str, str],
+        hits: int = 0,
+        *flags: str,
+        listings: Sequence[str] = (),
     ) -> dict[str, Any]:
-        """A new process to its first response, split into interpreter start, import, first call."""
-        options = {"app": app, "path": path, "hits": hits}
+        """A new process to its first response, split into interpreter start, import, first call
+        (then ``hits`` hits, then one request of each of ``listings``)."""
+        options = {"app": app, "path": path, "hits": hits, "listings": list(listings)}
         result, spawned, _ = self.child("cold", options, env, *flags)
         if result["status"] != 200:
             raise RuntimeError(f"{app} answered {result['status']} for {path} on a cold start")
@@ -98,6 +105,8 @@ class Harness:
             "first_call_ms": ms(result["first_ns"] - result["imported_ns"]),
             "hit": result["hit"],
             "peak_rss_kib": result["peak_rss_kib"],
+            "peak_rss_after_listings_kib": result.get("peak_rss_after_listings_kib"),
+            "listings": result.get("listings", []),
         }
 
 

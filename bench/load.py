@@ -25,20 +25,23 @@ from typing import Any
 from bench.harness import Harness
 from bench.measure import rss_kib
 from bench.sites import CONTENT, SEED_URL
-from handler.theme import listings, site
+from handler.engine.plugins.feed import FEED_PATH
+from handler.engine.plugins.sitemap import ROBOTS_PATH, SITEMAP_PATH
+from handler.site import STYLESHEET_PATH
+from handler.theme import listings
 
 MIXED_PATHS = (
     SEED_URL,
     "/",
-    site.FEED_PATH,
-    site.SITEMAP_PATH,
+    FEED_PATH,
+    SITEMAP_PATH,
     listings.TAGS_PATH,
     listings.CATEGORIES_PATH,
     listings.YEAR_ARCHIVE_PATH,
-    site.ROBOTS_PATH,
-    site.STYLESHEET_PATH,
+    ROBOTS_PATH,
+    STYLESHEET_PATH,
 )
-SOAK_PATHS = (SEED_URL, "/", "/no-such-page/", site.FEED_PATH)
+SOAK_PATHS = (SEED_URL, "/", "/no-such-page/", FEED_PATH)
 READY_TIMEOUT = 30.0
 LUA = """
 local paths = {%(paths)s}
@@ -181,6 +184,8 @@ def run_soak(h: Harness, requests: int, every: int) -> dict[str, Any]:
         "rss_after_warmup_kib": warm["rss_kib"],
         "rss_end_kib": end["rss_kib"],
         "rss_growth_kib": end["rss_kib"] - warm["rss_kib"],
+        # Apart, for reading a failure: a leak keeps growing, a warm-up settles before the end.
+        "rss_growth_second_half_kib": end["rss_kib"] - samples[len(samples) // 2]["rss_kib"],
         "latency": result["latency"],
         "peak_rss_kib": result["peak_rss_kib"],
     }

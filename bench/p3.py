@@ -1,13 +1,16 @@
 """P3: a cache-miss render per post on the Jekyll corpus vs Jekyll's time per page. Goal <= 0.5x.
 
-Ours: ``Site.page(url)`` for every post Jekyll publishes (``future: false``, no drafts), with both
-render caches emptied before each call, so each is read -> front matter -> Liquid -> markdown ->
-theme layout from scratch (the index is built first and reused, as in a warm container; its scan
-time per post is reported apart). Jekyll: ``jekyll build`` of a copy of each set as the corpus
+Ours: ``Site.page(url)`` for every post Jekyll publishes (``future: false``, no drafts), as plain
+Jekyll builds it (``github_pages=False``), each a cache miss (``bench.misses``: the page cache, the
+renderer's contents and excerpts and the post's body emptied before each call), so each is read ->
+front matter -> Liquid -> markdown -> the built-in theme's layout (the sets have no layouts of
+their own) from scratch; parsed templates stay (the index is built first and reused, as in a warm
+container; its scan time per post is reported apart). Jekyll: ``jekyll build`` of a copy of each set as the corpus
 reference was made (every layout reduced to ``{{ content }}``, include stubs, no plugins, no disk
 cache), minus an empty build of the same site (no posts) to remove Jekyll's start-up, divided by
-the post count. Posts our renderer refuses (plugin tags, missing includes: ``ContentError``) also
-stop Jekyll's build, so they are left out on both sides.
+the post count. Posts that stop Jekyll's build are left out on both sides: those our renderer
+refuses (missing includes: ``ContentError``) and those with a plugin's tag (we render it as nothing
+and note it; Jekyll without the plugin stops).
 """
 
 from __future__ import annotations
@@ -18,16 +21,18 @@ import shutil
 import statistics
 import subprocess
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 from bench.harness import Harness, settle
 from bench.measure import ratio
+from bench.misses import local_site, miss_ns
 from bench.sites import CORPUS
+from handler.engine.index import scan
+from handler.engine.renderer import Notes
 from handler.errors import ContentError, NotFound
-from handler.index import scan
-from handler.site import Site
 from handler.store.local import LocalStore
 
 GOAL = 0.5
@@ -76,7 +81,7 @@ def run(h: Harness, repeats: int, limit: int) -> dict[str, Any]:
         return result
     jekyll_total = sum(r["jekyll"]["ms_per_page"] * r["posts"] for r in rows)
     result["jekyll_ms_per_page"] = round(jekyll_total / posts, 3)
-    result["jekyll_version"] = _version(jekyll)
+    result["jekyll_version"] = jekyll_version(jekyll)
     result["ratio"] = ratio(result["broadsheet_ms_per_post"], result["jekyll_ms_per_page"])
     return result
 
@@ -86,24 +91,28 @@ def ours(root: Path, repeats: int) -> dict[str, Any]:
     began = time.perf_counter_ns()
     scan(LocalStore(root))
     scanned = time.perf_counter_ns() - began
-    site = Site(LocalStore(root))
+    site = local_site(root, github_pages=False)  # as the reference was built: no plugins
     view = site.view()
     refused, urls = [], []
-    for entry in view.shown:
-        url = unquote(entry.url)  # as a server passes it: percent-decoded once
+    for post in view.posts:
+        url = unquote(post.url)  # as a server passes it: percent-decoded once
+        notes = Notes()
         try:
-            site.page(url)
-            urls.append(url)
+            site.render(view, post, notes=notes)
+            page = site.page(url)
         except (ContentError, NotFound):
-            refused.append(entry.key)
+            refused.append(post.key)
+            continue
+        # Left out on both sides too: a post with a plugin's tag (we render it as nothing, Jekyll
+        # without the plugin stops), and a redirect (redirect_to), which is not a render.
+        if notes.unsupported or page.kind != "post":
+            refused.append(post.key)
+            continue
+        urls.append(url)
     samples: dict[str, list[int]] = {url: [] for url in urls}
     for _ in range(repeats):
         for url in urls:
-            site.pages.clear()
-            site.posts.clear()
-            began = time.perf_counter_ns()
-            site.page(url)
-            samples[url].append(time.perf_counter_ns() - began)
+            samples[url].append(miss_ns(site, url))
     per_post = [statistics.median(s) / 1e6 for s in samples.values()]
     return {
         "set": root.name,
@@ -125,8 +134,8 @@ def jekyll_per_page(jekyll: str, root: Path, ours: dict[str, Any], repeats: int)
     shutil.copytree(root, empty, ignore=shutil.ignore_patterns("_posts"))
     full_s, empty_s = [], []
     for _ in range(repeats + 1):  # the first pair warms the file cache and is dropped
-        full_s.append(_build(jekyll, root))
-        empty_s.append(_build(jekyll, empty))
+        full_s.append(jekyll_build(jekyll, root))
+        empty_s.append(jekyll_build(jekyll, empty))
     full, bare = statistics.median(full_s[1:]), statistics.median(empty_s[1:])
     built = ours["posts"]
     return {
@@ -147,10 +156,11 @@ def _layouts(root: Path) -> None:
         (root / "_layouts" / f"{name}.html").write_text("{{ content }}\n", encoding="utf-8")
 
 
-def _build(jekyll: str, root: Path) -> float:
+def jekyll_build(jekyll: str, root: Path, extra_env: Mapping[str, str] | None = None) -> float:
+    """Seconds of one ``jekyll build`` of ``root`` into ``<root>-site`` (no disk cache)."""
     out = root.parent / f"{root.name}-site"
     command = [jekyll, "build", "--source", str(root), "--destination", str(out)]
-    env = {**os.environ, "TZ": "UTC", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+    env = {**os.environ, "TZ": "UTC", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", **(extra_env or {})}
     began = time.perf_counter()
     done = subprocess.run(
         [*command, "--disable-disk-cache", "--quiet"],
@@ -165,6 +175,6 @@ def _build(jekyll: str, root: Path) -> float:
     return elapsed
 
 
-def _version(jekyll: str) -> str:
+def jekyll_version(jekyll: str) -> str:
     done = subprocess.run([jekyll, "--version"], capture_output=True, text=True, timeout=60)
     return done.stdout.strip()

@@ -97,7 +97,76 @@ def _p4(r: dict[str, Any]) -> list[Row]:
             _ok(r["peak_rss_mib"], goals["peak_rss_mib"]),
         ),
         ("   manifest", f"{large['site']['manifest_bytes'] / 1e6:.1f} MB", "", "", "", ""),
+        *_p4_listings(r),
     ]
+
+
+def _p4_listings(r: dict[str, Any]) -> list[Row]:
+    large, small, goal = r["large"], r["small"], r["goals"]["listing_ms"]
+    rows: list[Row] = []
+    for row, baseline in zip(large["listings"], small["listings"], strict=True):
+        partial = row["partial_runs"]
+        met = row["max_ms"] <= goal and partial == 0
+        rows.append(
+            (
+                f"P4 listing {row['path']} at {large['site']['posts']} posts, first request",
+                f"{row['median_ms']:.0f} ms (max {row['max_ms']:.0f})",
+                f"{baseline['median_ms']:.0f} ms",
+                f"partial {partial}/{row['runs']}",
+                f"<= {goal:.0f} ms, whole",
+                "yes" if met else "NO",
+            )
+        )
+    return rows
+
+
+def _p5(r: dict[str, Any]) -> list[Row]:
+    worst = max(r["pages"], key=lambda row: row["miss_ms"])
+    if "skipped" in r:
+        ours = f"{worst['miss_ms']:.2f} ms"
+        return [("P5 themed page, cache miss, worst", ours, r["skipped"], "", "<= 0.5x", "-")]
+    per_file = r["jekyll"]["ms_per_file"]
+    rows: list[Row] = [
+        (
+            f"P5 themed page, cache miss, worst ({worst['path']})",
+            f"{worst['miss_ms']:.2f} ms",
+            f"{per_file:.2f} ms Jekyll/file",
+            f"{r['ratio_worst']:.2f}x",
+            f"<= {r['goal']}x",
+            _ok(r["ratio_worst"], r["goal"]),
+        ),
+        (
+            f"   median of {len(r['pages'])} pages",
+            f"{r['miss_median_ms']:.2f} ms",
+            f"{r['jekyll']['build_ms']:.0f} ms / {r['jekyll']['files']} files",
+            f"{r['ratio_median']:.2f}x",
+            "",
+            "",
+        ),
+    ]
+    for row in r["pages"]:
+        rows.append(
+            (
+                f"   {row['path']}",
+                f"{row['miss_ms']:.2f} ms",
+                f"cold {row['cold_ms']:.1f} ms",
+                f"{row['ratio']:.2f}x (cold {row['cold_ratio']:.2f}x)",
+                f"compress {row['compress_share']:.0%}",
+                "",
+            )
+        )
+    rows.append(
+        (
+            "P5 cold render (new Site), worst",
+            f"{r['cold_worst_ms']:.1f} ms",
+            f"{per_file:.2f} ms Jekyll/file",
+            f"{r['cold_ratio_worst']:.2f}x",
+            f"(median {r['cold_ratio_median']:.2f}x)",
+            "",
+        )
+    )
+    rows.append(("   compress's share of a miss", f"{r['compress_share']:.0%}", "", "", "", ""))
+    return rows
 
 
 def _load(r: dict[str, Any]) -> list[Row]:
@@ -131,11 +200,27 @@ def _soak(r: dict[str, Any]) -> list[Row]:
             "flat",
             "yes" if growth <= 1024 else "NO",
         ),
+        (
+            "   second half",
+            f"{r['rss_growth_second_half_kib']:+d} KiB",
+            "",
+            "",
+            "",
+            "",
+        ),
         ("   statuses", " ".join(f"{k}:{v}" for k, v in r["statuses"].items()), "", "", "", ""),
     ]
 
 
-SECTIONS = {"p1": _p1, "p2": _p2, "p3": _p3, "p4": _p4, "load": _load, "soak": _soak}
+SECTIONS = {
+    "p1": _p1,
+    "p2": _p2,
+    "p3": _p3,
+    "p4": _p4,
+    "p5": _p5,
+    "load": _load,
+    "soak": _soak,
+}
 
 
 def table(results: dict[str, Any]) -> str:
@@ -154,4 +239,8 @@ def table(results: dict[str, Any]) -> str:
             f"imports (-X importtime, {imports['total_ms']:.0f} ms, ms per package): {top}"
         )
         lines.append(f"our modules (cumulative ms): {ours}")
+    if "p5" in results:
+        stages = results["p5"]["profile"]["stages"]
+        shares = ", ".join(f"{s['stage']} {s['share']:.0%}" for s in stages[1:])
+        lines.append(f"P5 miss by stage (cProfile, cumulative, nested): {shares}")
     return "\n".join(lines)

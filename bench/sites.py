@@ -2,7 +2,7 @@
 
 ``generate`` writes a Jekyll site of ``count`` posts (the seed post plus generated ones, so every
 site has the same page to hit); ``upload`` puts a folder into a new bucket and writes the manifest
-with ``handler.indexer.write_index``, exactly as ``broadsheet index --bucket`` does.
+with ``handler.site.bucket.write_index``, exactly as ``broadsheet index --bucket`` does.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING
 
 from handler.engine import manifest
 from handler.engine.config import CONFIG_KEY
-from handler.index import SiteIndex
-from handler.indexer import write_index
+from handler.engine.index import FileRef, SiteIndex
 from handler.settings import DEFAULT_INDEX_KEY
+from handler.site.bucket import write_index
 from handler.store.local import guess_content_type, is_hidden
 from handler.store.s3 import S3Store
 
@@ -151,16 +151,30 @@ def _finish_local_manifest(store: S3Store, child: subprocess.Popen[bytes], out: 
         raise RuntimeError(f"building the manifest failed:\n{errors.decode(errors='replace')}")
     index, config_text = manifest.loads(out.read_bytes(), DEFAULT_INDEX_KEY)
     listed = {info.key: info for info in store.list()}
-    # Generated posts carry no last_modified_at: versions and times come from the bucket's listing.
-    entries = [
-        replace(e, version=listed[e.key].version, modified=listed[e.key].last_modified)
-        for e in index.entries
+    # The folder's versions are file times; the bucket's are ETags. Every version and time comes
+    # from the bucket's listing (a `last_modified_at` in front matter wins over the file's time,
+    # as the reader does); the index's version is then recomputed from them.
+    documents = [
+        replace(
+            d,
+            version=listed[d.key].version,
+            modified=d.modified if "last_modified_at" in d.data else listed[d.key].last_modified,
+        )
+        for d in index.documents
+    ]
+    statics = [
+        replace(s, version=listed[s.key].version, modified=listed[s.key].last_modified)
+        for s in index.statics
     ]
     rebuilt = SiteIndex.build(
         index.config,
-        entries,
-        statics=index.statics,
+        documents,
+        statics,
+        layouts={n: FileRef(r.key, listed[r.key].version) for n, r in index.layouts.items()},
+        files={key: listed[key].version for key in index.files},
+        problems=index.problems,
         config_token=listed[CONFIG_KEY].version if CONFIG_KEY in listed else index.config_token,
-        theme_token=index.theme_token,
+        ordered=True,  # the folder's index is in Jekyll's order already
+        listing_templates=index.listing_templates,
     )
     return manifest.dumps(rebuilt, config_text)

@@ -34,7 +34,7 @@ def test_quick_run_writes_every_figure(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-4000:]
     results = json.loads(out.read_text(encoding="utf-8"))
     assert results["quick"] is True
-    for phase in ("p1", "p2", "p3", "p4", "load", "soak"):
+    for phase in ("p1", "p2", "p3", "p4", "p5", "load", "soak"):
         assert phase in results, phase
 
     p1 = results["p1"]
@@ -56,6 +56,25 @@ def test_quick_run_writes_every_figure(tmp_path: Path) -> None:
     assert p4["large"]["site"]["posts"] == results["counts"]["p4_posts"]
     assert p4["small"]["site"]["posts"] == 10
     assert _number(p4["hit_ratio"]) and p4["peak_rss_mib"] > 0
+    assert [row["path"] for row in p4["listings"]] == ["/", "/year-archive/"]
+    for row in p4["listings"]:
+        assert _number(row["median_ms"]) and row["runs"] == results["counts"]["p4_runs"]
+        assert 0 <= row["partial_runs"] <= row["runs"] and row["body_chars"] > 0
+
+    p5 = results["p5"]
+    assert [row["path"] for row in p5["pages"]][:3] == [
+        "/",
+        "/posts/2023/06/journey/",
+        "/publications/",
+    ]
+    for row in p5["pages"]:
+        assert row["kind"] in ("post", "document")
+        assert row["bytes"] < row["bytes_without_compress"]  # compress ran (production)
+        assert _number(row["miss_ms"]) and _number(row["cold_ms"])
+    assert p5["profile"]["stages"] and p5["profile"]["top_own_time"]
+    if "skipped" not in p5:
+        assert p5["jekyll"]["files"] == 116
+        assert _number(p5["ratio_worst"]) and _number(p5["cold_ratio_worst"])
 
     load = results["load"]
     if "skipped" not in load:
@@ -70,4 +89,5 @@ def test_quick_run_writes_every_figure(tmp_path: Path) -> None:
     assert soak["statuses"]["404"] == requests // 4  # one path in four is the 404
     assert len(soak["rss_samples_kib"]) == requests // results["counts"]["soak_every"] + 1
 
-    assert "P1 cached post" in done.stdout and "Soak" in done.stdout
+    assert "P1 cached post" in done.stdout and "P5 themed page" in done.stdout
+    assert "Soak" in done.stdout
