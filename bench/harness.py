@@ -63,7 +63,13 @@ class Harness:
     notes: list[str] = field(default_factory=list)
 
     def child_env(self, **extra: str) -> dict[str, str]:
-        return {**os.environ, **extra}
+        """This process's environment for a child, with bytecode caching on: a deployed function
+        ships its ``.pyc`` (``infra/build.sh``), and the discarded run before each cold start is
+        what compiles them. A shell's ``PYTHONDONTWRITEBYTECODE`` would make every child compile
+        Broadsheet from source (while the baseline's packages have theirs), so it is dropped, and
+        the bytecode goes to a folder of this run (both sides alike), never into the tree."""
+        env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+        return {**env, "PYTHONPYCACHEPREFIX": str(self.tmp / "pycache"), **extra}
 
     def lambda_env(self, bucket: str, **extra: str) -> dict[str, str]:
         """What the render function's environment would hold, for a bucket in moto."""
