@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from handler.engine import budget
 from handler.engine.budget import BudgetExceeded
@@ -38,12 +38,14 @@ from handler.engine.drops import (
 )
 from handler.engine.excerpt import extract_excerpt
 from handler.engine.index import decode
-from handler.engine.liquid import LiquidEngine
 from handler.engine.liquid.host import Source
 from handler.engine.markdown import MarkdownLimit, MarkdownRenderer
 from handler.engine.view import SiteView
 from handler.errors import ContentError, LiquidError, NotFound, RenderError
 from handler.store import Store, clean_key
+
+if TYPE_CHECKING:
+    from handler.engine.liquid import LiquidEngine
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +133,7 @@ class Renderer:
         self.generated_pages = generated_pages
         self.before = list(before)  # on the source, before Liquid (pre_render)
         self.after = list(after)  # on the whole output (post_render)
-        self.liquid = liquid or LiquidEngine()
+        self._liquid_engine = liquid
         self.site_url = site_url
         self.environment = environment
         self.limits = limits or RenderLimits()
@@ -143,6 +145,19 @@ class Renderer:
         self._excerpts = _Kept()
         self._files = _Kept()
         self._lock = threading.Lock()
+
+    @property
+    def liquid(self) -> LiquidEngine:
+        """The Liquid engine, built on first use (a page without Liquid never imports it)."""
+        engine = self._liquid_engine
+        if engine is None:
+            with self._lock:
+                engine = self._liquid_engine
+                if engine is None:
+                    from handler.engine.liquid.engine import LiquidEngine
+
+                    engine = self._liquid_engine = LiquidEngine()
+        return engine
 
     # --- the story of a page ------------------------------------------------------------------
 
@@ -353,7 +368,8 @@ class Renderer:
         if not separator:
             return None
         body, body_line = self._body(document)
-        source = extract_excerpt(body, separator, self.liquid.block_tags())
+        block_tags = self.liquid.block_tags() if "{%" in body else ()  # no tag, no engine
+        source = extract_excerpt(body, separator, block_tags)
         with_liquid = renders_liquid(document, source)
         cache_key = (
             document.key,

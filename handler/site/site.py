@@ -19,14 +19,13 @@ import time
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from handler import timing
 from handler.cache import RenderCache
 from handler.engine.document import Document
 from handler.engine.drops import GeneratedPage
 from handler.engine.index import Limits, SiteIndex
-from handler.engine.liquid import LiquidEngine
 from handler.engine.outputs import Output, OutputTable, build_outputs
 from handler.engine.plugins import Built, Plugin
 from handler.engine.plugins.feed import Feed
@@ -44,6 +43,9 @@ from handler.site.routes import resolve, strip_baseurl
 from handler.store import PresignedUrls, Store
 from handler.theme import StoreLoader, Theme
 from handler.theme.builtin import Archives, BuiltinTheme
+
+if TYPE_CHECKING:
+    from handler.engine.liquid import LiquidEngine
 
 log = logging.getLogger(__name__)
 

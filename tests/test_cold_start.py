@@ -1,0 +1,68 @@
+"""What a cold start loads: the Lambda module and its first post, in a new process.
+
+Structural checks of laziness, never timings: a module the first post of a built-in-theme site
+does not need must not be imported by ``handler.app`` nor by answering that post, so that its
+import time (measured in ``bench/``, P2) stays off every cold start. Each check names a module
+whose import was measured to cost a cold start.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).parents[1]
+SEED_URL = "/posts/2023/06/journey/"
+
+_CHILD = """
+import json, sys
+import handler.app
+from bench.events import Context, http_event
+
+imported = set(sys.modules)
+response = handler.app.handler(http_event(sys.argv[1]), Context())
+print(json.dumps({
+    "status": response["statusCode"],
+    "at_import": sorted(imported),
+    "after_first": sorted(sys.modules),
+}))
+"""
+
+
+def cold_start(env: dict[str, str]) -> dict[str, Any]:
+    """A new process imports ``handler.app`` and answers the seed post once."""
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, SEED_URL],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["status"] == 200
+    return result
+
+
+@pytest.fixture(scope="module")
+def local() -> dict[str, Any]:
+    return cold_start({"CONTENT_DIR": str(ROOT / "content")})
+
+
+def loaded(modules: list[str], name: str) -> bool:
+    return any(m == name or m.startswith(name + ".") for m in modules)
+
+
+def test_liquid_is_not_loaded_for_a_post_without_liquid(local: dict[str, Any]) -> None:
+    # The seed post has no {{ or {%, and the built-in theme is Jinja: the Liquid engine and
+    # python-liquid (with babel) are left for the first page that has Liquid.
+    for name in ("handler.engine.liquid.engine", "liquid", "babel"):
+        assert not loaded(local["at_import"], name), name
+        assert not loaded(local["after_first"], name), name
