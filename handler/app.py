@@ -38,7 +38,8 @@ def build_store(settings: Settings) -> Store:
     if settings.content_bucket:
         from handler.store.s3 import S3Store, make_s3_client
 
-        return S3Store(make_s3_client(), settings.content_bucket, settings.content_prefix)
+        client = make_s3_client(transfers=False)  # reads and puts only: no boto3 to import
+        return S3Store(client, settings.content_bucket, settings.content_prefix)
     return LocalStore(settings.content_dir)
 
 

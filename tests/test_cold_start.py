@@ -13,9 +13,16 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from conftest import upload_tree
+
+from handler.site.bucket import write_index
+from handler.store.s3 import S3Store
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
 
 ROOT = Path(__file__).parents[1]
 SEED_URL = "/posts/2023/06/journey/"
@@ -66,3 +73,20 @@ def test_liquid_is_not_loaded_for_a_post_without_liquid(local: dict[str, Any]) -
     for name in ("handler.engine.liquid.engine", "liquid", "babel"):
         assert not loaded(local["at_import"], name), name
         assert not loaded(local["after_first"], name), name
+
+
+@pytest.fixture(scope="module")
+def bucket(s3_client: S3Client) -> dict[str, Any]:
+    """The seed site in moto's S3 with its manifest: the render function's own setting."""
+    name = "broadsheet-cold-start"
+    s3_client.create_bucket(Bucket=name)
+    upload_tree(s3_client, name, ROOT / "content")
+    write_index(S3Store(s3_client, name))
+    return cold_start({"CONTENT_BUCKET": name})
+
+
+def test_the_render_function_does_not_import_boto3(bucket: dict[str, Any]) -> None:
+    # botocore's client is all it uses; boto3 and s3transfer are for publish's uploads.
+    for name in ("boto3", "s3transfer"):
+        assert not loaded(bucket["after_first"], name), name
+    assert loaded(bucket["after_first"], "botocore")

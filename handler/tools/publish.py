@@ -5,10 +5,11 @@ ETag) -> upload what differs -> delete what is gone (only when asked) -> write t
 
 An S3 ETag is the MD5 of the body for a single PUT, and for a multipart upload the MD5 of the
 parts' MD5s followed by ``-<parts>``. Uploads go through boto3's managed transfer with an explicit
-:data:`TRANSFER` config whose threshold and part size are both :data:`PART_SIZE` (boto3's default,
-8 MiB), so the hash computed here for a file equals the ETag S3 gives it: a second run uploads
-nothing. Each object is written whole or not at all, and the plan is made afresh from the bucket
-every run, so a run that is interrupted is finished by running it again.
+config (``handler.store.s3.transfer_config``) whose threshold and part size are both
+:data:`PART_SIZE` (boto3's default, 8 MiB), so the hash computed here for a file equals the ETag
+S3 gives it: a second run uploads nothing. Each object is written whole or not at all, and the
+plan is made afresh from the bucket every run, so a run that is interrupted is finished by running
+it again.
 """
 
 from __future__ import annotations
