@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from handler.engine.frontmatter import parse
+from handler.engine.frontmatter import parse, split_body
 from handler.errors import FrontMatterError
 
 SEED = Path(__file__).parents[1] / "content" / "_posts" / "2023-06-07-journey.md"
@@ -41,6 +41,13 @@ def test_seed_post_keeps_its_later_dashes_in_the_body() -> None:
 def test_split_like_jekyll(text: str, data: dict[str, object], body: str, line: int) -> None:
     matter = parse(text, "p.md")
     assert (matter.data, matter.body, matter.body_line) == (data, body, line)
+    # The renderer's read of a file the index has loaded: the same body, no YAML.
+    assert split_body(text) == (body, line)
+
+
+def test_split_body_leaves_a_block_that_never_closes_to_parse() -> None:
+    assert split_body("---\ntitle: never closed\n\nbody text\n") is None
+    assert split_body("\n---\ntitle: late\n---\nbody") == ("\n---\ntitle: late\n---\nbody", 1)
 
 
 def test_front_matter_must_start_at_byte_zero() -> None:

@@ -125,6 +125,17 @@ class FrontMatter:
     has_front_matter: bool
 
 
+def split_body(text: str) -> tuple[str, int] | None:
+    """The body of ``text`` and its first line, as :func:`parse` gives them, without loading the
+    front matter: for a file whose front matter is known to load (the index read these bytes).
+    ``None`` where :func:`parse` would refuse the file."""
+    text = text.removeprefix("\ufeff")
+    match = JEKYLL_FRONT_MATTER.match(text)
+    if match is None:
+        return None if OPENING_LINE.match(text) else (text, 1)
+    return text[match.end() :], text.count("\n", 0, match.end()) + 1
+
+
 def parse(text: str, path: str) -> FrontMatter:
     """Split ``text`` (the decoded file) into front matter and body, as Jekyll does.
 

@@ -37,6 +37,7 @@ from handler.engine.drops import (
     layout_data,
 )
 from handler.engine.excerpt import extract_excerpt
+from handler.engine.frontmatter import split_body
 from handler.engine.index import decode
 from handler.engine.liquid.host import Source
 from handler.engine.markdown import MarkdownLimit, MarkdownRenderer
@@ -229,8 +230,13 @@ class Renderer:
         if kept is not None:
             return kept  # type: ignore[no-any-return]
         obj = self.store.get(document.key, max_bytes=self.limits.document)
-        matter = split_front_matter(decode(obj), document.key)
-        found = (matter.body, matter.body_line)
+        text = decode(obj)
+        # The index loaded these very bytes' front matter (its data is the document's): only
+        # the body is wanted, so the YAML is not loaded again.
+        found = split_body(text) if obj.version == document.version else None
+        if found is None:
+            matter = split_front_matter(text, document.key)
+            found = (matter.body, matter.body_line)
         if obj.version == document.version:
             self._files.put(("body", document.key, document.version), found)
         return found

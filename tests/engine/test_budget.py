@@ -53,3 +53,34 @@ def test_a_block_that_ends_in_time_leaves_nothing_pending() -> None:
         _spin(0.01)
     _spin(0.4)  # a pending exception would surface here
     assert not budget.active()
+
+
+def test_budgets_are_per_thread() -> None:
+    # One watcher serves every thread: a long budget entered first must not delay a short one
+    # entered later in another thread, and stopping one thread leaves the other alone.
+    import threading
+
+    results: dict[str, str] = {}
+    long_entered = threading.Event()
+
+    def long_render() -> None:
+        with budget.limit(30):
+            long_entered.set()
+            _spin(0.3)
+        results["long"] = "finished"
+
+    def short_render() -> None:
+        long_entered.wait(5)
+        try:
+            with budget.limit(0.05):
+                _spin(5)
+            results["short"] = "finished"
+        except BudgetExceeded:
+            results["short"] = "stopped"
+
+    threads = [threading.Thread(target=long_render), threading.Thread(target=short_render)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert results == {"long": "finished", "short": "stopped"}
