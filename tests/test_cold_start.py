@@ -34,10 +34,13 @@ from bench.events import Context, http_event
 
 imported = set(sys.modules)
 response = handler.app.handler(http_event(sys.argv[1]), Context())
+from markdown.util import get_installed_extensions
+
 print(json.dumps({
     "status": response["statusCode"],
     "at_import": sorted(imported),
     "after_first": sorted(sys.modules),
+    "entry_point_scans": get_installed_extensions.cache_info().misses,
 }))
 """
 
@@ -73,6 +76,11 @@ def test_liquid_is_not_loaded_for_a_post_without_liquid(local: dict[str, Any]) -
     for name in ("handler.engine.liquid.engine", "liquid", "babel"):
         assert not loaded(local["at_import"], name), name
         assert not loaded(local["after_first"], name), name
+
+
+def test_markdown_extensions_are_not_looked_up_by_name(local: dict[str, Any]) -> None:
+    # A name (``"tables"``) makes python-markdown scan every installed package's entry points.
+    assert local["entry_point_scans"] == 0
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ import bisect
 import copy
 import hashlib
 import html
+import importlib
 import re
 import threading
 import unicodedata
@@ -29,8 +30,12 @@ import markdown
 from markdown.blockparser import BlockParser
 from markdown.blockprocessors import BlockProcessor, BlockQuoteProcessor, HashHeaderProcessor
 from markdown.extensions import Extension
-from markdown.extensions.attr_list import AttrListTreeprocessor
-from markdown.extensions.footnotes import NBSP_PLACEHOLDER
+from markdown.extensions.abbr import AbbrExtension
+from markdown.extensions.attr_list import AttrListExtension, AttrListTreeprocessor
+from markdown.extensions.def_list import DefListExtension
+from markdown.extensions.footnotes import NBSP_PLACEHOLDER, FootnoteExtension
+from markdown.extensions.nl2br import Nl2BrExtension
+from markdown.extensions.tables import TableExtension
 from markdown.inlinepatterns import (
     IMAGE_LINK_RE,
     IMAGE_REFERENCE_RE,
@@ -52,6 +57,9 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
+from pymdownx.superfences import SuperFencesCodeExtension
+from pymdownx.tasklist import TasklistExtension
+from pymdownx.tilde import DeleteSubExtension
 
 from handler.engine.budget import BudgetExceeded
 from handler.engine.budget import active as budget_active
@@ -1904,6 +1912,19 @@ def _bracket_scan(block: str) -> int:
     return scan + sum(len(block) - start for _, start, costs in opened if costs)
 
 
+class _Markdown(markdown.Markdown):
+    """python-markdown, building the extensions ours load by module name (superfences adds
+    ``pymdownx.highlight``) without first scanning every installed package's entry points for
+    that name (none declares one): the scan reads every package's metadata at a cold start."""
+
+    def build_extension(self, ext_name: str, configs: Mapping[str, Any]) -> Extension:
+        if ext_name.startswith("pymdownx."):
+            module = importlib.import_module(ext_name)
+            extension: Extension = module.makeExtension(**configs)
+            return extension
+        return super().build_extension(ext_name, configs)
+
+
 class MarkdownRenderer:
     """kramdown-compatible markdown -> HTML fragment. Thread safe (one document at a time).
 
@@ -1926,29 +1947,24 @@ class MarkdownRenderer:
     def _build(self, options: Mapping[str, Any]) -> markdown.Markdown:
         kramdown = _KramdownExtension(_toc_levels(options.get("toc_levels")))
         self._document = kramdown.document
-        extensions: list[Any] = [
-            "tables",
-            "footnotes",
-            "def_list",
-            "abbr",
-            "attr_list",
-            "pymdownx.tilde",
-            "pymdownx.tasklist",
+        # Instances, not names: a name makes python-markdown scan every installed package's
+        # entry points first (see _Markdown).
+        extensions: list[Extension] = [
+            SuperFencesCodeExtension(
+                custom_fences=[{"name": "*", "class": "", "format": _fence_format}]
+            ),
+            TableExtension(),
+            FootnoteExtension(BACKLINK_TITLE="", SUPERSCRIPT_TEXT="{}"),
+            DefListExtension(),
+            AbbrExtension(),
+            AttrListExtension(),
+            DeleteSubExtension(subscript=False),
+            TasklistExtension(),
             kramdown,
         ]
         if options.get("hard_wrap", False):
-            extensions.append("nl2br")
-        configs: dict[str, dict[str, Any]] = {
-            "pymdownx.superfences": {
-                "custom_fences": [{"name": "*", "class": "", "format": _fence_format}]
-            },
-            "pymdownx.tilde": {"subscript": False},
-            "footnotes": {"BACKLINK_TITLE": "", "SUPERSCRIPT_TEXT": "{}"},
-        }
-        extensions.insert(0, "pymdownx.superfences")
-        md = markdown.Markdown(
-            extensions=extensions, extension_configs=configs, output_format="xhtml"
-        )
+            extensions.append(Nl2BrExtension())
+        md = _Markdown(extensions=extensions, output_format="xhtml")
         quotes = _quote_chars(options.get("smart_quotes"))
         md.treeprocessors.register(_TypographyTreeprocessor(md, quotes), "bs_typo", 6)
         if not options.get("auto_ids", True):
