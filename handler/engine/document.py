@@ -14,7 +14,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
 from typing import Any, Literal
 
@@ -65,6 +65,10 @@ class Document:
     heading: str | None = None  # its first heading, if it has no title (titles-from-headings)
     optional: bool = False  # markdown without front matter (optional-front-matter, readme-index)
     dated: bool = True  # False: no date in front matter or file name (Jekyll gives site.time)
+    # ``tags`` and ``categories``, made once: listings and related posts ask for them for every
+    # post (``replace`` starts them afresh, as it may give new data).
+    _tags: tuple[str, ...] | None = field(default=None, init=False, repr=False, compare=False)
+    _categories: tuple[str, ...] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def name(self) -> str:
@@ -110,11 +114,17 @@ class Document:
 
     @property
     def categories(self) -> tuple[str, ...]:
-        return tuple(str(c) for c in self.data.get("categories") or ())
+        found = self._categories
+        if found is None:
+            found = self._categories = tuple(map(str, self.data.get("categories") or ()))
+        return found
 
     @property
     def tags(self) -> tuple[str, ...]:
-        return tuple(str(t) for t in self.data.get("tags") or ())
+        found = self._tags
+        if found is None:
+            found = self._tags = tuple(map(str, self.data.get("tags") or ()))
+        return found
 
     @property
     def doc_id(self) -> str:

@@ -130,20 +130,22 @@ def _document(row: list[Any], config: SiteConfig) -> Document:
     data: dict[str, Any] = _thaw(row[9]) if row[10] else row[9]
     if row[6] is not None:
         data["date"] = _thaw(row[6])
+    # In Document's field order, positionally: half the cost of keywords, 10,000 times over
+    # in a large site's cold start (test_manifest's round trips check every field).
     return Document(
-        key=row[0],
-        version=row[1],
-        kind=row[2],
-        collection=row[3],
-        url=row[4],
-        output_ext=row[5],
-        data=data,
-        modified=datetime.fromisoformat(row[7]),
-        draft=row[8],
-        lists=row[11],
-        heading=row[12],
-        optional=row[13],
-        dated=row[14],
+        row[0],  # key
+        row[1],  # version
+        row[2],  # kind
+        row[3],  # collection
+        row[4],  # url
+        row[5],  # output_ext
+        data,
+        datetime.fromisoformat(row[7]),  # modified
+        row[8],  # draft
+        row[11],  # lists
+        row[12],  # heading
+        row[13],  # optional
+        row[14],  # dated
     )
 
 

@@ -20,13 +20,17 @@ from handler.engine.view import SiteView
 OutputKind = Literal["document", "static", "generated"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Output:
     """What answers at one destination.
 
     ``document``: a page or collection document (``key``); ``static``: a file served as it is
     (``key``); ``generated``: a page a plugin makes (``generator`` names it, ``argument`` says which
     one: a redirect's target, a pagination page's number, a feed's collection).
+
+    Treated as immutable (and hashable as if it were); not ``frozen`` because a frozen dataclass
+    costs nearly three times as much to build, and a large site's route table, built in its cold
+    start, holds one per post.
     """
 
     kind: OutputKind

@@ -167,7 +167,10 @@ class SiteView:
         """Whether Jekyll writes ``document``: a page, or a document of an output collection."""
         if document.kind == "page":
             return True
-        return any(c.label == document.collection and c.output for c in self.config.collections)
+        written: frozenset[str] = self._lookup(
+            "written", lambda: frozenset(c.label for c in self.config.collections if c.output)
+        )
+        return document.collection in written
 
 
 def _built_now(document: Document, now: datetime) -> Document:

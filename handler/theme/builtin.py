@@ -163,7 +163,7 @@ def related(
 ) -> list[Document]:
     """Up to ``limit`` visible posts sharing the most tags with ``document``, newest first."""
     posts = view.posts
-    position = {d.key: i for i, d in enumerate(posts)}
+    position = view.memo("builtin:post_position", lambda: {d.key: i for i, d in enumerate(posts)})
     shared: dict[str, int] = {}
     by_tag = _by_tag(view)
     for tag in set(document.tags):
@@ -201,18 +201,24 @@ class Archives:
         self.builtin = builtin
 
     def generate(self, view: SiteView, taken: Mapping[str, Output]) -> Iterable[tuple[str, Output]]:
-        posts = list(view.posts)
+        # Which pages there are needs only the names of the terms, not their posts (grouped
+        # when a page is built): this runs in every cold start, before the first response.
+        posts = view.collection("posts")  # the same posts as view.posts; the order is not needed
         template = listings.paginate_path(view.config)
         pages = max(1, math.ceil(len(posts) / view.config.paginate))
         found: list[tuple[str, str, str]] = [
             ("home", str(n), listings.page_url(n, template)) for n in range(1, pages + 1)
         ]
-        tags = listings.group_by_tag(posts)
-        categories = listings.group_by_category(posts)
         found.append(("tags", "", listings.TAGS_PATH))
-        found += [("term", "tags/" + g.slug, g.url) for g in tags]
+        found += [
+            ("term", "tags/" + slug, listings.term_url("tags", slug))
+            for slug in listings.terms("tags", posts)
+        ]
         found.append(("categories", "", listings.CATEGORIES_PATH))
-        found += [("term", "categories/" + g.slug, g.url) for g in categories]
+        found += [
+            ("term", "categories/" + slug, listings.term_url("categories", slug))
+            for slug in listings.terms("categories", posts)
+        ]
         found.append(("years", "", listings.YEAR_ARCHIVE_PATH))
         for kind, argument, url in found:
             where = destination(_decoded(url), ".html")
@@ -242,12 +248,12 @@ class Archives:
             return _listing(html, page.items)
         if kind == "term":
             return self._term(view, argument, context, site)
-        template, group, title = {
-            "tags": ("tags.html", listings.group_by_tag, "Posts by Tags"),
-            "categories": ("categories.html", listings.group_by_category, "Posts by Category"),
-            "years": ("year-archive.html", listings.group_by_year, "Posts by Year"),
+        template, title = {
+            "tags": ("tags.html", "Posts by Tags"),
+            "categories": ("categories.html", "Posts by Category"),
+            "years": ("year-archive.html", "Posts by Year"),
         }[kind]
-        groups = group(posts)
+        groups = _groups(view, kind)
         html = builtin.theme.render(
             template,
             site=site,
@@ -259,8 +265,7 @@ class Archives:
 
     def _term(self, view: SiteView, argument: str, context: Context, site: dict[str, Any]) -> Built:
         kind, _, slug = argument.partition("/")
-        grouping = listings.group_by_tag if kind == "tags" else listings.group_by_category
-        group = listings.find_group(grouping(list(view.posts)), slug)
+        group = listings.find_group(_groups(view, "tags" if kind == "tags" else "categories"), slug)
         if group is None:
             raise NotFound(argument)
         html = self.builtin.theme.render(
@@ -287,6 +292,16 @@ class Archives:
         return listings.listing_pages(
             list(view.posts), view.config.paginate, listings.paginate_path(view.config)
         )
+
+
+def _groups(view: SiteView, kind: str) -> list[listings.Group]:
+    """The view's posts grouped by tag, category or year, once per view (not per request)."""
+    grouping = {
+        "tags": listings.group_by_tag,
+        "categories": listings.group_by_category,
+        "years": listings.group_by_year,
+    }[kind]
+    return view.memo("builtin:groups:" + kind, lambda: grouping(view.posts))
 
 
 def _listing(html: str, shown: Iterable[Document]) -> Built:

@@ -8,6 +8,7 @@ reader (tests/test_corpus.py checks that the reader agrees).
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import json
 import shutil
@@ -41,6 +42,7 @@ from handler.theme.listings import (
     related,
     term_slug,
     term_url,
+    terms,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -228,6 +230,32 @@ def test_names_that_slugify_alike_share_one_group(testsource: list[Document]) ->
     ]
     anchors = [g.anchor for g in groups]
     assert len(anchors) == len(set(anchors))
+
+
+@pytest.mark.parametrize("set_name", [MISTAKES, TESTSOURCE])
+def test_terms_are_the_groups_names_without_their_posts(set_name: str) -> None:
+    entries = corpus_entries(set_name)
+    tags = {g.slug: list(g.names) for g in group_by_tag(entries)}
+    categories = {g.slug: list(g.names) for g in group_by_category(entries)}
+    assert terms("tags", entries) == tags
+    assert list(terms("tags", entries)) == list(tags)  # in the groups' order
+    assert terms("categories", entries) == categories
+    assert list(terms("categories", entries)) == list(categories)
+
+
+def test_terms_spell_names_that_are_not_strings_as_each_post_does(
+    mistakes: list[Document],
+) -> None:
+    # 1 and True are equal in Python, and 1 and "1" spell alike: each post's tags decide.
+    odd = [
+        dataclasses.replace(entry, data={**entry.data, "tags": tags})
+        for entry, tags in zip(
+            mistakes, [[1, "1"], [True], ["x", 2.0], [["nested"]], [{"a": 1}]], strict=False
+        )
+    ]
+    expected = {g.slug: list(g.names) for g in group_by_tag(odd)}
+    assert terms("tags", odd) == expected
+    assert {"1", "True", "2.0"} <= {name for names in expected.values() for name in names}
 
 
 def test_categories_group_like_tags(mistakes: list[Document]) -> None:

@@ -48,15 +48,18 @@ def read(index: SiteIndex, plugins: frozenset[str]) -> Iterator[Document]:
 
 def _optional_pages(index: SiteIndex, plugins: frozenset[str]) -> Iterable[Document]:
     entry_filter = EntryFilter(index.config)
-    indexes = _folders_with_index(index)
+    indexes: set[str] | None = None  # found when first needed: most sites have no such page
     for document in index.documents:
         if not document.optional:
             yield document
             continue
         readme = README_INDEX in plugins and _README.search("/" + document.key) is not None
-        if readme and _folder(document) not in indexes:
-            yield _as_index(document)
-            continue
+        if readme:
+            if indexes is None:
+                indexes = _folders_with_index(index)
+            if _folder(document) not in indexes:
+                yield _as_index(document)
+                continue
         if OPTIONAL in plugins and not _blacklisted(document, entry_filter):
             yield document
 
