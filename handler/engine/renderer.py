@@ -345,14 +345,15 @@ class Renderer:
 
     def content(self, view: SiteView, document: Document) -> str:
         """A document's content after Liquid and conversion (not placed in layouts)."""
-        body, body_line = self._body(document)
-        body = self._before(view, document, body)
-        with_liquid = renders_liquid(document, body)
+        source, body_line = self._body(document)
+        body = self._before(view, document, source)
+        # Liquid, or a transform (relative links: other files' URLs), makes it the view's.
+        by_view = renders_liquid(document, body) or body != source
         cache_key = (
             document.key,
             document.version,
             view.config.version,
-            view.token if with_liquid else "",
+            view.token if by_view else "",
         )
         kept = self._contents.get(cache_key)
         if kept is not None:
@@ -373,15 +374,16 @@ class Renderer:
         separator = str(document.data.get("excerpt_separator", view.config.excerpt_separator) or "")
         if not separator:
             return None
-        body, body_line = self._body(document)
+        raw, body_line = self._body(document)
+        body = self._before(view, document, raw)  # the excerpt of the transformed text
         block_tags = self.liquid.block_tags() if "{%" in body else ()  # no tag, no engine
         source = extract_excerpt(body, separator, block_tags)
-        with_liquid = renders_liquid(document, source)
+        by_view = renders_liquid(document, source) or body != raw
         cache_key = (
             document.key,
             document.version,
             view.config.version,
-            view.token if with_liquid else "",
+            view.token if by_view else "",
         )
         kept = self._excerpts.get(cache_key)
         if kept is not None:
@@ -413,8 +415,9 @@ class Renderer:
         kept = self._files.get(("body", document.key, document.version))
         if kept is None:
             return False
-        with_liquid = renders_liquid(document, kept[0])
-        token = view.token if with_liquid else ""
+        body = self._before(view, document, kept[0])
+        by_view = renders_liquid(document, body) or body != kept[0]
+        token = view.token if by_view else ""
         key = (document.key, document.version, view.config.version, token)
         return self._contents.get(key) is not None or self._excerpts.get(key) is not None
 

@@ -29,11 +29,13 @@ from handler.engine.index import Limits, SiteIndex
 from handler.engine.outputs import Output, OutputTable, build_outputs
 from handler.engine.plugins import Built, Plugin
 from handler.engine.plugins.feed import Feed
+from handler.engine.plugins.jemoji import emojify
 from handler.engine.plugins.paginate import Paginate, per_page
 from handler.engine.plugins.redirects import RedirectFrom, redirect_to
+from handler.engine.plugins.relative_links import rewrite as rewrite_relative_links
 from handler.engine.plugins.sass import SassPages
 from handler.engine.plugins.sitemap import Sitemap
-from handler.engine.renderer import Converter, Notes, Renderer, RenderLimits
+from handler.engine.renderer import Converter, Notes, Renderer, RenderLimits, Transform
 from handler.engine.view import SiteView, Visibility
 from handler.errors import ContentError, NotFound, StoreUnavailable, TooLarge
 from handler.site import preview
@@ -118,6 +120,8 @@ class Site:
                 ".sass": self.sass.convert,
                 **(converters or {}),
             },
+            before=[self._own_layouts_only(rewrite_relative_links)],
+            after=[self._own_layouts_only(emojify)],
         )
         self.renderer.generated_pages = self._generated_pages
         self.builtin = BuiltinTheme(self.theme, _Context(self))
@@ -139,6 +143,16 @@ class Site:
     def builtin_mode(self, view: SiteView) -> bool:
         """A site without layouts of its own wears the built-in theme."""
         return not view.index.layouts
+
+    def _own_layouts_only(self, transform: Transform) -> Transform:
+        """A plugin's transform (relative links, jemoji) for sites with layouts of their own:
+        each checks whether its plugin runs for the view; the built-in theme's pages stay as
+        they were."""
+
+        def apply(view: SiteView, document: Document, text: str) -> str:
+            return text if self.builtin_mode(view) else transform(view, document, text)
+
+        return apply
 
     def plugins(self, view: SiteView) -> list[Plugin]:
         """The generators that run for this site, in Jekyll's order (redirects first)."""
