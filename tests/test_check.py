@@ -278,7 +278,8 @@ THEMED: dict[str, str] = {
         '<a href="{{ site.github.repository_url }}">source</a>\n'
         "</body></html>\n"
     ),
-    "_includes/unused.html": "<p>\n{% tweet 123 %}\n</p>\n",
+    # feed_meta runs (jekyll-feed is listed); seo does not (jekyll-seo-tag is not)
+    "_includes/unused.html": "<p>\n{% tweet 123 %}\n{% feed_meta %}\n{% seo %}\n</p>\n",
     "about.md": "---\nlayout: default\nvideo: abc\n---\n# About\n\n{{ 'x' | shout }}\n",
     "assets/app.coffee": "---\n---\nalert 'hi'\n",
 }
@@ -286,6 +287,7 @@ THEMED: dict[str, str] = {
 THEMED_EXPECTED = [
     ("_config.yml", 5, "the plugin 'jekyll-scholar' is not one Broadsheet runs"),
     ("_includes/unused.html", 2, "Liquid tag 'tweet' is not one Broadsheet knows"),
+    ("_includes/unused.html", 4, "Liquid tag 'seo' is not one Broadsheet knows"),
     ("_layouts/default.html", 2, "Liquid filter 'frobnicate'"),
     ("_layouts/default.html", 3, "Liquid tag 'youtube' is not one Broadsheet knows"),
     ("_layouts/default.html", 4, "site.github (jekyll-github-metadata)"),

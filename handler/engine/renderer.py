@@ -156,8 +156,9 @@ class Renderer:
                 engine = self._liquid_engine
                 if engine is None:
                     from handler.engine.liquid.engine import LiquidEngine
+                    from handler.engine.plugins.tags import TAGS
 
-                    engine = self._liquid_engine = LiquidEngine()
+                    engine = self._liquid_engine = LiquidEngine(tags=TAGS)
         return engine
 
     # --- the story of a page ------------------------------------------------------------------

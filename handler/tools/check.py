@@ -23,6 +23,7 @@ from handler.engine.document import Document
 from handler.engine.index import Limits, SiteIndex, decode, scan
 from handler.engine.liquid.host import Source
 from handler.engine.plugins.redirects import redirect_from
+from handler.engine.plugins.tags import PLUGIN_TAGS
 from handler.engine.reader import Classifier
 from handler.engine.renderer import Notes
 from handler.engine.url import unescape_path
@@ -142,7 +143,7 @@ def check(
     found += links
     missing = {(d.path, d.line) for d in links}
     found += [d for d in _check_renders(site, view) if (d.path, d.line) not in missing]
-    found += _check_templates(site, index)
+    found += _check_templates(site, index, view.plugins)
     posts = sum(1 for key in keys if classifier.place(key).role in ("post", "draft"))
     pages = sum(1 for d in index.documents if d.kind == "page")
     others = sum(1 for d in index.documents if d.kind == "document" and d.collection != "posts")
@@ -483,8 +484,9 @@ def _unsupported(notes: Iterable[tuple[str, str, str, int | None]]) -> list[Diag
     ]  # fmt: skip
 
 
-def _check_templates(site: Site, index: SiteIndex) -> list[Diagnostic]:
-    """Unknown tags and filters in layouts and includes, reached by a render or not."""
+def _check_templates(site: Site, index: SiteIndex, plugins: frozenset[str]) -> list[Diagnostic]:
+    """Unknown tags and filters in layouts and includes, reached by a render or not (a plugin's
+    tag is unknown only when its plugin does not run for the site)."""
     config = index.config
     found: list[Diagnostic] = []
     folders = (config.layouts_dir + "/", config.includes_dir + "/")
@@ -500,7 +502,11 @@ def _check_templates(site: Site, index: SiteIndex) -> list[Diagnostic]:
         except ContentError as error:
             found.append(Diagnostic.of(error))
             continue
-        found += _unsupported((f.kind, f.name, key, f.line) for f in findings)
+        found += _unsupported(
+            (f.kind, f.name, key, f.line)
+            for f in findings
+            if not (f.kind == "tag" and PLUGIN_TAGS.get(f.name) in plugins)
+        )
         found += _github_metadata(key, text)
     return found
 

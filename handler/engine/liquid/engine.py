@@ -12,6 +12,7 @@ from liquid.exceptions import LiquidError as LibraryError
 from liquid.exceptions import LiquidSyntaxError
 from liquid.expression import Expression
 from liquid.stream import TokenStream
+from liquid.tag import Tag
 from liquid.token import TOKEN_EXPRESSION, TOKEN_OUTPUT, Token
 
 from handler.engine.liquid.context import JekyllContext, OutputBuffer, RenderState
@@ -47,9 +48,10 @@ class LiquidEngine:
     ``(key, version, first_line)``; rendering keeps nothing between calls.
     """
 
-    def __init__(self, *, limits: Limits | None = None) -> None:
+    def __init__(self, *, limits: Limits | None = None, tags: Iterable[type[Tag]] = ()) -> None:
+        """``tags``: plugins' tags to register beside Jekyll's own."""
         self.limits = limits or Limits()
-        self._env = JekyllEnvironment()
+        self._env = JekyllEnvironment(tags)
         self._cache: OrderedDict[tuple[str, str, int, int], Template] = OrderedDict()
         self._lock = threading.Lock()
 

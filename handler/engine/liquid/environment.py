@@ -4,9 +4,12 @@ and no suppression of output inside blocks (Ruby only drops a blank block's whit
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from liquid import Environment, Mode
 from liquid.ast import Node
 from liquid.stream import TokenStream
+from liquid.tag import Tag
 
 from handler.engine.liquid.filters import all_filters
 from handler.engine.liquid.lexer import tokenize
@@ -23,11 +26,12 @@ class JekyllEnvironment(Environment):
     context_depth_limit = MAX_DEPTH
     block_nesting_limit = MAX_DEPTH
 
-    def __init__(self) -> None:
+    def __init__(self, tags: Iterable[type[Tag]] = ()) -> None:
+        self._extra_tags = tuple(tags)  # plugins' tags, beside Jekyll's own
         super().__init__(strict_filters=False, tolerance=Mode.STRICT)
 
     def setup_tags_and_filters(self, *, extra: bool = False) -> None:
-        for tag in TAGS:
+        for tag in (*TAGS, *self._extra_tags):
             self.add_tag(tag)
         self.filters.update(all_filters())
 

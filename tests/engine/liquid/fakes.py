@@ -45,6 +45,8 @@ class FakeHost:
     def site_url(self) -> str:
         return self._site_url
 
+    plugins: frozenset[str] = frozenset()  # no plugin runs: their tags are unknown tags
+
     def _source(self, key: str) -> Source:
         if key not in self.files:
             raise NotFound(key)

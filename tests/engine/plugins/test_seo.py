@@ -18,6 +18,7 @@ import pytest
 
 from handler.engine.liquid import LiquidEngine, Source
 from handler.engine.plugins.seo import MINIFY, TEMPLATE, template_source
+from handler.engine.plugins.tags import TAGS as PLUGIN_TAGS
 
 from ..liquid.fakes import FakeHost
 from .jekyll_reference import assert_same, built, require_gem, serve, write
@@ -175,7 +176,7 @@ def test_seo_tag_renders_in_the_engine_with_a_plain_host() -> None:
     class Host(FakeHost):
         plugins = frozenset({"jekyll-seo-tag"})
 
-    engine = LiquidEngine()
+    engine = LiquidEngine(tags=PLUGIN_TAGS)
     template = engine.parse(Source("{% seo %}", "t.html", "1"))
     host = Host(site_url="https://h.example")
     variables = {

@@ -1,7 +1,7 @@
 """The tags Jekyll 4.3 has: Liquid 5.4's and Jekyll's own (``include``, ``include_relative``,
-``highlight``, ``post_url``, ``link``), plus jekyll-include-cache's ``include_cached`` and the
-tags of GitHub Pages' plugins (``seo``, ``feed_meta``, ``gist``), which render only while their
-plugin runs for the site."""
+``highlight``, ``post_url``, ``link``), plus jekyll-include-cache's ``include_cached``. The tags
+of GitHub Pages' plugins (``seo``, ``feed_meta``, ``gist``) are the plugins' own
+(``handler.engine.plugins.tags``), given to the engine by the renderer."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from handler.engine.liquid.tags.include import (
 )
 from handler.engine.liquid.tags.jekyll import HighlightTag, LinkTag, PostUrlTag, highlight_figure
 from handler.engine.liquid.tags.loops import BreakTag, ContinueTag, ForTag
-from handler.engine.liquid.tags.plugins import FeedMetaTag, GistTag, SeoTag
 from handler.engine.liquid.tags.table import CycleTag, TablerowTag
 from handler.engine.liquid.tags.text import (
     CommentTag,
@@ -61,7 +60,4 @@ TAGS: tuple[type[Tag], ...] = (
     HighlightTag,
     PostUrlTag,
     LinkTag,
-    SeoTag,
-    FeedMetaTag,
-    GistTag,
 )

@@ -1,11 +1,12 @@
 """Tags of GitHub Pages' plugins: jekyll-seo-tag's ``seo``, jekyll-feed's ``feed_meta`` and
 jekyll-gist's ``gist``.
 
-Each renders only while its plugin runs for the site (``LiquidHost.plugins``); otherwise it is
-an unknown tag, exactly as if it were not registered: it renders nothing and is reported to the
-host (``LiquidHost.unsupported``). Errors the gems raise while rendering (a ``gist`` tag with no
-id) are raised at the tag, and only when the plugin runs. What the tags write is worked out in
-``handler.engine.plugins`` (``seo``, ``gist``); this module is their Liquid side.
+The renderer gives them to its Liquid engine (``LiquidEngine(tags=TAGS)``): the Liquid package
+knows the language and Jekyll's own tags, not the plugins. Each renders only while its plugin
+runs for the site (``LiquidHost.plugins``); otherwise it is an unknown tag, exactly as if it were
+not registered: it renders nothing and is reported to the host (``LiquidHost.unsupported``).
+Errors the gems raise while rendering (a ``gist`` tag with no id) are raised at the tag, and
+only when the plugin runs. What the tags write is worked out in ``seo`` and ``gist``.
 """
 
 from __future__ import annotations
@@ -21,16 +22,19 @@ from liquid.token import Token
 
 from handler.engine.liquid.context import JekyllContext
 from handler.engine.liquid.expressions import find_variable, parse_expression
+from handler.engine.liquid.filters.urls import absolute_url
 from handler.engine.liquid.parser import UnknownTagNode, expect_markup
 from handler.engine.liquid.render import render_template
 from handler.engine.liquid.values import is_truthy, to_s
+from handler.engine.plugins.gist import GistSyntaxError, gist_arguments, gist_script
+from handler.engine.plugins.seo import SeoDrop, template_source
 
 if TYPE_CHECKING:
     from liquid import RenderContext
 
     from handler.engine.liquid.template import Template
 
-__all__ = ["PLUGIN_TAGS", "FeedMetaTag", "GistTag", "SeoTag"]
+__all__ = ["PLUGIN_TAGS", "TAGS", "FeedMetaTag", "GistTag", "SeoTag"]
 
 FEED = "jekyll-feed"
 # Each tag here and the plugin it needs.
@@ -92,8 +96,6 @@ class SeoNode(PluginTagNode):
     plugin = PLUGIN_TAGS["seo"]
 
     def render_plugin(self, context: JekyllContext, buffer: TextIO) -> int:
-        from handler.engine.plugins.seo import SeoDrop, template_source
-
         state = context.state
         template = cast("Template", state.loader.parse(template_source()))
         page = _global(context, "page")
@@ -115,8 +117,6 @@ class FeedMetaNode(PluginTagNode):
     plugin = FEED
 
     def render_plugin(self, context: JekyllContext, buffer: TextIO) -> int:
-        from handler.engine.liquid.filters.urls import absolute_url
-
         site = _global(context, "site")
         path = _hash_get(_hash_get(site, "feed"), "path")
         if not is_truthy(path):
@@ -143,8 +143,6 @@ class GistNode(PluginTagNode):
     plugin = PLUGIN_TAGS["gist"]
 
     def render_plugin(self, context: JekyllContext, buffer: TextIO) -> int:
-        from handler.engine.plugins.gist import GistSyntaxError, gist_arguments, gist_script
-
         try:
             gist_id, filename = gist_arguments(self.markup)
         except GistSyntaxError as err:
@@ -187,3 +185,6 @@ class FeedMetaTag(_PluginTag):
 class GistTag(_PluginTag):
     name = "gist"
     node = GistNode
+
+
+TAGS: tuple[type[Tag], ...] = (SeoTag, FeedMetaTag, GistTag)
