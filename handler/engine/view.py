@@ -18,7 +18,8 @@ from typing import Any, TypeVar
 from handler.engine.config import SiteConfig
 from handler.engine.document import Document
 from handler.engine.index import SiteIndex, newest_first
-from handler.engine.plugins import enabled_plugins, github_pages
+from handler.engine.plugins import github_pages
+from handler.engine.plugins.enabled import enabled_plugins
 from handler.engine.static_file import StaticFile
 
 T = TypeVar("T")

@@ -1,7 +1,7 @@
 """The Jekyll plugins Broadsheet runs, as GitHub Pages runs them.
 
 A plugin runs when the site lists it under ``plugins:`` (or ``gems:``), and GitHub Pages turns
-some on for every site it builds (``GITHUB_PAGES_DEFAULTS``): Broadsheet does the same unless told
+some on for every site it builds (``enabled.GITHUB_PAGES_DEFAULTS``): Broadsheet does the same unless told
 the site was built with plain Jekyll (``GITHUB_PAGES=false``). A plugin's own ``enabled: false``
 setting turns it off. Sites without layouts of their own get Broadsheet's built-in theme, which
 turns the feed, the sitemap and redirects on for every site, as it always has.
@@ -9,7 +9,8 @@ turns the feed, the sitemap and redirects on for every site, as it always has.
 Generators (feeds, sitemaps, redirects, pagination) add pages to the output table and build
 their bodies (:class:`Plugin`); reader plugins (default layouts, titles from headings, optional
 front matter, README as index) change what the reader found (``github_pages``); Liquid plugins
-(``{% seo %}``, ``{% gist %}``, ``{% feed_meta %}``) are tags of the Liquid engine.
+(``{% seo %}``, ``{% gist %}``, ``{% feed_meta %}``) are tags the renderer gives its Liquid
+engine (``tags``).
 """
 
 from __future__ import annotations
@@ -24,37 +25,6 @@ if TYPE_CHECKING:
     from handler.engine.outputs import Output
     from handler.engine.renderer import Renderer
     from handler.engine.view import SiteView
-
-
-# github-pages gem's DEFAULT_PLUGINS that change a site's output.
-GITHUB_PAGES_DEFAULTS = frozenset(
-    {
-        "jekyll-coffeescript", "jekyll-default-layout", "jekyll-gist",
-        "jekyll-github-metadata", "jekyll-optional-front-matter", "jekyll-paginate",
-        "jekyll-readme-index", "jekyll-titles-from-headings", "jekyll-relative-links",
-    }
-)  # fmt: skip
-# Each plugin's configuration key, where ``enabled: false`` turns it off.
-CONFIG_KEYS = {
-    "jekyll-optional-front-matter": "optional_front_matter",
-    "jekyll-titles-from-headings": "titles_from_headings",
-    "jekyll-relative-links": "relative_links",
-    "jekyll-readme-index": "readme_index",
-}
-
-
-def enabled_plugins(
-    config: Mapping[str, object], plugins: Iterable[str], *, github_pages: bool
-) -> frozenset[str]:
-    """The plugins that run for a site: listed ones, GitHub Pages' defaults, less disabled."""
-    names = set(plugins)
-    if github_pages:
-        names |= GITHUB_PAGES_DEFAULTS
-    for name, key in CONFIG_KEYS.items():
-        settings = config.get(key)
-        if isinstance(settings, Mapping) and settings.get("enabled") is False:
-            names.discard(name)
-    return frozenset(names)
 
 
 @dataclass(frozen=True, slots=True)
