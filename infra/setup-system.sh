@@ -10,7 +10,7 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v jekyll >/dev/null 2>&1 || need+=(jekyll)
 command -v strip >/dev/null 2>&1 || need+=(binutils)
-for plugin in feed sitemap seo-tag paginate redirect-from gist include-cache; do
+for plugin in feed sitemap seo-tag paginate redirect-from gist include-cache relative-links; do
   dpkg -s "ruby-jekyll-${plugin}" >/dev/null 2>&1 || need+=("ruby-jekyll-${plugin}")
 done
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
