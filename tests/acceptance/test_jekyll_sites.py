@@ -121,6 +121,38 @@ SITES: dict[str, dict[str, str]] = {
         "backup.md~": "editor backup\n",
         "images/logo.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>\n",
     },
+    # The commonest blog: jekyll-paginate's paginator in the site's root index.html (the default
+    # paginate_path), a layout chain, and a second site paginating under /blog/.
+    "paginated": {
+        "_config.yml": "title: Paginated\npaginate: 2\nplugins: [jekyll-paginate]\n",
+        **LIST_THEME,
+        "index.html": (
+            "---\nlayout: default\n---\n"
+            "{% for post in paginator.posts %}<h2>{{ post.title }}</h2>{% endfor %}\n"
+            "<p>{{ paginator.page }}/{{ paginator.total_pages }} of {{ paginator.total_posts }}"
+            " prev={{ paginator.previous_page_path }} next={{ paginator.next_page_path }}</p>\n"
+        ),
+        **{
+            f"_posts/2024-01-0{n}-post-{n}.md": f"---\ntitle: Post {n}\n---\nBody {n}.\n"
+            for n in range(1, 6)
+        },
+    },
+    "paginated-blog": {
+        "_config.yml": (
+            "title: Blog\npaginate: 3\npaginate_path: /blog/page:num/\nplugins: [jekyll-paginate]\n"
+        ),
+        **LIST_THEME,
+        "index.html": "---\nlayout: default\n---\nHome: {{ paginator.page | default: 'none' }}\n",
+        "blog/index.html": (
+            "---\nlayout: default\n---\n"
+            "{% for post in paginator.posts %}<h2>{{ post.title }}</h2>{% endfor %}\n"
+            "<p>{{ paginator.page }}/{{ paginator.total_pages }}</p>\n"
+        ),
+        **{
+            f"_posts/2024-02-0{n}-entry-{n}.md": f"---\ntitle: Entry {n}\n---\nBody {n}.\n"
+            for n in range(1, 8)
+        },
+    },
 }
 
 

@@ -42,7 +42,8 @@ def paginate_path(view: SiteView) -> str:
 
 def template_page(view: SiteView) -> Document | None:
     """``Pagination#template_page``: the deepest ``index.html`` page at or above the path's folder."""
-    folder = posixpath.dirname("/" + paginate_path(view).lstrip("/"))
+    # File.expand_path drops a trailing slash: "/page:num/" lies in "/", "/blog/page:num" in "/blog".
+    folder = posixpath.dirname(("/" + paginate_path(view).lstrip("/")).rstrip("/") or "/")
     candidates = [
         page
         for page in view.pages
@@ -58,11 +59,13 @@ def _page_dir(page: Document) -> str:
 
 
 def _in_hierarchy(page_dir: str, folder: str) -> bool:
+    """``Pager.in_hierarchy``: ``page_dir`` is ``folder`` or one of its parents, up to the site's
+    root (``/`` here; Ruby stops above the source folder)."""
     while True:
-        if folder == posixpath.dirname(folder):  # the root: pages there are not candidates
-            return page_dir == folder and folder != "/"
         if page_dir == folder:
             return True
+        if folder == "/":
+            return False
         folder = posixpath.dirname(folder)
 
 
