@@ -462,14 +462,14 @@ def newest_first(documents: Iterable[Document]) -> list[Document]:
     """Documents newest first (``site.posts``), the reverse of Jekyll's collection order."""
     listed = list(documents)
     try:
-        # The same order as compare_documents wherever every two dates compare (all times, or
-        # all absent), at a fraction of the cost: a view of a large site sorts its posts first.
-        return sorted(listed, key=_date_and_key, reverse=True)
+        return sorted(listed, key=sort_key, reverse=True)
     except TypeError:  # a date that does not compare with another: Ruby's <=> rules
         return sorted(listed, key=cmp_to_key(compare_documents), reverse=True)
 
 
-def _date_and_key(document: Document) -> tuple[Any, str]:
+def sort_key(document: Document) -> tuple[Any, str]:
+    """(date, key): the order of :func:`compare_documents` wherever the dates compare (all
+    times, or all absent; else sorting raises ``TypeError``), at a fraction of its cost."""
     return document.data.get("date"), document.key
 
 

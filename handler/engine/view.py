@@ -58,16 +58,21 @@ class SiteView:
         plugins = enabled_plugins(config.raw, config.plugins, github_pages=visibility.github_pages)
         shown: list[Document] = []
         upcoming: list[datetime] = []
+        # Once per document of the site before a cold start's first response: properties
+        # (published, date) read here straight from the data.
         for document in github_pages.read(index, plugins):
             if not document.dated:
                 document = _built_now(document, now)
-            if not (document.published or unpublished) or (document.draft and not drafts):
+            data = document.data
+            hidden = data.get("published", True) is False and not unpublished
+            if hidden or (document.draft and not drafts):
                 continue
-            when = document.date if document.kind == "document" else None
-            if when is None or future or when <= now:
-                shown.append(document)
-            else:
-                upcoming.append(when)
+            if document.kind == "document" and not future:
+                when = data.get("date")
+                if isinstance(when, datetime) and when > now:
+                    upcoming.append(when)
+                    continue
+            shown.append(document)
         return cls(
             index=index,
             now=now,
@@ -168,9 +173,10 @@ class SiteView:
         """Whether Jekyll writes ``document``: a page, or a document of an output collection."""
         if document.kind == "page":
             return True
-        written: frozenset[str] = self._lookup(
-            "written", lambda: frozenset(c.label for c in self.config.collections if c.output)
-        )
+        written = self._lazy.get("written")  # asked of every document: no _lookup closure
+        if written is None:
+            written = frozenset(c.label for c in self.config.collections if c.output)
+            self._lazy["written"] = written
         return document.collection in written
 
 

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from handler.engine.document import Document
+from handler.engine.index import sort_key
 from handler.engine.outputs import Output
 from handler.engine.plugins import Built, Context
 from handler.engine.text import plain_text
@@ -161,25 +162,37 @@ def read_minutes(content: str) -> int:
 def related(
     view: SiteView, document: Document, limit: int = listings.RELATED_LIMIT
 ) -> list[Document]:
-    """Up to ``limit`` visible posts sharing the most tags with ``document``, newest first."""
-    posts = view.posts
-    position = view.memo("builtin:post_position", lambda: {d.key: i for i, d in enumerate(posts)})
+    """Up to ``limit`` visible posts sharing the most tags with ``document``, newest first.
+
+    Only the posts that share a tag are put in ``site.posts`` order, not all of them: a post is
+    often a cold start's first page, and sorting a large site's posts would add to it.
+    """
     shared: dict[str, int] = {}
+    found: dict[str, Document] = {}
     by_tag = _by_tag(view)
     for tag in set(document.tags):
         for other in by_tag.get(tag, ()):
             if other.key != document.key:
                 shared[other.key] = shared.get(other.key, 0) + 1
-    ranked = sorted(shared, key=lambda key: (-shared[key], position[key]))
-    return [posts[position[key]] for key in ranked[:limit]]
+                found[other.key] = other
+    try:
+        newest = sorted(found.values(), key=sort_key, reverse=True)
+    except TypeError:  # dates that do not compare: Ruby's <=> over all of site.posts decides
+        places = view.memo(
+            "builtin:post_places", lambda: {d.key: i for i, d in enumerate(view.posts)}
+        )
+        newest = sorted(found.values(), key=lambda d: places[d.key])
+    place = {d.key: i for i, d in enumerate(newest)}
+    ranked = sorted(shared, key=lambda key: (-shared[key], place[key]))
+    return [found[key] for key in ranked[:limit]]
 
 
 def _by_tag(view: SiteView) -> dict[str, list[Document]]:
     def build() -> dict[str, list[Document]]:
         found: dict[str, list[Document]] = {}
-        for post in view.posts:
-            for tag in post.tags:
-                found.setdefault(tag, []).append(post)
+        for post in view.collection("posts"):
+            for tag in post.data.get("tags") or ():  # post.tags, without a tuple per post
+                found.setdefault(tag if type(tag) is str else str(tag), []).append(post)
         return found
 
     return view.memo("builtin:by_tag", build)

@@ -66,6 +66,8 @@ class RedirectFrom:
             d for d in view.documents if d.kind == "document" and view.written(d)
         ]
         for document in [*written, *view.pages]:
+            if document.data.get("redirect_from") is None:  # most documents: nothing to add
+                continue
             for path in redirect_from(document.data):
                 where, url = redirect_destination(path)
                 yield where, Output(
