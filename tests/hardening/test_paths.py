@@ -19,7 +19,7 @@ import pytest
 from conftest import S3Bucket, api_event, body_bytes, call, upload_tree
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from mangum import Mangum
 
@@ -91,6 +91,7 @@ paths = st.builds(
     st.sampled_from([1, 1, 1, 2, 300]),  # sometimes thousands of characters long
     st.sampled_from(["", "/", "/index.html", "%00", "." * 3000]),
 )
+MAX_URL_LENGTH = 65_536  # httpx's limit on a URL it will send
 EXAMPLES = settings(
     max_examples=120,
     deadline=None,
@@ -197,8 +198,10 @@ def test_router_as_uvicorn_calls_it(app: FastAPI, path: str) -> None:
 @EXAMPLES
 @given(path=paths)
 def test_router_through_an_http_client(app: FastAPI, path: str) -> None:
+    sent = quote(path.replace("\x00", "%00"), safe="/%")
+    # An HTTP client refuses URLs over 64 KiB (httpx's MAX_URL_LENGTH): none can reach a server.
+    assume(len("http://testserver" + sent) <= MAX_URL_LENGTH)
     with TestClient(app, raise_server_exceptions=False) as client:
-        sent = quote(path.replace("\x00", "%00"), safe="/%")
         response = client.get("http://testserver" + sent, follow_redirects=False)
     assert_safe(response.status_code, response.content, sent)
 
