@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 from urllib.parse import quote
 
 import pytest
+from conftest import api_event, call
 from fastapi.testclient import TestClient
 
-from handler.app import build_app
+from handler.app import build_app, make_handler
 from handler.site import Site
 from handler.store.local import LocalStore
 from handler.web import create_app
@@ -180,3 +183,28 @@ def test_every_corpus_post_answers_at_its_jekyll_url(corpus_clients: dict[str, T
 )
 def test_encoded_and_decoded_forms(corpus_clients: dict[str, TestClient], path: str) -> None:
     assert corpus_clients["mmistakes__minimal-mistakes"].get(path).status_code == 200
+
+
+def test_a_404_leaves_no_reference_cycles() -> None:
+    # 404s are never kept, so each one is built in the thread pool. NotFound raised across it
+    # left its traceback, the worker's frames and its thread in reference cycles (~100 objects a
+    # request) that only a full collection frees: the soak's RSS grew until one came.
+    entry = make_handler(build_app({"CONTENT_DIR": str(ROOT / "content")}))
+    event = api_event("2.0", "GET", "/no-such-page/")
+    for _ in range(3):
+        call(entry, event)
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        for _ in range(10):
+            assert call(entry, event)["statusCode"] == 404
+        gc.collect()
+        ours = [
+            o
+            for o in gc.garbage
+            if isinstance(o, FrameType) and "/handler/" in o.f_code.co_filename
+        ]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert ours == []

@@ -37,13 +37,18 @@ _MARKUP = re.compile(r"<[^>]*>|[*_`~]|\[\^[^\]]*\]")
 
 
 def read(index: SiteIndex, plugins: frozenset[str]) -> Iterator[Document]:
-    """``index``'s documents as these plugins leave them (optional pages only when asked for)."""
-    documents = list(_optional_pages(index, plugins))
-    if TITLES in plugins:
-        documents = [_titled(index, d) for d in documents]
-    if DEFAULT_LAYOUT in plugins:
-        documents = [_laid_out(index, d) for d in documents]
-    return iter(documents)
+    """``index``'s documents as these plugins leave them (optional pages only when asked for).
+
+    One pass (each plugin changes a document on its own), with the checks that leave most
+    documents as they are made first: every view of a site goes through all its documents."""
+    titles = TITLES in plugins
+    layouts = DEFAULT_LAYOUT in plugins
+    for document in _optional_pages(index, plugins):
+        if titles and document.heading is not None:
+            document = _titled(index, document)
+        if layouts and "layout" not in document.data:
+            document = _laid_out(index, document)
+        yield document
 
 
 def _optional_pages(index: SiteIndex, plugins: frozenset[str]) -> Iterable[Document]:
