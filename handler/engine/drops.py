@@ -56,10 +56,11 @@ class Drop(Mapping[str, Any]):
     def __getitem__(self, key: str) -> Any:
         if not isinstance(key, str):
             raise KeyError(key)
-        if key in self._cache:
-            return self._cache[key]
+        cache = self._cache
+        if key in cache:
+            return cache[key]
         value = self.compute(key)
-        self._cache[key] = value
+        cache[key] = value
         return value
 
     def compute(self, key: str) -> Any:
@@ -124,9 +125,16 @@ class DocumentDrop(Drop):
         return self._document
 
     def __getitem__(self, key: str) -> Any:
+        if not isinstance(key, str):
+            raise KeyError(key)
+        cache = self._cache
+        if key in cache:
+            return cache[key]
         if key == "content" and self._state is not None:
             return self._state.content  # live: the source, then the converted HTML
-        return super().__getitem__(key)
+        value = self.compute(key)
+        cache[key] = value
+        return value
 
     def compute(self, key: str) -> Any:
         doc = self._document
@@ -364,6 +372,13 @@ class SiteData:
             found = self._lists[name] = build()
         return found
 
+    def labels(self) -> frozenset[str]:
+        """The labels of the site's collections (``posts`` among them)."""
+        result: frozenset[str] = self._kept(
+            "labels", lambda: frozenset(c.label for c in self.view.config.collections)
+        )
+        return result
+
     def drop(self, document: Document) -> Drop:
         if document.kind == "page":
             return PageDrop(self.view, document, self.resolver)
@@ -493,27 +508,18 @@ class SiteDrop(Drop):
 
     def compute(self, key: str) -> Any:
         site = self._site
-        labels = {c.label for c in site.view.config.collections}
-        if key != "posts" and key in labels:
+        if key != "posts" and key in site.labels():
             return site.collection(key)
-        handlers: dict[str, Callable[[], Any]] = {
-            "time": lambda: self._now,
-            "pages": lambda: [p for p in site.pages() if _visible_to(p, self._current)],
-            "posts": site.posts,
-            "static_files": site.static_files,
-            "html_pages": lambda: [p for p in site.html_pages() if _visible_to(p, self._current)],
-            "collections": site.collections,
-            "documents": site.documents,
-            "data": site.data,
-            "categories": lambda: site.taxonomy("categories"),
-            "tags": lambda: site.taxonomy("tags"),
-            "related_posts": self._related,
-            "url": lambda: site.site_url,
-        }
-        handler = handlers.get(key)
+        handler = _SITE_KEYS.get(key)
         if handler is not None:
-            return handler()
+            return handler(self)
         return site.view.config.raw[key]
+
+    def _pages(self) -> list[Mapping[str, Any]]:
+        return [p for p in self._site.pages() if _visible_to(p, self._current)]
+
+    def _html_pages(self) -> list[Mapping[str, Any]]:
+        return [p for p in self._site.html_pages() if _visible_to(p, self._current)]
 
     def _related(self) -> list[Drop] | None:
         """``RelatedPosts#most_recent_posts``: the newest posts but the current one (no LSI)."""
@@ -529,6 +535,22 @@ class SiteDrop(Drop):
     def keys_list(self) -> list[str]:
         labels = [c.label for c in self._site.view.config.collections if c.label != "posts"]
         return list(dict.fromkeys([*self._site.view.config.raw, *self.COMPUTED, *labels]))
+
+
+_SITE_KEYS: dict[str, Callable[[SiteDrop], Any]] = {
+    "time": lambda drop: drop._now,
+    "pages": SiteDrop._pages,
+    "posts": lambda drop: drop._site.posts(),
+    "static_files": lambda drop: drop._site.static_files(),
+    "html_pages": SiteDrop._html_pages,
+    "collections": lambda drop: drop._site.collections(),
+    "documents": lambda drop: drop._site.documents(),
+    "data": lambda drop: drop._site.data(),
+    "categories": lambda drop: drop._site.taxonomy("categories"),
+    "tags": lambda drop: drop._site.taxonomy("tags"),
+    "related_posts": SiteDrop._related,
+    "url": lambda drop: drop._site.site_url,
+}
 
 
 def jekyll_drop(environment: str) -> dict[str, str]:

@@ -359,12 +359,12 @@ class Renderer:
         kept = self._contents.get(cache_key)
         if kept is not None:
             return kept  # type: ignore[no-any-return]
-        state = RenderState(body)
-        payload = self.payload(view, document, state)
-        host = _Host(self, view, document.key, None)
-        output = self._convert(
-            self._liquid(body, body_line, document, payload, host), document, view
-        )
+        text = body
+        if renders_liquid(document, body):  # else no payload is needed at all
+            payload = self.payload(view, document, RenderState(body))
+            host = _Host(self, view, document.key, None)
+            text = self._liquid(body, body_line, document, payload, host)
+        output = self._convert(text, document, view)
         self._contents.put(cache_key, output)
         return output
 
@@ -400,14 +400,13 @@ class Renderer:
             modified=document.modified,
             draft=document.draft,
         )
-        payload = self.payload(view, document)
-        payload["page"] = _ExcerptDrop(view, excerpt, self, document)
-        host = _Host(self, view, document.key, None)
-        output = self._convert(
-            self._liquid(source, body_line, excerpt, payload, host, part="#excerpt"),
-            excerpt,
-            view,
-        )
+        text = source
+        if renders_liquid(excerpt, source):  # else no payload is needed at all
+            payload = self.payload(view, document)
+            payload["page"] = _ExcerptDrop(view, excerpt, self, document)
+            host = _Host(self, view, document.key, None)
+            text = self._liquid(source, body_line, excerpt, payload, host, part="#excerpt")
+        output = self._convert(text, excerpt, view)
         self._excerpts.put(cache_key, output)
         return output
 
@@ -555,6 +554,7 @@ class _Host:
         self.view = view
         self.current = current
         self.notes = notes
+        self._includes: dict[str, Source] = {}  # by name: one render, one view
 
     @property
     def baseurl(self) -> str:
@@ -569,8 +569,12 @@ class _Host:
         return self.view.plugins
 
     def include(self, name: str) -> Source:
-        key = posixpath.join(self.view.config.includes_dir, name)
-        return self.renderer.read_source(self.view, key, self.renderer.limits.include)
+        source = self._includes.get(name)
+        if source is None:
+            key = posixpath.join(self.view.config.includes_dir, name)
+            source = self.renderer.read_source(self.view, key, self.renderer.limits.include)
+            self._includes[name] = source
+        return source
 
     def include_relative(self, name: str, relative_to: str) -> Source:
         key = posixpath.normpath(posixpath.join(posixpath.dirname(relative_to), name))

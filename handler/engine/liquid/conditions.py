@@ -79,13 +79,17 @@ class Condition(Expression):
         self.child = child
 
     def evaluate(self, context: RenderContext) -> object:
+        if self.relation is None:
+            if self.op is None:
+                return self.left.evaluate(context)
+            return self.interpret(context)
         condition: Condition | None = self
         result: object = None
         while condition is not None:
             result = condition.interpret(context)
-            if condition.relation == "or" and is_truthy(result):
+            if condition.relation == "or" and result is not None and result is not False:
                 break
-            if condition.relation == "and" and not is_truthy(result):
+            if condition.relation == "and" and (result is None or result is False):
                 break
             condition = condition.child if condition.relation else None
         return result

@@ -148,7 +148,7 @@ def _range_int(value: object) -> int:
 class Lookup(Expression):
     """``name.key[expr].size``: Ruby's ``VariableLookup``."""
 
-    __slots__ = ("commands", "lookups", "name")
+    __slots__ = ("commands", "lookups", "name", "steps")
 
     def __init__(
         self,
@@ -161,6 +161,13 @@ class Lookup(Expression):
         self.name = name
         self.lookups = lookups
         self.commands = commands
+        # Each step as (key, expression giving the key or None, called as a method).
+        self.steps = tuple(
+            (lookup, None, index in commands)
+            if isinstance(lookup, str)
+            else (None, lookup, index in commands)
+            for index, lookup in enumerate(lookups)
+        )
 
     @staticmethod
     def parse(markup: str, token: Token = _NO_TOKEN) -> Lookup:
@@ -186,14 +193,45 @@ class Lookup(Expression):
 
     def evaluate(self, context: RenderContext) -> object:
         name: object = self.name
-        if isinstance(name, Expression):
-            name = name.evaluate(context)
-        value = find_variable(context, name)
-        if not self.lookups:
-            return value
-        for index, lookup in enumerate(self.lookups):
-            key = lookup if isinstance(lookup, str) else lookup.evaluate(context)
-            value = lookup_key(value, key, index in self.commands)
+        if type(name) is str:
+            # find_variable, inline: the scopes first to last, drops never asked for a dunder.
+            value: object
+            for mapping in context.scope._maps:
+                if type(mapping) is dict:
+                    if name in mapping:
+                        value = mapping[name]
+                        break
+                elif not name.startswith("__"):
+                    try:
+                        value = mapping[name]
+                        break
+                    except KeyError:
+                        pass
+                    except TypeError:
+                        value = None
+                        break
+            else:
+                value = None
+            if type(value) is MethodLiteral:
+                value = ""
+        else:
+            if isinstance(name, Expression):
+                name = name.evaluate(context)
+            value = find_variable(context, name)
+        key: object
+        for step, expression, command in self.steps:
+            key = step if expression is None else expression.evaluate(context)
+            if type(value) is dict and type(key) is str:  # the common case, inline
+                if key in value:
+                    value = value[key]
+                    if type(value) is MethodLiteral:
+                        value = ""
+                    continue
+                if not (command and key in _COMMANDS):
+                    return None
+                value = _command(value, key)
+            else:
+                value = lookup_key(value, key, command)
             if value is MISSING:
                 return None
         return value
@@ -214,33 +252,62 @@ def find_variable(context: RenderContext, name: object) -> object:
 
 def lookup_key(value: object, key: object, command: bool) -> object:
     """One step of ``VariableLookup#evaluate``; ``MISSING`` ends the lookup with ``nil``."""
-    if type(value) is dict and type(key) is str:  # the common case, first
-        if key in value:
-            return _to_liquid(value[key])
-        return _command(value, key) if command and key in _COMMANDS else MISSING
-    if isinstance(value, dict):
+    kind = _KINDS.get(type(value))
+    if kind is None:
+        kind = _kind_of(value)
+    if kind is _HASH:
+        if type(key) is str:  # the common case, first
+            if key in value:  # type: ignore[operator]
+                found = value[key]  # type: ignore[index]
+                return "" if type(found) is MethodLiteral else found
+        else:
+            try:
+                if key in value:  # type: ignore[operator]
+                    return _to_liquid(value[key])  # type: ignore[index]
+            except TypeError:
+                pass
+            if isinstance(key, int) and not isinstance(key, bool):
+                return None
+    elif kind is _DROP:
+        if isinstance(key, str) and key.startswith("__"):
+            return MISSING  # never ask a drop for a dunder name
         try:
-            if key in value:
-                return _to_liquid(value[key])
-        except TypeError:
-            pass
-        if isinstance(key, int) and not isinstance(key, bool):
-            return None
-    elif isinstance(value, Mapping):
-        if is_dunder(key):
-            return MISSING
-        try:
-            return _to_liquid(value[key])
+            found = value[key]  # type: ignore[index]
         except (KeyError, TypeError, IndexError):
             pass
-    elif isinstance(value, list | tuple) and isinstance(key, int) and not isinstance(key, bool):
+        else:
+            return "" if type(found) is MethodLiteral else found
+    elif kind is _ARRAY and isinstance(key, int) and not isinstance(key, bool):
         try:
-            return _to_liquid(value[key])
+            return _to_liquid(value[key])  # type: ignore[index]
         except IndexError:
             return None
     if command and key in _COMMANDS:
         return _command(value, str(key))
     return MISSING
+
+
+# What a lookup step does with a value, by its type (``isinstance`` against ``Mapping`` is an
+# ABC check: slow, and the same for every value of a type).
+_HASH = "hash"
+_DROP = "drop"
+_ARRAY = "array"
+_OTHER = "other"
+_KINDS: dict[type, str] = {dict: _HASH, list: _ARRAY, tuple: _ARRAY, str: _OTHER}
+
+
+def _kind_of(value: object) -> str:
+    if isinstance(value, dict):
+        kind = _HASH
+    elif isinstance(value, Mapping):
+        kind = _DROP
+    elif isinstance(value, list | tuple):
+        kind = _ARRAY
+    else:
+        kind = _OTHER
+    if len(_KINDS) < 1024:
+        _KINDS[type(value)] = kind
+    return kind
 
 
 def is_dunder(key: object) -> bool:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BLOCK_TAGS",
+    "BodyNode",
     "ContentNode",
     "OutputNode",
     "RubyNode",
@@ -64,13 +65,35 @@ _RUBY_BLANK = re.compile(r"\A[ \t\n\v\f\r]*\Z")
 
 
 class RubyNode(Node):
-    """A node whose ``blank`` is Ruby's ``blank?`` (false for tags unless they say otherwise)."""
+    """A node whose ``blank`` is Ruby's ``blank?`` (false for tags unless they say otherwise).
+
+    ``render`` is the class's ``render_to_output`` itself: python-liquid's ``Node.render`` only
+    adds a check of ``disabled_tags``, which Jekyll's Liquid never sets, and a call per node.
+    """
 
     __slots__ = ()
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.render = cls.render_to_output  # type: ignore[method-assign]
 
     def __init__(self, token: Token) -> None:
         super().__init__(token)
         self.blank = False
+
+
+class BodyNode(BlockNode):
+    """A sequence of nodes (python-liquid's ``BlockNode``, blank when every node is), rendered
+    in a plain loop."""
+
+    __slots__ = ()
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        for node in self.nodes:
+            node.render(context, buffer)
+        return 0
+
+    render = render_to_output
 
 
 class ContentNode(RubyNode):
@@ -100,7 +123,8 @@ class OutputNode(RubyNode):
         self.variable = variable
 
     def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
-        return buffer.write(output(self.variable.evaluate(context)))
+        value = self.variable.evaluate(context)
+        return buffer.write(value if type(value) is str else output(value))
 
     def expressions(self) -> Iterable[Variable]:
         yield self.variable
@@ -256,4 +280,4 @@ def strip_blank(nodes: list[Node]) -> list[Node]:
 
 def body_node(token: Token, nodes: list[Node]) -> BlockNode:
     """A sequence of nodes (python-liquid's ``BlockNode``; blank when every node is)."""
-    return BlockNode(token, nodes)
+    return BodyNode(token, nodes)

@@ -33,29 +33,25 @@ def render_template(
     goes on to the loop around the include). Errors leave as ``LiquidError`` located in
     ``template`` unless they were located in an include already.
     """
-    state = context.state
-    state.files.append(template)
+    files = context.state.files
+    files.append(template)
     try:
         for node in template.nodes:
-            _render_node(node, template, context, buffer)
+            try:
+                node.render(context, buffer)
+            except (LiquidInterrupt, LiquidError):
+                raise
+            except LibraryError as err:
+                raise locate(err, template, node) from None
+            except BroadsheetError as err:
+                raise _error(template, node, host_message(err)) from None
+            except RecursionError:
+                raise _error(template, node, "nesting too deep") from None
     except LiquidInterrupt:
         if partial:
             raise
     finally:
-        state.files.pop()
-
-
-def _render_node(node: Node, template: Template, context: JekyllContext, buffer: TextIO) -> None:
-    try:
-        node.render(context, buffer)
-    except (LiquidInterrupt, LiquidError):
-        raise
-    except LibraryError as err:
-        raise locate(err, template, node) from None
-    except BroadsheetError as err:
-        raise _error(template, node, host_message(err)) from None
-    except RecursionError:
-        raise _error(template, node, "nesting too deep") from None
+        files.pop()
 
 
 def locate(err: LibraryError, template: Template, node: Node | None = None) -> LiquidError:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from liquid.exceptions import LiquidError
 from liquid.expression import Expression
@@ -28,6 +28,7 @@ from handler.engine.liquid.markup import (
     Parser,
     RubySyntaxError,
 )
+from handler.errors import BroadsheetError
 
 if TYPE_CHECKING:
     from liquid import RenderContext
@@ -44,7 +45,7 @@ class FilterError(LiquidError):
 class Filter:
     """One ``| name: args`` step."""
 
-    __slots__ = ("args", "func", "kwargs", "name", "token")
+    __slots__ = ("args", "func", "kwargs", "name", "token", "with_context")
 
     def __init__(
         self,
@@ -58,12 +59,72 @@ class Filter:
         self.kwargs = kwargs
         self.token = token
         self.func: Callable[..., Any] | None = None  # looked up on first use
+        self.with_context = False
 
     def arguments(self, context: RenderContext) -> list[object]:
         values = [arg.evaluate(context) for arg in self.args]
         if self.kwargs is not None:
             values.append({key: value.evaluate(context) for key, value in self.kwargs.items()})
         return values
+
+    def apply(self, context: JekyllContext, value: object) -> object:
+        """The filter on ``value``, as Ruby's strainer calls it; an unknown filter returns its
+        input. Any failure is a ``FilterError`` at this filter; what it makes is charged to the
+        render (``Limits``)."""
+        func = self.func
+        if func is None:
+            func = context.env.filters.get(self.name)
+            if func is None:
+                context.state.unsupported("filter", self.name, self.token)
+                return value
+            self.with_context = bool(getattr(func, "with_context", False))
+            self.func = func
+        try:
+            if self.kwargs is not None:
+                result = _call(context, func, self.with_context, value, self.arguments(context))
+            elif not self.args:
+                result = func(value, context=context) if self.with_context else func(value)
+            elif self.with_context:
+                result = func(value, *[arg.evaluate(context) for arg in self.args], context=context)
+            else:
+                result = func(value, *[arg.evaluate(context) for arg in self.args])
+        except LiquidError as err:
+            if err.token is None:
+                err.token = self.token
+            raise
+        except _FAILURES as err:
+            raise _filter_error(self.name, err, self.token) from None
+        if isinstance(result, str | list):
+            state = context.state
+            size = len(result)
+            limits = state.limits
+            if size > limits.max_output_chars:
+                raise LimitError(
+                    f"a value is longer than {limits.max_output_chars}", token=self.token
+                )
+            state.work += size
+            if state.work > limits.max_filter_work:
+                raise LimitError(
+                    "too much work for one render (filters in a loop?)", token=self.token
+                )
+            state.check_time(self.token)
+        elif (
+            isinstance(result, int) and result.bit_length() > context.state.limits.max_integer_bits
+        ):
+            raise LimitError("a number is too large", token=self.token)
+        return result
+
+
+def _call(
+    context: JekyllContext,
+    func: Callable[..., Any],
+    with_context: bool,
+    value: object,
+    args: list[object],
+) -> object:
+    if with_context:
+        return func(value, *args, context=context)
+    return func(value, *args)
 
 
 class Variable(Expression):
@@ -79,7 +140,7 @@ class Variable(Expression):
     def evaluate(self, context: RenderContext) -> object:
         value = self.name.evaluate(context)
         for step in self.filters:
-            value = invoke(cast(JekyllContext, context), step, value)
+            value = step.apply(context, value)  # type: ignore[arg-type]
         return value
 
     def children(self) -> list[Expression]:
@@ -149,15 +210,7 @@ def _filter(name: str, unparsed: list[str], token: Token) -> Filter:
 
 def invoke(context: JekyllContext, step: Filter, value: object) -> object:
     """Apply one filter as Ruby's strainer does; unknown filters return their input."""
-    func = step.func or context.env.filters.get(step.name)
-    if func is None:
-        context.state.unsupported("filter", step.name, step.token)
-        return value
-    step.func = func
-    args = step.arguments(context)
-    result = call_filter(context, func, step.name, value, args, step.token)
-    _check_size(context, result, step.token)
-    return result
+    return step.apply(context, value)
 
 
 def call_filter(
@@ -169,9 +222,6 @@ def call_filter(
     token: Token | None,
 ) -> object:
     """Call ``func``; any failure becomes a ``FilterError`` at ``token``."""
-    from handler.engine.liquid.render import host_message
-    from handler.errors import BroadsheetError
-
     try:
         if getattr(func, "with_context", False):
             return func(value, *args, context=context)
@@ -180,12 +230,22 @@ def call_filter(
         if err.token is None:
             err.token = token
         raise
-    except TypeError as err:
-        raise FilterError(f"{name}: {_arity_message(err)}", token=token) from None
-    except BroadsheetError as err:
-        raise FilterError(f"{name}: {host_message(err)}", token=token) from None
-    except (ArithmeticError, ValueError, LookupError, RecursionError) as err:
-        raise FilterError(f"{name}: {err}", token=token) from None
+    except _FAILURES as err:
+        raise _filter_error(name, err, token) from None
+
+
+# What a filter may fail with (Ruby raises too): each becomes a ``FilterError`` at the filter.
+_FAILURES = (TypeError, BroadsheetError, ArithmeticError, ValueError, LookupError, RecursionError)
+
+
+def _filter_error(name: str, err: Exception, token: Token | None) -> FilterError:
+    from handler.engine.liquid.render import host_message
+
+    if isinstance(err, TypeError):
+        return FilterError(f"{name}: {_arity_message(err)}", token=token)
+    if isinstance(err, BroadsheetError):
+        return FilterError(f"{name}: {host_message(err)}", token=token)
+    return FilterError(f"{name}: {err}", token=token)
 
 
 def _arity_message(err: TypeError) -> str:

@@ -80,7 +80,8 @@ class IfNode(RubyNode):
 
     def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
         for condition, body in self.branches:
-            if is_truthy(condition.evaluate(context)):
+            value = condition.evaluate(context)
+            if value is not None and value is not False:
                 return body.render(context, buffer)
         return 0
 
