@@ -15,6 +15,7 @@ from typing import Literal, Protocol
 
 from handler.engine.document import Document
 from handler.engine.static_file import StaticFile
+from handler.engine.url import destination as destination_of
 from handler.engine.view import SiteView
 
 OutputKind = Literal["document", "static", "generated"]
@@ -111,9 +112,19 @@ def build_outputs(
                 kept.append((destination, output))
     for static in view.statics:
         write(static.destination, _static(static))
+    written = view.written
     for document in view.documents:
-        if document.kind == "document" and view.written(document):
-            write(document.destination, _document(document))
+        # write(document.destination, _document(document)), inlined: a large site's cold start
+        # does this for every post before its first response.
+        if document.kind != "document" or not written(document):
+            continue
+        where = destination_of(document.url, document.output_ext)
+        output = Output("document", document.key, None, None, document.url)
+        previous = outputs.get(where)
+        if previous is not None and previous != output:
+            conflicts.append(Conflict(where, previous, output))
+        outputs[where] = output
+        by_key[document.key] = where
     for destination, output in kept:
         outputs[destination] = output
     return OutputTable(outputs, tuple(conflicts), by_key)

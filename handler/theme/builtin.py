@@ -14,6 +14,7 @@ import math
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
+from urllib.parse import unquote
 
 from handler.engine.document import Document
 from handler.engine.index import sort_key
@@ -323,6 +324,4 @@ def _listing(html: str, shown: Iterable[Document]) -> Built:
 
 
 def _decoded(url: str) -> str:
-    from urllib.parse import unquote
-
     return unquote(url)

@@ -13,7 +13,6 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from handler.engine.document import Document
 from handler.engine.outputs import Output
 from handler.engine.plugins import Built, Context
 from handler.engine.url import destination, page_url
@@ -62,12 +61,11 @@ class RedirectFrom:
         self.json = json
 
     def generate(self, view: SiteView, taken: Mapping[str, Output]) -> Iterable[tuple[str, Output]]:
-        written: list[Document] = [
-            d for d in view.documents if d.kind == "document" and view.written(d)
-        ]
-        for document in [*written, *view.pages]:
-            if document.data.get("redirect_from") is None:  # most documents: nothing to add
-                continue
+        # Most documents have no redirect_from: only those that do are looked at further.
+        asking = [d for d in view.documents if d.data.get("redirect_from") is not None]
+        written = [d for d in asking if d.kind == "document" and view.written(d)]
+        pages = [d for d in asking if d.kind == "page"]  # view.pages, in the same order
+        for document in [*written, *pages]:
             for path in redirect_from(document.data):
                 where, url = redirect_destination(path)
                 yield where, Output(
