@@ -78,6 +78,13 @@ def test_liquid_is_not_loaded_for_a_post_without_liquid(local: dict[str, Any]) -
         assert not loaded(local["after_first"], name), name
 
 
+def test_sass_and_dateutil_are_not_loaded_for_a_site_without_sass(local: dict[str, Any]) -> None:
+    # Sass (and its libsass loader) for Sass pages only; dateutil for reading dates in files.
+    for name in ("handler.engine.sass", "dateutil"):
+        assert not loaded(local["at_import"], name), name
+        assert not loaded(local["after_first"], name), name
+
+
 def test_markdown_extensions_are_not_looked_up_by_name(local: dict[str, Any]) -> None:
     # A name (``"tables"``) makes python-markdown scan every installed package's entry points.
     assert local["entry_point_scans"] == 0

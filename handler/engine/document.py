@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
 from typing import Any, Literal
 
-from dateutil import parser as dateparser
-
 from handler.engine.config import SiteConfig, add_permalink_suffix, deep_merge, defaults_for
 from handler.engine.frontmatter import FrontMatter
 from handler.engine.frontmatter import parse as parse_front_matter
@@ -438,6 +436,8 @@ def parse_date(value: object, tz: tzinfo, path: str, line: int | None) -> dateti
     elif isinstance(value, date):
         moment = datetime.combine(value, time())
     else:
+        from dateutil import parser as dateparser  # reading a site, not serving one
+
         text = str(value).strip()
         try:
             moment = dateparser.parse(text)

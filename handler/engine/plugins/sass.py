@@ -22,14 +22,17 @@ import posixpath
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from handler.engine import sass
 from handler.engine.document import Document
 from handler.engine.outputs import Output
 from handler.engine.plugins import Built, Context
 from handler.engine.view import SiteView
 from handler.errors import ContentError, NotFound, StoreUnavailable
 from handler.store import Store, WritableStore
+
+if TYPE_CHECKING:
+    from handler.engine import sass
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +66,8 @@ class SassPages:
     # --- as the converter ---------------------------------------------------------------------
 
     def options(self, view: SiteView) -> sass.SassOptions:
+        from handler.engine import sass  # on first use: most sites have no Sass page
+
         return sass.SassOptions.from_config(view.config.raw, jekyll_env=self.environment)
 
     def convert(self, text: str, document: Document, view: SiteView) -> str:
@@ -84,6 +89,8 @@ class SassPages:
         kept = self._kept.get(digest)
         if kept is not None:
             return kept
+        from handler.engine import sass
+
         if sass.available():
             try:
                 result = sass.compile_page(
@@ -194,9 +201,10 @@ class SassPages:
     # --- the source maps, as pages -----------------------------------------------------------------
 
     def generate(self, view: SiteView, taken: Mapping[str, Output]) -> Iterable[tuple[str, Output]]:
-        if not self.options(view).writes_source_map:
+        pages = sass_pages(view)
+        if not pages or not self.options(view).writes_source_map:
             return
-        for page in sass_pages(view):
+        for page in pages:
             where = page.destination + ".map"
             if where not in taken:
                 yield where, Output("generated", generator=NAME, argument=page.key, url="/" + where)
@@ -234,6 +242,7 @@ def precompile(
     Returns the keys written. A page whose compile fails is logged, and its error kept for the
     render function to report (or, warm, to serve the last good stylesheet meanwhile).
     """
+    from handler.engine import sass
     from handler.engine.renderer import Renderer
 
     if not sass.available():
