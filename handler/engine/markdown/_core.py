@@ -1331,6 +1331,8 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
     "bs_angle": ("<<", ">>"),
     "html": ("<",),
     "entity": ("&",),
+    "em_strong": ("*", "_"),
+    "delimiter": ("~",),
 }
 
 
@@ -1363,10 +1365,14 @@ class _FastInlineProcessor(InlineTreeprocessor):
         index = patternIndex
         while index < len(patterns):
             pattern, trigger = patterns[index]
-            if trigger is not None and not any(t in data for t in trigger):
-                index += 1
-                start = 0
-                continue
+            if trigger is not None:
+                for text in trigger:
+                    if text in data:
+                        break
+                else:
+                    index += 1
+                    start = 0
+                    continue
             data, matched, start = self._InlineProcessor__applyPattern(  # type: ignore[attr-defined]
                 pattern, data, index, start
             )
@@ -1394,15 +1400,32 @@ class _TrackingBlockParser(BlockParser):
         finally:
             self.depth -= 1
 
+    _table: list[tuple[BlockProcessor, tuple[str, ...] | None]] | None = None
+
+    def _processors(self) -> list[tuple[BlockProcessor, tuple[str, ...] | None]]:
+        """The block processors in order, each with the text it cannot match without."""
+        if self._table is None:
+            triggers = {
+                id(self.blockprocessors[name]): value
+                for name, value in _BLOCK_TRIGGERS.items()
+                if name in self.blockprocessors
+            }
+            self._table = [(p, triggers.get(id(p))) for p in self.blockprocessors]
+        return self._table
+
     def _parse_blocks(self, parent: etree.Element, blocks: list[str]) -> None:
         boundary = True
+        processors = self._processors()
         while blocks:
             self.at_boundary = boundary  # blocks[0] follows a blank line, or opens the chunk
             count = len(blocks)
             chain = _last_chain(parent)
             sizes = [(len(element), len(element.text or "")) for element in chain]
-            for processor in self.blockprocessors:
-                if processor.test(parent, blocks[0]) and processor.run(parent, blocks) is not False:
+            for processor, trigger in processors:
+                block = blocks[0]  # as a run that gives up left it
+                if trigger is not None and not any(t in block for t in trigger):
+                    continue
+                if processor.test(parent, block) and processor.run(parent, blocks) is not False:
                     break
             grown = -1
             for depth, element in enumerate(chain):
@@ -1420,6 +1443,24 @@ class _TrackingBlockParser(BlockParser):
                     element.set(BLANK, "")
                 if not len(parent) and self.depth == 1:
                     self.leading_blank = True  # definitions, then a blank line: kramdown's first
+
+
+# Text without which a block processor cannot take a block (python-markdown tries each one's
+# regular expression on every block otherwise): headers need a "#" or an underline, rules three
+# "-", "_" or "*", a quote ">", a definition ":", a table "|", footnote, abbreviation and link
+# definitions "[^", "*[" and "]:". Each of these processors' test is false (or its run gives the
+# block back untouched) for a block without them.
+_BLOCK_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "hashheader": ("#",),
+    "setextheader": ("\n=", "\n-"),
+    "hr": ("-", "_", "*"),
+    "deflist": (":",),
+    "quote": (">",),
+    "table": ("|",),
+    "footnote": ("[^",),
+    "abbr": ("*[",),
+    "reference": ("]:",),
+}
 
 
 def _last_chain(parent: etree.Element) -> list[etree.Element]:
