@@ -7,6 +7,7 @@ is then put under the prefix, so no key can read outside it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ from botocore.exceptions import (
     EndpointConnectionError,
     NoCredentialsError,
 )
+from botocore.loaders import Loader
 
 from handler.errors import NotFound, PreconditionFailed, StoreUnavailable, TooLarge
 from handler.store import ObjectInfo, StoredObject
@@ -78,7 +80,23 @@ def make_s3_client(region: str | None = None, *, transfers: bool = True) -> S3Cl
     session = botocore.session.get_session()
     if region is not None:
         session.set_config_variable("region", region)
+    session.register_component("data_loader", _S3Loader(session.get_config_variable("data_path")))
     return cast("S3Client", session.create_client("s3", config=CLIENT_CONFIG))
+
+
+class _S3Loader(Loader):
+    """botocore's data loader (``AWS_DATA_PATH`` included), for a session that makes S3 clients
+    only: the service's name is taken as known, where botocore would list the ~400 service
+    folders it ships and look into each for the model (~17 ms of CPU in a cold start)."""
+
+    def __init__(self, data_path: str | None) -> None:
+        extra = data_path.split(os.pathsep) if data_path else []
+        super().__init__(
+            extra_search_paths=[str(Path(os.path.expandvars(p)).expanduser()) for p in extra]
+        )
+
+    def list_available_services(self, type_name: str) -> list[str]:
+        return ["s3"]
 
 
 def transfer_config() -> TransferConfig:

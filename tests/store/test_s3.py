@@ -223,3 +223,27 @@ def test_a_body_that_stalls_midway_is_unavailable() -> None:
     partial = _http("200 OK", b"x" * 100, *headers)[:-50]  # promise 100 bytes, send 50
     with canned_http(partial) as endpoint, pytest.raises(StoreUnavailable):
         S3Store(_client(endpoint), "content").get("_config.yml")
+
+
+def test_the_render_functions_client_does_all_a_store_does(
+    s3_bucket: S3Bucket, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # make_s3_client(transfers=False): botocore alone, with a loader that takes "s3" as known
+    # (AWS_DATA_PATH still searched first). Reads, conditional reads, listing, writes, presigned
+    # URLs and publish's uploads all work on it as on boto3's client.
+    monkeypatch.setenv("AWS_DATA_PATH", str(tmp_path / "no-models-here"))
+    client = make_s3_client(REGION, transfers=False)
+    assert client.meta.region_name == REGION
+    store = S3Store(client, s3_bucket.name, "site")
+    version = store.put("a.md", b"hello")
+    assert store.get("a.md").body == b"hello"
+    assert store.get_if_changed("a.md", version) is None
+    assert [info.key for info in store.list()] == ["a.md"]
+    assert "X-Amz-Signature=" in store.url_for("a.md", 60)
+    source = tmp_path / "b.css"
+    source.write_bytes(b"body {}")
+    store.put_file("b.css", source, content_type="text/css", cache_control="no-cache")
+    assert store.get("b.css").body == b"body {}"
+    store.delete("a.md")
+    with pytest.raises(NotFound):
+        store.get("a.md")
