@@ -1843,6 +1843,8 @@ _FENCE_OPEN = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 _MARKS = re.compile(r">|[*+-]|\d{1,9}[.)]")
 _CONTAINERS = re.compile(r"[ \t]*(?:(?:>|[*+-](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))[ \t]*)*")
 _BRACKETS = re.compile(r"\\.|[\[\]()]", re.S)
+# What a line nested in anything starts with: indentation, ``>`` or a list marker (or any digit).
+_CONTAINER_STARTS = frozenset(" \t>*+-")
 
 
 class MarkdownLimit(Exception):
@@ -1865,7 +1867,10 @@ def check_limits(text: str) -> None:
             hint="split the post",
         )
     scan = 0
-    for number, line in _outside_fences(text.split("\n")):
+    lines = _outside_fences(text.split("\n"))
+    for number, line in lines:
+        if not line or (line[0] not in _CONTAINER_STARTS and not line[0].isdigit()):
+            continue  # no indentation, no marker: nested in nothing
         depth = _nesting(line)
         if depth > MAX_NESTING:
             raise MarkdownLimit(
@@ -1873,7 +1878,9 @@ def check_limits(text: str) -> None:
                 line=number,
                 hint="check for runaway `>` or list indentation",
             )
-    for first_line, block in _blocks(text):
+    if "[" not in text and "](" not in text:
+        return  # no bracket a link pattern would scan from
+    for first_line, block in _blocks(text, lines):
         scan += _bracket_scan(block)
         if scan > MAX_BRACKET_SCAN:
             raise MarkdownLimit(
@@ -1914,12 +1921,13 @@ def _nesting(line: str) -> int:
     return len(_MARKS.findall(prefix)) + _indent(line) // 4
 
 
-def _blocks(text: str) -> list[tuple[int, str]]:
-    """Paragraph-sized runs of lines outside fences (split at blank lines), with first lines."""
+def _blocks(text: str, lines: Sequence[tuple[int, str]] | None = None) -> list[tuple[int, str]]:
+    """Paragraph-sized runs of lines outside fences (split at blank lines), with first lines;
+    ``lines`` are the text's lines outside fences when the caller has them already."""
     blocks: list[tuple[int, str]] = []
     current: list[str] = []
     start = 1
-    for number, line in _outside_fences(text.split("\n")):
+    for number, line in _outside_fences(text.split("\n")) if lines is None else lines:
         if line.strip():
             if not current:
                 start = number
