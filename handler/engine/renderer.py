@@ -332,11 +332,11 @@ class Renderer:
 
         The index knows every file's version, so a kept include costs no read until it changes.
         """
-        key = clean_key(key)
         version = view.index.version_of(key)
         kept = self._files.get(("source", key, version)) if version is not None else None
         if kept is not None:
-            return kept  # type: ignore[no-any-return]
+            return kept  # type: ignore[no-any-return]  # kept only under a clean key
+        key = clean_key(key)
         obj = self.store.get(key, max_bytes=limit)
         source = Source(decode(obj), key, obj.version)
         self._files.put(("source", key, obj.version), source)

@@ -78,6 +78,13 @@ class Condition(Expression):
         self.relation = relation
         self.child = child
 
+    @property
+    def evaluator(self) -> Callable[[RenderContext], object]:
+        """``evaluate``, or the left operand's own for a lone value (``{% if page.title %}``)."""
+        if type(self) is Condition and self.relation is None and self.op is None:
+            return self.left.evaluate
+        return self.evaluate
+
     def evaluate(self, context: RenderContext) -> object:
         if self.relation is None:
             if self.op is None:

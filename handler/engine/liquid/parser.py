@@ -116,14 +116,15 @@ class ContentNode(RubyNode):
 class OutputNode(RubyNode):
     """``{{ markup }}``."""
 
-    __slots__ = ("variable",)
+    __slots__ = ("evaluate", "variable")
 
     def __init__(self, token: Token, variable: Variable) -> None:
         super().__init__(token)
         self.variable = variable
+        self.evaluate = variable.evaluator
 
     def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
-        value = self.variable.evaluate(context)
+        value = self.evaluate(context)
         return buffer.write(value if type(value) is str else output(value))
 
     def expressions(self) -> Iterable[Variable]:

@@ -100,6 +100,11 @@ def gsub(text: str, pattern: str, replacement: str, count: int = -1) -> str:
     """Ruby's ``String#gsub``/``sub`` with a string pattern: ``\\0``, ``\\&``, ``\\\\`` and the
     other backslash sequences of the replacement are expanded, as Ruby does."""
     if "\\" not in replacement:
+        if count < 0 and pattern:
+            # One scan where str.replace makes two (it counts the matches first); no match
+            # gives the text itself back, as str.replace does.
+            parts = text.split(pattern)
+            return text if len(parts) == 1 else replacement.join(parts)
         return text.replace(pattern, replacement, count)
     out: list[str] = []
     position = 0

@@ -71,18 +71,20 @@ def _finish(
 class IfNode(RubyNode):
     """``{% if %}…{% elsif %}…{% else %}…{% endif %}``: the first true branch renders."""
 
-    __slots__ = ("branches",)
+    __slots__ = ("branches", "tests")
 
     def __init__(self, token: Token, branches: list[Branch], blank: bool) -> None:
         super().__init__(token)
         self.branches = branches
         self.blank = blank
+        # (what decides the branch, the branch's render): the condition, or its only operand
+        self.tests = [(condition.evaluator, body.render) for condition, body in branches]
 
     def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
-        for condition, body in self.branches:
-            value = condition.evaluate(context)
+        for test, render in self.tests:
+            value = test(context)
             if value is not None and value is not False:
-                return body.render(context, buffer)
+                return render(context, buffer)
         return 0
 
     def children(

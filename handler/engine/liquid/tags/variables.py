@@ -53,16 +53,17 @@ _CAPTURE = re.compile(rf"({VARIABLE_SIGNATURE}+)", re.ASCII)
 
 
 class AssignNode(RubyNode):
-    __slots__ = ("name", "variable")
+    __slots__ = ("evaluate", "name", "variable")
 
     def __init__(self, token: Token, name: str, variable: Variable) -> None:
         super().__init__(token)
         self.name = name
         self.variable = variable
+        self.evaluate = variable.evaluator
         self.blank = True
 
     def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
-        context.locals[self.name] = self.variable.evaluate(context)
+        context.locals[self.name] = self.evaluate(context)
         return 0
 
     def expressions(self) -> Iterable[Expression]:
