@@ -19,13 +19,32 @@ gc.disable()
 import os  # noqa: E402
 from collections.abc import Mapping  # noqa: E402
 
+from handler.settings import Settings  # noqa: E402
+from handler.store import Store  # noqa: E402
+from handler.store.local import LocalStore  # noqa: E402
+from handler.store.prefetch import Prefetch  # noqa: E402
+
+
+def build_store(settings: Settings) -> Store:
+    """``CONTENT_BUCKET`` (+ ``CONTENT_PREFIX``) means S3; otherwise the ``CONTENT_DIR`` folder."""
+    if settings.content_bucket:
+        from handler.store.s3 import S3Store, make_s3_client
+
+        client = make_s3_client(transfers=False)  # reads and puts only: no boto3 to import
+        return S3Store(client, settings.content_bucket, settings.content_prefix)
+    return LocalStore(settings.content_dir)
+
+
+# The store comes first, and with a bucket the manifest's read starts now, in a thread: S3 sends
+# it (and the connection the first request reuses is opened) while the rest is imported.
+_settings = Settings.from_mapping(os.environ)
+_store = build_store(_settings)
+_manifest = Prefetch(_store, _settings.index_key) if _settings.content_bucket else None
+
 from fastapi import FastAPI  # noqa: E402
 from mangum import Mangum  # noqa: E402
 
-from handler.settings import Settings  # noqa: E402
 from handler.site import Site  # noqa: E402
-from handler.store import Store  # noqa: E402
-from handler.store.local import LocalStore  # noqa: E402
 from handler.store.measured import MeasuredStore  # noqa: E402
 from handler.theme import Theme  # noqa: E402
 from handler.web import create_app  # noqa: E402
@@ -40,16 +59,6 @@ TEXT_MIME_TYPES = [
     "application/rss+xml",
     "image/svg+xml",
 ]
-
-
-def build_store(settings: Settings) -> Store:
-    """``CONTENT_BUCKET`` (+ ``CONTENT_PREFIX``) means S3; otherwise the ``CONTENT_DIR`` folder."""
-    if settings.content_bucket:
-        from handler.store.s3 import S3Store, make_s3_client
-
-        client = make_s3_client(transfers=False)  # reads and puts only: no boto3 to import
-        return S3Store(client, settings.content_bucket, settings.content_prefix)
-    return LocalStore(settings.content_dir)
 
 
 def build_site(settings: Settings, store: Store | None = None) -> Site:
@@ -88,7 +97,10 @@ def make_handler(app: FastAPI) -> Mangum:
 
 
 try:
-    app = build_app(os.environ)
+    _site = build_site(_settings, _store)
+    if _manifest is not None:
+        _site.live.prefetched(_manifest)
+    app = create_app(_site, _settings.cache_policy, preview_secret=_settings.preview_secret)
     handler = make_handler(app)
     gc.freeze()
 finally:

@@ -12,6 +12,8 @@ import json
 import logging
 import shutil
 import threading
+import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,9 @@ from handler.errors import PreconditionFailed
 from handler.settings import DEFAULT_INDEX_KEY
 from handler.site import Site
 from handler.site.bucket import apply_changes, write_index
+from handler.store import ObjectInfo, StoredObject
 from handler.store.measured import MeasuredStore
+from handler.store.prefetch import Prefetch
 from handler.store.s3 import S3Store
 from handler.web import create_app
 
@@ -324,3 +328,83 @@ def test_a_corrupt_manifest_falls_back_to_listing(
     with caplog.at_level(logging.ERROR):
         assert TestClient(create_app(site)).get(SEED_URL).status_code == 200
     assert "the site index is unreadable" in caplog.text
+
+
+class CountedReads:
+    """A store that counts each read of each key (plain and conditional)."""
+
+    def __init__(self, inner: S3Store) -> None:
+        self.inner = inner
+        self.reads: dict[str, int] = {}
+        self.conditional: dict[str, int] = {}
+
+    def get(self, key: str, *, max_bytes: int | None = None) -> StoredObject:
+        self.reads[key] = self.reads.get(key, 0) + 1
+        return self.inner.get(key, max_bytes=max_bytes)
+
+    def head(self, key: str, size: int) -> bytes:
+        return self.inner.head(key, size)
+
+    def get_if_changed(self, key: str, version: str) -> StoredObject | None:
+        self.conditional[key] = self.conditional.get(key, 0) + 1
+        return self.inner.get_if_changed(key, version)
+
+    def list(self, prefix: str = "") -> Iterator[ObjectInfo]:
+        return self.inner.list(prefix)
+
+    def describe(self) -> str:
+        return self.inner.describe()
+
+
+@pytest.fixture
+def seeded(s3_bucket: S3Bucket) -> tuple[S3Bucket, S3Store]:
+    upload_tree(s3_bucket.client, s3_bucket.name, ROOT / "content")
+    store = S3Store(s3_bucket.client, s3_bucket.name)
+    write_index(store)
+    return s3_bucket, store
+
+
+def test_a_prefetched_manifest_makes_the_first_view_without_another_read(
+    seeded: tuple[S3Bucket, S3Store],
+) -> None:
+    _, store = seeded
+    fetch = Prefetch(store, DEFAULT_INDEX_KEY)  # as handler.app starts it, during imports
+    counted = CountedReads(store)
+    site = Site(counted, manifest_key=DEFAULT_INDEX_KEY, index_ttl=TTL)
+    site.live.prefetched(fetch)
+    assert TestClient(create_app(site)).get(SEED_URL).status_code == 200
+    assert counted.reads.get(DEFAULT_INDEX_KEY, 0) == 0
+    assert counted.conditional.get(DEFAULT_INDEX_KEY, 0) == 0
+
+
+def test_a_prefetched_manifest_older_than_the_ttl_is_revalidated(
+    seeded: tuple[S3Bucket, S3Store], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A process restored from a snapshot long after it started: the manifest it read then is
+    # checked (a conditional GET) before it is served from.
+    bucket, store = seeded
+    fetch = Prefetch(store, DEFAULT_INDEX_KEY)
+    assert fetch.result() is not None
+    seed = (ROOT / "content/_posts/2023-06-07-journey.md").read_text(encoding="utf-8")
+    put(bucket, "_posts/2023-06-07-journey.md", seed.replace("initial draft", "second draft"))
+    write_index(store)
+    later = time.time() + TTL + 1
+    monkeypatch.setattr("handler.site.live.time.time", lambda: later)
+    counted = CountedReads(store)
+    site = Site(counted, manifest_key=DEFAULT_INDEX_KEY, index_ttl=TTL)
+    site.live.prefetched(fetch)
+    page = TestClient(create_app(site)).get(SEED_URL)
+    assert "second draft" in page.text
+    assert counted.conditional[DEFAULT_INDEX_KEY] == 1
+
+
+def test_a_failed_prefetch_leaves_the_read_to_the_first_request(
+    seeded: tuple[S3Bucket, S3Store],
+) -> None:
+    _, store = seeded
+    fetch = Prefetch(S3Store(store.client, "no-such-bucket"), DEFAULT_INDEX_KEY)
+    counted = CountedReads(store)
+    site = Site(counted, manifest_key=DEFAULT_INDEX_KEY, index_ttl=TTL)
+    site.live.prefetched(fetch)
+    assert TestClient(create_app(site)).get(SEED_URL).status_code == 200
+    assert counted.reads[DEFAULT_INDEX_KEY] == 1

@@ -22,7 +22,8 @@ from handler.engine import manifest
 from handler.engine.index import Limits, SiteIndex, scan
 from handler.engine.view import SiteView, Visibility
 from handler.errors import NotFound, StoreUnavailable
-from handler.store import Store
+from handler.store import Store, StoredObject
+from handler.store.prefetch import Prefetch
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,11 @@ class LiveIndex:
         self._clock = clock
         self._now = now
         self._state = _State()
+        self._prefetch: Prefetch | None = None
+
+    def prefetched(self, fetch: Prefetch) -> None:
+        """Take the first manifest from ``fetch`` (started while the process was starting)."""
+        self._prefetch = fetch
 
     def now(self) -> datetime:
         return self._now()
@@ -137,10 +143,14 @@ class LiveIndex:
             return self._scan(previous)
         state = self._state
         try:
-            if previous is not None and state.manifest_version is not None:
-                obj = self.store.get_if_changed(self.manifest_key, state.manifest_version)
-                if obj is None:
+            prefetched = self._prefetched() if previous is None else None
+            if prefetched is not None:
+                obj = prefetched
+            elif previous is not None and state.manifest_version is not None:
+                changed = self.store.get_if_changed(self.manifest_key, state.manifest_version)
+                if changed is None:
                     return previous  # 304: nothing parsed, nothing rebuilt
+                obj = changed
             else:
                 obj = self.store.get(self.manifest_key)
         except NotFound:
@@ -163,6 +173,19 @@ class LiveIndex:
 
     def _scan(self, previous: SiteIndex | None) -> SiteIndex:
         return scan(self.store, previous, limits=self.limits)
+
+    def _prefetched(self) -> StoredObject | None:
+        fetch, self._prefetch = self._prefetch, None
+        if fetch is None or fetch.key != self.manifest_key:
+            return None
+        found = fetch.result()
+        if found is None:
+            return None  # fetched again now, and any error reported as usual
+        obj, fetched_at = found
+        if time.time() - fetched_at > self.index_ttl:  # e.g. a process restored from a snapshot
+            assert self.manifest_key is not None
+            return self.store.get_if_changed(self.manifest_key, obj.version) or obj
+        return obj
 
 
 @contextmanager
