@@ -27,25 +27,23 @@ MAX_YAML_NODES = 20_000  # nodes after expanding aliases: "billion laughs" stays
 MAX_YAML_DEPTH = 50
 
 
-class _GuardedSafeLoader(yaml.SafeLoader):
-    """PyYAML's SafeLoader, refusing documents whose aliases expand past a node budget.
+class _Guard:
+    """Refuses documents whose aliases expand past a node budget, or that nest too deep.
 
     PyYAML shares aliased nodes instead of copying them, so a "billion laughs" document loads
     quickly, but anything that walks the result (a template, ``json.dumps``) would expand it. We
     weigh every node as the size of its expansion and refuse past ``MAX_YAML_NODES``.
     """
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._weights: dict[int, int] = {}
-        self._depth = 0
+    _weights: dict[int, int]
+    _depth: int
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         self._depth += 1
         try:
             if self._depth > MAX_YAML_DEPTH:
                 self._refuse(f"nested deeper than {MAX_YAML_DEPTH} levels")
-            node = super().compose_node(parent, index)
+            node = super().compose_node(parent, index)  # type: ignore[misc]
         finally:
             self._depth -= 1
         weight = self._weights.get(id(node))
@@ -61,20 +59,57 @@ class _GuardedSafeLoader(yaml.SafeLoader):
         """PyYAML's timestamps, with an impossible date (``2024-13-45``) as a marked YAML error
         rather than a bare ``ValueError`` that would escape every caller."""
         try:
-            return super().construct_yaml_timestamp(node)
+            return super().construct_yaml_timestamp(node)  # type: ignore[misc]
         except (ValueError, OverflowError) as exc:
             raise yaml.constructor.ConstructorError(
                 None, None, f"{node.value!r} is not a real date ({exc})", node.start_mark
             ) from None
 
     def _refuse(self, why: str) -> None:
-        mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+        mark = self.peek_event().start_mark  # type: ignore[attr-defined]
         raise yaml.constructor.ConstructorError(None, None, f"the YAML {why}", mark)
 
 
-_GuardedSafeLoader.add_constructor(
+class _GuardedSafeLoader(_Guard, yaml.SafeLoader):
+    """PyYAML's SafeLoader, guarded, all in Python: the reference for every error."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._weights = {}
+        self._depth = 0
+
+
+_GuardedSafeLoader.add_constructor(  # type: ignore[type-var]
     "tag:yaml.org,2002:timestamp", _GuardedSafeLoader.construct_yaml_timestamp
 )
+
+_CParser: Any = getattr(getattr(yaml, "_yaml", None), "CParser", None)
+_FAST_LOADER: Any = None
+
+if _CParser is not None:
+
+    class _GuardedCLoader(
+        _Guard,
+        yaml.composer.Composer,
+        _CParser,  # type: ignore[misc]
+        yaml.constructor.SafeConstructor,
+        yaml.resolver.Resolver,
+    ):
+        """The same guarded composer and safe constructor over libyaml's parser (PyYAML's
+        scanner and parser in Python are most of a load)."""
+
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+            self._weights = {}
+            self._depth = 0
+
+    _GuardedCLoader.add_constructor(  # type: ignore[type-var]
+        "tag:yaml.org,2002:timestamp", _GuardedCLoader.construct_yaml_timestamp
+    )
+    _FAST_LOADER = _GuardedCLoader
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -86,7 +121,16 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 
 
 def load_yaml(text: str) -> Any:
-    """Parse YAML safely (no Python objects, bounded aliases and depth)."""
+    """Parse YAML safely (no Python objects, bounded aliases and depth).
+
+    libyaml parses (Jekyll's Psych is libyaml too); a document it cannot load, or that the guard
+    refuses, is loaded again all in Python, so every error reads as it always has.
+    """
+    if _FAST_LOADER is not None:
+        try:
+            return yaml.load(text, Loader=_FAST_LOADER)  # noqa: S506 - a SafeConstructor
+        except yaml.YAMLError:
+            pass
     return yaml.load(text, Loader=_GuardedSafeLoader)  # noqa: S506 - a SafeLoader subclass
 
 
