@@ -1423,8 +1423,12 @@ class _TrackingBlockParser(BlockParser):
             sizes = [(len(element), len(element.text or "")) for element in chain]
             for processor, trigger in processors:
                 block = blocks[0]  # as a run that gives up left it
-                if trigger is not None and not any(t in block for t in trigger):
-                    continue
+                if trigger is not None:
+                    for text in trigger:
+                        if text in block:
+                            break
+                    else:
+                        continue
                 if processor.test(parent, block) and processor.run(parent, blocks) is not False:
                     break
             grown = -1
