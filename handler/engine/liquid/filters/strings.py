@@ -167,7 +167,8 @@ def _remove_blocks(text: str) -> str:
     finder = _Finder(text)
     out: list[str] = []
     position = scan = 0
-    while (at := text.find("<", scan)) >= 0:
+    while (opened := _BLOCK_OPENER.search(text, scan)) is not None:  # a "<" a block may open at
+        at = opened.start()
         end = _cut(text, finder, at)
         if end < 0:
             scan = at + 1
@@ -179,16 +180,16 @@ def _remove_blocks(text: str) -> str:
 
 
 def _remove_tags(text: str) -> str:
-    out: list[str] = []
-    position = 0
-    while (at := text.find("<", position)) >= 0:
-        close = text.find(">", at + 1)
-        if close < 0:
-            break
-        out.append(text[position:at])
-        position = close + 1
-    out.append(text[position:])
-    return "".join(out)
+    """``gsub(/<.*?>/m, "")``: every ``<`` before the last ``>`` closes at the next ``>`` (so the
+    pattern runs in linear time there); after it, nothing closes."""
+    last = text.rfind(">")
+    if last < 0 or "<" not in text:
+        return text
+    return _TAG.sub("", text[: last + 1]) + text[last + 1 :]
+
+
+_BLOCK_OPENER = re.compile("|".join(re.escape(opener) for opener, _ in _BLOCKS))
+_TAG = re.compile(r"<[^>]*>")
 
 
 def strip_html(value: object) -> str:
