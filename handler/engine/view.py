@@ -59,7 +59,10 @@ class SiteView:
         shown: list[Document] = []
         upcoming: list[datetime] = []
         # Once per document of the site before a cold start's first response: properties
-        # (published, date) read here straight from the data.
+        # (published, date) read here straight from the data, and a date in a year before
+        # last is in the past without comparing aware times (each comparison works out both
+        # UTC offsets: most of this loop's time otherwise).
+        recent = now.year - 1
         for document in github_pages.read(index, plugins):
             if not document.dated:
                 document = _built_now(document, now)
@@ -69,7 +72,7 @@ class SiteView:
                 continue
             if document.kind == "document" and not future:
                 when = data.get("date")
-                if isinstance(when, datetime) and when > now:
+                if isinstance(when, datetime) and when.year >= recent and when > now:
                     upcoming.append(when)
                     continue
             shown.append(document)
