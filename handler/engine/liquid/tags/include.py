@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import TYPE_CHECKING, TextIO, cast
+from typing import TYPE_CHECKING, TextIO
 
 from liquid.ast import Node
+from liquid.exceptions import ContextDepthError, LiquidSyntaxError
 from liquid.exceptions import LiquidError as LibraryError
-from liquid.exceptions import LiquidSyntaxError
 from liquid.expression import Expression
 from liquid.stream import TokenStream
 from liquid.tag import Tag
@@ -97,9 +97,12 @@ class IncludeNode(RubyNode):
         self.params = params
 
     def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
-        ctx = cast(JekyllContext, context)
+        ctx: JekyllContext = context  # type: ignore[assignment]
         name = self._file_name(ctx)
-        _validate_file_name(name, self.token)
+        if name not in _VALID_NAMES:
+            _validate_file_name(name, self.token)
+            if len(_VALID_NAMES) < _VALID_NAMES_KEPT:
+                _VALID_NAMES.add(name)
         template = self._load(ctx, name)
         params = self._param_values(ctx)
         if self.kind == "include_cached":
@@ -131,7 +134,8 @@ class IncludeNode(RubyNode):
             raise LibraryError(
                 f"{self.kind} {name}: {host_message(err)}", token=self.token
             ) from None
-        return cast("Template", state.loader.parse(source))
+        template: Template = state.loader.parse(source)
+        return template
 
     def _param_values(self, context: JekyllContext) -> dict[str, object] | None:
         if self.params is None:
@@ -158,8 +162,16 @@ class IncludeNode(RubyNode):
                 "includes nested too deep (an include including itself?)", token=self.token
             )
         namespace: dict[str, object] = {} if params is None else {"include": params}
-        with context.extend(namespace):
+        scope = context.scope
+        if scope.size() > context.env.context_depth_limit:  # as RenderContext.extend checks
+            raise ContextDepthError(
+                "maximum context depth reached, possible recursive include", token=None
+            )
+        scope.push(namespace)
+        try:
             render_template(template, context, buffer, partial=True)
+        finally:
+            scope.pop()
 
     def _cached(
         self,
@@ -185,6 +197,11 @@ class IncludeNode(RubyNode):
         self, static_context: RenderContext, *, include_partials: bool = True
     ) -> Iterable[Node]:
         return list(self.file_nodes or [])
+
+
+# File names found valid (a pure check of the name): a render includes the same few many times.
+_VALID_NAMES: set[str] = set()
+_VALID_NAMES_KEPT = 4096
 
 
 def _validate_file_name(name: str, token: Token) -> None:

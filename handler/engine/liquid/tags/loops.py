@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, ClassVar, TextIO, cast
+from time import monotonic
+from typing import TYPE_CHECKING, ClassVar, TextIO
 
 from liquid.ast import BlockNode, Node
 from liquid.builtin.tags.for_tag import ForLoop
@@ -143,7 +144,7 @@ class ForNode(RubyNode):
         return segment
 
     def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
-        ctx = cast(JekyllContext, context)
+        ctx: JekyllContext = context  # type: ignore[assignment]
         segment = self._segment(ctx)
         if not segment:
             return self.default.render(context, buffer) if self.default is not None else 0
@@ -160,13 +161,23 @@ class ForNode(RubyNode):
         self, context: JekyllContext, forloop: LoopDrop, segment: Sequence[object], buffer: TextIO
     ) -> None:
         namespace: dict[str, object] = {"forloop": forloop}
+        state = context.state
+        limits = state.limits
+        variable = self.variable
+        render = self.block.render
         with context.extend(namespace):
             for item in segment:
                 forloop.step()
-                context.state.count_iteration(self.token)
-                namespace[self.variable] = item
+                state.iterations += 1  # RenderState.count_iteration, inline
+                if (
+                    state.iterations > limits.max_loop_iterations
+                    or monotonic() - state.started > limits.max_render_seconds
+                ):
+                    state.iterations -= 1
+                    state.count_iteration(self.token)  # raises
+                namespace[variable] = item
                 try:
-                    self.block.render(context, buffer)
+                    render(context, buffer)
                 except ContinueLoop:
                     continue
                 except BreakLoop:
