@@ -398,13 +398,42 @@ def test_a_prefetched_manifest_older_than_the_ttl_is_revalidated(
     assert counted.conditional[DEFAULT_INDEX_KEY] == 1
 
 
-def test_a_failed_prefetch_leaves_the_read_to_the_first_request(
+def test_a_store_error_in_the_prefetch_is_the_first_requests_answer(
     seeded: tuple[S3Bucket, S3Store],
 ) -> None:
+    # S3 down at a cold start: the read made while starting said so; the first request answers
+    # 503 at once instead of waiting for S3 a second time (Lambda's timeout would come first).
     _, store = seeded
     fetch = Prefetch(S3Store(store.client, "no-such-bucket"), DEFAULT_INDEX_KEY)
     counted = CountedReads(store)
     site = Site(counted, manifest_key=DEFAULT_INDEX_KEY, index_ttl=TTL)
     site.live.prefetched(fetch)
+    assert TestClient(create_app(site)).get(SEED_URL).status_code == 503
+    assert counted.reads.get(DEFAULT_INDEX_KEY, 0) == 0
+
+
+def test_a_prefetch_that_failed_otherwise_is_read_again(
+    seeded: tuple[S3Bucket, S3Store],
+) -> None:
+    class Broken(CountedReads):
+        def get(self, key: str, *, max_bytes: int | None = None) -> StoredObject:
+            raise RuntimeError("not a store's error")
+
+    _, store = seeded
+    fetch = Prefetch(Broken(store), DEFAULT_INDEX_KEY)
+    counted = CountedReads(store)
+    site = Site(counted, manifest_key=DEFAULT_INDEX_KEY, index_ttl=TTL)
+    site.live.prefetched(fetch)
     assert TestClient(create_app(site)).get(SEED_URL).status_code == 200
     assert counted.reads[DEFAULT_INDEX_KEY] == 1
+
+
+def test_a_prefetch_that_finds_no_manifest_leaves_a_listing(s3_bucket: S3Bucket) -> None:
+    upload_tree(s3_bucket.client, s3_bucket.name, ROOT / "content")  # no manifest written
+    store = S3Store(s3_bucket.client, s3_bucket.name)
+    fetch = Prefetch(store, DEFAULT_INDEX_KEY)
+    counted = CountedReads(store)
+    site = Site(counted, manifest_key=DEFAULT_INDEX_KEY, index_ttl=TTL)
+    site.live.prefetched(fetch)
+    assert TestClient(create_app(site)).get(SEED_URL).status_code == 200
+    assert counted.reads.get(DEFAULT_INDEX_KEY, 0) == 0

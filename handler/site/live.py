@@ -180,11 +180,15 @@ class LiveIndex:
             return None
         found = fetch.result()
         if found is None:
-            return None  # fetched again now, and any error reported as usual
+            return None  # read again now, and any error reported as usual
         obj, fetched_at = found
         if time.time() - fetched_at > self.index_ttl:  # e.g. a process restored from a snapshot
+            if isinstance(obj, Exception):
+                return None
             assert self.manifest_key is not None
             return self.store.get_if_changed(self.manifest_key, obj.version) or obj
+        if isinstance(obj, Exception):
+            raise obj  # the store's answer just now: not asked twice (S3 down is slow to say so)
         return obj
 
 
