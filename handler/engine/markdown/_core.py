@@ -418,7 +418,9 @@ def _mark_no_blank(out: list[str], document: _Document) -> None:
 
 
 _HTML_MARK = "\x02bshtml:{}\x03"
-_WHITESPACE_LINE = re.compile(r"(?<=\n) +\n")
+# A line of spaces after another line, emptied: "\n" + spaces before "\n" (not a lookbehind,
+# which the engine tries at every position of the text).
+_WHITESPACE_LINE = re.compile(r"\n +(?=\n)")
 _TRAILING_SPACE = re.compile(r"\n[ \t\n]*$")
 _HTML_MARK_RE = re.compile("^[ ]{0,3}\x02bshtml:(\\d+)\x03")
 
