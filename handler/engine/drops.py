@@ -357,7 +357,7 @@ class SiteData:
         self,
         view: SiteView,
         resolver: Resolver,
-        site_url: str,
+        site_url: object,
         generated: Callable[[SiteView], list[Mapping[str, Any]]] | None = None,
     ) -> None:
         self.view = view

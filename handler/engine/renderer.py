@@ -219,7 +219,8 @@ class Renderer:
     def site_data(self, view: SiteView) -> SiteData:
         kept = self._site_data
         if kept is None or kept[0] != view.token:
-            site_url = self.site_url or view.config.url
+            # site.url: SITE_URL (ours), else _config.yml's url as written: nil when it has none.
+            site_url = self.site_url.rstrip("/") if self.site_url else view.config.raw.get("url")
             kept = (view.token, SiteData(view, self, site_url, self.generated_pages))
             self._site_data = kept
         return kept[1]

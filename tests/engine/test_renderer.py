@@ -347,3 +347,19 @@ def test_content_and_excerpt_of_one_document_do_not_mix(folder: Path) -> None:
     again = make_site(folder, "{{ page.title }} three\n\nfour")
     assert again.excerpt() == "Hello three"
     assert again.content() == "Hello three\n\nfour"
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        ("title: No url\n", "nil:"),  # Jekyll has no default url: site.url is nil
+        ("url: ''\n", "set:"),  # jekyll new's `url: ""`: an empty string, truthy in Ruby
+        ("url: https://example.com/\n", "set:https://example.com/"),  # as written
+    ],
+)
+def test_site_url_is_the_configs_as_jekyll_gives_it(
+    tmp_path: Path, config: str, expected: str
+) -> None:
+    make_site(tmp_path, "{% if site.url %}set{% else %}nil{% endif %}:{{ site.url }}")
+    (tmp_path / "_config.yml").write_text(config, encoding="utf-8")
+    assert Rendered(tmp_path).content() == expected
