@@ -365,9 +365,25 @@ class Renderer:
             payload = self.payload(view, document, RenderState(body))
             host = _Host(self, view, document.key, None)
             text = self._liquid(body, body_line, document, payload, host)
+        elif self._excerpt_is_whole(view, document, body):
+            # The excerpt's text is this very text, without Liquid: converted, it is the same.
+            kept = self._excerpts.get(cache_key)
+            if kept is not None:
+                self._contents.put(cache_key, kept)
+                return kept  # type: ignore[no-any-return]
         output = self._convert(text, document, view)
         self._contents.put(cache_key, output)
         return output
+
+    def _excerpt_is_whole(self, view: SiteView, document: Document, body: str) -> bool:
+        """Whether ``document``'s excerpt is its whole ``body`` in a markdown file (no excerpt
+        separator in it): its excerpt and its content are then one conversion of one text."""
+        if document.kind != "document":
+            return False
+        separator = str(document.data.get("excerpt_separator", view.config.excerpt_separator) or "")
+        if not separator or separator in body:
+            return False
+        return posixpath.splitext(document.key)[1].lower() in view.config.markdown_exts
 
     def excerpt(self, view: SiteView, document: Document) -> str | None:
         """A document's generated excerpt, rendered as Jekyll renders an ``Excerpt``."""
@@ -390,6 +406,14 @@ class Renderer:
         kept = self._excerpts.get(cache_key)
         if kept is not None:
             return kept  # type: ignore[no-any-return]
+        if source == body and not renders_liquid(document, body):
+            ext = posixpath.splitext(document.key)[1].lower()
+            # The whole text, without Liquid: the content's conversion, if it has been made
+            # (the cache keys agree: one text, one flag for the view).
+            kept = self._contents.get(cache_key) if ext in view.config.markdown_exts else None
+            if kept is not None:
+                self._excerpts.put(cache_key, kept)
+                return kept  # type: ignore[no-any-return]
         excerpt = Document(
             key=document.key,
             version=document.version,
