@@ -39,6 +39,7 @@ from markdown.extensions.tables import TableExtension
 from markdown.inlinepatterns import (
     IMAGE_LINK_RE,
     IMAGE_REFERENCE_RE,
+    LINK_RE,
     REFERENCE_RE,
     HtmlInlineProcessor,
     ImageInlineProcessor,
@@ -1453,14 +1454,14 @@ class _TrackingBlockParser(BlockParser):
 
 # Text without which a block processor cannot take a block (python-markdown tries each one's
 # regular expression on every block otherwise): headers need a "#" or an underline, rules three
-# "-", "_" or "*", a quote ">", a definition ":", a table "|", footnote, abbreviation and link
+# "-", "_" or "*", a quote ">", a definition ": ", a table "|", footnote, abbreviation and link
 # definitions "[^", "*[" and "]:". Each of these processors' test is false (or its run gives the
 # block back untouched) for a block without them.
 _BLOCK_TRIGGERS: dict[str, tuple[str, ...]] = {
     "hashheader": ("#",),
     "setextheader": ("\n=", "\n-"),
     "hr": ("-", "_", "*"),
-    "deflist": (":",),
+    "deflist": (": ",),
     "quote": (">",),
     "table": ("|",),
     "footnote": ("[^",),
@@ -1679,14 +1680,14 @@ class _KramdownExtension(Extension):
             _EntityProcessor(markdown.inlinepatterns.ENTITY_RE, md), "entity", 80
         )
         md.inlinePatterns.register(_AutomailProcessor(_AUTOMAIL, md), "automail", 110)
-        md.inlinePatterns.register(_ReferenceProcessor(REFERENCE_RE, md), "reference", 170)
+        md.inlinePatterns.register(_ReferenceProcessor(_LINK_OPEN, md), "reference", 170)
+        link = md.inlinePatterns["link"]
+        link.compiled_re = re.compile(_LINK_OPEN, link.compiled_re.flags)
         md.inlinePatterns.register(_ImageProcessor(IMAGE_LINK_RE, md), "image_link", 150)
         md.inlinePatterns.register(
             _ImageReferenceProcessor(IMAGE_REFERENCE_RE, md), "image_reference", 140
         )
-        md.inlinePatterns.register(
-            _ShortReferenceProcessor(REFERENCE_RE, md), "short_reference", 130
-        )
+        md.inlinePatterns.register(_ShortReferenceProcessor(_LINK_OPEN, md), "short_reference", 130)
         md.inlinePatterns.register(
             _ShortImageReferenceProcessor(IMAGE_REFERENCE_RE, md), "short_image_ref", 125
         )
@@ -1707,6 +1708,13 @@ class _KramdownExtension(Extension):
             _KramdownTreeprocessor(md, document, self.toc_levels), "bs_kramdown", 4
         )
 
+
+# python-markdown's ``[`` of a link or reference (REFERENCE_RE, LINK_RE: not an image's ``![``)
+# with its look-behind after the bracket: the same matches, and the regular expression engine
+# skips to the next "[" instead of trying a match at every position.
+_LINK_OPEN = r"\[(?<!\!\[)"
+if not REFERENCE_RE == LINK_RE == r"(?<!\!)\[":  # pragma: no cover (another python-markdown)
+    raise ImportError("python-markdown's link patterns changed: review _LINK_OPEN")
 
 _ENTITY_CHARS = {"lsquo": "\u2018", "rsquo": "\u2019", "ldquo": "\u201c", "rdquo": "\u201d"}
 _DEFAULT_QUOTES = ("\u2018", "\u2019", "\u201c", "\u201d")
