@@ -96,6 +96,33 @@ SITES: dict[str, dict[str, str]] = {
         "feed.json": '---\nlayout: null\n---\n{"title": "{{ site.title }}"}\n',
         "robots.txt": "User-agent: *\n",
     },
+    # Jekyll's own docs site: the posts' permalink set under `collections: posts:` (not the
+    # top-level `permalink:`), with a category folder, and `site.posts` read from a page.
+    "posts-collection": {
+        "_config.yml": (
+            "title: News\npermalink: pretty\n"
+            "collections:\n"
+            "  posts:\n    permalink: /news/:year/:month/:day/:title:output_ext\n"
+            "  docs:\n    output: true\n    permalink: /docs/:path/\n"
+            "defaults:\n  - scope: {path: ''}\n    values: {layout: default}\n"
+        ),
+        **LIST_THEME,
+        "_posts/2016-04-19-jekyll-3-1-3-released.markdown": (
+            "---\ntitle: Jekyll 3.1.3 Released\n---\nA patch release.\n"
+        ),
+        "_posts/2017-01-18-jekyll-3-4-0-released.markdown": (
+            "---\ntitle: 'Jekyll turns 3.4.0'\ncategories: [release]\n---\nHappy new year.\n"
+        ),
+        "release/_posts/2018-05-01-jekyll-3-8-0-released.md": (
+            "---\ntitle: Jekyll 3.8.0\n---\nIn a category folder.\n"
+        ),
+        "_docs/installation.md": "---\ntitle: Installation\n---\nInstall it.\n",
+        "news.html": (
+            "---\ntitle: News\n---\n{% for post in site.posts %}"
+            "<a href=\"{{ post.url }}\">{{ post.title }}</a> {{ post.categories | join: ',' }}\n"
+            "{% endfor %}\n"
+        ),
+    },
     # include/exclude globs, underscore and dot files, defaults by path glob, date permalinks.
     "filters": {
         "_config.yml": (
