@@ -228,7 +228,15 @@ def _new(args: argparse.Namespace, env: dict[str, str]) -> int:
 def _check(args: argparse.Namespace, env: dict[str, str]) -> int:
     from handler.settings import Settings
     from handler.store.local import LocalStore
-    from handler.tools import check, mojibake
+
+    try:
+        from handler.tools import check, mojibake
+    except ModuleNotFoundError as error:  # ftfy: the author's extra, not a runtime dependency
+        print(
+            f"broadsheet check needs {error.name}: pip install 'broadsheet[author]'",
+            file=sys.stderr,
+        )
+        return 2
 
     root = _content_dir(args, env)
     settings = Settings.from_mapping(env)

@@ -16,7 +16,10 @@
 #     carries libsass (template.yaml, RenderFunction, argues why not even on x86_64);
 #   - the handler package (with its theme);
 #   - bytecode for the target Python as unchecked-hash .pyc (starting without .pyc was measured
-#     2.5x slower), so the runtime neither compiles nor stats sources to validate them.
+#     2.5x slower), so the runtime neither compiles nor stats sources to validate them; the
+#     dependencies as bytecode alone, the handler package with its sources; every code object
+#     recorded under /var/task, where Lambda runs it;
+#   - stripped extension modules (no debug information).
 #
 # Settings (environment), which must agree with the template's parameters of the same meaning:
 #   BROADSHEET_ARCH     arm64 (default) or x86_64           <-> Architecture (the render function's;
@@ -67,6 +70,7 @@ fi
 version=${runtime#python}
 
 mkdir -p "$out"
+out=$(cd "$out" && pwd)  # absolute: bytecode records paths relative to it as under /var/task
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -121,17 +125,28 @@ install_dependencies() {  # target folder
   rm -rf "$1/bin"
   find "$1" -name '*.pyi' -delete
 
-  # libsass's extension is built with debug information: 34 MB of its file, 9 MB zipped, all
-  # of it unused at run time. GNU strip drops it (3.4 MB left; the symbols the C API is called
-  # by stay, in the dynamic table). A strip that cannot read the file (macOS's, or a binutils
-  # without x86_64 support) leaves it whole, which works the same, only larger.
-  local so
-  for so in "$1"/_sass*.so; do
-    [ -e "$so" ] || continue
-    strip --strip-debug "$so" 2>/dev/null \
-      || echo "note: could not strip $(basename "$so") (needs GNU strip); shipped unstripped" >&2
-  done
-  "$python" -m compileall -q -j 0 --invalidation-mode unchecked-hash "$1" >/dev/null
+  # Some extensions are built with debug information, unused at run time: libsass's is 34 MB
+  # (3.4 MB stripped), PyYAML's 2.8 MB. GNU strip for the target machine drops it (the symbols
+  # the C API is called by stay, in the dynamic table): `strip` for x86_64 here, and
+  # aarch64-linux-gnu-strip (Debian's binutils-aarch64-linux-gnu) for arm64. Without one that
+  # reads the file, it ships whole: it works the same, only larger.
+  local so stripper=strip
+  if [ "$machine" != "$(uname -m)" ] && command -v "$machine-linux-gnu-strip" >/dev/null; then
+    stripper="$machine-linux-gnu-strip"
+  fi
+  while IFS= read -r -d '' so; do
+    "$stripper" --strip-debug "$so" 2>/dev/null \
+      || echo "note: could not strip ${so#"$1"/} (needs GNU strip for $machine); shipped whole" >&2
+  done < <(find "$1" -name '*.so' -print0)
+
+  # Dependencies ship as bytecode alone: a legacy .pyc where each .py was, which the runtime
+  # imports without a source (half the bytes of shipping both), recorded as under /var/task,
+  # where Lambda unpacks the artifact. Their tracebacks name file, line and function, without
+  # the source line; the handler package below keeps its sources for full tracebacks.
+  "$python" -m compileall -q -j 0 -b --invalidation-mode unchecked-hash -s "$1" -p /var/task \
+    "$1" >/dev/null
+  find "$1" -name '*.py' -delete
+  find "$1" -name __pycache__ -prune -exec rm -rf {} +
 }
 
 cache=${BROADSHEET_BUILD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/broadsheet-build}
@@ -154,7 +169,10 @@ cp -R "$deps/." "$out/"
 rm -rf "$out/handler" "$out/content"
 cp -R "$root/handler" "$out/handler"
 find "$out/handler" -name __pycache__ -prune -exec rm -rf {} +
-"$python" -m compileall -q --invalidation-mode unchecked-hash "$out/handler" >/dev/null
+# Recorded as /var/task/handler/...: tracebacks in CloudWatch show the paths the function runs
+# from (not this machine's build folder), and both functions' handler trees are byte-identical.
+"$python" -m compileall -q --invalidation-mode unchecked-hash -s "$out" -p /var/task \
+  "$out/handler" >/dev/null
 if [ -n "${BROADSHEET_CONTENT:-}" ]; then
   cp -R "$BROADSHEET_CONTENT" "$out/content"
 fi

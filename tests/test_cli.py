@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -80,3 +81,17 @@ def test_preview_url_without_a_secret_says_where_to_get_one(
 ) -> None:
     assert main(["preview-url", "/x/"], env={}) == 1
     assert "PREVIEW_SECRET is not set" in capsys.readouterr().err
+
+
+def test_check_without_the_authors_extra_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ftfy is the author's extra, not a runtime dependency (the Lambda artifact has none)."""
+    import handler.tools
+
+    for module in ("check", "mojibake"):  # imported by earlier tests: import them again
+        monkeypatch.delitem(sys.modules, f"handler.tools.{module}", raising=False)
+        monkeypatch.delattr(handler.tools, module, raising=False)
+    monkeypatch.setitem(sys.modules, "ftfy", None)  # import ftfy: ModuleNotFoundError
+    assert main(["check", "--content", str(ROOT / "content")], env={}) == 2
+    assert "pip install 'broadsheet[author]'" in capsys.readouterr().err
