@@ -2,8 +2,9 @@
 
 Modes (each prints one JSON line on stdout):
 
-- ``cold``: import the Lambda module (``handler.app``, or ``bench.bare`` for the baseline), answer
-  the first request, then ``hits`` more; reports monotonic timestamps (comparable with the parent's,
+- ``cold``: import the Lambda module (``handler.app``, or a baseline: ``bench.bare``, the hello;
+  ``bench.floor``, the hello with an S3 client and one GetObject), with the runtime's logging set
+  up first as the template's ``LoggingConfig`` asks (``bench.lambdalog``), answer the first request, then ``hits`` more; reports monotonic timestamps (comparable with the parent's,
   so the parent can measure from the moment it spawned us), hit latencies and peak RSS. Then, if
   asked, one first request (a render, nothing kept yet) of each of ``listings``, with its time and
   whether the site left work undone to stay inside the listing budget (``partial``).
@@ -31,7 +32,7 @@ from typing import Any  # noqa: E402
 
 from bench.events import Context, http_event  # noqa: E402
 
-MODULES = {"broadsheet": "handler.app", "bare": "bench.bare"}
+MODULES = {"broadsheet": "handler.app", "bare": "bench.bare", "floor": "bench.floor"}
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
@@ -44,6 +45,10 @@ def _import(name: str) -> Any:
 
 def cold(options: dict[str, Any]) -> dict[str, Any]:
     first = http_event(options["path"])
+    if options.get("log_level"):  # the runtime configures logging before it imports the handler
+        from bench.lambdalog import configure
+
+        configure(options["log_level"])
     imported_module = _import(MODULES[options["app"]])
     imported_ns = time.monotonic_ns()
     handler: Handler = imported_module.handler

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from moto.server import ThreadedMotoServer
 
+from bench.lambdalog import TEMPLATE_LOG_LEVEL
 from bench.measure import ms
 
 if TYPE_CHECKING:
@@ -99,8 +100,14 @@ class Harness:
         listings: Sequence[str] = (),
     ) -> dict[str, Any]:
         """A new process to its first response, split into interpreter start, import, first call
-        (then ``hits`` hits, then one request of each of ``listings``)."""
-        options = {"app": app, "path": path, "hits": hits, "listings": list(listings)}
+        (then ``hits`` hits, then one request of each of ``listings``), logging as deployed."""
+        options = {
+            "app": app,
+            "path": path,
+            "hits": hits,
+            "listings": list(listings),
+            "log_level": TEMPLATE_LOG_LEVEL,  # the runtime's logging, as the template sets it
+        }
         result, spawned, _ = self.child("cold", options, env, *flags)
         if result["status"] != 200:
             raise RuntimeError(f"{app} answered {result['status']} for {path} on a cold start")

@@ -1,5 +1,9 @@
 """P1: a cached post through ``handler.app.handler`` vs a bare FastAPI + Mangum route. Goal <= 1.1x.
 
+The bare route takes no parameter (nothing for FastAPI to validate), and both run with logging
+as the Lambda runtime sets it up for the template (JSON, INFO: ``bench.lambdalog``), so each
+side pays for the lines it writes per request, as deployed.
+
 Both run in this process, interleaved A B A B so drift (frequency scaling, other tenants) lands on
 both alike; each call is timed alone and the medians are compared. The site reads moto's S3 through
 its manifest with the default ``INDEX_TTL`` (5 s), as deployed: a hit now and then pays the
@@ -16,6 +20,7 @@ from typing import Any
 from bench.bare import make_handler
 from bench.events import Context, http_event
 from bench.harness import Harness, settle
+from bench.lambdalog import lambda_logging
 from bench.measure import median_ms, ratio, summary_ms
 from bench.sites import SEED_URL
 
@@ -23,6 +28,11 @@ GOAL = 1.1
 
 
 def run(h: Harness, iterations: int) -> dict[str, Any]:
+    with lambda_logging():
+        return _run(h, iterations)
+
+
+def _run(h: Harness, iterations: int) -> dict[str, Any]:
     os.environ["CONTENT_BUCKET"] = h.seed_bucket
     try:
         ours = importlib.import_module("handler.app").handler
@@ -48,6 +58,7 @@ def run(h: Harness, iterations: int) -> dict[str, Any]:
         assert response["statusCode"] == 200
     return {
         "goal": GOAL,
+        "log_level": "INFO",
         "body_bytes": size,
         "broadsheet": summary_ms(a),
         "bare": summary_ms(b),

@@ -35,6 +35,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
 CORPUS = ROOT / "tests" / "fixtures" / "jekyll-corpus"
 SEED_URL = "/posts/2023/06/journey/"
+SEED_KEY = "_posts/2023-06-07-journey.md"  # the seed post's source, in content/ and academicpages
+THEMED_SITE = ROOT / "tests" / "fixtures" / "academicpages" / "src"  # the first user's whole site
 UPLOAD_THREADS = 8
 
 _WORDS = tuple(
