@@ -1,7 +1,9 @@
 """Issue 8's load figures: ``broadsheet serve`` under wrk, and 100,000 Lambda requests in one process.
 
 wrk (Debian's package) runs twice against ``broadsheet serve --content content`` on 127.0.0.1:
-the seed post alone, then a mix of pages through a small Lua script. A Lua ``done`` hook prints the
+the seed post alone, then a mix of pages through a small Lua script; then once against a bare
+FastAPI hello under uvicorn (``python -m bench.bare``, a body of the post's size), run as
+``serve`` runs its app: the post's requests per second against the hello's (goal >= 0.85x). A Lua ``done`` hook prints the
 totals and latency percentiles as JSON. Errors are socket errors (connect, read, write, timeout)
 plus responses outside 2xx/3xx: all must be 0. The soak sends ``requests`` API Gateway events
 through ``handler.app.handler`` in one new process (post, home, a 404, the feed, in turn), over
@@ -22,7 +24,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from bench.harness import Harness
+from bench.harness import ROOT, Harness
 from bench.measure import rss_kib
 from bench.sites import CONTENT, SEED_URL
 from handler.engine.plugins.feed import FEED_PATH
@@ -43,6 +45,7 @@ MIXED_PATHS = (
 )
 SOAK_PATHS = (SEED_URL, "/", "/no-such-page/", FEED_PATH)
 READY_TIMEOUT = 30.0
+SERVE_GOAL = 0.85  # `broadsheet serve`'s requests/s on the post, against the bare hello's
 LUA = """
 local paths = {%(paths)s}
 local counter = 0
@@ -73,6 +76,7 @@ def run_wrk(h: Harness, seconds: int, connections: int) -> dict[str, Any]:
     try:
         base = f"http://127.0.0.1:{port}"
         preflight = {path: _status(base + path) for path in MIXED_PATHS}
+        post_bytes = _length(base + SEED_URL)
         rss_before = rss_kib(server.pid)
         runs = {
             "post": _wrk(wrk, h.tmp, base, [SEED_URL], seconds, connections),
@@ -81,7 +85,17 @@ def run_wrk(h: Harness, seconds: int, connections: int) -> dict[str, Any]:
         rss_after = rss_kib(server.pid)
     finally:
         _stop(server)
+    port = _free_port()
+    bare = _serve_bare(h, port, post_bytes)
+    try:
+        runs["bare"] = _wrk(
+            wrk, h.tmp, f"http://127.0.0.1:{port}", [SEED_URL], seconds, connections
+        )
+    finally:
+        _stop(bare)
     return {
+        "goal": SERVE_GOAL,
+        "ratio": round(runs["post"]["requests_per_s"] / runs["bare"]["requests_per_s"], 3),
         "server": "broadsheet serve --content content (uvicorn, one process)",
         "seconds": seconds,
         "connections": connections,
@@ -108,17 +122,39 @@ def _serve(h: Harness, port: int) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    _wait_ready(server, f"http://127.0.0.1:{port}{SEED_URL}", "broadsheet serve")
+    return server
+
+
+def _wait_ready(server: subprocess.Popen[bytes], url: str, name: str) -> None:
     deadline = time.monotonic() + READY_TIMEOUT
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"broadsheet serve exited with {server.returncode}")
+            raise RuntimeError(f"{name} exited with {server.returncode}")
         try:
-            if _status(f"http://127.0.0.1:{port}{SEED_URL}") == 200:
-                return server
+            if _status(url) == 200:
+                return
         except OSError:
             time.sleep(0.1)
     _stop(server)
-    raise RuntimeError(f"broadsheet serve did not answer within {READY_TIMEOUT} s")
+    raise RuntimeError(f"{name} did not answer within {READY_TIMEOUT} s")
+
+
+def _serve_bare(h: Harness, port: int, body_bytes: int) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bench.bare", str(port)],
+        cwd=ROOT,
+        env=h.child_env(BENCH_BARE_BYTES=str(body_bytes)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _wait_ready(server, f"http://127.0.0.1:{port}{SEED_URL}", "the bare hello")
+    return server
+
+
+def _length(url: str) -> int:
+    with urllib.request.urlopen(url, timeout=5) as response:  # 127.0.0.1 only
+        return len(response.read())
 
 
 def _stop(server: subprocess.Popen[bytes]) -> None:

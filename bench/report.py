@@ -197,7 +197,16 @@ def _p5(r: dict[str, Any]) -> list[Row]:
 def _load(r: dict[str, Any]) -> list[Row]:
     if "skipped" in r:
         return [("Load (wrk)", r["skipped"], "", "", "", "-")]
-    rows: list[Row] = []
+    rows: list[Row] = [
+        (
+            "Load serve vs bare uvicorn hello, req/s",
+            f"{r['post']['requests_per_s']:.0f}/s",
+            f"{r['bare']['requests_per_s']:.0f}/s bare",
+            f"{r['ratio']:.2f}x",
+            f">= {r['goal']}x",
+            "yes" if r["ratio"] >= r["goal"] else "NO",
+        )
+    ]
     for name in ("post", "mixed"):
         run = r[name]
         lat = run["latency_ms"]
