@@ -24,7 +24,7 @@ from botocore.exceptions import (
 )
 from botocore.loaders import Loader
 
-from handler.errors import NotFound, PreconditionFailed, StoreUnavailable, TooLarge
+from handler.errors import Forbidden, NotFound, PreconditionFailed, StoreUnavailable, TooLarge
 from handler.store import ObjectInfo, StoredObject
 from handler.store.keys import clean_key
 from handler.store.local import guess_content_type, is_safe_prefix
@@ -269,8 +269,10 @@ class S3Store:
             code = _code(err)
             if code == "304":
                 raise _NotModified from None
-            if code in _MISSING or code in _DENIED:
+            if code in _MISSING:
                 raise NotFound(key) from None
+            if code in _DENIED:
+                raise Forbidden(key) from None
             if code == "InvalidRange":  # a ranged GET of an empty object
                 return self._get(key, if_none_match, None)
             raise self._unavailable(f"reading {key!r}", err) from err

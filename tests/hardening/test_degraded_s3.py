@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import socket
 import subprocess
@@ -20,15 +21,19 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote_plus
 
 import pytest
-from conftest import S3Bucket, api_event, call, upload_tree
+from conftest import S3Bucket, api_event, call, sam_event, upload_tree
 
+from handler import indexer
 from handler.app import make_handler
-from handler.errors import StoreUnavailable
+from handler.engine import manifest
+from handler.engine.index import SiteIndex
+from handler.errors import Forbidden, NotFound, PreconditionFailed, StoreUnavailable
 from handler.settings import DEFAULT_INDEX_KEY
 from handler.site import Site
-from handler.site.bucket import write_index
+from handler.site.bucket import Outcome, apply_changes, write_index
 from handler.store import ObjectInfo, StoredObject
 from handler.store.local import LocalStore
 from handler.store.s3 import S3Store, make_s3_client
@@ -354,3 +359,229 @@ def test_cold_start_with_s3_hanging_does_not_queue_readers(
         began = time.perf_counter()
         assert [send(path) for path in CACHED_PATHS] == [503] * len(CACHED_PATHS)
         assert time.perf_counter() - began < 0.5
+
+
+# --- the indexer heals itself --------------------------------------------------------------------
+
+POST = "---\ntitle: {title}\ndate: 2025-05-01\n---\n{body}\n"
+
+
+def s3_event(bucket: str, *keys: str) -> dict[str, Any]:
+    """An S3 notification naming ``keys`` (from the SAM CLI's sample, one record per key)."""
+    sample = sam_event("s3", "put", "--bucket", bucket, "--key", keys[0])
+    record = sample["Records"][0]
+    records = []
+    for key in keys:
+        copy = json.loads(json.dumps(record))
+        copy["s3"]["object"]["key"] = quote_plus(key, safe="/")
+        records.append(copy)
+    return {"Records": records}
+
+
+@pytest.fixture
+def indexer_on(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], Any]]:
+    """``run(bucket)``: the indexer's Lambda entry for that bucket, as deployed."""
+
+    def run(bucket: str) -> Any:
+        monkeypatch.setenv("CONTENT_BUCKET", bucket)
+        indexer._runtime.cache_clear()
+        return indexer.handler
+
+    try:
+        yield run
+    finally:
+        indexer._runtime.cache_clear()
+
+
+def stored_index(store: S3Store) -> SiteIndex:
+    index, _ = manifest.loads(store.get(DEFAULT_INDEX_KEY).body, DEFAULT_INDEX_KEY)
+    return index
+
+
+@pytest.mark.parametrize(
+    "corrupt",
+    [b"{not json", b'{"format": 1}', b"[]", b"\xff\xfe", b""],
+    ids=["syntax", "shape", "list", "bytes", "empty"],
+)
+def test_a_corrupt_manifest_is_rebuilt_by_the_next_event(
+    site_bucket: S3Bucket, indexer_on: Callable[[str], Any], corrupt: bytes
+) -> None:
+    client, bucket = site_bucket
+    store = S3Store(client, bucket)
+    client.put_object(Bucket=bucket, Key=DEFAULT_INDEX_KEY, Body=corrupt)
+    key = "_posts/2025-05-01-after-the-damage.md"
+    client.put_object(Bucket=bucket, Key=key, Body=POST.format(title="After", body="x").encode())
+    handler = indexer_on(bucket)
+    result = handler(s3_event(bucket, key), None)
+    assert result["rebuilt"] is True and key in result["updated"]
+    index = stored_index(store)
+    assert key in index.by_key and "_posts/2023-06-07-journey.md" in index.by_key
+    # ...and later events go back to plain updates of the healed index.
+    other = "_posts/2025-05-02-later.md"
+    client.put_object(Bucket=bucket, Key=other, Body=POST.format(title="L", body="y").encode())
+    again = handler(s3_event(bucket, other), None)
+    assert again["rebuilt"] is False and again["updated"] == [other]
+    assert {key, other} <= set(stored_index(store).by_key)
+
+
+class RacedStore:
+    """An S3 store whose first conditional write of the index is beaten by another writer
+    (``rival`` runs just before it), as a second indexer or `broadsheet index` would."""
+
+    def __init__(self, inner: S3Store, rival: Callable[[], None]) -> None:
+        self.inner = inner
+        self.rival: Callable[[], None] | None = rival
+        self.lost = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def put(self, key: str, body: bytes, **options: Any) -> str:
+        if key == DEFAULT_INDEX_KEY and self.rival is not None:
+            rival, self.rival = self.rival, None
+            rival()
+            try:
+                return self.inner.put(key, body, **options)
+            except PreconditionFailed:
+                self.lost += 1
+                raise
+        return self.inner.put(key, body, **options)
+
+
+@pytest.mark.parametrize("path", ["config-rebuild", "no-index", "corrupt-index", "update"])
+def test_every_way_of_making_the_index_retries_a_lost_race(
+    site_bucket: S3Bucket, path: str
+) -> None:
+    """A config change (a rebuild), a missing or unreadable index (a rebuild from a listing) and
+    a plain update all end in the same conditional write inside the retry loop: the loser
+    re-reads, re-applies, and both changes are kept."""
+    client, bucket = site_bucket
+    store = S3Store(client, bucket)
+    if path == "no-index":
+        client.delete_object(Bucket=bucket, Key=DEFAULT_INDEX_KEY)
+    if path == "corrupt-index":
+        client.put_object(Bucket=bucket, Key=DEFAULT_INDEX_KEY, Body=b"{")
+    rival_key = "_posts/2025-05-03-rival.md"
+    client.put_object(Bucket=bucket, Key=rival_key, Body=POST.format(title="R", body="r").encode())
+    if path == "config-rebuild":
+        config = (ROOT / "content" / "_config.yml").read_text() + "\ndescription: changed\n"
+        client.put_object(Bucket=bucket, Key="_config.yml", Body=config.encode())
+        mine = "_config.yml"
+    else:
+        mine = "_posts/2025-05-04-mine.md"
+        client.put_object(Bucket=bucket, Key=mine, Body=POST.format(title="M", body="m").encode())
+
+    def rival() -> None:
+        apply_changes(store, [rival_key])
+
+    raced = RacedStore(store, rival)
+    outcome = apply_changes(raced, [mine], pause=0.01)
+    assert raced.lost == 1 and outcome.attempts == 2
+    index = stored_index(store)
+    assert rival_key in index.by_key
+    if path == "config-rebuild":
+        assert index.config.raw["description"] == "changed"
+    else:
+        assert mine in index.by_key
+
+
+def test_sixteen_racing_indexers_all_succeed_and_lose_nothing(site_bucket: S3Bucket) -> None:
+    """16 indexers at once (IndexerConcurrency 0 under a bulk upload), each with its own new
+    post, against moto's S3 with If-Match: every one succeeds and every post is in the index."""
+    client, bucket = site_bucket
+    store = S3Store(client, bucket)
+    keys = [f"_posts/2025-06-{n + 1:02d}-race-{n}.md" for n in range(16)]
+    for n, key in enumerate(keys):
+        body = POST.format(title=f"Race {n}", body=str(n)).replace("2025-05-01", key[7:17])
+        client.put_object(Bucket=bucket, Key=key, Body=body.encode())
+    start = threading.Barrier(len(keys))
+    outcomes: dict[str, Any] = {}
+
+    def index(key: str) -> None:
+        start.wait(timeout=30)
+        try:
+            outcomes[key] = apply_changes(store, [key], budget=60)
+        except Exception as error:  # reported below, with the others
+            outcomes[key] = error
+
+    workers = [threading.Thread(target=index, args=(key,)) for key in keys]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    assert not any(w.is_alive() for w in workers)
+    failed = {k: v for k, v in outcomes.items() if not isinstance(v, Outcome)}
+    assert not failed
+    assert all(outcome.updated == [key] for key, outcome in outcomes.items())
+    assert set(keys) <= set(stored_index(store).by_key)
+
+
+class RefusingStore:
+    """An S3 store that refuses (403) reads of some keys, as a role whose grant misses them."""
+
+    def __init__(self, inner: S3Store, refused: Callable[[str], bool]) -> None:
+        self.inner = inner
+        self.refused = refused
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def get(self, key: str, *, max_bytes: int | None = None) -> StoredObject:
+        if self.refused(key):
+            raise Forbidden(key)
+        return self.inner.get(key, max_bytes=max_bytes)
+
+    def head(self, key: str, size: int) -> bytes:
+        if self.refused(key):
+            raise Forbidden(key)
+        return self.inner.head(key, size)
+
+
+@pytest.mark.parametrize("key", ["_posts/2023-06-07-journey.md", "_config.yml"])
+def test_a_refused_read_is_never_taken_for_a_deletion(site_bucket: S3Bucket, key: str) -> None:
+    """A 403 on a listed key (a post, the config) fails the event loudly (Lambda retries it)
+    and leaves the index as it was, where it used to drop the post or reset the config."""
+    client, bucket = site_bucket
+    store = S3Store(client, bucket)
+    before = store.get(DEFAULT_INDEX_KEY).version
+    edited = store.get(key).body + b"\n"  # a new version: the indexer must read it
+    client.put_object(Bucket=bucket, Key=key, Body=edited)
+    refusing = RefusingStore(store, lambda k: k == key)
+    with pytest.raises(StoreUnavailable, match="403"):
+        apply_changes(refusing, [key])
+    assert store.get(DEFAULT_INDEX_KEY).version == before
+    assert "_posts/2023-06-07-journey.md" in stored_index(store).by_key
+
+
+def test_s3_access_denied_is_forbidden_not_a_plain_not_found(s3_client: Any) -> None:
+    from botocore.stub import Stubber
+
+    store = S3Store(s3_client, "stubbed-bucket")
+    with Stubber(s3_client) as stub:
+        stub.add_client_error("get_object", "AccessDenied", http_status_code=403)
+        with pytest.raises(Forbidden):
+            store.get("cat/_drafts/secret.md")
+        stub.add_client_error("get_object", "NoSuchKey", http_status_code=404)
+        with pytest.raises(NotFound) as missing:
+            store.get("cat/_drafts/gone.md")
+        assert not isinstance(missing.value, Forbidden)
+
+
+NESTED_KEYS = [
+    "cat/_drafts/next.md",
+    "cat/_posts/2024-01-02-hello.md",
+    "blog/cat/_drafts/deeper.markdown",
+    "_drafts/cat/nested.md",
+]
+
+
+@pytest.mark.parametrize("prefix", ["", "site"])
+def test_nested_drafts_and_posts_are_inside_both_roles_read_grants(prefix: str) -> None:
+    from infra.tools import STACK_GUID, TEMPLATE, Stack, allows, transform
+
+    stack = Stack(transform(TEMPLATE.read_text()), ContentPrefix=prefix)
+    for role in ("IndexerFunctionRole", "RenderFunctionRole"):
+        statements = stack.statements(role)
+        for key in NESTED_KEYS:
+            arn = f"arn:aws:s3:::broadsheet-{STACK_GUID}/{prefix + '/' if prefix else ''}{key}"
+            assert allows(statements, "s3:GetObject", arn), (role, key)
