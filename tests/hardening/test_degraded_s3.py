@@ -30,7 +30,7 @@ from handler import indexer
 from handler.app import make_handler
 from handler.engine import manifest
 from handler.engine.index import SiteIndex
-from handler.errors import Forbidden, NotFound, PreconditionFailed, StoreUnavailable
+from handler.errors import Forbidden, NotFound, PreconditionFailed, StoreUnavailable, TooLarge
 from handler.settings import DEFAULT_INDEX_KEY
 from handler.site import Site
 from handler.site.bucket import Outcome, apply_changes, write_index
@@ -585,3 +585,65 @@ def test_nested_drafts_and_posts_are_inside_both_roles_read_grants(prefix: str) 
         for key in NESTED_KEYS:
             arn = f"arn:aws:s3:::broadsheet-{STACK_GUID}/{prefix + '/' if prefix else ''}{key}"
             assert allows(statements, "s3:GetObject", arn), (role, key)
+
+
+# --- a cold container meets a broken upload -------------------------------------------------------
+
+SEED_KEY = "_posts/2023-06-07-journey.md"
+BROKEN_UPLOADS = {
+    "yaml": b"---\ntitle: [unclosed\n---\nbroken\n",
+    "utf8": b"---\ntitle: Journey\n---\n\xff\xfe not UTF-8\n",
+    "nul": b"---\ntitle: Journey\n---\nbinary\x00junk\n",
+    "too-large": b"---\ntitle: Journey\n---\n" + b"x" * (600 * 1024),
+}
+
+
+@pytest.mark.parametrize("broken", sorted(BROKEN_UPLOADS))
+@pytest.mark.parametrize("indexed", [True, False], ids=["indexed", "before-the-indexer"])
+def test_a_cold_container_serves_the_last_good_version_of_a_broken_upload(
+    site_bucket: S3Bucket, broken: str, indexed: bool
+) -> None:
+    """A post replaced by a broken upload, met by a container that never rendered it: the
+    page is rendered from the version the index recorded (its last good copy, still in the
+    versioned bucket), not the error page; whether the indexer has seen the upload yet or not."""
+    client, bucket = site_bucket
+    store = S3Store(client, bucket)
+    warm = make_handler(create_app(Site(store, manifest_key=DEFAULT_INDEX_KEY)))
+    good = call(warm, api_event("2.0", "GET", SEED_URL))
+    assert good["statusCode"] == 200
+    client.put_object(Bucket=bucket, Key=SEED_KEY, Body=BROKEN_UPLOADS[broken])
+    if indexed:
+        outcome = apply_changes(store, [SEED_KEY])
+        assert outcome.problems  # refused: the index keeps the last good record
+    cold = make_handler(create_app(Site(store, manifest_key=DEFAULT_INDEX_KEY)))
+    response = call(cold, api_event("2.0", "GET", SEED_URL))
+    assert response["statusCode"] == 200
+    assert response["body"] == good["body"]
+
+
+def test_a_good_new_version_is_served_once_indexed(site_bucket: S3Bucket) -> None:
+    """The recorded version is what renders: once the indexer records a good new upload, the
+    page shows it (the fallback never pins an old copy)."""
+    client, bucket = site_bucket
+    store = S3Store(client, bucket)
+    text = store.get(SEED_KEY).body.decode().replace("journey", "journey", 1)
+    client.put_object(Bucket=bucket, Key=SEED_KEY, Body=(text + "\nA new last line.\n").encode())
+    apply_changes(store, [SEED_KEY])
+    cold = make_handler(create_app(Site(store, manifest_key=DEFAULT_INDEX_KEY)))
+    response = call(cold, api_event("2.0", "GET", SEED_URL))
+    assert response["statusCode"] == 200
+    assert "A new last line." in response["body"]
+
+
+def test_get_version_reads_an_overwritten_version(site_bucket: S3Bucket) -> None:
+    client, bucket = site_bucket
+    store = S3Store(client, bucket, "")
+    first = store.put("notes/a.txt", b"first")
+    store.put("notes/a.txt", b"second")
+    store.put("notes/a.txt.bak", b"first")  # same ETag under another key: never confused
+    assert store.get_version("notes/a.txt", first).body == b"first"
+    assert store.get("notes/a.txt").body == b"second"
+    with pytest.raises(NotFound):
+        store.get_version("notes/a.txt", "0" * 32)
+    with pytest.raises(TooLarge):
+        store.get_version("notes/a.txt", first, max_bytes=2)
