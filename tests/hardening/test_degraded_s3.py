@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -26,7 +27,7 @@ from urllib.parse import quote_plus
 import pytest
 from conftest import S3Bucket, api_event, call, sam_event, upload_tree
 
-from handler import indexer
+from handler import cli, indexer
 from handler.app import make_handler
 from handler.engine import manifest
 from handler.engine.index import SiteIndex
@@ -647,3 +648,34 @@ def test_get_version_reads_an_overwritten_version(site_bucket: S3Bucket) -> None
         store.get_version("notes/a.txt", "0" * 32)
     with pytest.raises(TooLarge):
         store.get_version("notes/a.txt", first, max_bytes=2)
+
+
+# --- publish --delete from the wrong folder -------------------------------------------------------
+
+
+@pytest.mark.parametrize("folder", ["empty", "wrong"])
+def test_publish_delete_from_an_empty_or_wrong_folder_is_refused(
+    s3_bucket: S3Bucket, tmp_path: Path, capsys: pytest.CaptureFixture[str], folder: str
+) -> None:
+    """`publish --delete` that would remove more than half the site lists what it would delete,
+    then refuses (exit 1, nothing changed); `--force` does it."""
+    client, bucket = s3_bucket
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "content", site)
+    assert cli.main(["publish", "--bucket", bucket, "--content", str(site)], env={}) == 0
+    before = sorted(o["Key"] for o in client.list_objects_v2(Bucket=bucket)["Contents"])
+    other = tmp_path / folder
+    other.mkdir()
+    if folder == "wrong":  # another project's folder: a README and a script
+        (other / "README.md").write_text("# Something else\n", "utf-8")
+        (other / "build.sh").write_text("make\n", "utf-8")
+    capsys.readouterr()
+    argv = ["publish", "--bucket", bucket, "--content", str(other), "--delete"]
+    assert cli.main(argv, env={}) == 1
+    err = capsys.readouterr().err
+    assert "will delete " in err and "  _posts/2023-06-07-journey.md\n" in err
+    assert "more than half" in err and "--force" in err
+    assert sorted(o["Key"] for o in client.list_objects_v2(Bucket=bucket)["Contents"]) == before
+    assert cli.main([*argv, "--force"], env={}) == 0
+    left = {o["Key"] for o in client.list_objects_v2(Bucket=bucket).get("Contents", [])}
+    assert "_posts/2023-06-07-journey.md" not in left and DEFAULT_INDEX_KEY in left
