@@ -197,6 +197,11 @@ def _author_commands(commands: argparse._SubParsersAction[argparse.ArgumentParse
         "--delete", action="store_true", help="delete objects that are not in the folder"
     )
     publish.add_argument("--dry-run", action="store_true", help="change nothing; say what would")
+    publish.add_argument(
+        "--force",
+        action="store_true",
+        help="with --delete, delete even when that removes more than half the site",
+    )
     publish.set_defaults(run=_publish)
 
 
@@ -292,6 +297,7 @@ def _publish(args: argparse.Namespace, env: dict[str, str]) -> int:
         publish.CachePolicy(static=settings.cache_policy.static),
         delete=args.delete,
         dry=args.dry_run,
+        force=args.force,
         index_key=settings.index_key,
         announce=lambda plan: _announce(plan, store.describe(), dry=args.dry_run),
         progress=_progress,

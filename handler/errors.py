@@ -21,6 +21,11 @@ class NotFound(BroadsheetError):
     """No such object in the store, or no page at that URL (HTTP 404)."""
 
 
+class Forbidden(NotFound):
+    """The store refused to read an object (S3's 403): a reader sees a 404, but whoever keeps the
+    index must not take it for a deletion (it is a missing permission, not a missing file)."""
+
+
 class StoreUnavailable(BroadsheetError):
     """The store could not answer (S3 error or timeout): retry later (HTTP 503)."""
 

@@ -24,7 +24,7 @@ from handler.engine.config import CONFIG_KEY, SiteConfig
 from handler.engine.document import Document, Loaded, read_document, read_page
 from handler.engine.reader import Classifier, Place, has_header, lists_documents, needs_header
 from handler.engine.static_file import StaticFile, static_file
-from handler.errors import ContentError, NotFound, TooLarge
+from handler.errors import ContentError, Forbidden, NotFound, StoreUnavailable, TooLarge
 from handler.store import ObjectInfo, Store, StoredObject
 
 log = logging.getLogger(__name__)
@@ -239,6 +239,8 @@ def read_config(store: Store, previous: SiteIndex | None = None) -> tuple[SiteCo
     configuration (logged); with none, the defaults."""
     try:
         obj = store.get(CONFIG_KEY, max_bytes=MAX_CONFIG_BYTES)
+    except Forbidden:
+        raise refused(store, CONFIG_KEY) from None  # not "no config": every URL would move
     except NotFound:
         return SiteConfig(), ""
     if previous is not None and previous.config_token == obj.version:
@@ -256,6 +258,8 @@ def read_config_text(store: Store) -> str | None:
     """``_config.yml``'s text, for the manifest (``None`` when the site has none)."""
     try:
         return decode(store.get(CONFIG_KEY, max_bytes=MAX_CONFIG_BYTES))
+    except Forbidden:
+        raise refused(store, CONFIG_KEY) from None
     except NotFound:
         return None
     except ContentError as error:
@@ -337,6 +341,10 @@ class _Reader:
             return
         try:
             self._read(info, place)
+        except Forbidden:
+            # Listed, so it exists: a refused read is a missing permission, never a deletion
+            # (the index would drop the post). Fail loudly; the event is retried.
+            raise refused(self.store, info.key) from None
         except NotFound:
             return  # deleted between the listing and the read
         except ContentError as error:
@@ -352,6 +360,8 @@ class _Reader:
         self.listing.discard(info.key)
         try:
             text = self.store.get(info.key, max_bytes=self.limits.document).body
+        except Forbidden:
+            raise refused(self.store, info.key) from None
         except (NotFound, ContentError):
             return
         if lists_documents(text.decode("utf-8", "replace")):
@@ -402,6 +412,8 @@ class _Reader:
         try:
             obj = self.store.get(info.key, max_bytes=self.limits.document)
             text = decode(obj)
+        except Forbidden:
+            raise refused(self.store, info.key) from None
         except (NotFound, ContentError):
             return  # it stays a static file
         loaded = read_page(
@@ -413,6 +425,14 @@ class _Reader:
         if info.size < 4 or not needs_header(info.key):
             return False
         return has_header(self.store.head(info.key, HEADER_BYTES))
+
+
+def refused(store: Store, key: str) -> StoreUnavailable:
+    """A listed key whose read was refused (S3's 403): the index must not read it as deleted."""
+    return StoreUnavailable(
+        f"{store.describe()}{key}: listed, but reading it was refused (403): check that the "
+        "role's s3:GetObject grant covers every key of the site"
+    )
 
 
 def load(obj: StoredObject, place: Place, config: SiteConfig) -> Loaded:

@@ -42,8 +42,8 @@ from handler.engine.index import decode
 from handler.engine.liquid.host import Source
 from handler.engine.markdown import MarkdownLimit, MarkdownRenderer
 from handler.engine.view import SiteView
-from handler.errors import ContentError, LiquidError, NotFound, RenderError
-from handler.store import Store, clean_key
+from handler.errors import ContentError, LiquidError, NotFound, RenderError, TooLarge
+from handler.store import Store, StoredObject, VersionedStore, clean_key
 
 if TYPE_CHECKING:
     from handler.engine.liquid import LiquidEngine
@@ -231,7 +231,7 @@ class Renderer:
         kept = self._files.get(("body", document.key, document.version))
         if kept is not None:
             return kept  # type: ignore[no-any-return]
-        obj = self.store.get(document.key, max_bytes=self.limits.document)
+        obj = self._recorded(document)
         text = decode(obj)
         # The index loaded these very bytes' front matter (its data is the document's): only
         # the body is wanted, so the YAML is not loaded again.
@@ -242,6 +242,30 @@ class Renderer:
         if obj.version == document.version:
             self._files.put(("body", document.key, document.version), found)
         return found
+
+    def _recorded(self, document: Document) -> StoredObject:
+        """The bytes of the version of ``document`` the index recorded. The object may have
+        changed since: a newer upload the index has not taken yet, or a broken one it refused
+        (it keeps the last good record). A versioned bucket still holds the recorded version:
+        the page is rendered from it, so a cold container serves the last good copy rather
+        than an error. Without history (a folder), the current bytes, as they are."""
+        refused: TooLarge | None = None
+        try:
+            obj = self.store.get(document.key, max_bytes=self.limits.document)
+            if obj.version == document.version:
+                return obj
+        except TooLarge as error:  # a broken upload may be an oversized one
+            refused = error
+        if isinstance(self.store, VersionedStore):
+            try:
+                return self.store.get_version(
+                    document.key, document.version, max_bytes=self.limits.document
+                )
+            except NotFound:
+                pass
+        if refused is not None:
+            raise refused
+        return obj
 
     def _before(self, view: SiteView, document: Document, body: str) -> str:
         for transform in self.before:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -31,14 +31,22 @@ from handler.engine.index import (
 )
 from handler.engine.plugins.sass import precompile, sass_pages
 from handler.engine.view import SiteView
-from handler.errors import NotFound, PreconditionFailed
+from handler.errors import ContentError, NotFound, PreconditionFailed
 from handler.settings import DEFAULT_INDEX_KEY, DEFAULT_MAX_POST_BYTES
 from handler.site.invalidation import affected
-from handler.store import WritableStore
+from handler.store import StoredObject, WritableStore
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
+# Racing writers (the indexer with IndexerConcurrency 0, or beside `broadsheet publish`): each
+# lost race costs a re-read and a re-apply, then a full-jitter exponential backoff. Attempts are
+# bounded by time, 240 s of the indexer's 300 s timeout (the count only caps a runaway loop):
+# a burst of a thousand uploads lets about one writer through per round trip, so the last of
+# them may need a couple of minutes of retries, not eight.
+MAX_ATTEMPTS = 1000
+BACKOFF_BASE_SECONDS = 0.05
+BACKOFF_CAP_SECONDS = 5.0
+RETRY_BUDGET_SECONDS = 240.0
 
 
 @dataclass
@@ -96,47 +104,73 @@ def apply_changes(
     index_key: str = DEFAULT_INDEX_KEY,
     max_post_bytes: int = DEFAULT_MAX_POST_BYTES,
     environment: str = "production",
-    pause: float = 0.05,
+    pause: float = BACKOFF_BASE_SECONDS,
+    budget: float = RETRY_BUDGET_SECONDS,
+    clock: Callable[[], float] = time.monotonic,
 ) -> Outcome:
-    """Bring the manifest up to date with the current state of ``keys``; retry lost races."""
+    """Bring the manifest up to date with the current state of ``keys``; retry lost races.
+
+    Every way of making the new index (an update of the one read, or a rebuild from a listing
+    when there is none or it is unreadable) ends in one conditional write, inside the retry
+    loop: a lost race is re-read and re-applied, whichever path lost it. Retries back off
+    exponentially with full jitter (``pause`` doubling up to :data:`BACKOFF_CAP_SECONDS`) for
+    up to ``budget`` seconds, so a burst of racing writers spreads out instead of colliding in
+    step, and each one keeps trying for as long as the function may run.
+    """
     limits = Limits(document=max_post_bytes)
     keys = [k for k in keys if k != index_key and not k.startswith(IGNORED_PREFIXES)]
     if not keys:
         return Outcome()
+    deadline = clock() + budget
     for attempt in range(1, MAX_ATTEMPTS + 1):
         outcome = Outcome(attempts=attempt)
-        try:
-            current = store.get(index_key)
-        except NotFound:
+        current, previous, config_text = _read_index(store, index_key)
+        if previous is None:
             index = scan(store, limits=limits)
+            config_text = read_config_text(store)
             _record(outcome, None, index, keys, rebuilt=True)
             compile_sass(store, index, environment)
-            store.put(
-                index_key,
-                manifest.dumps(index, read_config_text(store)),
-                content_type="application/json",
-                if_none_match=True,
-            )
-            return outcome
-        previous, config_text = manifest.loads(current.body, index_key)
-        index = refresh(store, previous, keys, limits=limits)
-        if CONFIG_KEY in keys:
-            config_text = read_config_text(store)
-        _record(outcome, previous, index, keys, rebuilt=CONFIG_KEY in keys)
-        if _affects_sass(index, keys):
-            compile_sass(store, index, environment)
+        else:
+            index = refresh(store, previous, keys, limits=limits)
+            if CONFIG_KEY in keys:
+                config_text = read_config_text(store)
+            _record(outcome, previous, index, keys, rebuilt=CONFIG_KEY in keys)
+            if _affects_sass(index, keys):
+                compile_sass(store, index, environment)
         try:
             store.put(
                 index_key,
                 manifest.dumps(index, config_text),
                 content_type="application/json",
-                if_match=current.version,
+                if_match=current.version if current is not None else None,
+                if_none_match=current is None,
             )
             return outcome
         except PreconditionFailed:
+            delay = random.uniform(0, min(BACKOFF_CAP_SECONDS, pause * 2**attempt))  # noqa: S311
+            if clock() + delay > deadline:
+                break
             log.info("the site index changed while we updated it; retrying (%d)", attempt)
-            time.sleep(pause * attempt * random.uniform(0.5, 1.5))  # noqa: S311 - jitter only
-    raise PreconditionFailed(f"{index_key} kept changing; gave up after {MAX_ATTEMPTS} attempts")
+            time.sleep(delay)
+    raise PreconditionFailed(f"{index_key} kept changing; gave up after {attempt} attempts")
+
+
+def _read_index(
+    store: WritableStore, index_key: str
+) -> tuple[StoredObject | None, SiteIndex | None, str | None]:
+    """The manifest object, and the index and config text it holds; an index of ``None`` when
+    there is none or it cannot be read (it is then rebuilt from a listing and written over,
+    conditionally on the very object read, rather than failing this and every later event)."""
+    try:
+        current = store.get(index_key)
+    except NotFound:
+        return None, None, None
+    try:
+        previous, config_text = manifest.loads(current.body, index_key)
+    except ContentError as error:
+        log.error("%s; rebuilding the site index from a listing of the store", error)
+        return current, None, None
+    return current, previous, config_text
 
 
 def _record(

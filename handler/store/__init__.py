@@ -21,6 +21,7 @@ __all__ = [
     "PresignedUrls",
     "Store",
     "StoredObject",
+    "VersionedStore",
     "WritableStore",
     "clean_key",
 ]
@@ -122,4 +123,14 @@ class PresignedUrls(Protocol):
 
     def url_for(self, key: str, seconds: int) -> str:
         """A URL that reads ``key`` for the next ``seconds``."""
+        ...
+
+
+@runtime_checkable
+class VersionedStore(Protocol):
+    """A store that keeps earlier versions of its objects (a versioned S3 bucket)."""
+
+    def get_version(self, key: str, version: str, *, max_bytes: int | None = None) -> StoredObject:
+        """The object at ``key`` as it was when its version token was ``version`` (the newest
+        such version); ``NotFound`` if none is kept. ``max_bytes`` as for ``Store.get``."""
         ...

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from handler.errors import NotFound
-from handler.store import ObjectInfo, PresignedUrls, Store, StoredObject
+from handler.store import ObjectInfo, PresignedUrls, Store, StoredObject, VersionedStore
 from handler.timing import measure
 
 
@@ -40,3 +40,10 @@ class MeasuredStore:
         if not isinstance(self.inner, PresignedUrls):
             raise NotFound(key)
         return self.inner.url_for(key, seconds)
+
+    def get_version(self, key: str, version: str, *, max_bytes: int | None = None) -> StoredObject:
+        """The wrapped store's earlier version (``NotFound`` when it keeps none)."""
+        if not isinstance(self.inner, VersionedStore):
+            raise NotFound(key)
+        with measure("store"):
+            return self.inner.get_version(key, version, max_bytes=max_bytes)

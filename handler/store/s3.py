@@ -24,7 +24,7 @@ from botocore.exceptions import (
 )
 from botocore.loaders import Loader
 
-from handler.errors import NotFound, PreconditionFailed, StoreUnavailable, TooLarge
+from handler.errors import Forbidden, NotFound, PreconditionFailed, StoreUnavailable, TooLarge
 from handler.store import ObjectInfo, StoredObject
 from handler.store.keys import clean_key
 from handler.store.local import guess_content_type, is_safe_prefix
@@ -139,6 +139,27 @@ class S3Store:
         except _NotModified:
             return None
 
+    def get_version(self, key: str, version: str, *, max_bytes: int | None = None) -> StoredObject:
+        """The newest kept version of ``key`` whose ETag is ``version`` (the bucket is versioned:
+        an overwrite keeps the object it replaced). One ListObjectVersions of the exact key and
+        one GetObject of that version: needs s3:ListBucketVersions and s3:GetObjectVersion."""
+        full = self._full_key(key)
+        pages = self.client.get_paginator("list_object_versions").paginate(
+            Bucket=self.bucket, Prefix=full, PaginationConfig={"PageSize": self.page_size}
+        )
+        try:
+            for page in pages:
+                for item in page.get("Versions", []):
+                    if item["Key"] == full and _version(item["ETag"]) == version:
+                        return self._get(key, None, max_bytes, version_id=item["VersionId"])
+        except ClientError as err:
+            if _code(err) in _DENIED or _code(err) in _MISSING:
+                raise NotFound(key) from None
+            raise self._unavailable(f"listing the versions of {key!r}", err) from err
+        except BotoCoreError as err:
+            raise self._unavailable(f"listing the versions of {key!r}", err) from err
+        raise NotFound(key)
+
     def list(self, prefix: str = "") -> Iterator[ObjectInfo]:
         if not is_safe_prefix(prefix):
             return
@@ -246,6 +267,7 @@ class S3Store:
         max_bytes: int | None,
         *,
         first: int | None = None,
+        version_id: str | None = None,
     ) -> StoredObject:
         """GET ``key``; ``max_bytes`` refuses larger objects (one ranged GET: the range asks for
         one byte past the limit and the answer's ``Content-Range`` tells the whole size);
@@ -254,6 +276,8 @@ class S3Store:
         args: dict[str, Any] = {"Bucket": self.bucket, "Key": full}
         if if_none_match is not None:
             args["IfNoneMatch"] = if_none_match
+        if version_id is not None:
+            args["VersionId"] = version_id
         if first is not None:
             args["Range"] = f"bytes=0-{first - 1}"
         elif max_bytes is not None:
@@ -269,10 +293,12 @@ class S3Store:
             code = _code(err)
             if code == "304":
                 raise _NotModified from None
-            if code in _MISSING or code in _DENIED:
+            if code in _MISSING:
                 raise NotFound(key) from None
+            if code in _DENIED:
+                raise Forbidden(key) from None
             if code == "InvalidRange":  # a ranged GET of an empty object
-                return self._get(key, if_none_match, None)
+                return self._get(key, if_none_match, None, version_id=version_id)
             raise self._unavailable(f"reading {key!r}", err) from err
         except BotoCoreError as err:
             raise self._unavailable(f"reading {key!r}", err) from err

@@ -23,6 +23,7 @@ from typing import Literal
 
 from handler.engine.config import CONFIG_KEY, SiteConfig
 from handler.engine.reader import Classifier
+from handler.errors import BroadsheetError
 from handler.settings import DEFAULT_INDEX_KEY
 from handler.site.bucket import write_index
 from handler.store import FileUploads, ObjectInfo
@@ -30,6 +31,7 @@ from handler.store.local import LocalStore, guess_content_type
 from handler.store.s3 import PART_SIZE
 from handler.tools.backups import is_backup
 
+DELETE_GUARD = 0.5  # `--delete` refuses to remove more than this share of the site (no --force)
 SOURCE_CACHE_CONTROL = "no-cache"  # posts and config: read by the render function, never a browser
 _SOURCE_EXTENSIONS = (".md", ".markdown", ".mkdown", ".mkdn", ".mkd", ".scss", ".sass", ".liquid")
 
@@ -148,6 +150,21 @@ def make_plan(
     )
 
 
+class UnsafeDeletion(BroadsheetError):
+    """``--delete`` would remove most of the site: an empty or wrong folder, most likely."""
+
+
+def check_deletions(plan: Plan, site_objects: int, where: str, root: Path) -> None:
+    """Refuse a plan that deletes more than :data:`DELETE_GUARD` of the ``site_objects`` the
+    bucket holds (an empty folder, or the wrong one, would otherwise delete the whole site)."""
+    if site_objects and len(plan.deletions) > DELETE_GUARD * site_objects:
+        raise UnsafeDeletion(
+            f"not publishing: --delete would remove {len(plan.deletions)} of the "
+            f"{site_objects} objects of the site in {where} (more than half). Is {root} the "
+            "site's folder? If these deletions are meant, run again with --force"
+        )
+
+
 # --- the run -----------------------------------------------------------------------------------
 
 
@@ -264,6 +281,7 @@ def publish(
     *,
     delete: bool = False,
     dry: bool = False,
+    force: bool = False,
     index_key: str = DEFAULT_INDEX_KEY,
     announce: Callable[[Plan], None] | None = None,
     progress: Progress | None = None,
@@ -272,18 +290,22 @@ def publish(
     """Publish the folder ``root`` to ``store``: plan, upload, delete, then write the site index.
 
     ``announce(plan)`` is called before anything is changed (the command lists deletions there).
-    The index key and everything under its folder belong to Broadsheet: never deleted.
+    The index key and everything under its folder belong to Broadsheet: never deleted. A plan
+    that would delete more than half the site raises :class:`UnsafeDeletion` (after it is
+    announced, before anything changes) unless ``force``.
     """
     started = clock()
     index_folder = index_key.rsplit("/", 1)[0] + "/" if "/" in index_key else index_key
-    plan = make_plan(
-        local_files(root),
-        store.list(),
-        delete=delete,
-        keep=lambda key: key == index_key or key.startswith(index_folder),
-    )
+
+    def keep(key: str) -> bool:
+        return key == index_key or key.startswith(index_folder)
+
+    remote = list(store.list())
+    plan = make_plan(local_files(root), remote, delete=delete, keep=keep)
     if announce is not None:
         announce(plan)
+    if not dry and not force:
+        check_deletions(plan, sum(1 for i in remote if not keep(i.key)), store.describe(), root)
     if dry:
         summary = dry_run(plan)
     else:

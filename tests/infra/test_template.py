@@ -161,16 +161,26 @@ def test_own_folder_holds_the_index_and_is_what_the_engine_ignores() -> None:
 @pytest.mark.parametrize("prefix", PREFIXES)
 def test_render_role_may_only_read_the_site(transformed: dict[str, Any], prefix: str) -> None:
     granted = set().union(*(actions(s) for s in statements(transformed, "RenderFunctionRole")))
-    assert granted == {"s3:GetObject", "s3:ListBucket"}
+    # Earlier versions too: the last good copy of a post replaced by a broken upload.
+    assert granted == {
+        "s3:GetObject",
+        "s3:GetObjectVersion",
+        "s3:ListBucket",
+        "s3:ListBucketVersions",
+    }
     managed = transformed["Resources"]["RenderFunctionRole"]["Properties"]["ManagedPolicyArns"]
     assert managed == ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]
     found = Stack(transformed, ContentPrefix=prefix).statements("RenderFunctionRole")
     # Every file of the site (and compiled CSS, and what a presigned URL for a large file fetches).
     for key in [*SITE_KEYS, *OWN_KEYS]:
         assert allows(found, "s3:GetObject", object_arn(prefix, key)), key
+        assert allows(found, "s3:GetObjectVersion", object_arn(prefix, key)), key
         assert not allows(found, "s3:PutObject", object_arn(prefix, key)), key
     if prefix:
         assert not allows(found, "s3:GetObject", f"arn:aws:s3:::{BUCKET}/elsewhere/secret.txt")
+        assert not allows(
+            found, "s3:GetObjectVersion", f"arn:aws:s3:::{BUCKET}/elsewhere/secret.txt"
+        )
     assert not allows(found, "s3:GetObject", "arn:aws:s3:::another-bucket/index.html")
 
 
