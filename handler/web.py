@@ -59,7 +59,10 @@ _SWR = re.compile(r",?\s*stale-while-revalidate=\d+")
 # links to, as on GitHub Pages, so it renders, scripts and all, but sandboxed: in an opaque
 # origin, with no access to the site's cookies, storage or service workers. A PDF is shown by
 # the browser's own viewer, which runs nothing of the site's and which both a sandbox and
-# default-src 'none' break in Chromium (crbug 413851, 271452): it gets only the frame rule.
+# default-src 'none' break in Chromium (crbug 413851, 271452): it gets only the frame rule. So
+# does a script: it runs only where a page of the site includes it (no policy on the file changes
+# that), and as a worker the policy sent with it becomes the worker's own, where default-src
+# 'none' would cut a site's service worker off the network.
 # SVG and XML can hold script (an <svg:script>, an XHTML island): besides the strict policy they
 # are sent as attachments, so a browser that ignores the sandbox downloads them rather than
 # rendering them here; <img src> and CSS, which never run their script, are unaffected.
@@ -71,9 +74,18 @@ STATIC_HTML_CSP = (
     "sandbox allow-scripts allow-forms allow-popups allow-modals; object-src 'none'; "
     "base-uri 'self'; frame-ancestors {frames}"
 )
-STATIC_VIEWER_CSP = "frame-ancestors {frames}"
+STATIC_FRAMES_CSP = "frame-ancestors {frames}"
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
-_VIEWER_TYPES = frozenset({"application/pdf"})
+_FRAMES_ONLY_TYPES = frozenset(
+    {
+        "application/pdf",
+        "application/javascript",
+        "application/x-javascript",
+        "application/ecmascript",
+        "text/javascript",
+        "text/ecmascript",
+    }
+)
 _ATTACHMENT_TYPES = frozenset({"text/xml", "application/xml", "text/xsl"})  # and any +xml
 
 # Header values: visible ASCII and spaces only (RFC 9110 5.5: no CR, LF or NUL; anything else
@@ -283,8 +295,8 @@ def static_headers(media_type: str, *, strict_frames: bool) -> dict[str, str]:
     headers = {**BASE_HEADERS, "X-Frame-Options": "DENY" if strict_frames else "SAMEORIGIN"}
     if kind in _HTML_TYPES:
         policy = STATIC_HTML_CSP
-    elif kind in _VIEWER_TYPES:
-        policy = STATIC_VIEWER_CSP
+    elif kind in _FRAMES_ONLY_TYPES:
+        policy = STATIC_FRAMES_CSP
     else:
         policy = STATIC_CSP
         if kind in _ATTACHMENT_TYPES or kind == "image/svg+xml" or kind.endswith("+xml"):
