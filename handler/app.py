@@ -44,6 +44,7 @@ _manifest = Prefetch(_store, _settings.index_key) if _settings.content_bucket el
 from fastapi import FastAPI  # noqa: E402
 from mangum import Mangum  # noqa: E402
 
+from handler.gateway import Gateway  # noqa: E402
 from handler.site import Site  # noqa: E402
 from handler.store.measured import MeasuredStore  # noqa: E402
 from handler.theme import Theme  # noqa: E402
@@ -92,8 +93,9 @@ def build_app(env: Mapping[str, str]) -> FastAPI:
 
 
 def make_handler(app: FastAPI) -> Mangum:
-    """The Lambda entry for ``app``: API Gateway (HTTP API 2.0, REST 1.0) events in and out."""
-    return Mangum(app, lifespan="off", text_mime_types=TEXT_MIME_TYPES)
+    """The Lambda entry for ``app``: API Gateway (HTTP API 2.0, REST 1.0) events in and out; a
+    malformed event is a 400, a failure outside the app the page of last resort (gateway.py)."""
+    return Gateway(app, lifespan="off", text_mime_types=TEXT_MIME_TYPES)
 
 
 try:

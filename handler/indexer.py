@@ -26,15 +26,22 @@ from handler.store import WritableStore
 log = logging.getLogger(__name__)
 
 
-def keys_from_event(event: Mapping[str, Any], prefix: str = "") -> list[str]:
+def keys_from_event(event: object, prefix: str = "") -> list[str]:
     """The content keys an S3 notification names, relative to ``prefix``, without duplicates.
 
-    S3 sends keys URL-encoded with ``+`` for spaces. Keys outside the prefix are ignored.
+    S3 sends keys URL-encoded with ``+`` for spaces. Keys outside the prefix are ignored. An
+    event or record of another shape (not an S3 notification, a test event, a hand-written
+    ``{"Records": "x"}``) is logged and skipped: it names no key, and fails nothing.
     """
+    records = event.get("Records") if isinstance(event, Mapping) else None
+    if not isinstance(records, list):
+        log.warning("skipped an event that is not an S3 notification: %.200r", event)
+        return []
     keys: list[str] = []
-    for record in event.get("Records", []):
-        raw = record.get("s3", {}).get("object", {}).get("key")
-        if not isinstance(raw, str):
+    for record in records:
+        raw = _object_key(record)
+        if raw is None:
+            log.warning("skipped a record that names no S3 object: %.200r", record)
             continue
         key = unquote_plus(raw)
         if prefix and not key.startswith(prefix):
@@ -43,6 +50,16 @@ def keys_from_event(event: Mapping[str, Any], prefix: str = "") -> list[str]:
         if key not in keys:
             keys.append(key)
     return keys
+
+
+def _object_key(record: object) -> str | None:
+    """``record["s3"]["object"]["key"]``, if the record has that shape."""
+    found: object = record
+    for field in ("s3", "object", "key"):
+        if not isinstance(found, Mapping):
+            return None
+        found = found.get(field)
+    return found if isinstance(found, str) and found else None
 
 
 def invalidate(client: Any, distribution_id: str, urls: Iterable[str], baseurl: str = "") -> None:
@@ -91,7 +108,7 @@ def _cloudfront() -> Any:
     return boto3.client("cloudfront")
 
 
-def handler(event: Mapping[str, Any], context: object) -> dict[str, Any]:
+def handler(event: object, context: object) -> dict[str, Any]:
     """S3 ObjectCreated/ObjectRemoved events for any file of the site."""
     runtime = _runtime()
     keys = keys_from_event(event, runtime.settings.content_prefix)

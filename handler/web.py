@@ -11,7 +11,8 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -24,7 +25,7 @@ from starlette.types import Scope
 from handler import timing
 from handler.errors import ContentError, NotFound, StoreUnavailable
 from handler.settings import CachePolicy
-from handler.site import HTML, Page, Site
+from handler.site import HTML, Page, Site, preview
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("broadsheet.access")
@@ -51,6 +52,58 @@ SECURITY_HEADERS = {"Content-Security-Policy": THEME_CSP, **BASE_HEADERS, "X-Fra
 _MAX_AGE = re.compile(r"\b(s-maxage|max-age)=(\d+)")
 _SWR = re.compile(r",?\s*stale-while-revalidate=\d+")
 
+# Files served from the bucket as they are (kind "static": /files/, /assets/, /images/, anywhere)
+# are nobody's theme: whoever may upload one must not get script running on the site's origin.
+# Everything but HTML gets GitHub's raw-content policy (nothing loads, nothing runs, and a
+# document made of it is sandboxed into an origin of its own). An HTML file is a page the site
+# links to, as on GitHub Pages, so it renders, scripts and all, but sandboxed: in an opaque
+# origin, with no access to the site's cookies, storage or service workers. A PDF is shown by
+# the browser's own viewer, which runs nothing of the site's and which both a sandbox and
+# default-src 'none' break in Chromium (crbug 413851, 271452): it gets only the frame rule. So
+# does a script: it runs only where a page of the site includes it (no policy on the file changes
+# that), and as a worker the policy sent with it becomes the worker's own, where default-src
+# 'none' would cut a site's service worker off the network.
+# SVG and XML can hold script (an <svg:script>, an XHTML island): besides the strict policy they
+# are sent as attachments, so a browser that ignores the sandbox downloads them rather than
+# rendering them here; <img src> and CSS, which never run their script, are unaffected.
+STATIC_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; object-src 'none'; sandbox; "
+    "frame-ancestors {frames}"
+)
+STATIC_HTML_CSP = (
+    "sandbox allow-scripts allow-forms allow-popups allow-modals; object-src 'none'; "
+    "base-uri 'self'; frame-ancestors {frames}"
+)
+STATIC_FRAMES_CSP = "frame-ancestors {frames}"
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_FRAMES_ONLY_TYPES = frozenset(
+    {
+        "application/pdf",
+        "application/javascript",
+        "application/x-javascript",
+        "application/ecmascript",
+        "text/javascript",
+        "text/ecmascript",
+    }
+)
+_ATTACHMENT_TYPES = frozenset({"text/xml", "application/xml", "text/xsl"})  # and any +xml
+
+# Header values: visible ASCII and spaces only (RFC 9110 5.5: no CR, LF or NUL; anything else
+# non-ASCII is read as Latin-1 by some and refused by others). A URL-valued header carries the
+# rest percent-encoded as UTF-8 (RFC 3986), escapes already there kept; any other header the same
+# way, which at least never splits a response or breaks its encoding.
+_URL_HEADERS = frozenset({"location", "content-location"})
+_NOT_FIELD_TEXT = re.compile(r"[^\x20-\x7e]+")
+_NOT_URI = re.compile(r"%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
+
+# The page of last resort: what a reader gets when even the error page cannot be made (the site's
+# theme is broken, the event made no sense). No theme, no store, nothing that can fail.
+_LAST_RESORT = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{status}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body><h1>{status}</h1><p>{message}</p></body></html>
+"""
+_MESSAGES = {400: "Bad request.", 500: "Something went wrong on our side."}
 
 PRIVATE = "private, no-store"
 
@@ -84,13 +137,14 @@ def create_app(
     async def answer(request: Request) -> Response:
         path: str = request.scope["path"]
         query = request.scope.get("query_string", b"").decode("latin-1")
-        wants_preview = "preview=" in query
-        # Query strings never change a public page (nor split the cache); only a signed preview
-        # link does, and its answer is private and never kept.
-        page = None if wants_preview else site.cached(path)
+        # A query string never changes a public page (nor splits a cache): only a preview link
+        # that verifies does, and its answer, whatever it is, is private and never kept.
+        # Anything else (utm=, a bad or expired preview=) is the public page, as if no query.
+        private = bool(query) and is_preview(site, path, query, preview_secret)
+        page = None if private else site.cached(path)
         if page is None:
             try:
-                if wants_preview:
+                if private:
                     found = await run_in_threadpool(
                         _unless_missing, site.preview, path, query, preview_secret
                     )
@@ -98,13 +152,15 @@ def create_app(
                     found = await run_in_threadpool(_unless_missing, site.page, path)
             except StoreUnavailable as error:
                 log.error("store unavailable for %s: %s", path, error)
-                body = site.error_page(503, "The site is briefly unavailable. Please try again.")
+                body = error_body(site, 503, "The site is briefly unavailable. Please try again.")
                 return _html(request, 503, body, policy.error, {"Retry-After": RETRY_AFTER})
             except ContentError as error:
                 log.error("content error for %s: %s", path, error)
-                body = site.error_page(500, "This page could not be rendered.")
+                body = error_body(site, 500, "This page could not be rendered.")
                 return _html(request, 500, body, policy.error)
-            page = found if found is not None else site.not_found_page()
+            page = found if found is not None else not_found_page(site)
+        if private:
+            return respond(request, replace(page, expires=None), PRIVATE, preview=True)
         control = cache_control[page.kind]
         if page.expires is not None:
             control = capped(control, page.expires, site.now())
@@ -117,7 +173,7 @@ def create_app(
         if exc.status_code == 405:
             headers["Allow"] = ALLOW
         message = "That method is not allowed here." if exc.status_code == 405 else "Bad request."
-        body = site.error_page(exc.status_code, message)
+        body = error_body(site, exc.status_code, message)
         response = _html(request, exc.status_code, body, policy.error, headers)
         measured = timing.start()
         measured.cache = "bypass"
@@ -126,10 +182,55 @@ def create_app(
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error for %s", request.scope.get("path"))
-        body = site.error_page(500, "Something went wrong on our side.")
-        return _html(request, 500, body, policy.error)
+        try:
+            body = error_body(site, 500, "Something went wrong on our side.")
+            return _html(request, 500, body, policy.error)
+        except Exception:  # the last resort must answer, whatever broke
+            log.exception("the error page failed too")
+            return last_resort_response(request.method, 500)
 
     return app
+
+
+def is_preview(site: Site, path: str, query: str, secret: str | None) -> bool:
+    """Whether ``query`` holds exactly one ``preview`` parameter that verifies for ``path``."""
+    return secret is not None and preview.verify(path, query, secret, site.now())
+
+
+def error_body(site: Site, status: int, message: str) -> bytes:
+    """The site's error page, or the page of last resort when the theme cannot make one."""
+    try:
+        return site.error_page(status, message)
+    except Exception:
+        log.exception("the error page for %s could not be rendered", status)
+        return last_resort_page(status, message)
+
+
+def not_found_page(site: Site) -> Page:
+    """The site's 404 page, or the page of last resort when it cannot be made."""
+    try:
+        return site.not_found_page()
+    except Exception:
+        log.exception("the not-found page could not be rendered")
+        return Page.make("not_found", last_resort_page(404, "There is no page here."), HTML)
+
+
+def last_resort_page(status: int, message: str) -> bytes:
+    """An error page made of nothing but ``status`` and ``message`` (our own words)."""
+    return _LAST_RESORT.format(status=status, message=message).encode()
+
+
+def last_resort_headers() -> dict[str, str]:
+    """The headers of a page of last resort: every security header, never kept."""
+    return encoded({**SECURITY_HEADERS, "Cache-Control": "no-store", "Content-Type": HTML})
+
+
+def last_resort_response(method: str, status: int, message: str | None = None) -> Response:
+    body = last_resort_page(status, message or _MESSAGES.get(status, "Something went wrong."))
+    headers = last_resort_headers()
+    if method == "HEAD":
+        return _response(status, {**headers, "Content-Length": str(len(body))})
+    return _response(status, headers, body)
 
 
 def _unless_missing(build: Callable[..., Page], *args: Any) -> Page | None:
@@ -149,20 +250,17 @@ def observed(scope: Scope, response: Response, measured: timing.Timing, began: f
     Done in the route rather than in a middleware: an ASGI middleware layer costs a cached hit
     more than everything else it does (measured in bench/).
     """
-    response.headers["server-timing"] = measured.server_timing()
+    response.headers["server-timing"] = header_value("server-timing", measured.server_timing())
     if access_log.isEnabledFor(logging.INFO):
         _log_request(scope, response.status_code, measured, began)
     return response
 
 
-def respond(request: Request, page: Page, cache_control: str) -> Response:
+def respond(request: Request, page: Page, cache_control: str, *, preview: bool = False) -> Response:
     """A page as a response, answering conditional requests with 304 and HEAD without a body."""
     status = 404 if page.kind == "not_found" else 200
-    headers = {
-        **(SECURITY_HEADERS if page.themed else BASE_HEADERS),
-        "Cache-Control": cache_control,
-    }
-    if page.kind == "preview":
+    headers = {**security_headers(page), "Cache-Control": cache_control}
+    if preview:
         headers["X-Robots-Tag"] = "noindex, nofollow"
     if status == 200:
         headers["ETag"] = page.etag
@@ -172,10 +270,63 @@ def respond(request: Request, page: Page, cache_control: str) -> Response:
         headers["Location"] = page.location
         if page.status == 307:  # a presigned URL: short-lived, never shared by caches
             headers["Cache-Control"] = PRIVATE
-        return Response(status_code=page.status, headers=headers)
+        return _response(page.status, headers)
     if status == 200 and not_modified(request, page):
-        return Response(status_code=304, headers=headers)
+        return _response(304, headers)
     return _body(request, status, page.body, page.media_type, headers)
+
+
+def security_headers(page: Page) -> Mapping[str, str]:
+    """The security headers for ``page``: the built-in theme's strict policy for its pages, none
+    for a site's own theme (as on GitHub Pages), and a sandbox for files from the bucket."""
+    if page.kind == "static":
+        return static_headers(page.media_type, strict_frames=page.themed)
+    return SECURITY_HEADERS if page.themed else BASE_HEADERS
+
+
+def static_headers(media_type: str, *, strict_frames: bool) -> dict[str, str]:
+    """The headers of a file served as it is in the bucket, by what a browser would make of it.
+
+    ``strict_frames``: no framing at all (the built-in theme's rule); else the site's own pages
+    may frame its files (an academic site's CV in an iframe), as GitHub Pages lets them.
+    """
+    frames = "'none'" if strict_frames else "'self'"
+    kind = media_type.split(";", 1)[0].strip().lower()
+    headers = {**BASE_HEADERS, "X-Frame-Options": "DENY" if strict_frames else "SAMEORIGIN"}
+    if kind in _HTML_TYPES:
+        policy = STATIC_HTML_CSP
+    elif kind in _FRAMES_ONLY_TYPES:
+        policy = STATIC_FRAMES_CSP
+    else:
+        policy = STATIC_CSP
+        if kind in _ATTACHMENT_TYPES or kind == "image/svg+xml" or kind.endswith("+xml"):
+            headers["Content-Disposition"] = "attachment"
+    headers["Content-Security-Policy"] = policy.format(frames=frames)
+    return headers
+
+
+def encoded(headers: Mapping[str, str]) -> dict[str, str]:
+    """``headers`` with every value made safe to send: the one place header values pass."""
+    return {name: header_value(name, value) for name, value in headers.items()}
+
+
+def header_value(name: str, value: str) -> str:
+    """``value`` as it may go out in header ``name``: visible ASCII only, never a CR, LF or NUL.
+
+    A URL (``Location``) has every other character percent-encoded as UTF-8, as RFC 3986 spells
+    it, and keeps the escapes it already has: ``/tags/€/`` goes out as ``/tags/%E2%82%AC/``, a
+    ``\r\n`` as ``%0D%0A`` (one header still, and the same address). Other values get the same
+    escapes for whatever is not field text, so no value can split a response.
+    """
+    if name.lower() in _URL_HEADERS:
+        return _NOT_URI.sub(_percent, value)
+    if value.isascii() and value.isprintable():  # the common case, without a regex
+        return value
+    return _NOT_FIELD_TEXT.sub(_percent, value)
+
+
+def _percent(match: re.Match[str]) -> str:
+    return "".join(f"%{byte:02X}" for byte in match.group().encode("utf-8", "surrogatepass"))
 
 
 def capped(cache_control: str, expires: datetime | None, now: datetime) -> str:
@@ -234,10 +385,15 @@ def _html(
 def _body(
     request: Request, status: int, body: bytes, media_type: str, headers: dict[str, str]
 ) -> Response:
+    headers = {**headers, "Content-Type": media_type}
     if request.method == "HEAD":
-        headers = {**headers, "Content-Length": str(len(body))}
-        return Response(status_code=status, headers=headers, media_type=media_type)
-    return Response(content=body, status_code=status, headers=headers, media_type=media_type)
+        return _response(status, {**headers, "Content-Length": str(len(body))})
+    return _response(status, headers, body)
+
+
+def _response(status: int, headers: Mapping[str, str], body: bytes = b"") -> Response:
+    """Every response the app makes is made here, its header values :func:`encoded`."""
+    return Response(content=body, status_code=status, headers=encoded(headers))
 
 
 def _log_request(scope: Scope, status: int, measured: timing.Timing, began: float) -> None:

@@ -10,6 +10,7 @@ point: paths under it are the site's.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from handler.engine.outputs import Output, OutputTable
 
@@ -20,7 +21,11 @@ class Route:
 
     destination: str
     output: Output | None = None
-    redirect: str | None = None  # a site path (``/x/``), before ``baseurl``
+    redirect: str | None = None  # a site URL (``/x/``, percent-encoded), before ``baseurl``
+
+
+# What a path segment may hold unescaped (RFC 3986 pchar, and the slashes between segments).
+_PATH_SAFE = "/:@!$&'()*+,;="
 
 
 def resolve(table: OutputTable, path: str) -> Route | None:
@@ -35,7 +40,7 @@ def resolve(table: OutputTable, path: str) -> Route | None:
         if output is not None:
             return Route(destination, output)
     if relative + "/index.html" in table:
-        return Route(relative + "/index.html", redirect="/" + relative + "/")
+        return Route(relative + "/index.html", redirect="/" + quote(relative, _PATH_SAFE) + "/")
     return None
 
 

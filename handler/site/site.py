@@ -31,7 +31,7 @@ from handler.engine.plugins import Built, Plugin
 from handler.engine.plugins.feed import Feed
 from handler.engine.plugins.jemoji import emojify
 from handler.engine.plugins.paginate import Paginate, per_page
-from handler.engine.plugins.redirects import RedirectFrom, redirect_to
+from handler.engine.plugins.redirects import TARGET_HINT, RedirectFrom, redirect_to, target_problem
 from handler.engine.plugins.relative_links import rewrite as rewrite_relative_links
 from handler.engine.plugins.sass import SassPages
 from handler.engine.plugins.sitemap import Sitemap
@@ -295,6 +295,9 @@ class Site:
         if target is not None and (
             self.builtin_mode(view) or "jekyll-redirect-from" in view.plugins
         ):
+            problem = target_problem(target)
+            if problem is not None:
+                raise ContentError(document.key, f"redirect_to {problem}", hint=TARGET_HINT)
             return self._redirect(view, target)
         body = self.render(view, document)
         kind: PageKind = "post" if document.kind == "document" else "document"

@@ -22,7 +22,7 @@ from handler.engine.config import CONFIG_KEY, SiteConfig
 from handler.engine.document import Document
 from handler.engine.index import Limits, SiteIndex, decode, scan
 from handler.engine.liquid.host import Source
-from handler.engine.plugins.redirects import redirect_from
+from handler.engine.plugins.redirects import TARGET_HINT, redirect_from, redirect_to, target_problem
 from handler.engine.plugins.tags import PLUGIN_TAGS
 from handler.engine.reader import Classifier
 from handler.engine.renderer import Notes
@@ -139,6 +139,7 @@ def check(
     )
     view = SiteView.of(index, now, Visibility(github_pages=github_pages))
     found += _check_outputs(site, view, texts)
+    found += _check_redirect_targets(site, view, texts)
     links = _check_links(view, texts)
     found += links
     missing = {(d.path, d.line) for d in links}
@@ -344,6 +345,23 @@ def _conflict(
         )
         for key in (lost, won)
     ]
+
+
+def _check_redirect_targets(
+    site: Site, view: SiteView, texts: Mapping[str, str]
+) -> list[Diagnostic]:
+    """Each ``redirect_to`` the server would refuse (the same test: ``target_problem``)."""
+    if not (site.builtin_mode(view) or "jekyll-redirect-from" in view.plugins):
+        return []
+    found = []
+    for document in view.documents:
+        target = redirect_to(document.data)
+        problem = None if target is None else target_problem(target)
+        if problem is not None:
+            line = front_matter_line(texts.get(document.key, ""), "redirect_to")
+            message = f"redirect_to {problem}: the page answers 500"
+            found.append(Diagnostic(document.key, line, None, "error", message, TARGET_HINT))
+    return found
 
 
 def _reserved_page(document: Document, text: str, route: str) -> Diagnostic:

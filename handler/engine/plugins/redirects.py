@@ -10,16 +10,24 @@ the site answers it with a 301 when it serves the document.
 from __future__ import annotations
 
 import json
+import logging
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from handler.engine.outputs import Output
 from handler.engine.plugins import Built, Context
 from handler.engine.url import destination, page_url
 from handler.engine.view import SiteView
 
+log = logging.getLogger(__name__)
+
 NAME = "jekyll-redirect-from"
 JSON_PATH = "redirects.json"
+TARGET_HINT = "redirect_to takes an http(s) URL or a path of the site, such as /posts/new/"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_SCHEMES = frozenset({"", "http", "https"})
 
 
 def redirect_from(data: Mapping[str, Any]) -> list[str]:
@@ -35,6 +43,31 @@ def redirect_to(data: Mapping[str, Any]) -> str | None:
     if isinstance(value, list):
         value = next((item for item in value if item is not None), None)
     return None if value is None else str(value)
+
+
+def target_problem(target: str) -> str | None:
+    """What is wrong with ``target`` as a ``redirect_to``, or ``None`` when it is one.
+
+    A target is an http(s) URL or a path of the site (``/x/``, ``x/``); no control character
+    (a CR or LF would end the ``Location`` header and start another), no other scheme
+    (``javascript:``, ``data:``), no surrounding spaces. The server, ``redirects.json`` and
+    ``broadsheet check`` all ask here.
+    """
+    if not target.strip():
+        return "is empty"
+    if _CONTROL.search(target):
+        return "holds a control character (a line break, a tab)"
+    if target != target.strip():
+        return "starts or ends with a space"
+    try:
+        parts = urlsplit(target)
+    except ValueError as error:
+        return f"is not a URL ({error})"
+    if parts.scheme.lower() not in _SCHEMES:
+        return f"is a {parts.scheme}: URL, not http(s)"
+    if parts.scheme and not parts.netloc:
+        return "names no host"
+    return None
 
 
 def redirect_destination(path: str) -> tuple[str, str]:
@@ -84,12 +117,20 @@ class RedirectFrom:
             targets = {
                 source: target if "://" in target else context.absolute(target)
                 for source, target in redirects(view).items()
+                if not _refused(source, target)
             }
             body = json.dumps(targets, ensure_ascii=False, separators=(",", ":"))
             return Built(body.encode(), "application/json; charset=utf-8")
         target = output.argument or "/"
         location = target if "://" in target else context.link(target)
         return Built(b"", "text/html; charset=utf-8", location=location)
+
+
+def _refused(source: str, target: str) -> bool:
+    problem = target_problem(target)
+    if problem is not None:
+        log.error("redirects.json leaves out %s: its redirect_to %r %s", source, target, problem)
+    return problem is not None
 
 
 def redirects(view: SiteView) -> dict[str, str]:
