@@ -54,6 +54,9 @@ PAGE_BUDGET_SECONDS = 2.0  # CPU for one whole page (layouts, includes, listed c
 MAX_LAYOUT_DEPTH = 16
 MARKDOWNIFY_KEPT_CHARS = 4096  # markdownify results kept for texts up to this long
 _KEPT = 4096  # rendered contents, excerpts and parsed files kept (by version)
+# A listing (twice a page's budget) starts rendering a post only while a whole page budget for it
+# and this share of one more, to finish the listing with, are left.
+LISTING_RESERVE = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +148,7 @@ class Renderer:
         self._contents = _Kept()
         self._excerpts = _Kept()
         self._files = _Kept()
+        self._failed = _Kept(256)  # contents and excerpts that spent a whole budget
         self._lock = threading.Lock()
 
     @property
@@ -360,18 +364,19 @@ class Renderer:
         kept = self._contents.get(cache_key)
         if kept is not None:
             return kept  # type: ignore[no-any-return]
-        text = body
-        if renders_liquid(document, body):  # else no payload is needed at all
-            payload = self.payload(view, document, RenderState(body))
-            host = _Host(self, view, document.key, None)
-            text = self._liquid(body, body_line, document, payload, host)
-        elif self._excerpt_is_whole(view, document, body):
-            # The excerpt's text is this very text, without Liquid: converted, it is the same.
-            kept = self._excerpts.get(cache_key)
-            if kept is not None:
-                self._contents.put(cache_key, kept)
-                return kept  # type: ignore[no-any-return]
-        output = self._convert(text, document, view)
+        with self._own_budget(document, ("content", *cache_key)):
+            text = body
+            if renders_liquid(document, body):  # else no payload is needed at all
+                payload = self.payload(view, document, RenderState(body))
+                host = _Host(self, view, document.key, None)
+                text = self._liquid(body, body_line, document, payload, host)
+            elif self._excerpt_is_whole(view, document, body):
+                # The excerpt's text is this very text, without Liquid: converted, the same.
+                kept = self._excerpts.get(cache_key)
+                if kept is not None:
+                    self._contents.put(cache_key, kept)
+                    return kept  # type: ignore[no-any-return]
+            output = self._convert(text, document, view)
         self._contents.put(cache_key, output)
         return output
 
@@ -425,15 +430,47 @@ class Renderer:
             modified=document.modified,
             draft=document.draft,
         )
-        text = source
-        if renders_liquid(excerpt, source):  # else no payload is needed at all
-            payload = self.payload(view, document)
-            payload["page"] = _ExcerptDrop(view, excerpt, self, document)
-            host = _Host(self, view, document.key, None)
-            text = self._liquid(source, body_line, excerpt, payload, host, part="#excerpt")
-        output = self._convert(text, excerpt, view)
+        with self._own_budget(document, ("excerpt", *cache_key)):
+            text = source
+            if renders_liquid(excerpt, source):  # else no payload is needed at all
+                payload = self.payload(view, document)
+                payload["page"] = _ExcerptDrop(view, excerpt, self, document)
+                host = _Host(self, view, document.key, None)
+                text = self._liquid(source, body_line, excerpt, payload, host, part="#excerpt")
+            output = self._convert(text, excerpt, view)
         self._excerpts.put(cache_key, output)
         return output
+
+    @contextmanager
+    def _own_budget(self, document: Document, key: tuple[Hashable, ...]) -> Iterator[None]:
+        """A document's content or excerpt rendered for another page (a listing, the feed, a
+        loop over ``site.posts``): a page budget of its own inside the enclosing page's, so a
+        slow post is that post's error (unless the enclosing page runs out first: its error).
+
+        A post that spent its whole budget is refused from memory after, so a listing does not
+        pay for it again on every request (it fails the same way until it changes).
+        """
+        failed = self._failed.get(key)
+        if failed is not None:
+            raise OverBudget(failed.path, failed.message, hint=failed.hint)
+        try:
+            with page_budget(self.limits.budget_seconds, document.key, share=True):
+                yield
+        except OverBudget as error:
+            self._failed.put(key, error)
+            raise
+
+    def affordable(self, view: SiteView, document: Document) -> bool:
+        """Whether a listing can show ``document``'s content and excerpt: kept, refused from
+        memory, or the listing's budget still holds a whole page budget for it and a reserve to
+        finish with (so one slow post is skipped, never the listing's failure)."""
+        if self.has_rendered(view, document):
+            return True
+        left = budget.remaining()
+        seconds = self.limits.budget_seconds
+        if left is None or seconds is None:
+            return True
+        return left >= seconds * (1 + LISTING_RESERVE)
 
     def has_rendered(self, view: SiteView, document: Document) -> bool:
         """Whether ``document``'s content and excerpt are kept (a listing shows them for free)."""
@@ -444,7 +481,12 @@ class Renderer:
         by_view = renders_liquid(document, body) or body != kept[0]
         token = view.token if by_view else ""
         key = (document.key, document.version, view.config.version, token)
-        return self._contents.get(key) is not None or self._excerpts.get(key) is not None
+        return (
+            self._contents.get(key) is not None
+            or self._excerpts.get(key) is not None
+            or self._failed.get(("content", *key)) is not None
+            or self._failed.get(("excerpt", *key)) is not None
+        )
 
     def raw(self, document: Document) -> str:
         return self._body(document)[0]
@@ -553,20 +595,31 @@ def _naming(key: str) -> Iterator[None]:
 
 
 @contextmanager
-def page_budget(seconds: float | None, key: str) -> Iterator[None]:
-    """The page's CPU budget; an overrun becomes a RenderError naming the page's file."""
-    outer = budget.active()
+def page_budget(seconds: float | None, key: str, *, share: bool = False) -> Iterator[None]:
+    """The page's CPU budget; an overrun becomes a RenderError naming the page's file.
+
+    Inside another budget it adds nothing, unless ``share``: then ``key`` gets ``seconds`` of its
+    own (never past the enclosing budget), and spending them is ``key``'s error, not the
+    enclosing page's.
+    """
+    shared = share and seconds is not None
+    entered = budget.share(seconds) if shared and seconds is not None else budget.limit(seconds)
+    own: budget.Budget | None = None
     try:
-        with budget.limit(seconds):
+        with entered as own:
             yield
     except BudgetExceeded:
-        if outer:
+        if own is None or not own.spent:
             raise  # an enclosing render's budget: that render reports it
-        raise RenderError(
+        raise OverBudget(
             key,
-            f"rendering took more than {seconds:g} s of CPU",
+            f"rendering took more than {seconds:.3g} s of CPU",
             hint="look for a loop over a large list in the page, its layouts or includes",
         ) from None
+
+
+class OverBudget(RenderError):
+    """A render that spent its CPU budget."""
 
 
 class _Host:

@@ -35,7 +35,14 @@ from handler.engine.plugins.redirects import RedirectFrom, redirect_to
 from handler.engine.plugins.relative_links import rewrite as rewrite_relative_links
 from handler.engine.plugins.sass import SassPages
 from handler.engine.plugins.sitemap import Sitemap
-from handler.engine.renderer import Converter, Notes, Renderer, RenderLimits, Transform
+from handler.engine.renderer import (
+    Converter,
+    Notes,
+    Renderer,
+    RenderLimits,
+    Transform,
+    page_budget,
+)
 from handler.engine.view import SiteView, Visibility
 from handler.errors import ContentError, NotFound, StoreUnavailable, TooLarge
 from handler.site import preview
@@ -338,7 +345,10 @@ class Site:
 
     def _generated(self, view: SiteView, output: Output, where: str) -> Page:
         plugin = self._plugin(view, output.generator)
-        built: Built = plugin.build(view, output, _Context(self))
+        # A listing renders other posts (each within a share of its own): twice a page's budget.
+        seconds = self.renderer.limits.budget_seconds
+        with page_budget(None if seconds is None else 2 * seconds, where):
+            built: Built = plugin.build(view, output, _Context(self))
         if built.location is not None:
             return Page.make("redirect", b"", HTML, location=built.location)
         kind: PageKind = "listing" if output.generator != "jekyll-paginate" else "document"
@@ -510,7 +520,9 @@ class _Context:
         view = self._view()
         if view is not None and self.site.renderer.has_rendered(view, document):
             return True
-        if timing.over_budget(LISTING_BUDGET_SECONDS):
+        if timing.over_budget(LISTING_BUDGET_SECONDS) or (
+            view is not None and not self.site.renderer.affordable(view, document)
+        ):
             timing.mark_partial()
             return False
         return True
