@@ -41,6 +41,7 @@ from handler.engine.frontmatter import split_body
 from handler.engine.index import decode
 from handler.engine.liquid.host import Source
 from handler.engine.markdown import MarkdownLimit, MarkdownRenderer
+from handler.engine.paths import include_key, relative_include_key
 from handler.engine.view import SiteView
 from handler.errors import ContentError, LiquidError, NotFound, RenderError
 from handler.store import Store, clean_key
@@ -649,15 +650,14 @@ class _Host:
     def include(self, name: str) -> Source:
         source = self._includes.get(name)
         if source is None:
-            key = posixpath.join(self.view.config.includes_dir, name)
+            key = include_key(self.current, self.view.config.includes_dir, name)
             source = self.renderer.read_source(self.view, key, self.renderer.limits.include)
             self._includes[name] = source
         return source
 
     def include_relative(self, name: str, relative_to: str) -> Source:
-        key = posixpath.normpath(posixpath.join(posixpath.dirname(relative_to), name))
-        if key.startswith(("../", "/")) or key == "..":
-            raise NotFound(name)
+        includes = self.view.config.includes_dir
+        key = relative_include_key(self.current, name, relative_to, includes)
         return self.renderer.read_source(self.view, key, self.renderer.limits.include)
 
     def post_url(self, name: str) -> str | None:
