@@ -54,7 +54,9 @@ log = logging.getLogger(__name__)
 PAGE_BUDGET_SECONDS = 2.0  # CPU for one whole page (layouts, includes, listed content)
 MAX_LAYOUT_DEPTH = 16
 MARKDOWNIFY_KEPT_CHARS = 4096  # markdownify results kept for texts up to this long
-_KEPT = 4096  # rendered contents, excerpts and parsed files kept (by version)
+_KEPT = 4096  # rendered contents, excerpts and parsed files kept (by version)...
+_KEPT_CHARS = 16 * 1024 * 1024  # ...and the characters each of those caches may hold
+_ENTRY_CHARS = 256  # what an entry costs besides its text (keys, tuples, small values)
 # A listing (twice a page's budget) starts rendering a post only while a whole page budget for it
 # and this share of one more, to finish the listing with, are left.
 LISTING_RESERVE = 0.25
@@ -100,21 +102,50 @@ class Notes:
 
 
 class _Kept:
-    """A small bounded cache (first in, first out): safe to share across threads."""
+    """A small bounded cache (first in, first out), by count and by the characters it holds:
+    safe to share across threads."""
 
-    def __init__(self, size: int = _KEPT) -> None:
-        self._items: dict[Hashable, Any] = {}
+    def __init__(self, size: int = _KEPT, max_chars: int = _KEPT_CHARS) -> None:
+        self._items: dict[Hashable, tuple[Any, int]] = {}
         self._size = size
+        self._max_chars = max_chars
+        self._chars = 0
         self._lock = threading.Lock()
 
     def get(self, key: Hashable) -> Any:
-        return self._items.get(key)
+        found = self._items.get(key)
+        return None if found is None else found[0]
 
-    def put(self, key: Hashable, value: Any) -> None:
+    def put(self, key: Hashable, value: Any, chars: int | None = None) -> None:
+        """Keep ``value``; ``chars`` is what it costs (else the text it holds is counted)."""
+        cost = (_chars(value) if chars is None else chars) + _ENTRY_CHARS
+        if cost > self._max_chars:
+            return
         with self._lock:
-            if len(self._items) >= self._size:
-                self._items.pop(next(iter(self._items)))
-            self._items[key] = value
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._chars -= old[1]
+            while self._items and (
+                len(self._items) >= self._size or self._chars + cost > self._max_chars
+            ):
+                self._chars -= self._items.pop(next(iter(self._items)))[1]
+            self._items[key] = (value, cost)
+            self._chars += cost
+
+    @property
+    def chars(self) -> int:
+        return self._chars
+
+
+def _chars(value: Any) -> int:
+    """The text a kept value holds: strings, sources, and tuples of them."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, Source):
+        return len(value.text)
+    if isinstance(value, tuple):
+        return sum(_chars(item) for item in value)
+    return _ENTRY_CHARS
 
 
 class Renderer:
@@ -148,7 +179,7 @@ class Renderer:
         self._site_data: tuple[str, SiteData] | None = None
         self._contents = _Kept()
         self._excerpts = _Kept()
-        self._files = _Kept()
+        self._files = _Kept(max_chars=2 * _KEPT_CHARS)
         self._failed = _Kept(256)  # contents and excerpts that spent a whole budget
         self._lock = threading.Lock()
 
@@ -499,7 +530,7 @@ class Renderer:
             return kept[0]
         obj = self.store.get(key, max_bytes=self.limits.data)
         value = parse_data(key, decode(obj), view.config.raw)
-        self._files.put(("data", key, obj.version), (value,))
+        self._files.put(("data", key, obj.version), (value,), chars=2 * len(obj.body))
         return value
 
 
