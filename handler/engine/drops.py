@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from handler.engine.config import JEKYLL_VERSION, deep_merge
 from handler.engine.document import Document
+from handler.engine.paths import is_private
 from handler.engine.static_file import StaticFile
 from handler.engine.view import SiteView
 
@@ -461,7 +462,11 @@ class SiteData:
 
         def build() -> DataDrop:
             data_dir = config.data_dir
-            keys = [k for k in self.view.index.files if k.startswith(data_dir + "/")]
+            keys = [
+                k
+                for k in self.view.index.files
+                if k.startswith(data_dir + "/") and not is_private(k)
+            ]
             return DataDrop(self.view, data_tree(keys, data_dir), self.resolver)
 
         return self._kept("data", build)

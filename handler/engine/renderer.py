@@ -41,6 +41,7 @@ from handler.engine.frontmatter import split_body
 from handler.engine.index import decode
 from handler.engine.liquid.host import Source
 from handler.engine.markdown import MarkdownLimit, MarkdownRenderer
+from handler.engine.paths import include_key, relative_include_key
 from handler.engine.view import SiteView
 from handler.errors import ContentError, LiquidError, NotFound, RenderError, TooLarge
 from handler.store import Store, StoredObject, VersionedStore, clean_key
@@ -53,7 +54,12 @@ log = logging.getLogger(__name__)
 PAGE_BUDGET_SECONDS = 2.0  # CPU for one whole page (layouts, includes, listed content)
 MAX_LAYOUT_DEPTH = 16
 MARKDOWNIFY_KEPT_CHARS = 4096  # markdownify results kept for texts up to this long
-_KEPT = 4096  # rendered contents, excerpts and parsed files kept (by version)
+_KEPT = 4096  # rendered contents, excerpts and parsed files kept (by version)...
+_KEPT_CHARS = 16 * 1024 * 1024  # ...and the characters each of those caches may hold
+_ENTRY_CHARS = 256  # what an entry costs besides its text (keys, tuples, small values)
+# A listing (twice a page's budget) starts rendering a post only while a whole page budget for it
+# and this share of one more, to finish the listing with, are left.
+LISTING_RESERVE = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,21 +102,50 @@ class Notes:
 
 
 class _Kept:
-    """A small bounded cache (first in, first out): safe to share across threads."""
+    """A small bounded cache (first in, first out), by count and by the characters it holds:
+    safe to share across threads."""
 
-    def __init__(self, size: int = _KEPT) -> None:
-        self._items: dict[Hashable, Any] = {}
+    def __init__(self, size: int = _KEPT, max_chars: int = _KEPT_CHARS) -> None:
+        self._items: dict[Hashable, tuple[Any, int]] = {}
         self._size = size
+        self._max_chars = max_chars
+        self._chars = 0
         self._lock = threading.Lock()
 
     def get(self, key: Hashable) -> Any:
-        return self._items.get(key)
+        found = self._items.get(key)
+        return None if found is None else found[0]
 
-    def put(self, key: Hashable, value: Any) -> None:
+    def put(self, key: Hashable, value: Any, chars: int | None = None) -> None:
+        """Keep ``value``; ``chars`` is what it costs (else the text it holds is counted)."""
+        cost = (_chars(value) if chars is None else chars) + _ENTRY_CHARS
+        if cost > self._max_chars:
+            return
         with self._lock:
-            if len(self._items) >= self._size:
-                self._items.pop(next(iter(self._items)))
-            self._items[key] = value
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._chars -= old[1]
+            while self._items and (
+                len(self._items) >= self._size or self._chars + cost > self._max_chars
+            ):
+                self._chars -= self._items.pop(next(iter(self._items)))[1]
+            self._items[key] = (value, cost)
+            self._chars += cost
+
+    @property
+    def chars(self) -> int:
+        return self._chars
+
+
+def _chars(value: Any) -> int:
+    """The text a kept value holds: strings, sources, and tuples of them."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, Source):
+        return len(value.text)
+    if isinstance(value, tuple):
+        return sum(_chars(item) for item in value)
+    return _ENTRY_CHARS
 
 
 class Renderer:
@@ -144,7 +179,8 @@ class Renderer:
         self._site_data: tuple[str, SiteData] | None = None
         self._contents = _Kept()
         self._excerpts = _Kept()
-        self._files = _Kept()
+        self._files = _Kept(max_chars=2 * _KEPT_CHARS)
+        self._failed = _Kept(256)  # contents and excerpts that spent a whole budget
         self._lock = threading.Lock()
 
     @property
@@ -384,18 +420,19 @@ class Renderer:
         kept = self._contents.get(cache_key)
         if kept is not None:
             return kept  # type: ignore[no-any-return]
-        text = body
-        if renders_liquid(document, body):  # else no payload is needed at all
-            payload = self.payload(view, document, RenderState(body))
-            host = _Host(self, view, document.key, None)
-            text = self._liquid(body, body_line, document, payload, host)
-        elif self._excerpt_is_whole(view, document, body):
-            # The excerpt's text is this very text, without Liquid: converted, it is the same.
-            kept = self._excerpts.get(cache_key)
-            if kept is not None:
-                self._contents.put(cache_key, kept)
-                return kept  # type: ignore[no-any-return]
-        output = self._convert(text, document, view)
+        with self._own_budget(document, ("content", *cache_key)):
+            text = body
+            if renders_liquid(document, body):  # else no payload is needed at all
+                payload = self.payload(view, document, RenderState(body))
+                host = _Host(self, view, document.key, None)
+                text = self._liquid(body, body_line, document, payload, host)
+            elif self._excerpt_is_whole(view, document, body):
+                # The excerpt's text is this very text, without Liquid: converted, the same.
+                kept = self._excerpts.get(cache_key)
+                if kept is not None:
+                    self._contents.put(cache_key, kept)
+                    return kept  # type: ignore[no-any-return]
+            output = self._convert(text, document, view)
         self._contents.put(cache_key, output)
         return output
 
@@ -449,15 +486,47 @@ class Renderer:
             modified=document.modified,
             draft=document.draft,
         )
-        text = source
-        if renders_liquid(excerpt, source):  # else no payload is needed at all
-            payload = self.payload(view, document)
-            payload["page"] = _ExcerptDrop(view, excerpt, self, document)
-            host = _Host(self, view, document.key, None)
-            text = self._liquid(source, body_line, excerpt, payload, host, part="#excerpt")
-        output = self._convert(text, excerpt, view)
+        with self._own_budget(document, ("excerpt", *cache_key)):
+            text = source
+            if renders_liquid(excerpt, source):  # else no payload is needed at all
+                payload = self.payload(view, document)
+                payload["page"] = _ExcerptDrop(view, excerpt, self, document)
+                host = _Host(self, view, document.key, None)
+                text = self._liquid(source, body_line, excerpt, payload, host, part="#excerpt")
+            output = self._convert(text, excerpt, view)
         self._excerpts.put(cache_key, output)
         return output
+
+    @contextmanager
+    def _own_budget(self, document: Document, key: tuple[Hashable, ...]) -> Iterator[None]:
+        """A document's content or excerpt rendered for another page (a listing, the feed, a
+        loop over ``site.posts``): a page budget of its own inside the enclosing page's, so a
+        slow post is that post's error (unless the enclosing page runs out first: its error).
+
+        A post that spent its whole budget is refused from memory after, so a listing does not
+        pay for it again on every request (it fails the same way until it changes).
+        """
+        failed = self._failed.get(key)
+        if failed is not None:
+            raise OverBudget(failed.path, failed.message, hint=failed.hint)
+        try:
+            with page_budget(self.limits.budget_seconds, document.key, share=True):
+                yield
+        except OverBudget as error:
+            self._failed.put(key, error)
+            raise
+
+    def affordable(self, view: SiteView, document: Document) -> bool:
+        """Whether a listing can show ``document``'s content and excerpt: kept, refused from
+        memory, or the listing's budget still holds a whole page budget for it and a reserve to
+        finish with (so one slow post is skipped, never the listing's failure)."""
+        if self.has_rendered(view, document):
+            return True
+        left = budget.remaining()
+        seconds = self.limits.budget_seconds
+        if left is None or seconds is None:
+            return True
+        return left >= seconds * (1 + LISTING_RESERVE)
 
     def has_rendered(self, view: SiteView, document: Document) -> bool:
         """Whether ``document``'s content and excerpt are kept (a listing shows them for free)."""
@@ -468,7 +537,12 @@ class Renderer:
         by_view = renders_liquid(document, body) or body != kept[0]
         token = view.token if by_view else ""
         key = (document.key, document.version, view.config.version, token)
-        return self._contents.get(key) is not None or self._excerpts.get(key) is not None
+        return (
+            self._contents.get(key) is not None
+            or self._excerpts.get(key) is not None
+            or self._failed.get(("content", *key)) is not None
+            or self._failed.get(("excerpt", *key)) is not None
+        )
 
     def raw(self, document: Document) -> str:
         return self._body(document)[0]
@@ -480,7 +554,7 @@ class Renderer:
             return kept[0]
         obj = self.store.get(key, max_bytes=self.limits.data)
         value = parse_data(key, decode(obj), view.config.raw)
-        self._files.put(("data", key, obj.version), (value,))
+        self._files.put(("data", key, obj.version), (value,), chars=2 * len(obj.body))
         return value
 
 
@@ -577,20 +651,31 @@ def _naming(key: str) -> Iterator[None]:
 
 
 @contextmanager
-def page_budget(seconds: float | None, key: str) -> Iterator[None]:
-    """The page's CPU budget; an overrun becomes a RenderError naming the page's file."""
-    outer = budget.active()
+def page_budget(seconds: float | None, key: str, *, share: bool = False) -> Iterator[None]:
+    """The page's CPU budget; an overrun becomes a RenderError naming the page's file.
+
+    Inside another budget it adds nothing, unless ``share``: then ``key`` gets ``seconds`` of its
+    own (never past the enclosing budget), and spending them is ``key``'s error, not the
+    enclosing page's.
+    """
+    shared = share and seconds is not None
+    entered = budget.share(seconds) if shared and seconds is not None else budget.limit(seconds)
+    own: budget.Budget | None = None
     try:
-        with budget.limit(seconds):
+        with entered as own:
             yield
     except BudgetExceeded:
-        if outer:
+        if own is None or not own.spent:
             raise  # an enclosing render's budget: that render reports it
-        raise RenderError(
+        raise OverBudget(
             key,
-            f"rendering took more than {seconds:g} s of CPU",
+            f"rendering took more than {seconds:.3g} s of CPU",
             hint="look for a loop over a large list in the page, its layouts or includes",
         ) from None
+
+
+class OverBudget(RenderError):
+    """A render that spent its CPU budget."""
 
 
 class _Host:
@@ -620,15 +705,14 @@ class _Host:
     def include(self, name: str) -> Source:
         source = self._includes.get(name)
         if source is None:
-            key = posixpath.join(self.view.config.includes_dir, name)
+            key = include_key(self.current, self.view.config.includes_dir, name)
             source = self.renderer.read_source(self.view, key, self.renderer.limits.include)
             self._includes[name] = source
         return source
 
     def include_relative(self, name: str, relative_to: str) -> Source:
-        key = posixpath.normpath(posixpath.join(posixpath.dirname(relative_to), name))
-        if key.startswith(("../", "/")) or key == "..":
-            raise NotFound(name)
+        includes = self.view.config.includes_dir
+        key = relative_include_key(self.current, name, relative_to, includes)
         return self.renderer.read_source(self.view, key, self.renderer.limits.include)
 
     def post_url(self, name: str) -> str | None:

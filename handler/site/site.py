@@ -35,7 +35,14 @@ from handler.engine.plugins.redirects import TARGET_HINT, RedirectFrom, redirect
 from handler.engine.plugins.relative_links import rewrite as rewrite_relative_links
 from handler.engine.plugins.sass import SassPages
 from handler.engine.plugins.sitemap import Sitemap
-from handler.engine.renderer import Converter, Notes, Renderer, RenderLimits, Transform
+from handler.engine.renderer import (
+    Converter,
+    Notes,
+    Renderer,
+    RenderLimits,
+    Transform,
+    page_budget,
+)
 from handler.engine.view import SiteView, Visibility
 from handler.errors import ContentError, NotFound, StoreUnavailable, TooLarge
 from handler.site import preview
@@ -165,7 +172,7 @@ class Site:
             chosen: list[Plugin] = []
             if builtin or "jekyll-redirect-from" in listed:
                 chosen.append(RedirectFrom(json=not builtin and _redirects_json(view)))
-            archives = Archives(self.builtin)
+            archives = Archives(BuiltinTheme(self.theme_for(view), _Context(self)))
             if builtin:
                 chosen.append(archives)
             if builtin or "jekyll-feed" in listed:
@@ -334,14 +341,21 @@ class Site:
         token = repr(files) if files else ""
         kept = self._theme_loaded
         if kept is None or kept[0] != token:
-            theme = Theme(StoreLoader(self.store, THEME_DIR)) if files else self.theme
+            theme = (
+                Theme(StoreLoader(self.store, THEME_DIR), budget_seconds=self.theme.budget_seconds)
+                if files
+                else self.theme
+            )
             kept = (token, theme)
             self._theme_loaded = kept
         return kept[1]
 
     def _generated(self, view: SiteView, output: Output, where: str) -> Page:
         plugin = self._plugin(view, output.generator)
-        built: Built = plugin.build(view, output, _Context(self))
+        # A listing renders other posts (each within a share of its own): twice a page's budget.
+        seconds = self.renderer.limits.budget_seconds
+        with page_budget(None if seconds is None else 2 * seconds, where):
+            built: Built = plugin.build(view, output, _Context(self))
         if built.location is not None:
             return Page.make("redirect", b"", HTML, location=built.location)
         kind: PageKind = "listing" if output.generator != "jekyll-paginate" else "document"
@@ -424,12 +438,24 @@ class Site:
                 return replace(own, kind="not_found", etag=own.etag)
             except (NotFound, ContentError, StoreUnavailable) as error:
                 log.warning("the site's 404 page could not be served: %s", error)
-        body = BuiltinTheme(self.theme_for(view), _Context(self)).not_found(view)
+        body = self._themed(view, lambda theme: theme.not_found(view))
         return Page.make("not_found", body, HTML, expires=expires)
 
     def error_page(self, status: int, message: str) -> bytes:
         view = self.live.last()
-        return BuiltinTheme(self.theme_for(view), _Context(self)).error(view, status, message)
+        return self._themed(view, lambda theme: theme.error(view, status, message))
+
+    def _themed(self, view: SiteView | None, build: Callable[[BuiltinTheme], bytes]) -> bytes:
+        """An error page in the site's theme; if the site's own ``_theme/`` template for it
+        fails (it is bucket content), in the built-in one."""
+        theme = self.theme_for(view)
+        try:
+            return build(BuiltinTheme(theme, _Context(self)))
+        except ContentError as error:
+            if theme is self.theme:
+                raise
+            log.error("the site's error page failed, the built-in one answers: %s", error)
+            return build(BuiltinTheme(self.theme, _Context(self)))
 
     # --- links -------------------------------------------------------------------------------------
 
@@ -513,7 +539,9 @@ class _Context:
         view = self._view()
         if view is not None and self.site.renderer.has_rendered(view, document):
             return True
-        if timing.over_budget(LISTING_BUDGET_SECONDS):
+        if timing.over_budget(LISTING_BUDGET_SECONDS) or (
+            view is not None and not self.site.renderer.affordable(view, document)
+        ):
             timing.mark_partial()
             return False
         return True

@@ -13,6 +13,8 @@ The stylesheet is ``theme/static/broadsheet.css`` followed by Pygments rules for
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -25,6 +27,7 @@ from jinja2 import (
     ChoiceLoader,
     Environment,
     FileSystemLoader,
+    Template,
     TemplateError,
     TemplateNotFound,
     TemplateSyntaxError,
@@ -33,8 +36,10 @@ from pygments.style import StyleMeta
 from pygments.styles import get_style_by_name
 from pygments.token import STANDARD_TYPES
 
-from handler.errors import NotFound, RenderError
+from handler.engine.renderer import PAGE_BUDGET_SECONDS, page_budget
+from handler.errors import ContentError, NotFound, RenderError
 from handler.store import Store
+from handler.theme.sandbox import ThemeEnvironment, ThemeLimits
 
 THEME_DIR = Path(__file__).parent
 TEMPLATE_DIR = THEME_DIR / "templates"
@@ -69,26 +74,55 @@ class ThemeAsset:
 _STATIC_TYPES = {"favicon.svg": "image/svg+xml"}
 
 
-class Theme:
-    """Renders pages from templates and serves the one stylesheet they link to."""
+MAX_TEMPLATE_BYTES = 256 * 1024  # one template of a site's _theme/ (as a layout)
+MAX_CACHED_TEMPLATE_BYTES = 4 * 1024 * 1024  # the sources of the compiled templates kept
 
-    def __init__(self, overrides: BaseLoader | None = None) -> None:
+
+class Theme:
+    """Renders pages from templates and serves the one stylesheet they link to.
+
+    Every template renders in a bounded sandbox (:mod:`handler.theme.sandbox`) under a page's
+    CPU budget: a site's ``_theme/`` templates come from the bucket, and are untrusted code.
+    """
+
+    def __init__(
+        self,
+        overrides: BaseLoader | None = None,
+        *,
+        budget_seconds: float | None = PAGE_BUDGET_SECONDS,
+        limits: ThemeLimits | None = None,
+    ) -> None:
         """``overrides`` is searched before the built-in templates (a site's ``_theme/`` folder)."""
         loaders: list[BaseLoader] = [] if overrides is None else [overrides]
         loaders.append(FileSystemLoader(TEMPLATE_DIR))
-        self._env = Environment(
+        self.budget_seconds = budget_seconds
+        self._env = ThemeEnvironment(
+            limits=limits,
             loader=ChoiceLoader(loaders),
             autoescape=True,
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
+        self._sizes: dict[str, int] = getattr(overrides, "sizes", {})
+        cache = TemplateCache(MAX_CACHED_TEMPLATE_BYTES, self._source_size)
+        self._env.cache = cache  # type: ignore[assignment]
         self._env.globals["css_version"] = self.css_version
 
     def render(self, template_name: str, **context: Any) -> str:
-        """The page ``template_name`` renders to; template faults raise ``RenderError``."""
+        """The page ``template_name`` renders to; template faults raise ``RenderError``.
+
+        Under a page's CPU budget of its own, or the budget of the page render it is part of
+        (the built-in theme as a post's layout).
+        """
+        with page_budget(self.budget_seconds, template_name):
+            return self._render(template_name, context)
+
+    def _render(self, template_name: str, context: dict[str, Any]) -> str:
         try:
             return self._env.get_template(template_name).render(**context)
+        except ContentError:
+            raise  # a template file too large, or outside the theme's folder
         except TemplateNotFound as error:
             raise RenderError(
                 error.name if isinstance(error.name, str) else template_name,
@@ -104,6 +138,20 @@ class Theme:
         except TemplateError as error:
             path, line = _template_frame(error.__traceback__, template_name)
             raise RenderError(path, str(error), line=line) from None
+        except Exception as error:  # whatever else a template from the bucket did
+            path, line = _template_frame(error.__traceback__, template_name)
+            raise RenderError(path, f"{type(error).__name__}: {error}"[:500], line=line) from None
+
+    def _source_size(self, template: Template) -> int:
+        """The bytes of a compiled template's source: what keeping it costs, roughly."""
+        name = template.filename or ""
+        size = self._sizes.get(name)
+        if size is None:
+            try:
+                size = Path(name).stat().st_size
+            except OSError:
+                size = MAX_TEMPLATE_BYTES
+        return max(size, 1)
 
     def stylesheet(self) -> str:
         """The site CSS: the theme's rules, then Pygments rules for light and dark schemes."""
@@ -224,20 +272,71 @@ def _mix(color: str, other: str, weight: float) -> str:
 class StoreLoader(BaseLoader):
     """Templates from a content store's ``_theme/`` folder: a site's own overrides.
 
-    Freshness is the caller's business: the site index carries a digest of ``_theme/``, and the
-    site builds a new :class:`Theme` (a new Jinja2 environment) when it changes.
+    A name is a path inside the folder (no ``..``, no hidden or empty segments, as Jinja's own
+    ``split_template_path`` has it) and a file is read only up to ``max_bytes``. Freshness is the
+    caller's business: the site index carries a digest of ``_theme/``, and the site builds a new
+    :class:`Theme` (a new Jinja2 environment) when it changes.
     """
 
-    def __init__(self, store: Store, folder: str = "_theme/") -> None:
+    def __init__(
+        self, store: Store, folder: str = "_theme/", *, max_bytes: int = MAX_TEMPLATE_BYTES
+    ) -> None:
         self.store = store
         self.folder = folder
+        self.max_bytes = max_bytes
+        self.sizes: dict[str, int] = {}  # by key: what each template read costs to keep
 
     def get_source(
         self, environment: Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
+        parts = template.split("/")
+        if any(not part or part.startswith(".") for part in parts):
+            raise TemplateNotFound(template)
         key = self.folder + template
         try:
-            body = self.store.get(key).body
+            body = self.store.get(key, max_bytes=self.max_bytes).body
         except NotFound:
             raise TemplateNotFound(template) from None
+        self.sizes[key] = len(body)
         return body.decode("utf-8", "replace"), key, lambda: True
+
+
+class TemplateCache:
+    """Compiled templates, least recently used first out, bounded by the bytes of their sources
+    (Jinja's own cache counts templates, whatever their size)."""
+
+    def __init__(self, max_bytes: int, size_of: Callable[[Template], int]) -> None:
+        self.max_bytes = max_bytes
+        self.size_of = size_of
+        self._items: OrderedDict[Any, tuple[Template, int]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> Template | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is None:
+                return None
+            self._items.move_to_end(key)
+            return found[0]
+
+    def __setitem__(self, key: Any, template: Template) -> None:
+        size = self.size_of(template)
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._bytes -= old[1]
+            if size > self.max_bytes:
+                return
+            self._items[key] = (template, size)
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                _, (_, dropped) = self._items.popitem(last=False)
+                self._bytes -= dropped
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @property
+    def bytes(self) -> int:
+        return self._bytes

@@ -84,3 +84,34 @@ def test_budgets_are_per_thread() -> None:
     for thread in threads:
         thread.join(10)
     assert results == {"long": "finished", "short": "stopped"}
+
+
+def test_a_share_stops_at_its_own_seconds_and_says_so() -> None:
+    began = time.thread_time()
+    with budget.limit(10) as page:
+        with pytest.raises(BudgetExceeded), budget.share(0.05) as part:
+            _spin(5)
+        assert part.spent and not page.spent
+        assert budget.active()
+        _spin(0.2)  # the page goes on: nothing of the share's is left pending
+    assert time.thread_time() - began < 3
+    assert not budget.active()
+
+
+def test_a_share_never_outlasts_the_budget_around_it() -> None:
+    with pytest.raises(BudgetExceeded), budget.limit(0.05) as page, budget.share(30) as part:
+        try:
+            _spin(5)
+        finally:
+            assert page.spent and not part.spent  # the outer budget's, not the share's
+
+
+def test_remaining_counts_down_the_innermost_budget() -> None:
+    assert budget.remaining() is None
+    with budget.limit(5):
+        left = budget.remaining()
+        assert left is not None and 4 < left <= 5
+        with budget.share(1):
+            inner = budget.remaining()
+            assert inner is not None and inner <= 1
+    assert budget.remaining() is None

@@ -61,6 +61,7 @@ class RenderState:
     includes: int = 0
     iterations: int = 0
     include_cache: dict[object, str] = field(default_factory=dict)
+    include_cache_chars: int = 0
     reported: set[tuple[str, str, str, int | None]] = field(default_factory=set)
     registers: dict[str, Any] = field(default_factory=dict)
     work: int = 0

@@ -53,6 +53,7 @@ class LiquidEngine:
         self.limits = limits or Limits()
         self._env = JekyllEnvironment(tags)
         self._cache: OrderedDict[tuple[str, str, int, int], Template] = OrderedDict()
+        self._cached_chars = 0  # the sources of the templates kept
         self._lock = threading.Lock()
 
     def parse(self, source: Source, *, first_line: int = 1) -> Template:
@@ -68,10 +69,21 @@ class LiquidEngine:
                 self._cache.move_to_end(key)
                 return template
         template = self._parse(source, first_line)
+        size = len(source.text)
+        if size > self.limits.max_cached_chars:
+            return template  # parsed for this render only
         with self._lock:
+            old = self._cache.pop(key, None)
+            if old is not None:
+                self._cached_chars -= len(old.source.text)
             self._cache[key] = template
-            while len(self._cache) > self.limits.max_cached_templates:
-                self._cache.popitem(last=False)
+            self._cached_chars += size
+            while (
+                len(self._cache) > self.limits.max_cached_templates
+                or self._cached_chars > self.limits.max_cached_chars
+            ):
+                _, dropped = self._cache.popitem(last=False)
+                self._cached_chars -= len(dropped.source.text)
         return template
 
     def _parse(self, source: Source, first_line: int) -> Template:

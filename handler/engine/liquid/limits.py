@@ -28,7 +28,10 @@ class Limits:
     max_markup_chars: int = 100_000
     """Characters inside one tag or ``{{ }}`` (Ruby's lax patterns are slow on huge junk)."""
     max_cached_templates: int = 1_024
-    """Parsed templates kept by the engine (least recently used go first)."""
+    """Parsed templates kept by the engine (least recently used go first)..."""
+    max_cached_chars: int = 4_000_000
+    """...and the characters of their sources, all together (a parsed template takes some ten
+    times its source in memory)."""
     max_integer_bits: int = 4_096
     """Bits in an integer a filter computes (Ruby has bignums; a template does not need them)."""
     max_filter_work: int = 500_000_000

@@ -1852,6 +1852,7 @@ MAX_MARKDOWN_CHARS = 512 * 1024  # ordinary prose renders at roughly 5 s/MiB her
 MAX_NESTING = 32  # blockquote levels plus list levels on one line
 MAX_BRACKET_SCAN = 1_000_000  # characters python-markdown scans to match `[` and `](`
 RENDER_BUDGET_SECONDS = 1.0  # wall time for one conversion; past it the conversion is interrupted
+_POOL_KEPT = 8  # idle converters kept (one per thread that converts at once)
 _REFUSED_KEPT = 256  # documents remembered as over a limit, so a retry costs a hash, not a budget
 
 _FENCE_OPEN = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
@@ -2005,13 +2006,15 @@ class MarkdownRenderer:
     ) -> None:
         self._options = dict(kramdown or {})
         self.budget = budget
-        self._md = self._build(self._options)
+        # python-markdown's converters are not thread-safe: each conversion takes one from a
+        # pool (a new one when all are busy), so no lock is held while a document converts and
+        # a slow document never makes another one wait.
+        self._free: list[_Converter] = [self._build(self._options)]
         self._refused: dict[bytes, MarkdownLimit] = {}
         self._lock = threading.Lock()
 
-    def _build(self, options: Mapping[str, Any]) -> markdown.Markdown:
+    def _build(self, options: Mapping[str, Any]) -> _Converter:
         kramdown = _KramdownExtension(_toc_levels(options.get("toc_levels")))
-        self._document = kramdown.document
         # Instances, not names: a name makes python-markdown scan every installed package's
         # entry points first (see _Markdown).
         extensions: list[Extension] = [
@@ -2047,7 +2050,7 @@ class MarkdownRenderer:
 
         md.serializer = serialize
         md.stripTopLevelTags = False
-        return md
+        return _Converter(md, kramdown.document)
 
     def convert(self, text: str) -> str:
         """Render one markdown document to an HTML fragment, within the limits."""
@@ -2056,27 +2059,38 @@ class MarkdownRenderer:
             refused = self._refused.get(digest)
             if refused is not None:
                 raise MarkdownLimit(refused.message, line=refused.line, hint=refused.hint)
-            try:
-                return self._convert(text)
-            except MarkdownLimit as limit:
+            converter = self._free.pop() if self._free else None
+        if converter is None:
+            converter = self._build(self._options)
+        # A converter that fails (interrupted by a budget, anywhere) is in an unknown state:
+        # it is dropped, never given back.
+        try:
+            html = self._convert(converter, text)
+        except MarkdownLimit as limit:
+            with self._lock:
                 if len(self._refused) >= _REFUSED_KEPT:
                     self._refused.pop(next(iter(self._refused)))
                 self._refused[digest] = limit
-                raise
+            raise
+        with self._lock:
+            if len(self._free) < _POOL_KEPT:
+                self._free.append(converter)
+        return html
 
-    def _convert(self, text: str) -> str:
+    def _convert(self, converter: _Converter, text: str) -> str:
         check_limits(text)
-        self._md.reset()
-        self._document.reset()
-        parser = self._md.parser
+        md, document = converter.md, converter.document
+        md.reset()
+        document.reset()
+        parser = md.parser
         if isinstance(parser, _TrackingBlockParser):
             parser.leading_blank, parser.depth = False, 0
         try:
             if self.budget is None:
-                body = self._md.convert(text)
+                body = md.convert(text)
             else:
                 with budget_limit(self.budget):
-                    body = self._md.convert(text)
+                    body = md.convert(text)
         except RecursionError:
             raise MarkdownLimit(
                 "the markdown is nested too deeply to render",
@@ -2084,9 +2098,7 @@ class MarkdownRenderer:
             ) from None
         except BudgetExceeded:
             if budget_active():
-                self._md = self._build(self._options)
                 raise  # the page's budget, not this conversion's: the page render reports it
-            self._md = self._build(self._options)  # interrupted anywhere: start from clean state
             raise MarkdownLimit(
                 f"the markdown took longer than {self.budget:g} s to render",
                 hint="look for long runs of the same markup character, or split the post",
@@ -2094,9 +2106,17 @@ class MarkdownRenderer:
         if not body:
             return "\n"
         # python-markdown strips the document; kramdown keeps a blank line at either end.
-        trailing = self._document.trailing_blank and not self._document.footnotes
+        trailing = document.trailing_blank and not document.footnotes
         leading = _LEADING_BLANK.match(text) or getattr(parser, "leading_blank", False)
         return ("\n" if leading else "") + body + ("\n\n" if trailing else "\n")
+
+
+@dataclass(slots=True)
+class _Converter:
+    """One python-markdown converter and the kramdown state it writes into."""
+
+    md: markdown.Markdown
+    document: _Document
 
 
 # kramdown reads a first line of spaces and tabs (and more lines after it) as a blank line.

@@ -37,6 +37,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from handler.engine.paths import is_private
 from handler.engine.sass import _native, _paths
 from handler.engine.sass._imports import QuotedImport, nesting_depth, scan
 from handler.engine.sass._sourcemap import drop_repeated_sources
@@ -336,7 +337,7 @@ class _Resolver:
         if key in self._cache:
             return self._cache[key]
         data: bytes | None = None
-        if not _UNSAFE_KEY.search(key):
+        if not _UNSAFE_KEY.search(key) and not is_private(key):
             try:
                 text = self._read_fn(key)
             except NotFound:

@@ -181,13 +181,18 @@ class IncludeNode(RubyNode):
         buffer: TextIO,
     ) -> int:
         key = _cache_key(template, params)
-        cache = context.state.include_cache
+        state = context.state
+        cache = state.include_cache
         if key is None or key not in cache:
-            out = OutputBuffer(context.state.limits.max_output_chars)
+            out = OutputBuffer(state.limits.max_output_chars)
             self._render(context, template, params, out)
-            if key is None:
-                return buffer.write(out.getvalue())
-            cache[key] = out.getvalue()
+            text = out.getvalue()
+            # The render's cached outputs together stay under one output's size: past it, an
+            # include renders every time (as plain ``include`` does), never held in memory.
+            if key is None or state.include_cache_chars + len(text) > state.limits.max_output_chars:
+                return buffer.write(text)
+            cache[key] = text
+            state.include_cache_chars += len(text)
         return buffer.write(cache[key])
 
     def expressions(self) -> Iterable[Expression]:
