@@ -150,15 +150,19 @@ def create_app(
                     )
                 else:
                     found = await run_in_threadpool(_unless_missing, site.page, path)
+            # The error and 404 pages are the site's templates too (a `_theme/404.html`, a
+            # `404.md` with Liquid): rendered off the event loop, like every other page.
             except StoreUnavailable as error:
                 log.error("store unavailable for %s: %s", path, error)
-                body = error_body(site, 503, "The site is briefly unavailable. Please try again.")
+                message = "The site is briefly unavailable. Please try again."
+                body = await run_in_threadpool(error_body, site, 503, message)
                 return _html(request, 503, body, policy.error, {"Retry-After": RETRY_AFTER})
             except ContentError as error:
                 log.error("content error for %s: %s", path, error)
-                body = error_body(site, 500, "This page could not be rendered.")
+                message = "This page could not be rendered."
+                body = await run_in_threadpool(error_body, site, 500, message)
                 return _html(request, 500, body, policy.error)
-            page = found if found is not None else not_found_page(site)
+            page = found if found is not None else await run_in_threadpool(not_found_page, site)
         if private:
             return respond(request, replace(page, expires=None), PRIVATE, preview=True)
         control = cache_control[page.kind]

@@ -43,7 +43,8 @@ SCRIPTED_HTML = b"<!doctype html><title>x</title><script>document.cookie</script
 SCRIPTED_SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 FIELD_TEXT = re.compile(r"[\x20-\x7e]*")
-LEAKS = ("Traceback", 'File "', ".py", "botocore", "Error")
+# What an exception's text would show; a page may say "Error 500" (the built-in error page does).
+LEAKS = ("Traceback", 'File "', ".py", "botocore", "Error:", "TemplateSyntaxError", "jinja2")
 
 Send_ = Callable[[FastAPI, str, str, dict[str, str]], tuple[int, dict[str, str], bytes]]
 
