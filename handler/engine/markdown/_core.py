@@ -58,13 +58,14 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
-from pymdownx.superfences import SuperFencesCodeExtension
+from pymdownx.superfences import SuperFencesBlockPreprocessor, SuperFencesCodeExtension
 from pymdownx.tasklist import TasklistExtension
 from pymdownx.tilde import DeleteSubExtension
 
 from handler.engine.budget import BudgetExceeded
 from handler.engine.budget import active as budget_active
 from handler.engine.budget import limit as budget_limit
+from handler.engine.markdown import _rouge as rouge
 from handler.engine.markdown._html import (
     BLOCK_START,
     HtmlBlock,
@@ -87,10 +88,7 @@ from handler.engine.markdown._serialize import (
 __all__ = ["MarkdownLimit", "MarkdownRenderer", "check_limits", "highlight_code", "rouge_block"]
 
 _FORMATTER = HtmlFormatter(nowrap=True)
-_PLAIN = {"", "plaintext", "text", "plain", "txt"}
 _LEXERS: dict[str, Lexer | None] = {}
-# rouge's lexer names and aliases with capitals (3.30); every other name is lower case.
-_ROUGE_CASED = frozenset(("Dockerfile", "HAML", "Isabelle", "OCL", "R", "S", "TeX", "LaTeX"))
 
 
 def _lexer(lang: str) -> Lexer | None:
@@ -105,17 +103,18 @@ def _lexer(lang: str) -> Lexer | None:
 def highlight_code(code: str, lang: str) -> str | None:
     """Pygments tokens as ``<span class="...">`` (rouge uses the same short class names).
 
-    Returns None when no lexer knows ``lang``, as rouge does for an unknown language.
+    Returns None when rouge knows no lexer by the name ``lang`` (its registry is case-sensitive:
+    "HTML" is no language), as kramdown's highlighter does; ``lang?option=x`` is rouge's name
+    with options. A rouge language Pygments lacks comes out as plain text.
     """
     if not code.endswith("\n"):
         code += "\n"
-    if lang.lower() in _PLAIN:
-        return html.escape(code, quote=False)
-    if lang != lang.lower() and lang not in _ROUGE_CASED:
-        return None  # rouge's names are case-sensitive: "HTML" is no language
-    lexer = _lexer(lang.lower())
-    if lexer is None:
+    name = lang.partition("?")[0] if "?" in lang else lang
+    if name not in rouge.NAMES:
         return None
+    lexer = _lexer(rouge.PYGMENTS.get(name, name.lower()))
+    if lexer is None or name in ("plaintext", "text"):
+        return html.escape(code, quote=False)
     return _WHITESPACE_SPAN.sub(r"\1", pygments_highlight(code, lexer, _FORMATTER))
 
 
@@ -147,8 +146,8 @@ def _code_block(
 ) -> CodeBlock:
     """The block; ``ial`` is a block IAL after it (its attributes go in kramdown's order)."""
     given = lang
-    lang = lang or "plaintext"
-    body = highlight_code(code, lang)
+    body = highlight_code(code, lang or "plaintext")
+    lang = lang.partition("?")[0] if lang else "plaintext"  # kramdown's class: the name alone
     pairs = list((attrs or {}).items())
     ial_classes = (ial or {}).get("class", "").split()
     if body is None:
@@ -389,7 +388,13 @@ def _is_text(line: str) -> bool:
 
 
 def _mark_no_blank_before(line: str) -> str:
-    """``line`` marked: the blank line before it is not kramdown's (for the block it opens)."""
+    """``line`` marked: the blank line before it is not kramdown's (for the block it opens).
+    A fence's opening line takes the mark at its end (the fence preprocessor moves it)."""
+    if _FENCE.match(line):
+        return line + _NO_BLANK_BEFORE
+    quote = _QUOTE_PREFIX.match(line)
+    if quote:
+        return quote.group() + _mark_no_blank_before(line[quote.end() :])
     marker = _MARKER.match(line)
     if marker and not _HR.match(line):
         at = marker.end()
@@ -851,6 +856,87 @@ def _fence_format(
     if kwargs.get("id_value"):
         attrs = {"id": str(kwargs["id_value"]), **attrs}
     return _code_block(src, language, classes=classes, attrs=attrs)
+
+
+# kramdown-parser-gfm's FENCED_CODEBLOCK_MATCH, the opening line after its indentation: the fence,
+# then at most one word (the language, ``?options`` after it for rouge); anything more and the
+# line opens no code block.
+_FENCE_OPENING = re.compile(
+    r"(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\s\x02]+?(?:\?[^\s\x02]*)?)?[ \t]*(?P<mark>\x02bsnbb\x03)?$"
+)
+_QUOTE_PREFIX = re.compile(r"[ ]*>[ >]*")
+
+
+class _KramdownFencePreprocessor(SuperFencesBlockPreprocessor):  # type: ignore[misc]
+    """superfences' container handling (quotes, list indentation), with kramdown's fences: the
+    opening line's rule above, and a closing fence that may be longer than the opening one.
+
+    An opening line marked ``_NO_BLANK_BEFORE`` (by the lines preprocessor: a fence right after
+    another block) passes the mark to its placeholder; in a blockquote, a line right after the
+    closing fence starts a block of its own, as it does outside one."""
+
+    def search_nested(self, lines: list[str]) -> list[str]:
+        self._marked = False
+        self._quoted: set[str] = set()
+        self.fence: str | None
+        start = 0
+        for count, raw in enumerate(lines):
+            line = raw.rstrip("\r")
+            if self.fence is None:
+                ws = self.parse_whitespace(line)
+                match = _FENCE_OPENING.match(line, self.ws_len)
+                if match is None:
+                    continue
+                self.lang = match.group("info") or ""
+                self.formatter = _fence_formatter
+                self.options: dict[str, str] = {}
+                self.attrs: dict[str, str] = {}
+                self.classes: list[str] = []
+                self.id = ""
+                start = count
+                self.first = ws + self.normalize_ws(match.group(0))
+                self.ws = ws
+                self.quote_level = ws.count(">")
+                self.empty_lines = 0
+                fence = match.group("fence")
+                self.fence = fence
+                self.fence_end = re.compile(re.escape(fence) + fence[0] + "*[ \t]*$")
+                self._marked = match.group("mark") is not None
+                continue
+            ws, content = self.parse_fence_line(line)
+            quote_level = ws.count(">")
+            if self.quote_level:
+                self.eval_quoted(ws, content, quote_level, start, count + 1)
+            elif quote_level == 0:
+                self.eval_fence(ws, content, start, count + 1)
+            else:
+                self.clear()
+        lines = list(self.reassemble(lines))
+        return self._after_quoted_fences(lines) if self._quoted else lines
+
+    def _store(self, source: str, code: str, start: int, end: int) -> None:
+        super()._store(source, code, start, end)
+        ws, placeholder = self.ws or "", self.stack[-1][0][len(self.ws or "") :]
+        if self._marked:
+            self.stack[-1] = (ws + _NO_BLANK_BEFORE + placeholder, start, end)
+        if ">" in ws:
+            self._quoted.add(self.stack[-1][0])
+
+    def _after_quoted_fences(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        for index, line in enumerate(lines):
+            out.append(line)
+            following = lines[index + 1] if index + 1 < len(lines) else ""
+            prefix = _QUOTE_PREFIX.match(following)
+            if line in self._quoted and prefix and following[prefix.end() :].strip():
+                out.append(prefix.group().rstrip())
+                self.document.no_blank = True
+                lines[index + 1] = prefix.group() + _mark_no_blank_before(following[prefix.end() :])
+        return out
+
+
+def _fence_formatter(src: str, language: str, **kwargs: Any) -> CodeBlock:
+    return _code_block(src, language)
 
 
 # --- tree fix-ups --------------------------------------------------------------------------------
@@ -1660,6 +1746,12 @@ class _KramdownExtension(Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.ESCAPED_CHARS = [*md.ESCAPED_CHARS, *_KRAMDOWN_ESCAPES]
+        superfences = md.preprocessors["fenced_code_block"]
+        fences = _KramdownFencePreprocessor(md)
+        fences.document = self.document
+        fences.config = superfences.config  # type: ignore[attr-defined]
+        fences.extension = superfences.extension  # type: ignore[attr-defined]
+        md.preprocessors.register(fences, "fenced_code_block", 25)
         md.parser.blockprocessors.register(_GfmHashHeaderProcessor(md.parser), "hashheader", 70)
         md.parser.blockprocessors.register(_SeparateBlockQuoteProcessor(md.parser), "quote", 20)
         md.parser.blockprocessors.register(_KramdownTableProcessor(md.parser), "bs_table", 76)
