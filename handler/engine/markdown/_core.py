@@ -31,7 +31,11 @@ from markdown.blockparser import BlockParser
 from markdown.blockprocessors import BlockProcessor, BlockQuoteProcessor, HashHeaderProcessor
 from markdown.extensions import Extension
 from markdown.extensions.abbr import AbbrExtension
-from markdown.extensions.attr_list import AttrListExtension, AttrListTreeprocessor
+from markdown.extensions.attr_list import (
+    AttrListExtension,
+    AttrListTreeprocessor,
+    get_attrs_and_remainder,
+)
 from markdown.extensions.def_list import DefListExtension
 from markdown.extensions.footnotes import NBSP_PLACEHOLDER, FootnoteExtension
 from markdown.extensions.nl2br import Nl2BrExtension
@@ -68,10 +72,12 @@ from handler.engine.budget import limit as budget_limit
 from handler.engine.markdown import _rouge as rouge
 from handler.engine.markdown._html import (
     BLOCK_START,
+    TAG_CLOSE_RE,
     HtmlBlock,
     HtmlParser,
     closes_fence,
     entity,
+    raw_span,
     span_tag,
 )
 from handler.engine.markdown._serialize import (
@@ -80,6 +86,7 @@ from handler.engine.markdown._serialize import (
     KD,
     TOC,
     CodeBlock,
+    InlineHtml,
     RawBlock,
     Serializer,
     escape_text,
@@ -661,7 +668,54 @@ class _SpanHtmlProcessor(HtmlInlineProcessor):
         self, m: re.Match[str], data: str
     ) -> tuple[str, int, int]:
         raw = self.backslash_unescape(self.unescape(m.group(1)))
+        closing = TAG_CLOSE_RE.fullmatch(raw)
+        if closing and not self._open(data[: m.start(0)], closing.group(1).lower()):
+            # kramdown: an end tag that closes no element is text
+            return self.md.htmlStash.store(InlineHtml(escape_text(raw))), m.start(0), m.end(0)
         return self.md.htmlStash.store(span_tag(raw)), m.start(0), m.end(0)
+
+    def _open(self, before: str, name: str) -> bool:
+        """Whether the tags stashed from ``before`` leave an element ``name`` open."""
+        nodes = self.md.treeprocessors["inline"].stashed_nodes  # type: ignore[attr-defined]
+        stash = self.md.htmlStash.rawHtmlBlocks
+        depth = 0
+        for match in markdown.util.INLINE_PLACEHOLDER_RE.finditer(before):
+            stashed = _STASH.fullmatch(str(nodes.get(match.group(1), "")))
+            index = int(stashed.group(1)) if stashed else len(stash)
+            value = stash[index] if index < len(stash) else None
+            if not isinstance(value, str) or isinstance(value, InlineHtml) or value[:1] != "<":
+                continue
+            tag = _TAG_NAME.match(value)
+            if tag is None or tag.group(2).lower() != name:
+                continue
+            depth += -1 if tag.group(1) else (0 if value.endswith("/>") else 1)
+        return depth > 0
+
+
+class _RawSpanProcessor(InlineProcessor):
+    """A span element kramdown parses no markdown in (``<u>``, ``<font>``...), taken whole
+    before the span patterns see its text (code spans, already out of it, go back as written)."""
+
+    def handleMatch(  # type: ignore[override]
+        self, m: re.Match[str], data: str
+    ) -> tuple[str | None, int | None, int | None]:
+        text = _inline_source(self.md, data) if "\x02" in data else data
+        if text is not data:  # positions move with the code spans put back: find the tag again
+            before = _inline_source(self.md, data[: m.start(0)])
+            found = raw_span(text, len(before))
+            if found is None:
+                return None, None, None
+            written, end = found
+            rest = text[end:]
+            stop = len(data) - len(rest) if data.endswith(rest) else None
+            if stop is None:  # the end tag inside a code span's source: leave it
+                return None, None, None
+            return self.md.htmlStash.store(InlineHtml(written)), m.start(0), stop
+        found = raw_span(data, m.start(0))
+        if found is None:
+            return None, None, None
+        written, end = found
+        return self.md.htmlStash.store(InlineHtml(written)), m.start(0), end
 
 
 class _BackslashBreakProcessor(InlineProcessor):
@@ -826,12 +880,23 @@ class _MathBlockPostprocessor(Postprocessor):
 
 
 class _AngleQuoteProcessor(InlineProcessor):
-    """``<<`` and ``>>`` before the raw HTML pattern can take them for a tag."""
+    """``<<`` and ``>>`` before the raw HTML pattern can take them for a tag; but kramdown reads
+    left to right, so the ``>`` that ends a tag (``</small>> done``) is the tag's."""
 
     def handleMatch(  # type: ignore[override]
         self, m: re.Match[str], data: str
-    ) -> tuple[str, int, int]:
-        return _SYMBOL_CHARS[m.group(0)], m.start(0), m.end(0)
+    ) -> tuple[str | None, int | None, int | None]:
+        symbol = m.group(0)
+        if symbol == ">>":
+            opening = data.rfind("<", 0, m.start(0))
+            if opening >= 0 and _SPAN_TAG.fullmatch(data, opening, m.start(0) + 1):
+                return None, None, None
+        return _ANGLE_QUOTES[symbol], m.start(0), m.end(0)
+
+
+_SPAN_TAG = re.compile(markdown.inlinepatterns.HTML_RE)
+# kramdown's laquo_space and raquo_space: the space next to the quote becomes a no-break space
+_ANGLE_QUOTES = {"<< ": "\u00ab\u00a0", " >>": "\u00a0\u00bb", "<<": "\u00ab", ">>": "\u00bb"}
 
 
 class _MathInlineProcessor(InlineProcessor):
@@ -997,10 +1062,18 @@ def _header_text(element: etree.Element) -> str:
 
 
 def _stashed_text(stash: list[Any], match: re.Match[str]) -> str:
-    """The text of a stashed inline piece: an entity's character, nothing for a tag."""
+    """The text of a stashed inline piece: an entity's character, nothing for a tag, the text
+    of a whole raw span element."""
     index = int(match.group(1))
-    value = str(stash[index]) if index < len(stash) else ""
+    value = stash[index] if index < len(stash) else ""
+    if isinstance(value, InlineHtml):
+        return html.unescape(_ANY_TAG.sub("", value))
+    value = str(value)
     return "" if value.startswith("<") else html.unescape(value)
+
+
+_ANY_TAG = re.compile(r"<[^>]*>")
+_TAG_NAME = re.compile(r"<(/?)([^\s/>]+)")
 
 
 def _drop_unreferenced_footnotes(root: etree.Element) -> None:
@@ -1032,7 +1105,7 @@ class _KramdownTreeprocessor(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         self._block_ials(root)
-        _list_paragraphs(root)
+        _list_paragraphs(root, self.md.htmlStash.rawHtmlBlocks)
         for element in list(root.iter()):
             if "toc" not in element.attrib or element.tag not in ("li", "ul", "ol"):
                 continue
@@ -1159,7 +1232,7 @@ _TASK_BOXES = {
 }
 
 
-def _list_paragraphs(root: etree.Element) -> None:
+def _list_paragraphs(root: etree.Element, stash: Sequence[object]) -> None:
     """kramdown's rule for a list item's first paragraph (``<p>`` or bare text), item by item,
     from the blank lines the block parser recorded (python-markdown decides per list)."""
     notes = [div for div in root if div.tag == "div" and div.get("class") == "footnote"]
@@ -1170,7 +1243,7 @@ def _list_paragraphs(root: etree.Element) -> None:
         items = [child for child in parent if child.tag == "li"]
         plain_seen = False  # an earlier item whose first child is not a wrapped paragraph
         for index, item in enumerate(items):
-            first = _first_paragraph(item)
+            first = _first_paragraph(item, stash)
             if first is None:
                 plain_seen = True
                 continue
@@ -1186,7 +1259,9 @@ def _list_paragraphs(root: etree.Element) -> None:
                 item[0].set(BLANK, "")
 
 
-def _first_paragraph(item: etree.Element) -> tuple[bool, bool, bool] | None:
+def _first_paragraph(
+    item: etree.Element, stash: Sequence[object]
+) -> tuple[bool, bool, bool] | None:
     """(bare text?, blank line after it?, alone in the item?) for an item that opens with a
     paragraph, else None."""
     split = 0
@@ -1195,13 +1270,17 @@ def _first_paragraph(item: etree.Element) -> tuple[bool, bool, bool] | None:
     if (item.text or "").strip() or split:
         alone = split == len(item)
         return True, alone and BLANK in item.attrib, alone
-    if len(item) and item[0].tag == "p" and not _is_block_placeholder(item[0]):
+    if len(item) and item[0].tag == "p" and not _is_block_placeholder(item[0], stash):
         return False, BLANK in item[0].attrib, len(item) == 1
     return None
 
 
-def _is_block_placeholder(paragraph: etree.Element) -> bool:
-    return bool(_STASH.fullmatch((paragraph.text or "").strip())) and not len(paragraph)
+def _is_block_placeholder(paragraph: etree.Element, stash: Sequence[object]) -> bool:
+    match = _STASH.fullmatch((paragraph.text or "").strip())
+    if match is None or len(paragraph):
+        return False
+    index = int(match.group(1))
+    return not (index < len(stash) and isinstance(stash[index], InlineHtml))
 
 
 def _set_item_paragraph(item: etree.Element, *, wrapped: bool) -> None:
@@ -1407,6 +1486,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
     "bs_math_inline": ("$$",),
     "escape": ("\\",),
     "bs_break": ("\\\n",),
+    "bs_raw_span": ("<",),
     "footnote": ("[^",),
     "reference": ("[",),
     "link": ("[",),
@@ -1737,6 +1817,20 @@ class _KramdownAttrListTreeprocessor(AttrListTreeprocessor):
     BLOCK_RE = re.compile(r"\n[ ]*\{\:[ ]*([^\}\n ][^\n]*)\}[ ]*$")  # type: ignore[misc]
     INLINE_RE = re.compile(r"^\{\:[ ]*([^\}\n ][^\n]*)\}")  # type: ignore[misc]
 
+    def assign_attrs(self, elem: etree.Element, attrs_string: str, *, strict: bool = False) -> str:
+        """As attr_list, but a bare word is kramdown's reference to an attribute list definition,
+        no attribute of its own (``{:x}`` adds nothing)."""
+        attrs, remainder = get_attrs_and_remainder(attrs_string)
+        if strict and remainder:
+            return remainder
+        for key, value in attrs:
+            if key == ".":
+                names = elem.get("class")
+                elem.set("class", f"{names} {value}" if names else value)
+            elif value is not None:
+                elem.set(self.sanitize_name(key), value)
+        return remainder
+
 
 class _KramdownExtension(Extension):
     def __init__(self, toc_levels: range) -> None:
@@ -1784,13 +1878,16 @@ class _KramdownExtension(Extension):
             _ShortImageReferenceProcessor(IMAGE_REFERENCE_RE, md), "short_image_ref", 125
         )
         md.inlinePatterns.register(_BackslashBreakProcessor(r"\\(?=\n)", md), "bs_break", 181)
+        md.inlinePatterns.register(_RawSpanProcessor(r"(?<!<)<[A-Za-z]", md), "bs_raw_span", 189)
         md.preprocessors.register(_MathBlockPreprocessor(md, document), "bs_math", 24)
         md.preprocessors.register(_IalLinePreprocessor(md, document), "bs_ial", 23)
         md.postprocessors.register(_MathBlockPostprocessor(md, document), "bs_math", 35)
         md.inlinePatterns.register(
             _MathInlineProcessor(r"(?<!\\)\$\$(.+?)\$\$", md), "bs_math_inline", 185
         )
-        md.inlinePatterns.register(_AngleQuoteProcessor(r"(?<!\\)(<<|>>)", md), "bs_angle", 95)
+        md.inlinePatterns.register(
+            _AngleQuoteProcessor(r"(?<!\\)(?: >>|<< |<<|>>)", md), "bs_angle", 95
+        )
         md.treeprocessors.register(_HeaderIdTreeprocessor(md), "bs_header_ids", 5.5)
         md.treeprocessors.register(_FastInlineProcessor(md), "inline", 20)
         md.treeprocessors.register(_NoBlankTreeprocessor(md, document), "bs_no_blank", 9)
