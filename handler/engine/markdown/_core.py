@@ -257,9 +257,11 @@ class _KramdownLinesPreprocessor(Preprocessor):
         super().__init__(md)
         self.document = document
         self.kinds: dict[int, str] = {}
+        self.ended = False
 
     def run(self, lines: list[str]) -> list[str]:
         self.kinds = {}
+        self.ended = False  # a list just ended at a definition (nothing python-markdown keeps)
         out: list[str] = []
         stack: list[_ListItem] = []
         fence: str | None = None
@@ -283,6 +285,14 @@ class _KramdownLinesPreprocessor(Preprocessor):
             ):  # kramdown: no setext underline but after a blank line, no rule in a paragraph
                 line = _NOTHING + line
                 self.document.no_blank = True
+            if (
+                stack
+                and _SETEXT_LINE.match(line)
+                and _indent(line) < stack[-1].old + 4
+                and _setext_item(out, prev, line)
+            ):
+                prev2, prev = prev, line
+                continue
             match = _FENCE.match(line)
             if match and prev.strip() and not _FENCE.match(prev):  # a fence ends a paragraph
                 self._no_blank(out)
@@ -300,9 +310,12 @@ class _KramdownLinesPreprocessor(Preprocessor):
                         written.insert(0, "")
                     self.document.no_blank = True
             out.extend(written)
-            if match and (not stack or _indent(line) >= stack[-1].old or not prev.strip()):
+            lazy = bool(match and stack and prev.strip() and _indent(line) < stack[-1].old)
+            if match and (not stack or lazy or _indent(line) >= stack[-1].old or not prev.strip()):
                 fence, fence_indent = match.group("fence"), _indent(line)
                 fence_shift = (stack[-1].old, stack[-1].new) if stack else (0, 0)
+                if lazy:  # kramdown's lazy line: the fence goes into the item
+                    fence_shift = (fence_indent, stack[-1].new)
                 # kramdown keeps the code's indentation in its container; python-markdown's
                 # fences take the opening line's off: so the fence lines go to the container's
                 at = next((i for i in range(len(out) - 1, -1, -1) if out[i].strip()), None)
@@ -334,11 +347,32 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 ("```", "~~~")
             ):
                 return ["", _shift(line, stack[-1].old, stack[-1].new) if stack else line]
+        if (
+            stack
+            and prev.strip()
+            and indent < stack[-1].old
+            and not _FENCE.match(line)
+            and not _HTML_MARK_RE.match(line)
+            and _is_text(prev)
+        ):  # kramdown's lazy line: any line after an item's text is more of it (a link
+            # definition too, as text; a rule is text; a header a block of the item's)
+            if _REFERENCE_LINE.match(line):
+                return [" " * stack[-1].new + "\\" + line.lstrip(" ")]
+            if _PARAGRAPH_RULE.match(line):
+                self.document.no_blank = True
+                return [" " * stack[-1].new + _NOTHING + line.lstrip(" ")]
+            if _ATX_START.match(line):
+                return ["", " " * stack[-1].new + _mark_no_blank_before(line.lstrip(" "))]
         if stack and not prev.strip() and indent < stack[-1].old:
             while stack and indent < stack[-1].old:
                 stack.pop()
             if not stack:
                 self.kinds.clear()
+                # kramdown's list ends here; python-markdown, with a definition removed, would
+                # take a list after it for more of this one
+                self.ended = bool(_DEFINITION_LINE.match(line))
+        elif not stack and not _DEFINITION_LINE.match(line):
+            self.ended = False
         if stack:
             top = stack[-1]
             # kramdown strips each enclosing item's indentation the line has
@@ -374,6 +408,8 @@ class _KramdownLinesPreprocessor(Preprocessor):
         item = _ListItem(old, new_indent + 4, kind)
         stack.append(item)
         text = " " * new_indent + marker.group("marker") + " " + line[marker.end() :]
+        if starts_list and self.ended:
+            switched, self.ended = True, False
         if switched:  # kramdown starts a new list; python-markdown needs a block between
             self.document.breaks = True
             return ["", " " * new_indent + _LIST_BREAK, "", text]
@@ -381,6 +417,25 @@ class _KramdownLinesPreprocessor(Preprocessor):
             starts_list and prev.strip() and not prev.lstrip().startswith(("<", "|", "\x02bshtml"))
         )
         return ["", text] if blank or (after_text and prev.strip()) else [text]
+
+
+_REFERENCE_LINE = re.compile(r"[ ]{0,3}\[[^\]]+\]:")
+_DEFINITION_LINE = re.compile(r"[ ]{0,3}(?:\[[^\]]+\]|\*\[[^\]]+\]):")  # links, abbreviations
+
+
+def _setext_item(out: list[str], prev: str, line: str) -> bool:
+    """An underline right after an item's first line (kramdown takes it into the item, lazily
+    or not): the item's text is a setext header, written for python-markdown as an ATX one."""
+    marker = _MARKER.match(prev)
+    if marker is None or _HR.match(prev) or not _is_text(prev) or not out:
+        return False
+    written = out[-1]
+    opened = _MARKER.match(written)
+    if opened is None or written[opened.end() :].strip() != prev[marker.end() :].strip():
+        return False
+    level = "#" if line.strip()[0] == "=" else "##"
+    out[-1] = f"{written[: opened.end()]}{level} {written[opened.end() :]}"
+    return True
 
 
 def _is_text(line: str) -> bool:
@@ -1041,6 +1096,8 @@ class _HeaderIdTreeprocessor(Treeprocessor):
         for element in root.iter():
             if element.tag in _HEADERS and "id" not in element.attrib and KD not in element.attrib:
                 raw = _STASH.sub(lambda m: _stashed_text(stash, m), _header_text(element))
+                if "\x02" in raw:  # a backslash-escaped character: kramdown's text
+                    raw = _ESCAPED_CHAR.sub(lambda m: chr(int(m.group(1))), raw)
                 # not stripped: a link that is only an image leaves its spaces, as in kramdown
                 base = gfm_header_id(_ANY_MARK.sub("", raw))
                 seen[base] += 1
@@ -1073,6 +1130,7 @@ def _stashed_text(stash: list[Any], match: re.Match[str]) -> str:
 
 
 _ANY_TAG = re.compile(r"<[^>]*>")
+_ESCAPED_CHAR = re.compile("\x02(\\d+)\x03")
 _TAG_NAME = re.compile(r"<(/?)([^\s/>]+)")
 
 
