@@ -39,8 +39,15 @@ class StaticFile:
 
     @property
     def relative_path(self) -> str:
-        """``StaticFile#relative_path`` (``/images/a.png``; collection files start with ``_``)."""
-        return self.key if self.collection else "/" + self.key
+        """``StaticFile#relative_path`` (``/images/a.png``; a collection's files start with its
+        folder, ``_docs/a.pdf``, below any ``collections_dir``)."""
+        if not self.collection:
+            return "/" + self.key
+        folder = f"_{self.collection}/"
+        if self.key.startswith(folder):
+            return self.key
+        at = self.key.find("/" + folder)
+        return self.key[at + 1 :] if at >= 0 else self.key
 
     @property
     def destination(self) -> str:

@@ -31,7 +31,11 @@ from markdown.blockparser import BlockParser
 from markdown.blockprocessors import BlockProcessor, BlockQuoteProcessor, HashHeaderProcessor
 from markdown.extensions import Extension
 from markdown.extensions.abbr import AbbrExtension
-from markdown.extensions.attr_list import AttrListExtension, AttrListTreeprocessor
+from markdown.extensions.attr_list import (
+    AttrListExtension,
+    AttrListTreeprocessor,
+    get_attrs_and_remainder,
+)
 from markdown.extensions.def_list import DefListExtension
 from markdown.extensions.footnotes import NBSP_PLACEHOLDER, FootnoteExtension
 from markdown.extensions.nl2br import Nl2BrExtension
@@ -58,19 +62,22 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
-from pymdownx.superfences import SuperFencesCodeExtension
+from pymdownx.superfences import SuperFencesBlockPreprocessor, SuperFencesCodeExtension
 from pymdownx.tasklist import TasklistExtension
 from pymdownx.tilde import DeleteSubExtension
 
 from handler.engine.budget import BudgetExceeded
 from handler.engine.budget import active as budget_active
 from handler.engine.budget import limit as budget_limit
+from handler.engine.markdown import _rouge as rouge
 from handler.engine.markdown._html import (
     BLOCK_START,
+    TAG_CLOSE_RE,
     HtmlBlock,
     HtmlParser,
     closes_fence,
     entity,
+    raw_span,
     span_tag,
 )
 from handler.engine.markdown._serialize import (
@@ -79,6 +86,7 @@ from handler.engine.markdown._serialize import (
     KD,
     TOC,
     CodeBlock,
+    InlineHtml,
     RawBlock,
     Serializer,
     escape_text,
@@ -87,10 +95,7 @@ from handler.engine.markdown._serialize import (
 __all__ = ["MarkdownLimit", "MarkdownRenderer", "check_limits", "highlight_code", "rouge_block"]
 
 _FORMATTER = HtmlFormatter(nowrap=True)
-_PLAIN = {"", "plaintext", "text", "plain", "txt"}
 _LEXERS: dict[str, Lexer | None] = {}
-# rouge's lexer names and aliases with capitals (3.30); every other name is lower case.
-_ROUGE_CASED = frozenset(("Dockerfile", "HAML", "Isabelle", "OCL", "R", "S", "TeX", "LaTeX"))
 
 
 def _lexer(lang: str) -> Lexer | None:
@@ -105,17 +110,18 @@ def _lexer(lang: str) -> Lexer | None:
 def highlight_code(code: str, lang: str) -> str | None:
     """Pygments tokens as ``<span class="...">`` (rouge uses the same short class names).
 
-    Returns None when no lexer knows ``lang``, as rouge does for an unknown language.
+    Returns None when rouge knows no lexer by the name ``lang`` (its registry is case-sensitive:
+    "HTML" is no language), as kramdown's highlighter does; ``lang?option=x`` is rouge's name
+    with options. A rouge language Pygments lacks comes out as plain text.
     """
     if not code.endswith("\n"):
         code += "\n"
-    if lang.lower() in _PLAIN:
-        return html.escape(code, quote=False)
-    if lang != lang.lower() and lang not in _ROUGE_CASED:
-        return None  # rouge's names are case-sensitive: "HTML" is no language
-    lexer = _lexer(lang.lower())
-    if lexer is None:
+    name = lang.partition("?")[0] if "?" in lang else lang
+    if name not in rouge.NAMES:
         return None
+    lexer = _lexer(rouge.PYGMENTS.get(name, name.lower()))
+    if lexer is None or name in ("plaintext", "text"):
+        return html.escape(code, quote=False)
     return _WHITESPACE_SPAN.sub(r"\1", pygments_highlight(code, lexer, _FORMATTER))
 
 
@@ -147,8 +153,8 @@ def _code_block(
 ) -> CodeBlock:
     """The block; ``ial`` is a block IAL after it (its attributes go in kramdown's order)."""
     given = lang
-    lang = lang or "plaintext"
-    body = highlight_code(code, lang)
+    body = highlight_code(code, lang or "plaintext")
+    lang = lang.partition("?")[0] if lang else "plaintext"  # kramdown's class: the name alone
     pairs = list((attrs or {}).items())
     ial_classes = (ial or {}).get("class", "").split()
     if body is None:
@@ -251,9 +257,11 @@ class _KramdownLinesPreprocessor(Preprocessor):
         super().__init__(md)
         self.document = document
         self.kinds: dict[int, str] = {}
+        self.ended = False
 
     def run(self, lines: list[str]) -> list[str]:
         self.kinds = {}
+        self.ended = False  # a list just ended at a definition (nothing python-markdown keeps)
         out: list[str] = []
         stack: list[_ListItem] = []
         fence: str | None = None
@@ -277,6 +285,14 @@ class _KramdownLinesPreprocessor(Preprocessor):
             ):  # kramdown: no setext underline but after a blank line, no rule in a paragraph
                 line = _NOTHING + line
                 self.document.no_blank = True
+            if (
+                stack
+                and _SETEXT_LINE.match(line)
+                and _indent(line) < stack[-1].old + 4
+                and _setext_item(out, prev, line)
+            ):
+                prev2, prev = prev, line
+                continue
             match = _FENCE.match(line)
             if match and prev.strip() and not _FENCE.match(prev):  # a fence ends a paragraph
                 self._no_blank(out)
@@ -294,9 +310,12 @@ class _KramdownLinesPreprocessor(Preprocessor):
                         written.insert(0, "")
                     self.document.no_blank = True
             out.extend(written)
-            if match and (not stack or _indent(line) >= stack[-1].old or not prev.strip()):
+            lazy = bool(match and stack and prev.strip() and _indent(line) < stack[-1].old)
+            if match and (not stack or lazy or _indent(line) >= stack[-1].old or not prev.strip()):
                 fence, fence_indent = match.group("fence"), _indent(line)
                 fence_shift = (stack[-1].old, stack[-1].new) if stack else (0, 0)
+                if lazy:  # kramdown's lazy line: the fence goes into the item
+                    fence_shift = (fence_indent, stack[-1].new)
                 # kramdown keeps the code's indentation in its container; python-markdown's
                 # fences take the opening line's off: so the fence lines go to the container's
                 at = next((i for i in range(len(out) - 1, -1, -1) if out[i].strip()), None)
@@ -328,11 +347,32 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 ("```", "~~~")
             ):
                 return ["", _shift(line, stack[-1].old, stack[-1].new) if stack else line]
+        if (
+            stack
+            and prev.strip()
+            and indent < stack[-1].old
+            and not _FENCE.match(line)
+            and not _HTML_MARK_RE.match(line)
+            and _is_text(prev)
+        ):  # kramdown's lazy line: any line after an item's text is more of it (a link
+            # definition too, as text; a rule is text; a header a block of the item's)
+            if _REFERENCE_LINE.match(line):
+                return [" " * stack[-1].new + "\\" + line.lstrip(" ")]
+            if _PARAGRAPH_RULE.match(line):
+                self.document.no_blank = True
+                return [" " * stack[-1].new + _NOTHING + line.lstrip(" ")]
+            if _ATX_START.match(line):
+                return ["", " " * stack[-1].new + _mark_no_blank_before(line.lstrip(" "))]
         if stack and not prev.strip() and indent < stack[-1].old:
             while stack and indent < stack[-1].old:
                 stack.pop()
             if not stack:
                 self.kinds.clear()
+                # kramdown's list ends here; python-markdown, with a definition removed, would
+                # take a list after it for more of this one
+                self.ended = bool(_DEFINITION_LINE.match(line))
+        elif not stack and not _DEFINITION_LINE.match(line):
+            self.ended = False
         if stack:
             top = stack[-1]
             # kramdown strips each enclosing item's indentation the line has
@@ -368,6 +408,8 @@ class _KramdownLinesPreprocessor(Preprocessor):
         item = _ListItem(old, new_indent + 4, kind)
         stack.append(item)
         text = " " * new_indent + marker.group("marker") + " " + line[marker.end() :]
+        if starts_list and self.ended:
+            switched, self.ended = True, False
         if switched:  # kramdown starts a new list; python-markdown needs a block between
             self.document.breaks = True
             return ["", " " * new_indent + _LIST_BREAK, "", text]
@@ -375,6 +417,25 @@ class _KramdownLinesPreprocessor(Preprocessor):
             starts_list and prev.strip() and not prev.lstrip().startswith(("<", "|", "\x02bshtml"))
         )
         return ["", text] if blank or (after_text and prev.strip()) else [text]
+
+
+_REFERENCE_LINE = re.compile(r"[ ]{0,3}\[[^\]]+\]:")
+_DEFINITION_LINE = re.compile(r"[ ]{0,3}(?:\[[^\]]+\]|\*\[[^\]]+\]):")  # links, abbreviations
+
+
+def _setext_item(out: list[str], prev: str, line: str) -> bool:
+    """An underline right after an item's first line (kramdown takes it into the item, lazily
+    or not): the item's text is a setext header, written for python-markdown as an ATX one."""
+    marker = _MARKER.match(prev)
+    if marker is None or _HR.match(prev) or not _is_text(prev) or not out:
+        return False
+    written = out[-1]
+    opened = _MARKER.match(written)
+    if opened is None or written[opened.end() :].strip() != prev[marker.end() :].strip():
+        return False
+    level = "#" if line.strip()[0] == "=" else "##"
+    out[-1] = f"{written[: opened.end()]}{level} {written[opened.end() :]}"
+    return True
 
 
 def _is_text(line: str) -> bool:
@@ -389,7 +450,13 @@ def _is_text(line: str) -> bool:
 
 
 def _mark_no_blank_before(line: str) -> str:
-    """``line`` marked: the blank line before it is not kramdown's (for the block it opens)."""
+    """``line`` marked: the blank line before it is not kramdown's (for the block it opens).
+    A fence's opening line takes the mark at its end (the fence preprocessor moves it)."""
+    if _FENCE.match(line):
+        return line + _NO_BLANK_BEFORE
+    quote = _QUOTE_PREFIX.match(line)
+    if quote:
+        return quote.group() + _mark_no_blank_before(line[quote.end() :])
     marker = _MARKER.match(line)
     if marker and not _HR.match(line):
         at = marker.end()
@@ -656,7 +723,54 @@ class _SpanHtmlProcessor(HtmlInlineProcessor):
         self, m: re.Match[str], data: str
     ) -> tuple[str, int, int]:
         raw = self.backslash_unescape(self.unescape(m.group(1)))
+        closing = TAG_CLOSE_RE.fullmatch(raw)
+        if closing and not self._open(data[: m.start(0)], closing.group(1).lower()):
+            # kramdown: an end tag that closes no element is text
+            return self.md.htmlStash.store(InlineHtml(escape_text(raw))), m.start(0), m.end(0)
         return self.md.htmlStash.store(span_tag(raw)), m.start(0), m.end(0)
+
+    def _open(self, before: str, name: str) -> bool:
+        """Whether the tags stashed from ``before`` leave an element ``name`` open."""
+        nodes = self.md.treeprocessors["inline"].stashed_nodes  # type: ignore[attr-defined]
+        stash = self.md.htmlStash.rawHtmlBlocks
+        depth = 0
+        for match in markdown.util.INLINE_PLACEHOLDER_RE.finditer(before):
+            stashed = _STASH.fullmatch(str(nodes.get(match.group(1), "")))
+            index = int(stashed.group(1)) if stashed else len(stash)
+            value = stash[index] if index < len(stash) else None
+            if not isinstance(value, str) or isinstance(value, InlineHtml) or value[:1] != "<":
+                continue
+            tag = _TAG_NAME.match(value)
+            if tag is None or tag.group(2).lower() != name:
+                continue
+            depth += -1 if tag.group(1) else (0 if value.endswith("/>") else 1)
+        return depth > 0
+
+
+class _RawSpanProcessor(InlineProcessor):
+    """A span element kramdown parses no markdown in (``<u>``, ``<font>``...), taken whole
+    before the span patterns see its text (code spans, already out of it, go back as written)."""
+
+    def handleMatch(  # type: ignore[override]
+        self, m: re.Match[str], data: str
+    ) -> tuple[str | None, int | None, int | None]:
+        text = _inline_source(self.md, data) if "\x02" in data else data
+        if text is not data:  # positions move with the code spans put back: find the tag again
+            before = _inline_source(self.md, data[: m.start(0)])
+            found = raw_span(text, len(before))
+            if found is None:
+                return None, None, None
+            written, end = found
+            rest = text[end:]
+            stop = len(data) - len(rest) if data.endswith(rest) else None
+            if stop is None:  # the end tag inside a code span's source: leave it
+                return None, None, None
+            return self.md.htmlStash.store(InlineHtml(written)), m.start(0), stop
+        found = raw_span(data, m.start(0))
+        if found is None:
+            return None, None, None
+        written, end = found
+        return self.md.htmlStash.store(InlineHtml(written)), m.start(0), end
 
 
 class _BackslashBreakProcessor(InlineProcessor):
@@ -821,12 +935,23 @@ class _MathBlockPostprocessor(Postprocessor):
 
 
 class _AngleQuoteProcessor(InlineProcessor):
-    """``<<`` and ``>>`` before the raw HTML pattern can take them for a tag."""
+    """``<<`` and ``>>`` before the raw HTML pattern can take them for a tag; but kramdown reads
+    left to right, so the ``>`` that ends a tag (``</small>> done``) is the tag's."""
 
     def handleMatch(  # type: ignore[override]
         self, m: re.Match[str], data: str
-    ) -> tuple[str, int, int]:
-        return _SYMBOL_CHARS[m.group(0)], m.start(0), m.end(0)
+    ) -> tuple[str | None, int | None, int | None]:
+        symbol = m.group(0)
+        if symbol == ">>":
+            opening = data.rfind("<", 0, m.start(0))
+            if opening >= 0 and _SPAN_TAG.fullmatch(data, opening, m.start(0) + 1):
+                return None, None, None
+        return _ANGLE_QUOTES[symbol], m.start(0), m.end(0)
+
+
+_SPAN_TAG = re.compile(markdown.inlinepatterns.HTML_RE)
+# kramdown's laquo_space and raquo_space: the space next to the quote becomes a no-break space
+_ANGLE_QUOTES = {"<< ": "\u00ab\u00a0", " >>": "\u00a0\u00bb", "<<": "\u00ab", ">>": "\u00bb"}
 
 
 class _MathInlineProcessor(InlineProcessor):
@@ -851,6 +976,87 @@ def _fence_format(
     if kwargs.get("id_value"):
         attrs = {"id": str(kwargs["id_value"]), **attrs}
     return _code_block(src, language, classes=classes, attrs=attrs)
+
+
+# kramdown-parser-gfm's FENCED_CODEBLOCK_MATCH, the opening line after its indentation: the fence,
+# then at most one word (the language, ``?options`` after it for rouge); anything more and the
+# line opens no code block.
+_FENCE_OPENING = re.compile(
+    r"(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\s\x02]+?(?:\?[^\s\x02]*)?)?[ \t]*(?P<mark>\x02bsnbb\x03)?$"
+)
+_QUOTE_PREFIX = re.compile(r"[ ]*>[ >]*")
+
+
+class _KramdownFencePreprocessor(SuperFencesBlockPreprocessor):  # type: ignore[misc]
+    """superfences' container handling (quotes, list indentation), with kramdown's fences: the
+    opening line's rule above, and a closing fence that may be longer than the opening one.
+
+    An opening line marked ``_NO_BLANK_BEFORE`` (by the lines preprocessor: a fence right after
+    another block) passes the mark to its placeholder; in a blockquote, a line right after the
+    closing fence starts a block of its own, as it does outside one."""
+
+    def search_nested(self, lines: list[str]) -> list[str]:
+        self._marked = False
+        self._quoted: set[str] = set()
+        self.fence: str | None
+        start = 0
+        for count, raw in enumerate(lines):
+            line = raw.rstrip("\r")
+            if self.fence is None:
+                ws = self.parse_whitespace(line)
+                match = _FENCE_OPENING.match(line, self.ws_len)
+                if match is None:
+                    continue
+                self.lang = match.group("info") or ""
+                self.formatter = _fence_formatter
+                self.options: dict[str, str] = {}
+                self.attrs: dict[str, str] = {}
+                self.classes: list[str] = []
+                self.id = ""
+                start = count
+                self.first = ws + self.normalize_ws(match.group(0))
+                self.ws = ws
+                self.quote_level = ws.count(">")
+                self.empty_lines = 0
+                fence = match.group("fence")
+                self.fence = fence
+                self.fence_end = re.compile(re.escape(fence) + fence[0] + "*[ \t]*$")
+                self._marked = match.group("mark") is not None
+                continue
+            ws, content = self.parse_fence_line(line)
+            quote_level = ws.count(">")
+            if self.quote_level:
+                self.eval_quoted(ws, content, quote_level, start, count + 1)
+            elif quote_level == 0:
+                self.eval_fence(ws, content, start, count + 1)
+            else:
+                self.clear()
+        lines = list(self.reassemble(lines))
+        return self._after_quoted_fences(lines) if self._quoted else lines
+
+    def _store(self, source: str, code: str, start: int, end: int) -> None:
+        super()._store(source, code, start, end)
+        ws, placeholder = self.ws or "", self.stack[-1][0][len(self.ws or "") :]
+        if self._marked:
+            self.stack[-1] = (ws + _NO_BLANK_BEFORE + placeholder, start, end)
+        if ">" in ws:
+            self._quoted.add(self.stack[-1][0])
+
+    def _after_quoted_fences(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        for index, line in enumerate(lines):
+            out.append(line)
+            following = lines[index + 1] if index + 1 < len(lines) else ""
+            prefix = _QUOTE_PREFIX.match(following)
+            if line in self._quoted and prefix and following[prefix.end() :].strip():
+                out.append(prefix.group().rstrip())
+                self.document.no_blank = True
+                lines[index + 1] = prefix.group() + _mark_no_blank_before(following[prefix.end() :])
+        return out
+
+
+def _fence_formatter(src: str, language: str, **kwargs: Any) -> CodeBlock:
+    return _code_block(src, language)
 
 
 # --- tree fix-ups --------------------------------------------------------------------------------
@@ -890,6 +1096,8 @@ class _HeaderIdTreeprocessor(Treeprocessor):
         for element in root.iter():
             if element.tag in _HEADERS and "id" not in element.attrib and KD not in element.attrib:
                 raw = _STASH.sub(lambda m: _stashed_text(stash, m), _header_text(element))
+                if "\x02" in raw:  # a backslash-escaped character: kramdown's text
+                    raw = _ESCAPED_CHAR.sub(lambda m: chr(int(m.group(1))), raw)
                 # not stripped: a link that is only an image leaves its spaces, as in kramdown
                 base = gfm_header_id(_ANY_MARK.sub("", raw))
                 seen[base] += 1
@@ -911,10 +1119,19 @@ def _header_text(element: etree.Element) -> str:
 
 
 def _stashed_text(stash: list[Any], match: re.Match[str]) -> str:
-    """The text of a stashed inline piece: an entity's character, nothing for a tag."""
+    """The text of a stashed inline piece: an entity's character, nothing for a tag, the text
+    of a whole raw span element."""
     index = int(match.group(1))
-    value = str(stash[index]) if index < len(stash) else ""
+    value = stash[index] if index < len(stash) else ""
+    if isinstance(value, InlineHtml):
+        return html.unescape(_ANY_TAG.sub("", value))
+    value = str(value)
     return "" if value.startswith("<") else html.unescape(value)
+
+
+_ANY_TAG = re.compile(r"<[^>]*>")
+_ESCAPED_CHAR = re.compile("\x02(\\d+)\x03")
+_TAG_NAME = re.compile(r"<(/?)([^\s/>]+)")
 
 
 def _drop_unreferenced_footnotes(root: etree.Element) -> None:
@@ -946,7 +1163,7 @@ class _KramdownTreeprocessor(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         self._block_ials(root)
-        _list_paragraphs(root)
+        _list_paragraphs(root, self.md.htmlStash.rawHtmlBlocks)
         for element in list(root.iter()):
             if "toc" not in element.attrib or element.tag not in ("li", "ul", "ol"):
                 continue
@@ -1073,7 +1290,7 @@ _TASK_BOXES = {
 }
 
 
-def _list_paragraphs(root: etree.Element) -> None:
+def _list_paragraphs(root: etree.Element, stash: Sequence[object]) -> None:
     """kramdown's rule for a list item's first paragraph (``<p>`` or bare text), item by item,
     from the blank lines the block parser recorded (python-markdown decides per list)."""
     notes = [div for div in root if div.tag == "div" and div.get("class") == "footnote"]
@@ -1084,7 +1301,7 @@ def _list_paragraphs(root: etree.Element) -> None:
         items = [child for child in parent if child.tag == "li"]
         plain_seen = False  # an earlier item whose first child is not a wrapped paragraph
         for index, item in enumerate(items):
-            first = _first_paragraph(item)
+            first = _first_paragraph(item, stash)
             if first is None:
                 plain_seen = True
                 continue
@@ -1100,7 +1317,9 @@ def _list_paragraphs(root: etree.Element) -> None:
                 item[0].set(BLANK, "")
 
 
-def _first_paragraph(item: etree.Element) -> tuple[bool, bool, bool] | None:
+def _first_paragraph(
+    item: etree.Element, stash: Sequence[object]
+) -> tuple[bool, bool, bool] | None:
     """(bare text?, blank line after it?, alone in the item?) for an item that opens with a
     paragraph, else None."""
     split = 0
@@ -1109,13 +1328,17 @@ def _first_paragraph(item: etree.Element) -> tuple[bool, bool, bool] | None:
     if (item.text or "").strip() or split:
         alone = split == len(item)
         return True, alone and BLANK in item.attrib, alone
-    if len(item) and item[0].tag == "p" and not _is_block_placeholder(item[0]):
+    if len(item) and item[0].tag == "p" and not _is_block_placeholder(item[0], stash):
         return False, BLANK in item[0].attrib, len(item) == 1
     return None
 
 
-def _is_block_placeholder(paragraph: etree.Element) -> bool:
-    return bool(_STASH.fullmatch((paragraph.text or "").strip())) and not len(paragraph)
+def _is_block_placeholder(paragraph: etree.Element, stash: Sequence[object]) -> bool:
+    match = _STASH.fullmatch((paragraph.text or "").strip())
+    if match is None or len(paragraph):
+        return False
+    index = int(match.group(1))
+    return not (index < len(stash) and isinstance(stash[index], InlineHtml))
 
 
 def _set_item_paragraph(item: etree.Element, *, wrapped: bool) -> None:
@@ -1321,6 +1544,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
     "bs_math_inline": ("$$",),
     "escape": ("\\",),
     "bs_break": ("\\\n",),
+    "bs_raw_span": ("<",),
     "footnote": ("[^",),
     "reference": ("[",),
     "link": ("[",),
@@ -1651,6 +1875,20 @@ class _KramdownAttrListTreeprocessor(AttrListTreeprocessor):
     BLOCK_RE = re.compile(r"\n[ ]*\{\:[ ]*([^\}\n ][^\n]*)\}[ ]*$")  # type: ignore[misc]
     INLINE_RE = re.compile(r"^\{\:[ ]*([^\}\n ][^\n]*)\}")  # type: ignore[misc]
 
+    def assign_attrs(self, elem: etree.Element, attrs_string: str, *, strict: bool = False) -> str:
+        """As attr_list, but a bare word is kramdown's reference to an attribute list definition,
+        no attribute of its own (``{:x}`` adds nothing)."""
+        attrs, remainder = get_attrs_and_remainder(attrs_string)
+        if strict and remainder:
+            return remainder
+        for key, value in attrs:
+            if key == ".":
+                names = elem.get("class")
+                elem.set("class", f"{names} {value}" if names else value)
+            elif value is not None:
+                elem.set(self.sanitize_name(key), value)
+        return remainder
+
 
 class _KramdownExtension(Extension):
     def __init__(self, toc_levels: range) -> None:
@@ -1660,6 +1898,12 @@ class _KramdownExtension(Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.ESCAPED_CHARS = [*md.ESCAPED_CHARS, *_KRAMDOWN_ESCAPES]
+        superfences = md.preprocessors["fenced_code_block"]
+        fences = _KramdownFencePreprocessor(md)
+        fences.document = self.document
+        fences.config = superfences.config  # type: ignore[attr-defined]
+        fences.extension = superfences.extension  # type: ignore[attr-defined]
+        md.preprocessors.register(fences, "fenced_code_block", 25)
         md.parser.blockprocessors.register(_GfmHashHeaderProcessor(md.parser), "hashheader", 70)
         md.parser.blockprocessors.register(_SeparateBlockQuoteProcessor(md.parser), "quote", 20)
         md.parser.blockprocessors.register(_KramdownTableProcessor(md.parser), "bs_table", 76)
@@ -1692,13 +1936,16 @@ class _KramdownExtension(Extension):
             _ShortImageReferenceProcessor(IMAGE_REFERENCE_RE, md), "short_image_ref", 125
         )
         md.inlinePatterns.register(_BackslashBreakProcessor(r"\\(?=\n)", md), "bs_break", 181)
+        md.inlinePatterns.register(_RawSpanProcessor(r"(?<!<)<[A-Za-z]", md), "bs_raw_span", 189)
         md.preprocessors.register(_MathBlockPreprocessor(md, document), "bs_math", 24)
         md.preprocessors.register(_IalLinePreprocessor(md, document), "bs_ial", 23)
         md.postprocessors.register(_MathBlockPostprocessor(md, document), "bs_math", 35)
         md.inlinePatterns.register(
             _MathInlineProcessor(r"(?<!\\)\$\$(.+?)\$\$", md), "bs_math_inline", 185
         )
-        md.inlinePatterns.register(_AngleQuoteProcessor(r"(?<!\\)(<<|>>)", md), "bs_angle", 95)
+        md.inlinePatterns.register(
+            _AngleQuoteProcessor(r"(?<!\\)(?: >>|<< |<<|>>)", md), "bs_angle", 95
+        )
         md.treeprocessors.register(_HeaderIdTreeprocessor(md), "bs_header_ids", 5.5)
         md.treeprocessors.register(_FastInlineProcessor(md), "inline", 20)
         md.treeprocessors.register(_NoBlankTreeprocessor(md, document), "bs_no_blank", 9)

@@ -490,3 +490,48 @@ def entity(original: str) -> str | None:
             return None
         char = found
     return original if char in _ENTITY_KEEP else char
+
+
+def raw_span(text: str, start: int) -> tuple[str, int] | None:
+    """The span element whose tag opens at ``start``, when kramdown's content model for it is
+    raw (``<u>``, ``<font>``, ``<kbd>``, any unknown name): kramdown parses no markdown inside,
+    only more tags, and closes it at the end of the text if its end tag is missing. Returns the
+    element as kramdown writes it and where it ends; None for any other tag."""
+    tag = TAG_RE.match(text, start)
+    if tag is None or tag.group(4):
+        return None
+    name = tag.group(1)
+    known = name.lower() in _KNOWN
+    if known:
+        name = name.lower()
+    if name in BLOCK_ELEMENTS or name in VOID or content_model(name) != "r":
+        return None
+    if "markdown" in parse_attributes(tag.group(2), known):
+        return None  # markdown="..." decides for itself
+    inner, end = _raw_content(text, tag.end(), name, known)
+    return f"{span_tag(tag.group())}{inner}</{name}>", end
+
+
+def _raw_content(text: str, at: int, name: str, known: bool) -> tuple[str, int]:
+    """kramdown's ``parse_spans`` with the span HTML parser alone, up to ``</name>``."""
+    stop = re.compile(rf"</{re.escape(name)}\s*>", re.I if known else 0)
+    out: list[str] = []
+    while (opening := text.find("<", at)) >= 0:
+        out.append(escape_text(text[at:opening]))
+        end = stop.match(text, opening)
+        if end is not None:
+            return "".join(out), end.end()
+        tag = TAG_RE.match(text, opening)
+        if tag is None or TAG_CLOSE_RE.match(text, opening):
+            out.append("&lt;")  # a stray end tag is text
+            at = opening + 1
+            continue
+        child = tag.group(1).lower() if tag.group(1).lower() in _KNOWN else tag.group(1)
+        written = span_tag(tag.group())
+        out.append(written)
+        at = tag.end()
+        if not (tag.group(4) or child in VOID or child in BLOCK_ELEMENTS):
+            inner, at = _raw_content(text, at, child, child in _KNOWN)
+            out.append(f"{inner}</{child}>")
+    out.append(escape_text(text[at:]))
+    return "".join(out), len(text)

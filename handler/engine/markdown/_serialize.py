@@ -112,6 +112,10 @@ class CodeBlock(str):
         return block
 
 
+class InlineHtml(str):
+    """A stashed piece of span HTML: a paragraph holding only it is still a paragraph."""
+
+
 class RawBlock(str):
     """A stashed block kramdown writes as it is, then a newline (nomarkdown, block math)."""
 
@@ -256,7 +260,8 @@ class Serializer:
         if match is None:
             return None
         index = int(match.group(1))
-        return self.stash[index] if index < len(self.stash) else None
+        stashed = self.stash[index] if index < len(self.stash) else None
+        return None if isinstance(stashed, InlineHtml) else stashed
 
     def _stashed_block(self, stashed: object, indent: int) -> str:
         pad = " " * indent
