@@ -22,6 +22,12 @@ from mangum.types import LambdaContext, LambdaEvent, Scope
 from handler.web import last_resort_headers, last_resort_page
 
 log = logging.getLogger(__name__)
+# Mangum's HTTP cycle writes an INFO line per request (method, path, status): the access log
+# (web.py) writes the same facts and more, so the cycle gets a logger of ours that keeps only
+# its warnings and errors (a failure inside the app still logs its traceback). One formatted
+# line fewer per request: ~25 us of a 100 us hit under the template's JSON logging (bench P1).
+_cycle_log = logging.getLogger(f"{__name__}.cycle")
+_cycle_log.setLevel(logging.WARNING)
 
 # Every response the app makes carries this header; one without it was not made by the app.
 _OURS = b"x-content-type-options"
@@ -42,7 +48,9 @@ class Gateway(Mangum):
             log.warning("malformed API Gateway event, answered 400: %s", problem)
             return last_resort(event, 400, "Bad request.")
         try:
-            response = HTTPCycle(scope, body)(self.app)
+            cycle = HTTPCycle(scope, body)
+            cycle.logger = _cycle_log
+            response = cycle(self.app)
             if not any(name.lower() == _OURS for name, _ in response["headers"]):
                 log.error("a %s answer without our headers replaced", response["status"])
                 return last_resort(event, 500, "Something went wrong on our side.")

@@ -128,7 +128,6 @@ def create_app(
     }
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
 
-    @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
     async def serve(request: Request) -> Response:
         began = time.perf_counter()
         measured = timing.start()
@@ -193,6 +192,9 @@ def create_app(
             log.exception("the error page failed too")
             return last_resort_response(request.method, 500)
 
+    # A Starlette route (FastAPI's add_route) rather than a path operation: the endpoint takes
+    # the request as it is, so FastAPI has no parameters to solve or validate on every hit.
+    app.add_route("/{path:path}", serve, methods=["GET", "HEAD"], include_in_schema=False)
     return app
 
 
@@ -263,6 +265,11 @@ def observed(scope: Scope, response: Response, measured: timing.Timing, began: f
 def respond(request: Request, page: Page, cache_control: str, *, preview: bool = False) -> Response:
     """A page as a response, answering conditional requests with 304 and HEAD without a body."""
     status = 404 if page.kind == "not_found" else 200
+    # The common case, a page read in full: its header lines are made once per page and policy
+    # (a cached page is the same object on every hit), not again per request.
+    plain = status == 200 and not preview and page.location is None and request.method == "GET"
+    if plain and (not _conditional(request.scope) or not not_modified(request, page)):
+        return _Prepared(200, _prepared_headers(page, cache_control), page.body)
     headers = {**security_headers(page), "Cache-Control": cache_control}
     if preview:
         headers["X-Robots-Tag"] = "noindex, nofollow"
@@ -278,6 +285,50 @@ def respond(request: Request, page: Page, cache_control: str, *, preview: bool =
     if status == 200 and not_modified(request, page):
         return _response(304, headers)
     return _body(request, status, page.body, page.media_type, headers)
+
+
+class _Prepared(Response):
+    """Starlette's response with header lines already encoded (Starlette sends ``raw_headers``
+    as they are): a cached page's, made once by :func:`_prepared_headers`."""
+
+    def __init__(self, status: int, raw_headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        self.status_code = status
+        self.body = body
+        self.background = None
+        self.raw_headers = raw_headers
+
+
+_PREPARED_MAX = 2048  # pages whose header lines are kept (each a few hundred bytes)
+_prepared: dict[tuple[int, str], tuple[Page, tuple[tuple[bytes, bytes], ...]]] = {}
+
+
+def _prepared_headers(page: Page, cache_control: str) -> list[tuple[bytes, bytes]]:
+    """The header lines of a 200 answer of ``page`` under ``cache_control``, encoded once: the
+    same lines :func:`respond`'s general path makes, through the same :func:`encoded`."""
+    key = (id(page), cache_control)
+    kept = _prepared.get(key)
+    if kept is None or kept[0] is not page:  # an id reused by another page is not this one
+        headers = {**security_headers(page), "Cache-Control": cache_control, "ETag": page.etag}
+        if page.http_date is not None:
+            headers["Last-Modified"] = page.http_date
+        headers["Content-Type"] = page.media_type
+        headers["Content-Length"] = str(len(page.body))
+        lines = tuple(
+            (name.lower().encode("latin-1"), value.encode("latin-1"))
+            for name, value in encoded(headers).items()
+        )
+        if len(_prepared) >= _PREPARED_MAX:
+            _prepared.clear()  # pages are replaced as sites change: start over, never grow
+        _prepared[key] = kept = (page, lines)
+    return list(kept[1])  # a list of its own: Server-Timing is added to it per request
+
+
+def _conditional(scope: Scope) -> bool:
+    """Whether the request carries a validator (If-None-Match, If-Modified-Since)."""
+    for name, _ in scope["headers"]:
+        if name == b"if-none-match" or name == b"if-modified-since":
+            return True
+    return False
 
 
 def security_headers(page: Page) -> Mapping[str, str]:
@@ -400,16 +451,27 @@ def _response(status: int, headers: Mapping[str, str], body: bytes = b"") -> Res
     return Response(content=body, status_code=status, headers=encoded(headers))
 
 
+class _AccessRecord(dict[str, Any]):
+    """An access-log line. Lambda's JSON log format writes a dict message as a JSON object (so
+    CloudWatch Logs Insights reads ``message.path``, ``message.ms``...); any other formatter
+    asks for its text, which is the same object as compact JSON."""
+
+    def __str__(self) -> str:
+        return json.dumps(self, separators=(",", ":"))
+
+
 def _log_request(scope: Scope, status: int, measured: timing.Timing, began: float) -> None:
     context = scope.get("aws.context")
-    record = {
-        "path": scope.get("path"),
-        "method": scope.get("method"),
-        "status": status,
-        "cache": measured.cache if status < 500 else "error",
-        "ms": round((time.perf_counter() - began) * 1000, 2),
-        "render_ms": round(measured.render_ms, 2),
-        "s3_ms": round(measured.store_ms, 2),
-        "request_id": getattr(context, "aws_request_id", None),
-    }
-    access_log.info(json.dumps(record, separators=(",", ":")))
+    record = _AccessRecord(
+        {
+            "path": scope.get("path"),
+            "method": scope.get("method"),
+            "status": status,
+            "cache": measured.cache if status < 500 else "error",
+            "ms": round((time.perf_counter() - began) * 1000, 2),
+            "render_ms": round(measured.render_ms, 2),
+            "s3_ms": round(measured.store_ms, 2),
+            "request_id": getattr(context, "aws_request_id", None),
+        }
+    )
+    access_log.info(record)

@@ -67,6 +67,22 @@ def test_head_has_headers_and_no_body(client: TestClient) -> None:
     assert head.headers["etag"] == get.headers["etag"]
 
 
+@pytest.mark.parametrize("path", [SEED_URL, "/", "/feed.xml", "/robots.txt"])
+def test_a_hit_has_the_headers_the_general_path_makes(client: TestClient, path: str) -> None:
+    """A GET of a cached page takes the prepared path (header lines made once per page); HEAD
+    and a conditional GET take the general one: the same headers either way."""
+    client.get(path)  # now cached
+    hit, head = client.get(path), client.head(path)
+    stale = client.get(path, headers={"If-None-Match": '"not-this-one"'})
+    for other in (head, stale):
+        assert other.status_code == hit.status_code == 200
+        mine = {k: v for k, v in hit.headers.items() if k != "server-timing"}
+        theirs = {k: v for k, v in other.headers.items() if k != "server-timing"}
+        assert mine == theirs
+    assert hit.content == stale.content and len(hit.content) == int(hit.headers["content-length"])
+    assert client.get(path, headers={"If-None-Match": hit.headers["etag"]}).status_code == 304
+
+
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"])
 def test_other_methods_are_405_with_allow(client: TestClient, method: str) -> None:
     r = client.request(method, SEED_URL)
