@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import yaml
@@ -57,13 +58,26 @@ class _Guard:
 
     def construct_yaml_timestamp(self, node: Any) -> Any:
         """PyYAML's timestamps, with an impossible date (``2024-13-45``) as a marked YAML error
-        rather than a bare ``ValueError`` that would escape every caller."""
+        rather than a bare ``ValueError`` that would escape every caller; so is a time whose
+        offset takes it outside the years 1 to 9999 in UTC (``9999-12-31 23:00:00 -12:00``),
+        which no caller could convert, compare in UTC or print as an HTTP date."""
         try:
-            return super().construct_yaml_timestamp(node)  # type: ignore[misc]
+            value = super().construct_yaml_timestamp(node)  # type: ignore[misc]
         except (ValueError, OverflowError) as exc:
             raise yaml.constructor.ConstructorError(
                 None, None, f"{node.value!r} is not a real date ({exc})", node.start_mark
             ) from None
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            try:
+                value.astimezone(UTC)
+            except OverflowError:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"{node.value!r} is outside the years 1 to 9999 in UTC",
+                    node.start_mark,
+                ) from None
+        return value
 
     def _refuse(self, why: str) -> None:
         mark = self.peek_event().start_mark  # type: ignore[attr-defined]

@@ -24,7 +24,7 @@ from handler.engine.config import CONFIG_KEY, SiteConfig
 from handler.engine.document import Document, Loaded, read_document, read_page
 from handler.engine.reader import Classifier, Place, has_header, lists_documents, needs_header
 from handler.engine.static_file import StaticFile, static_file
-from handler.errors import ContentError, NotFound, TooLarge
+from handler.errors import BroadsheetError, ContentError, NotFound, TooLarge
 from handler.store import ObjectInfo, Store, StoredObject
 
 log = logging.getLogger(__name__)
@@ -340,10 +340,24 @@ class _Reader:
         except NotFound:
             return  # deleted between the listing and the read
         except ContentError as error:
-            self.problems[info.key] = error
-            log.warning("content error: %s", error, extra={"key": info.key})
-            if (good := self.last_good.get(info.key)) is not None:
-                self.documents.append(good)
+            self._problem(info.key, error)
+        except BroadsheetError:
+            raise  # the store failed: the whole refresh is retried
+        except Exception as error:
+            # A value no check foresaw (a number or a date Python cannot hold): this file's
+            # error, with its traceback in the log, never the whole index's.
+            log.exception("unexpected error reading %s", info.key)
+            self._problem(
+                info.key,
+                ContentError(info.key, f"could not be read ({type(error).__name__}: {error})"),
+            )
+
+    def _problem(self, key: str, error: ContentError) -> None:
+        """``key`` is broken: note why, and keep its last good record if there is one."""
+        self.problems[key] = error
+        log.warning("content error: %s", error, extra={"key": key})
+        if (good := self.last_good.get(key)) is not None:
+            self.documents.append(good)
 
     def _template(self, info: ObjectInfo) -> None:
         """Note whether a layout or include lists documents (read only when it changed)."""
