@@ -148,6 +148,32 @@ def load_yaml(text: str) -> Any:
     return yaml.load(text, Loader=_GuardedSafeLoader)  # noqa: S506 - a SafeLoader subclass
 
 
+def key_lines(text: str) -> dict[tuple[str | int, ...], int]:
+    """The 1-based line of every key and list item of a YAML mapping, by its path
+    (``("kramdown", "toc_levels")``, ``("defaults", 0)``), for error messages. Empty when the
+    text does not load (its errors name their own lines)."""
+    try:
+        root = yaml.compose(text, Loader=_GuardedSafeLoader)
+    except yaml.YAMLError:
+        return {}
+    lines: dict[tuple[str | int, ...], int] = {}
+
+    def walk(node: yaml.Node, path: tuple[str | int, ...]) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    lines.setdefault((*path, str(key.value)), key.start_mark.line + 1)
+                    walk(value, (*path, str(key.value)))
+        elif isinstance(node, yaml.SequenceNode):
+            for at, item in enumerate(node.value):
+                lines.setdefault((*path, at), item.start_mark.line + 1)
+                walk(item, (*path, at))
+
+    if root is not None:
+        walk(root, ())
+    return lines
+
+
 class JekyllYAMLHandler(YAMLHandler):
     """A python-frontmatter handler that splits and loads the way Jekyll 4.3 does."""
 

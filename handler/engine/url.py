@@ -14,7 +14,16 @@ from datetime import datetime
 from urllib.parse import quote, unquote
 
 _PRETTY_KEEP = frozenset("._~!$&'()+,;=@")
-_PLACEHOLDER = re.compile(r":([a-z_]+)")
+_PLACEHOLDER = PLACEHOLDER = re.compile(r":([a-z_]+)")
+# What ``Drops::UrlDrop`` offers a document (:func:`document_placeholders` fills each).
+DOCUMENT_PLACEHOLDERS = frozenset(
+    {
+        "collection", "path", "name", "title", "slug", "categories", "slugified_categories",
+        "year", "month", "day", "hour", "minute", "second", "i_day", "i_month", "short_month",
+        "long_month", "short_year", "w_year", "week", "w_day", "short_day", "long_day", "y_day",
+        "output_ext",
+    }
+)  # fmt: skip
 _PATH_SAFE = re.compile(r"^[a-zA-Z0-9./-]+$")
 
 

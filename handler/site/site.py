@@ -37,7 +37,7 @@ from handler.engine.plugins.sass import SassPages
 from handler.engine.plugins.sitemap import Sitemap
 from handler.engine.renderer import Converter, Notes, Renderer, RenderLimits, Transform
 from handler.engine.view import SiteView, Visibility
-from handler.errors import ContentError, NotFound, StoreUnavailable, TooLarge
+from handler.errors import ContentError, NotFound, SiteUnavailable, StoreUnavailable, TooLarge
 from handler.site import preview
 from handler.site.live import LiveIndex
 from handler.site.page import HTML, Page, PageKind, media_type_for
@@ -224,6 +224,7 @@ class Site:
             view = self.live.view()
         except StoreUnavailable:
             return self._stale(path)
+        _usable(view)
         path = strip_baseurl(view.config.baseurl, path)
         kept = self.pages.get(path)
         if kept is not None and kept.key == view.token:
@@ -391,6 +392,7 @@ class Site:
         if not secret or not preview.verify(path, query, secret, self.now()):
             raise NotFound(path)
         current = self.live.view()
+        _usable(current)
         view = SiteView.of(
             current.index,
             self.now(),
@@ -433,6 +435,13 @@ class Site:
     def base_url(self, view: SiteView | None) -> str:
         """The absolute site URL: ``SITE_URL`` if set, else ``url`` from ``_config.yml``."""
         return self.site_url or (view.config.url if view is not None else "")
+
+
+def _usable(view: SiteView) -> None:
+    """Refuse to serve a site whose ``_config.yml`` is broken with no good one before it: its
+    pages would come out at other URLs, in another theme (the defaults are not the author's)."""
+    if view.index.config_fallback:
+        raise SiteUnavailable(f"the site's configuration is broken: {view.index.config_error}")
 
 
 def generated_page(view: SiteView, output: Output, context: _Context) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from handler.engine import frontmatter
-from handler.engine.config import CONFIG_KEY, SiteConfig
+from handler.engine.config import CONFIG_KEY, ConfigError, SiteConfig
 from handler.engine.document import Document
 from handler.engine.index import Limits, SiteIndex, decode, scan
 from handler.engine.liquid.host import Source
@@ -122,7 +122,7 @@ def check(
     if config_text is not None:
         found += _check_config(config, config_text, keys)
     index = scan(store, limits=Limits(document=max_post_bytes))
-    found += [Diagnostic.of(error) for error in index.problems.values()]
+    found += [Diagnostic.of(e) for key, e in index.problems.items() if key != CONFIG_KEY]
     classifier = Classifier(config)
     found += [d for key in keys if (d := misnamed_post(key, classifier)) is not None]
     texts = _texts(store, index, max_post_bytes, found)
@@ -164,6 +164,9 @@ def _read_config(store: Store, keys: list[str], found: list[Diagnostic]) -> str 
         text = decode(store.get(CONFIG_KEY, max_bytes=1024 * 1024))
         SiteConfig.parse(text)
     except NotFound:
+        return None
+    except ConfigError as error:
+        found += [Diagnostic.of(each) for each in error.errors]  # every bad value, at its line
         return None
     except ContentError as error:
         found.append(Diagnostic.of(error))
