@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit
 
 _PRETTY_KEEP = frozenset("._~!$&'()+,;=@")
 _PLACEHOLDER = PLACEHOLDER = re.compile(r":([a-z_]+)")
@@ -25,6 +25,24 @@ DOCUMENT_PLACEHOLDERS = frozenset(
     }
 )  # fmt: skip
 _PATH_SAFE = re.compile(r"^[a-zA-Z0-9./-]+$")
+
+
+def absolute_base(url: object) -> str:
+    """``url`` without its trailing ``/`` if it is an absolute http(s) URL with a host (what
+    sitemaps, feeds and robots.txt may name), else ``""``: an empty, relative or ``javascript:``
+    ``url`` is no site URL. Never the request's ``Host``, which a client chooses."""
+    if not isinstance(url, str):
+        return ""
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # e.g. an unclosed [ in the host
+        return ""
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return ""
+    if any(ord(ch) < 0x21 or ch in "<>\"'\\" for ch in text):
+        return ""
+    return text.rstrip("/")
 
 
 class UnknownPlaceholder(KeyError):

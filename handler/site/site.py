@@ -36,6 +36,7 @@ from handler.engine.plugins.relative_links import rewrite as rewrite_relative_li
 from handler.engine.plugins.sass import SassPages
 from handler.engine.plugins.sitemap import Sitemap
 from handler.engine.renderer import Converter, Notes, Renderer, RenderLimits, Transform
+from handler.engine.url import absolute_base
 from handler.engine.view import SiteView, Visibility
 from handler.errors import ContentError, NotFound, SiteUnavailable, StoreUnavailable, TooLarge
 from handler.site import preview
@@ -433,8 +434,11 @@ class Site:
     # --- links -------------------------------------------------------------------------------------
 
     def base_url(self, view: SiteView | None) -> str:
-        """The absolute site URL: ``SITE_URL`` if set, else ``url`` from ``_config.yml``."""
-        return self.site_url or (view.config.url if view is not None else "")
+        """The absolute site URL: ``SITE_URL`` if set, else ``url`` from ``_config.yml``; ``""``
+        when neither is an absolute http(s) URL (links are then site paths)."""
+        return absolute_base(self.site_url) or absolute_base(
+            view.config.raw.get("url") if view is not None else None
+        )
 
 
 def _usable(view: SiteView) -> None:
@@ -507,8 +511,11 @@ class _Context:
 
     def absolute(self, url: str) -> str:
         view = self._view()
-        baseurl = view.config.baseurl if view is not None else ""
-        return self.site.base_url(view) + baseurl + url
+        path = (view.config.baseurl if view is not None else "") + url
+        # One leading slash: a baseurl without one, or with two (``//host`` would be another
+        # site's URL wherever the site has no absolute URL of its own).
+        base = self.site.base_url(view)
+        return base + "/" + path.lstrip("/") if path else base
 
     def link(self, url: str) -> str:
         view = self._view()
