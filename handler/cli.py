@@ -250,6 +250,7 @@ def _check(args: argparse.Namespace, env: dict[str, str]) -> int:
         now=datetime.now(UTC),
         max_post_bytes=settings.max_post_bytes,
         github_pages=settings.github_pages,
+        site_url=settings.site_url,
     )
     if args.fix:
         fixed = {d.path for d in report.diagnostics if d.message.startswith("suspected mojibake")}
@@ -262,6 +263,7 @@ def _check(args: argparse.Namespace, env: dict[str, str]) -> int:
             now=datetime.now(UTC),
             max_post_bytes=settings.max_post_bytes,
             github_pages=settings.github_pages,
+            site_url=settings.site_url,
         )
     if args.format == "json":
         print(check.format_json(report, str(root)))
@@ -285,6 +287,7 @@ def _publish(args: argparse.Namespace, env: dict[str, str]) -> int:
         now=datetime.now(UTC),
         max_post_bytes=settings.max_post_bytes,
         github_pages=settings.github_pages,
+        site_url=settings.site_url,
     )
     if report.errors:
         print(check.format_text(report.errors, str(root)), file=sys.stderr)

@@ -30,6 +30,11 @@ class StoreUnavailable(BroadsheetError):
     """The store could not answer (S3 error or timeout): retry later (HTTP 503)."""
 
 
+class SiteUnavailable(StoreUnavailable):
+    """The site cannot be served as its author meant it: ``_config.yml`` is broken and there is
+    no good configuration to keep serving with. Retry once it is fixed (HTTP 503)."""
+
+
 class ContentError(BroadsheetError):
     """A content file is wrong. Names the file and, where known, the line (1-based) and column.
 

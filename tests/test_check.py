@@ -79,6 +79,8 @@ FILES: dict[str, str | bytes] = {
 
 # (file, line, column, level, words the message contains)
 EXPECTED = [
+    # No url: the sitemap and the feed list site paths, robots.txt names no sitemap.
+    ("_config.yml", None, None, "warning", "the site has no absolute URL (no url)"),
     ("_posts/2024-01-03-bad-yaml.md", 4, 2, "error", "invalid YAML"),
     ("_posts/2024-01-04-a-list.md", 2, None, "error", "must be a mapping"),
     ("_posts/2024-01-05-unclosed.md", 1, None, "error", "never closes"),
@@ -192,7 +194,7 @@ def test_text_format_is_file_line_col_level_message(report: CheckReport) -> None
 def test_json_format_carries_every_field_and_the_counts(report: CheckReport) -> None:
     document = json.loads(format_json(report, "site"))
     assert document["summary"] == {
-        "posts": 21, "pages": 0, "documents": 0, "errors": 15, "warnings": 7, "info": 1
+        "posts": 21, "pages": 0, "documents": 0, "errors": 15, "warnings": 8, "info": 1
     }  # fmt: skip
     first = document["diagnostics"][0]
     assert set(first) == {"path", "line", "column", "level", "message", "hint"}
@@ -200,7 +202,7 @@ def test_json_format_carries_every_field_and_the_counts(report: CheckReport) -> 
 
 
 def test_summary_line_counts_by_level(report: CheckReport) -> None:
-    assert summary(report) == "checked 21 posts: 15 errors, 7 warnings, 1 note"
+    assert summary(report) == "checked 21 posts: 15 errors, 8 warnings, 1 note"
     empty = CheckReport([], 3)
     assert summary(empty) == "checked 3 posts: no problems"
 

@@ -80,7 +80,7 @@ def test_legacy_singular_type_names() -> None:
     [
         ("title: [broken\n", "_config.yml:2", "invalid YAML"),
         ("- a list\n", "_config.yml:1", "must be a mapping"),
-        ("timezone: Mars/Olympus_Mons\n", "_config.yml", "unknown timezone"),
+        ("timezone: Mars/Olympus_Mons\n", "_config.yml:1", "unknown timezone"),
     ],
 )
 def test_broken_config_is_a_clear_error(text: str, location: str, words: str) -> None:

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from handler.engine.frontmatter import load_yaml
+from handler.engine import config_rules
+from handler.engine.frontmatter import key_lines, load_yaml
 from handler.errors import ContentError
+
+log = logging.getLogger(__name__)
 
 CONFIG_KEY = "_config.yml"
 JEKYLL_VERSION = "4.3.1"
@@ -139,15 +142,30 @@ class CollectionConfig:
         return [str(v) for v in value] if isinstance(value, list) else None
 
 
+class ConfigError(ContentError):
+    """``_config.yml`` has bad values: ``errors`` holds each, at its own line (this error is the
+    first of them, saying how many more there are)."""
+
+    def __init__(self, errors: Sequence[ContentError]) -> None:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        super().__init__(
+            first.path, first.message + more, line=first.line, column=first.column, hint=first.hint
+        )
+        self.errors = tuple(errors)
+
+
 @dataclass(frozen=True, slots=True)
 class SiteConfig:
-    """The site settings, Jekyll's defaults included; ``raw`` is the whole merged mapping."""
+    """The site settings, Jekyll's defaults included; ``raw`` is the whole merged mapping;
+    ``source`` the ``_config.yml`` text it was read from (``None``: the site has none)."""
 
     raw: Mapping[str, Any] = field(default_factory=lambda: _merged({}))
     timezone: tzinfo = UTC
     defaults: tuple[DefaultsSet, ...] = ()
     collections: tuple[CollectionConfig, ...] = ()
     version: str = "default"
+    source: str | None = None
 
     def __post_init__(self) -> None:
         if not self.collections:
@@ -292,9 +310,26 @@ class SiteConfig:
 
     @classmethod
     def parse(cls, text: str | None, path: str = CONFIG_KEY) -> SiteConfig:
-        """Read ``_config.yml`` text (``None`` when the site has none: Jekyll's defaults)."""
+        """Read ``_config.yml`` text (``None`` when the site has none: Jekyll's defaults).
+
+        The whole file is checked before any of it is used (``config_rules``): a bad value is a
+        :class:`ConfigError` listing every bad value at its line, never an exception later in
+        a page. Raises :class:`ContentError` for YAML that does not load.
+        """
         if text is None:
             return cls()
+        try:
+            return cls._parse(text, path)
+        except ContentError:
+            raise
+        except Exception as error:  # a value no rule foresaw: the file's error, not the site's
+            log.exception("unexpected error reading %s", path)
+            raise ContentError(
+                path, f"could not be read ({type(error).__name__}: {error})"
+            ) from None
+
+    @classmethod
+    def _parse(cls, text: str, path: str) -> SiteConfig:
         try:
             user = load_yaml(text.removeprefix("\ufeff"))
         except yaml.MarkedYAMLError as exc:
@@ -308,14 +343,38 @@ class SiteConfig:
             user = {}
         if not isinstance(user, dict):
             raise ContentError(path, "the site configuration must be a mapping", line=1)
-        _check_lists(user, path, text)
-        raw = _merged({str(k): v for k, v in user.items()})
+        user = {str(k): v for k, v in user.items()}
+        findings, zone = config_rules.validate(user)
+        if findings:
+            lines = key_lines(text)
+            raise ConfigError(
+                [
+                    ContentError(path, f.message, line=_line_at(lines, f.path), hint=f.hint)
+                    for f in findings
+                ]
+            )
+        raw = _merged(user)
         return cls(
             raw=raw,
-            timezone=_timezone(raw.get("timezone"), path),
+            timezone=zone,
             defaults=_defaults(raw.get("defaults")),
-            version=hashlib.sha256(text.encode()).hexdigest()[:16],
+            version=config_version(text),
+            source=text,
         )
+
+
+def config_version(text: str) -> str:
+    """The version of a configuration read from ``text`` (``SiteConfig.version``)."""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _line_at(lines: Mapping[tuple[str | int, ...], int], path: tuple[str | int, ...]) -> int | None:
+    """The line of ``path``, or of the nearest key above it that has one."""
+    for end in range(len(path), 0, -1):
+        line = lines.get(path[:end])
+        if line is not None:
+            return line
+    return None
 
 
 def _merged(user: dict[str, Any]) -> dict[str, Any]:
@@ -392,39 +451,6 @@ def _strings(value: object) -> tuple[str, ...]:
     if isinstance(value, list | tuple):
         return tuple(str(v) for v in value if v is not None)
     return ()
-
-
-def _check_lists(user: Mapping[str, Any], path: str, text: str) -> None:
-    """Jekyll refuses an ``include``, ``exclude`` or ``plugins`` that is not a list."""
-    for option in ("include", "exclude", "plugins"):
-        value = user.get(option)
-        if value is not None and not isinstance(value, list):
-            raise ContentError(
-                path,
-                f"{option!r} should be a list, but is {type(value).__name__} {value!r}",
-                line=_line_of(text, option),
-                hint=f"write it as `{option}: [a, b]` or one `- item` per line",
-            )
-
-
-def _line_of(text: str, key: str) -> int | None:
-    for number, line in enumerate(text.splitlines(), 1):
-        if line.startswith(key) and line[len(key) :].lstrip().startswith(":"):
-            return number
-    return None
-
-
-def _timezone(name: object, path: str) -> tzinfo:
-    if not name:
-        return UTC
-    try:
-        return ZoneInfo(str(name))
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ContentError(
-            path,
-            f"unknown timezone {name!r}",
-            hint="use an IANA name such as Europe/London or America/New_York",
-        ) from None
 
 
 def _defaults(value: object) -> tuple[DefaultsSet, ...]:

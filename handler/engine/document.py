@@ -15,7 +15,7 @@ import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any, Literal
 
 from handler.engine.config import SiteConfig, add_permalink_suffix, deep_merge, defaults_for
@@ -200,7 +200,7 @@ def read_page(
         url=url,
         output_ext=output_ext,
         data=data,
-        modified=_last_modified(data, config.timezone) or modified,
+        modified=_last_modified(data, config.timezone, key, text) or modified,
         lists=lists_documents(matter.body),
         heading=first_heading(matter.body) if ext.lower() in config.markdown_exts else None,
         optional=optional,
@@ -295,7 +295,7 @@ def read_document(
         url=url,
         output_ext=output_ext,
         data=data,
-        modified=_last_modified(data, config.timezone) or modified,
+        modified=_last_modified(data, config.timezone, key, text) or modified,
         draft=draft,
         lists=lists_documents(matter.body),
         heading=first_heading(matter.body) if ext.lower() in config.markdown_exts else None,
@@ -340,15 +340,9 @@ def _merge_data(
             value = list(dict.fromkeys([*data["categories"], *_as_list(value)]))
         other["categories"] = value
     merged = deep_merge(data, other)
-    if merged.get("date") is not None and not isinstance(merged["date"], datetime):
-        merged["date"] = parse_date(
-            merged["date"],
-            tz,
-            key,
-            _line_of(text, "date") if source == "YAML front matter" else None,
-        )
-    elif isinstance(merged.get("date"), datetime):
-        merged["date"] = parse_date(merged["date"], tz, key, None)
+    if merged.get("date") is not None:
+        line = _line_of(text, "date") if source == "YAML front matter" else None
+        merged["date"] = parse_date(merged["date"], tz, key, line)
     return merged
 
 
@@ -448,19 +442,34 @@ def parse_date(value: object, tz: tzinfo, path: str, line: int | None) -> dateti
                 line=line,
                 hint="use YYYY-MM-DD or YYYY-MM-DD HH:MM:SS +0000",
             ) from None
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=tz)
-    return moment.astimezone(tz)
+    try:
+        return representable(moment, tz)
+    except (OverflowError, ValueError):
+        raise ContentError(
+            path,
+            f"the date {value!s} is outside the years 1 to 9999 (in UTC and in the site's "
+            "timezone), which is all that can be represented here",
+            line=line,
+            hint="use a date between 0001-01-02 and 9999-12-30",
+        ) from None
 
 
-def _last_modified(data: Mapping[str, Any], tz: tzinfo) -> datetime | None:
+def representable(moment: datetime, tz: tzinfo) -> datetime:
+    """``moment`` in ``tz`` (a naive one is taken as a wall-clock time there), provided it can be
+    told in UTC too (HTTP dates, feeds and sitemaps do); ``OverflowError`` when it cannot."""
+    local = moment.replace(tzinfo=tz) if moment.tzinfo is None else moment.astimezone(tz)
+    local.astimezone(UTC)
+    local.utcoffset()
+    return local
+
+
+def _last_modified(data: Mapping[str, Any], tz: tzinfo, key: str, text: str) -> datetime | None:
+    """``last_modified_at`` as a time (jekyll-sitemap and jekyll-feed print it; Jekyll fails the
+    build on one it cannot read, Broadsheet fails the file, at its line)."""
     value = data.get("last_modified_at")
     if value in (None, ""):
         return None
-    try:
-        return parse_date(value, tz, "", None)
-    except ContentError:
-        return None
+    return parse_date(value, tz, key, _line_of(text, "last_modified_at"))
 
 
 def _line_of(text: str, key: str) -> int | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import yaml
@@ -57,13 +58,26 @@ class _Guard:
 
     def construct_yaml_timestamp(self, node: Any) -> Any:
         """PyYAML's timestamps, with an impossible date (``2024-13-45``) as a marked YAML error
-        rather than a bare ``ValueError`` that would escape every caller."""
+        rather than a bare ``ValueError`` that would escape every caller; so is a time whose
+        offset takes it outside the years 1 to 9999 in UTC (``9999-12-31 23:00:00 -12:00``),
+        which no caller could convert, compare in UTC or print as an HTTP date."""
         try:
-            return super().construct_yaml_timestamp(node)  # type: ignore[misc]
+            value = super().construct_yaml_timestamp(node)  # type: ignore[misc]
         except (ValueError, OverflowError) as exc:
             raise yaml.constructor.ConstructorError(
                 None, None, f"{node.value!r} is not a real date ({exc})", node.start_mark
             ) from None
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            try:
+                value.astimezone(UTC)
+            except OverflowError:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"{node.value!r} is outside the years 1 to 9999 in UTC",
+                    node.start_mark,
+                ) from None
+        return value
 
     def _refuse(self, why: str) -> None:
         mark = self.peek_event().start_mark  # type: ignore[attr-defined]
@@ -132,6 +146,32 @@ def load_yaml(text: str) -> Any:
         except yaml.YAMLError:
             pass
     return yaml.load(text, Loader=_GuardedSafeLoader)  # noqa: S506 - a SafeLoader subclass
+
+
+def key_lines(text: str) -> dict[tuple[str | int, ...], int]:
+    """The 1-based line of every key and list item of a YAML mapping, by its path
+    (``("kramdown", "toc_levels")``, ``("defaults", 0)``), for error messages. Empty when the
+    text does not load (its errors name their own lines)."""
+    try:
+        root = yaml.compose(text, Loader=_GuardedSafeLoader)
+    except yaml.YAMLError:
+        return {}
+    lines: dict[tuple[str | int, ...], int] = {}
+
+    def walk(node: yaml.Node, path: tuple[str | int, ...]) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    lines.setdefault((*path, str(key.value)), key.start_mark.line + 1)
+                    walk(value, (*path, str(key.value)))
+        elif isinstance(node, yaml.SequenceNode):
+            for at, item in enumerate(node.value):
+                lines.setdefault((*path, at), item.start_mark.line + 1)
+                walk(item, (*path, at))
+
+    if root is not None:
+        walk(root, ())
+    return lines
 
 
 class JekyllYAMLHandler(YAMLHandler):

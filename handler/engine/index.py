@@ -24,7 +24,14 @@ from handler.engine.config import CONFIG_KEY, SiteConfig
 from handler.engine.document import Document, Loaded, read_document, read_page
 from handler.engine.reader import Classifier, Place, has_header, lists_documents, needs_header
 from handler.engine.static_file import StaticFile, static_file
-from handler.errors import ContentError, Forbidden, NotFound, StoreUnavailable, TooLarge
+from handler.errors import (
+    BroadsheetError,
+    ContentError,
+    Forbidden,
+    NotFound,
+    StoreUnavailable,
+    TooLarge,
+)
 from handler.store import ObjectInfo, Store, StoredObject
 
 log = logging.getLogger(__name__)
@@ -61,6 +68,9 @@ class SiteIndex:
     config_token: str = ""
     version: str = ""
     listing_templates: frozenset[str] = frozenset()  # layouts and includes that list documents
+    # ``_config.yml`` is broken and there was never a good one to keep: ``config`` is Jekyll's
+    # defaults standing in, and the site is not to be served as if it were the author's.
+    config_fallback: bool = False
     _lazy: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     # --- lookups, built on first use ----------------------------------------------------------
@@ -122,6 +132,7 @@ class SiteIndex:
         version: str | None = None,
         ordered: bool = False,
         listing_templates: Iterable[str] = (),
+        config_fallback: bool = False,
     ) -> SiteIndex:
         """An index of these records, put in Jekyll's order unless ``ordered`` says they are."""
         docs = tuple(documents) if ordered else order_documents(config, documents)
@@ -140,7 +151,14 @@ class SiteIndex:
             config_token=config_token,
             version=version,
             listing_templates=frozenset(listing_templates),
+            config_fallback=config_fallback,
         )
+
+    @property
+    def config_error(self) -> ContentError | None:
+        """Why ``_config.yml`` as it is in the store is not the configuration in use, if it is
+        not (the index keeps the last good one, or, with ``config_fallback``, the defaults)."""
+        return self.problems.get(CONFIG_KEY)
 
 
 def _digest(
@@ -234,24 +252,36 @@ class Limits:
     config: int = MAX_CONFIG_BYTES
 
 
-def read_config(store: Store, previous: SiteIndex | None = None) -> tuple[SiteConfig, str]:
-    """``_config.yml`` (Jekyll's defaults without one). A broken one keeps the previous good
-    configuration (logged); with none, the defaults."""
+@dataclass(frozen=True, slots=True)
+class ConfigRead:
+    """``_config.yml`` as a scan takes it: the configuration to use and its token, and, when the
+    store's file is broken, its error and whether ``config`` is only Jekyll's defaults standing
+    in (no good configuration before it)."""
+
+    config: SiteConfig
+    token: str
+    error: ContentError | None = None
+    fallback: bool = False
+
+
+def read_config(store: Store, previous: SiteIndex | None = None) -> ConfigRead:
+    """``_config.yml`` (Jekyll's defaults without one). A broken one (unreadable, too large,
+    bad YAML or bad values) keeps the previous good configuration, logged; with none before it,
+    the defaults stand in and ``fallback`` says so."""
     try:
         obj = store.get(CONFIG_KEY, max_bytes=MAX_CONFIG_BYTES)
+        if previous is not None and previous.config_token == obj.version:
+            return ConfigRead(previous.config, obj.version)
+        return ConfigRead(SiteConfig.parse(decode(obj)), obj.version)
     except Forbidden:
         raise refused(store, CONFIG_KEY) from None  # not "no config": every URL would move
     except NotFound:
-        return SiteConfig(), ""
-    if previous is not None and previous.config_token == obj.version:
-        return previous.config, obj.version
-    try:
-        return SiteConfig.parse(decode(obj)), obj.version
+        return ConfigRead(SiteConfig(), "")
     except ContentError as error:
         log.error("content error: %s", error, extra={"key": CONFIG_KEY})
-        if previous is not None:
-            return previous.config, previous.config_token
-        return SiteConfig(), ""
+        if previous is not None and not previous.config_fallback:
+            return ConfigRead(previous.config, previous.config_token, error)
+        return ConfigRead(SiteConfig(), "", error, fallback=True)
 
 
 def read_config_text(store: Store) -> str | None:
@@ -279,17 +309,14 @@ def scan(
     """
     limits = limits or Limits()
     infos = [i for i in store.list() if not i.key.startswith(IGNORED_PREFIXES)]
-    try:
-        config, config_token = read_config(store, previous)
-    except TooLarge as error:
-        log.error("content error: %s", error)
-        config, config_token = (
-            (previous.config, previous.config_token) if previous else (SiteConfig(), "")
-        )
+    read = read_config(store, previous)
+    config = read.config
     same_config = previous is not None and previous.config.version == config.version
     reader = _Reader(store, config, limits, previous if same_config else None, previous)
     for info in infos:
         reader.add(info)
+    if read.error is not None:
+        reader.problems[CONFIG_KEY] = read.error
     return SiteIndex.build(
         config,
         reader.documents,
@@ -297,8 +324,9 @@ def scan(
         layouts=reader.layouts,
         files=reader.files,
         problems=reader.problems,
-        config_token=config_token,
+        config_token=read.token,
         listing_templates=reader.listing & set(reader.files),
+        config_fallback=read.fallback,
     )
 
 
@@ -348,10 +376,24 @@ class _Reader:
         except NotFound:
             return  # deleted between the listing and the read
         except ContentError as error:
-            self.problems[info.key] = error
-            log.warning("content error: %s", error, extra={"key": info.key})
-            if (good := self.last_good.get(info.key)) is not None:
-                self.documents.append(good)
+            self._problem(info.key, error)
+        except BroadsheetError:
+            raise  # the store failed: the whole refresh is retried
+        except Exception as error:
+            # A value no check foresaw (a number or a date Python cannot hold): this file's
+            # error, with its traceback in the log, never the whole index's.
+            log.exception("unexpected error reading %s", info.key)
+            self._problem(
+                info.key,
+                ContentError(info.key, f"could not be read ({type(error).__name__}: {error})"),
+            )
+
+    def _problem(self, key: str, error: ContentError) -> None:
+        """``key`` is broken: note why, and keep its last good record if there is one."""
+        self.problems[key] = error
+        log.warning("content error: %s", error, extra={"key": key})
+        if (good := self.last_good.get(key)) is not None:
+            self.documents.append(good)
 
     def _template(self, info: ObjectInfo) -> None:
         """Note whether a layout or include lists documents (read only when it changed)."""
@@ -524,4 +566,5 @@ def refresh(
         problems=reader.problems,
         config_token=index.config_token,
         listing_templates=reader.listing & set(reader.files),
+        config_fallback=index.config_fallback,
     )

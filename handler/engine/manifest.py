@@ -37,12 +37,22 @@ class ManifestError(ContentError):
     """The manifest object is not one this version of Broadsheet can read."""
 
 
-def dumps(index: SiteIndex, config_text: str | None) -> bytes:
-    """Serialise ``index`` (with the ``_config.yml`` text it was built from)."""
+def dumps(index: SiteIndex, config_text: str | None = None) -> bytes:
+    """Serialise ``index`` with the ``_config.yml`` text its configuration was read from.
+
+    That is the index's own (``index.config.source``), whatever ``config_text`` (the file as the
+    store holds it now) says: a broken ``_config.yml`` that the index did not take (it kept the
+    last good one) never reaches the manifest, so no reader of the manifest meets it.
+    """
+    text = index.config.source
     document: dict[str, Any] = {
         "format": FORMAT,
         "version": index.version,
-        "config": {"token": index.config_token, "text": config_text},
+        "config": {
+            "token": index.config_token,
+            "text": text,
+            "fallback": index.config_fallback,
+        },
         "columns": {"documents": list(DOCUMENT_COLUMNS), "statics": list(STATIC_COLUMNS)},
         "documents": [_document_row(d) for d in index.documents],
         "statics": [_static_row(s) for s in index.statics],
@@ -73,7 +83,14 @@ def loads(data: bytes, key: str) -> tuple[SiteIndex, str | None]:
                 hint="rebuild it: broadsheet index",
             )
         config_text = document["config"]["text"]
-        config = SiteConfig.parse(config_text)
+        try:
+            config = SiteConfig.parse(config_text)
+        except ContentError as error:  # e.g. written before a rule this version checks
+            raise ManifestError(
+                key,
+                f"the site index's configuration is no longer valid ({error})",
+                hint="rebuild it: broadsheet index",
+            ) from None
         index = SiteIndex.build(
             config,
             _documents(document["documents"]),
@@ -87,6 +104,7 @@ def loads(data: bytes, key: str) -> tuple[SiteIndex, str | None]:
                 for p in document.get("problems", [])
             },
             config_token=document["config"]["token"],
+            config_fallback=bool(document["config"].get("fallback", False)),
             version=document["version"],
             ordered=True,  # dumps writes the index's own order
             listing_templates=document.get("listing_templates", []),

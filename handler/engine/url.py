@@ -11,11 +11,38 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit
 
 _PRETTY_KEEP = frozenset("._~!$&'()+,;=@")
-_PLACEHOLDER = re.compile(r":([a-z_]+)")
+_PLACEHOLDER = PLACEHOLDER = re.compile(r":([a-z_]+)")
+# What ``Drops::UrlDrop`` offers a document (:func:`document_placeholders` fills each).
+DOCUMENT_PLACEHOLDERS = frozenset(
+    {
+        "collection", "path", "name", "title", "slug", "categories", "slugified_categories",
+        "year", "month", "day", "hour", "minute", "second", "i_day", "i_month", "short_month",
+        "long_month", "short_year", "w_year", "week", "w_day", "short_day", "long_day", "y_day",
+        "output_ext",
+    }
+)  # fmt: skip
 _PATH_SAFE = re.compile(r"^[a-zA-Z0-9./-]+$")
+
+
+def absolute_base(url: object) -> str:
+    """``url`` without its trailing ``/`` if it is an absolute http(s) URL with a host (what
+    sitemaps, feeds and robots.txt may name), else ``""``: an empty, relative or ``javascript:``
+    ``url`` is no site URL. Never the request's ``Host``, which a client chooses."""
+    if not isinstance(url, str):
+        return ""
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # e.g. an unclosed [ in the host
+        return ""
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return ""
+    if any(ord(ch) < 0x21 or ch in "<>\"'\\" for ch in text):
+        return ""
+    return text.rstrip("/")
 
 
 class UnknownPlaceholder(KeyError):

@@ -43,8 +43,9 @@ from handler.engine.renderer import (
     Transform,
     page_budget,
 )
+from handler.engine.url import absolute_base
 from handler.engine.view import SiteView, Visibility
-from handler.errors import ContentError, NotFound, StoreUnavailable, TooLarge
+from handler.errors import ContentError, NotFound, SiteUnavailable, StoreUnavailable, TooLarge
 from handler.site import preview
 from handler.site.live import LiveIndex
 from handler.site.page import HTML, Page, PageKind, media_type_for
@@ -231,6 +232,7 @@ class Site:
             view = self.live.view()
         except StoreUnavailable:
             return self._stale(path)
+        _usable(view)
         path = strip_baseurl(view.config.baseurl, path)
         kept = self.pages.get(path)
         if kept is not None and kept.key == view.token:
@@ -408,6 +410,7 @@ class Site:
         if not secret or not preview.verify(path, query, secret, self.now()):
             raise NotFound(path)
         current = self.live.view()
+        _usable(current)
         view = SiteView.of(
             current.index,
             self.now(),
@@ -460,8 +463,18 @@ class Site:
     # --- links -------------------------------------------------------------------------------------
 
     def base_url(self, view: SiteView | None) -> str:
-        """The absolute site URL: ``SITE_URL`` if set, else ``url`` from ``_config.yml``."""
-        return self.site_url or (view.config.url if view is not None else "")
+        """The absolute site URL: ``SITE_URL`` if set, else ``url`` from ``_config.yml``; ``""``
+        when neither is an absolute http(s) URL (links are then site paths)."""
+        return absolute_base(self.site_url) or absolute_base(
+            view.config.raw.get("url") if view is not None else None
+        )
+
+
+def _usable(view: SiteView) -> None:
+    """Refuse to serve a site whose ``_config.yml`` is broken with no good one before it: its
+    pages would come out at other URLs, in another theme (the defaults are not the author's)."""
+    if view.index.config_fallback:
+        raise SiteUnavailable(f"the site's configuration is broken: {view.index.config_error}")
 
 
 def generated_page(view: SiteView, output: Output, context: _Context) -> dict[str, Any]:
@@ -527,8 +540,11 @@ class _Context:
 
     def absolute(self, url: str) -> str:
         view = self._view()
-        baseurl = view.config.baseurl if view is not None else ""
-        return self.site.base_url(view) + baseurl + url
+        path = (view.config.baseurl if view is not None else "") + url
+        # One leading slash: a baseurl without one, or with two (``//host`` would be another
+        # site's URL wherever the site has no absolute URL of its own).
+        base = self.site.base_url(view)
+        return base + "/" + path.lstrip("/") if path else base
 
     def link(self, url: str) -> str:
         view = self._view()

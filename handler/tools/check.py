@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from handler.engine import frontmatter
-from handler.engine.config import CONFIG_KEY, SiteConfig
+from handler.engine.config import CONFIG_KEY, ConfigError, SiteConfig
 from handler.engine.document import Document
 from handler.engine.index import Limits, SiteIndex, decode, scan
 from handler.engine.liquid.host import Source
@@ -26,7 +26,7 @@ from handler.engine.plugins.redirects import TARGET_HINT, redirect_from, redirec
 from handler.engine.plugins.tags import PLUGIN_TAGS
 from handler.engine.reader import Classifier
 from handler.engine.renderer import Notes
-from handler.engine.url import unescape_path
+from handler.engine.url import absolute_base, unescape_path
 from handler.engine.view import SiteView, Visibility
 from handler.errors import ContentError, NotFound, StoreUnavailable, location
 from handler.site import Site
@@ -110,9 +110,15 @@ def check_site(store: Store, *, now: datetime, max_post_bytes: int) -> list[Diag
 
 
 def check(
-    store: Store, *, now: datetime, max_post_bytes: int, github_pages: bool = True
+    store: Store,
+    *,
+    now: datetime,
+    max_post_bytes: int,
+    github_pages: bool = True,
+    site_url: str | None = None,
 ) -> CheckReport:
-    """Like :func:`check_site`, with how many posts, pages and documents were read."""
+    """Like :func:`check_site`, with how many posts, pages and documents were read;
+    ``site_url`` is ``SITE_URL``, which stands for ``url`` where it is set."""
     found: list[Diagnostic] = []
     keys = [i.key for i in store.list()]
     config_text = _read_config(store, keys, found)
@@ -121,8 +127,10 @@ def check(
     )
     if config_text is not None:
         found += _check_config(config, config_text, keys)
+    if not found or config_text is None:
+        found += _absolute_url(config, config_text or "", site_url)
     index = scan(store, limits=Limits(document=max_post_bytes))
-    found += [Diagnostic.of(error) for error in index.problems.values()]
+    found += [Diagnostic.of(e) for key, e in index.problems.items() if key != CONFIG_KEY]
     classifier = Classifier(config)
     found += [d for key in keys if (d := misnamed_post(key, classifier)) is not None]
     texts = _texts(store, index, max_post_bytes, found)
@@ -166,6 +174,9 @@ def _read_config(store: Store, keys: list[str], found: list[Diagnostic]) -> str 
         SiteConfig.parse(text)
     except NotFound:
         return None
+    except ConfigError as error:
+        found += [Diagnostic.of(each) for each in error.errors]  # every bad value, at its line
+        return None
     except ContentError as error:
         found.append(Diagnostic.of(error))
         return None
@@ -195,6 +206,23 @@ def _check_config(config: SiteConfig, text: str, keys: list[str]) -> list[Diagno
                 )
             )  # fmt: skip
     return found
+
+
+def _absolute_url(config: SiteConfig, text: str, site_url: str | None) -> list[Diagnostic]:
+    """The sitemap, robots.txt and the feed name pages by absolute URL: without one they fall
+    back to site paths (robots.txt names no sitemap)."""
+    if absolute_base(site_url) or absolute_base(config.raw.get("url")):
+        return []
+    value = config.raw.get("url")
+    what = "no url" if value in (None, "") else f"url {value!r} is not an absolute http(s) URL"
+    return [
+        Diagnostic(
+            CONFIG_KEY, _key_line(text, "url"), None, "warning",
+            f"the site has no absolute URL ({what}): the sitemap and the feed list site paths "
+            "and robots.txt names no sitemap",
+            "set `url: https://your.domain` in _config.yml (or SITE_URL where the site runs)",
+        )
+    ]  # fmt: skip
 
 
 # --- one file --------------------------------------------------------------------------------------

@@ -52,7 +52,7 @@ def local_zone(name: object) -> tzinfo:
     if isinstance(name, str) and name:
         try:
             return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # a folder ("Europe") is an OSError
             pass
     return ZoneInfo("UTC")
 

@@ -81,9 +81,12 @@ def _build(parts: dict[str, str | None], zone: tzinfo) -> datetime | None:
     if not 1 <= ymd[2] <= 31:
         return None
     hour, minute, second, micro = clock
-    return base + timedelta(
-        days=ymd[2] - 1, hours=hour, minutes=minute, seconds=second, microseconds=micro
-    )
+    try:
+        return base + timedelta(
+            days=ymd[2] - 1, hours=hour, minutes=minute, seconds=second, microseconds=micro
+        )
+    except OverflowError:  # past 9999-12-31: Ruby has the time, Python does not
+        return None
 
 
 def _field(parts: dict[str, str | None], name: str, default: int) -> int:

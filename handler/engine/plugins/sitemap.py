@@ -53,12 +53,14 @@ def sitemap_xml(urls: Iterable[tuple[str, datetime | None]], *, unique: bool = T
 
 
 def encode_url(url: str) -> str:
-    """``url`` with spaces and non-ASCII percent-encoded (existing escapes kept); must be absolute."""
+    """``url`` with spaces and non-ASCII percent-encoded (existing escapes kept): an absolute
+    http(s) URL, or a site path (``/about/``) when the site has no absolute URL (as Jekyll
+    writes it with an empty ``url``; ``check`` warns about it). Anything else is a ValueError."""
+    if url.startswith("/"):  # a site path (``//x`` would read as a host: one slash)
+        return quote("/" + url.lstrip("/"), safe=_URL_SAFE)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(
-            f"sitemap URLs must be absolute http(s) URLs, not {url!r} (is SITE_URL or url set?)"
-        )
+        raise ValueError(f"sitemap URLs must be absolute http(s) URLs or site paths, not {url!r}")
     host = parts.netloc
     if not host.isascii():
         host = host.encode("idna").decode("ascii")
@@ -66,9 +68,20 @@ def encode_url(url: str) -> str:
     return f"{parts.scheme}://{host}{quote(rest, safe=_URL_SAFE)}"
 
 
+ALLOW_ALL = "User-agent: *\nDisallow:\n"
+
+
 def robots_txt(sitemap_url: str) -> bytes:
-    """A robots.txt that lets every crawler in and names the sitemap (used unless the site has one)."""
-    return f"User-agent: *\nDisallow:\n\nSitemap: {encode_url(sitemap_url)}\n".encode()
+    """A robots.txt that lets every crawler in and names the sitemap (used unless the site has
+    one). The protocol wants the sitemap's absolute URL: without one, there is no such line."""
+    if not _absolute(sitemap_url):
+        return ALLOW_ALL.encode()
+    return f"{ALLOW_ALL}\nSitemap: {encode_url(sitemap_url)}\n".encode()
+
+
+def _absolute(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 STATIC_EXTENSIONS = frozenset({".htm", ".html", ".xhtml", ".pdf"})  # jekyll-sitemap's
@@ -100,9 +113,14 @@ class Sitemap:
             sitemap_url = context.absolute(SITEMAP_PATH)
             # jekyll-sitemap's robots.txt is its one line; the built-in theme's also says
             # "everyone may crawl" in full, for robots that want a User-agent group.
-            body = (
-                robots_txt(sitemap_url) if self.modified else f"Sitemap: {sitemap_url}\n".encode()
-            )
+            # Never a 5xx (crawlers read that as "keep out"): without an absolute URL, no line
+            # names the sitemap.
+            if self.modified:
+                body = robots_txt(sitemap_url)
+            elif _absolute(sitemap_url):
+                body = f"Sitemap: {encode_url(sitemap_url)}\n".encode()
+            else:
+                body = ALLOW_ALL.encode()
             return Built(body, "text/plain; charset=utf-8")
         urls = [(context.absolute(_loc(url)), when) for url, when in self.entries(view)]
         if self.more is not None:

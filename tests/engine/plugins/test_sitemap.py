@@ -78,10 +78,17 @@ def test_locs_are_escaped_encoded_and_listed_once() -> None:
     ]
 
 
-@pytest.mark.parametrize("url", ["/relative/", "example.com/x/", "ftp://example.com/x", ""])
-def test_sitemap_urls_must_be_absolute_http(url: str) -> None:
+@pytest.mark.parametrize(
+    "url", ["example.com/x/", "ftp://example.com/x", "", "javascript:alert(1)/x/"]
+)
+def test_sitemap_urls_must_be_absolute_http_or_site_paths(url: str) -> None:
     with pytest.raises(ValueError, match="absolute"):
         sitemap_xml([(url, None)])
+
+
+def test_a_site_without_an_absolute_url_lists_site_paths_as_jekyll_does() -> None:
+    body = sitemap_xml([("/relative/caf\u00e9/", None), ("//host/x/", None)])
+    assert urls_of(body) == [("/relative/caf%C3%A9/", None), ("/host/x/", None)]
 
 
 def test_an_empty_sitemap_is_an_empty_urlset() -> None:
@@ -106,8 +113,8 @@ def test_robots_txt_allows_everything_and_names_the_sitemap() -> None:
         "User-agent: *\nDisallow:\n\nSitemap: https://academicpages.github.io/sitemap.xml\n"
     )
     assert encode_url("https://example.com/a b/") == "https://example.com/a%20b/"
-    with pytest.raises(ValueError):
-        robots_txt("/sitemap.xml")
+    # Without an absolute URL there is no Sitemap: line (the protocol wants one), never an error.
+    assert robots_txt("/sitemap.xml").decode() == "User-agent: *\nDisallow:\n"
 
 
 # ---- the jekyll-sitemap plugin on a site with its own layouts ------------------------------------

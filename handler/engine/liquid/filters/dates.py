@@ -22,7 +22,13 @@ def _time(value: object, context: object) -> datetime:
     moment = to_date(value, zone)
     if not isinstance(moment, date):
         raise ArgumentError(f"Invalid Date: '{inspect(value)}' is not a valid datetime.")
-    return localtime(moment, zone)
+    try:
+        return localtime(moment, zone)
+    except (OverflowError, ValueError):  # past year 9999 (or before year 1) in the site's zone
+        raise ArgumentError(
+            f"Invalid Date: '{inspect(value)}' is outside the years 1 to 9999 in the site's "
+            "timezone."
+        ) from None
 
 
 def _ordinal(day: int) -> str:
