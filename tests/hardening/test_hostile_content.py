@@ -419,3 +419,32 @@ def test_escaped_urls_reach_the_same_post(entries: list[Entry]) -> None:
     for entry in entries:
         status, _, _ = entry.get(quote("/café/naïve/"))
         assert status == 200
+
+
+def test_check_names_every_post_the_server_refuses_and_no_other(
+    site_root: Path, entries: list[Entry]
+) -> None:
+    """`check` and the server share one validation (the same reader, renderer, limits and
+    budget): every post a reader gets a 404 or 500 for is an error of `check` at that file, and
+    every post that serves is not."""
+    from datetime import UTC, datetime
+
+    from handler.settings import Settings
+    from handler.tools import check
+
+    report = check.check(
+        LocalStore(site_root),
+        now=datetime.now(UTC),
+        max_post_bytes=Settings.from_mapping({}).max_post_bytes,
+        github_pages=False,
+    )
+    found = [d for d in report.diagnostics if d.level == "error"]
+    errors = {d.path for d in found}
+    lambda_entry = next(e for e in entries if e.name == "lambda")
+    for hostile in HOSTILE:
+        assert lambda_entry.get(hostile.url)[0] == hostile.status
+        # At the post, or at the include where its limit tripped "(while rendering <post>)".
+        named = [d for d in found if hostile.file in f"{d.path} {d.message} {d.hint}"]
+        assert named, (hostile.name, sorted(errors))
+    served = [file for file, _, _ in ODD.values()] + ["_posts/2024-01-10-good-one.md"]
+    assert not errors & set(served), sorted(errors & set(served))
