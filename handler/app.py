@@ -44,6 +44,7 @@ _manifest = Prefetch(_store, _settings.index_key) if _settings.content_bucket el
 from fastapi import FastAPI  # noqa: E402
 from mangum import Mangum  # noqa: E402
 
+from handler import snapstart  # noqa: E402
 from handler.gateway import Gateway  # noqa: E402
 from handler.site import Site  # noqa: E402
 from handler.store.measured import MeasuredStore  # noqa: E402
@@ -104,6 +105,8 @@ try:
         _site.live.prefetched(_manifest)
     app = create_app(_site, _settings.cache_policy, preview_secret=_settings.preview_secret)
     handler = make_handler(app)
+    # SnapStart (template parameter): prime before the snapshot, refresh after each restore.
+    snapstart.register(_site, getattr(_store, "reset_connections", None))
     gc.freeze()
 finally:
     if _collecting:

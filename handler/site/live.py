@@ -94,6 +94,12 @@ class LiveIndex:
     def now(self) -> datetime:
         return self._now()
 
+    def expire(self) -> None:
+        """Take the index as due now: the next request revalidates it (after a process was
+        restored from a snapshot, when any amount of time may have passed). Backoff is reset."""
+        state = self._state
+        state.checked_at = state.retry_at = float("-inf")
+
     def view(self) -> SiteView:
         """The current view, revalidating the index when it is older than ``index_ttl``."""
         state = self._state

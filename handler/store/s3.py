@@ -127,6 +127,11 @@ class S3Store:
     def describe(self) -> str:
         return f"s3://{self.bucket}/{self.prefix}"
 
+    def reset_connections(self) -> None:
+        """Drop the client's pooled connections; the next call opens new ones. For a process
+        restored from a snapshot, whose sockets belonged to the snapshotted process."""
+        self.client.close()
+
     def get(self, key: str, *, max_bytes: int | None = None) -> StoredObject:
         return self._get(key, None, max_bytes)
 
