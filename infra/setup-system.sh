@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# System packages the test suite needs beyond Python: Chromium for the browser tests, and Jekyll
+# System packages the test suite needs beyond Python: Chromium for the browser tests, wrk for the
+# load tests against `broadsheet serve`, and Jekyll
 # 4.3.1 with the GitHub Pages plugins Debian packages (the reference every whole-site test
 # compares Broadsheet with, file for file), and GNU strip (binutils, for x86_64 and aarch64) for
 # infra/build.sh to drop extension modules' debug information (libsass's is 30 MB) from the
@@ -8,6 +9,7 @@
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v wrk >/dev/null 2>&1 || need+=(wrk)  # load tests against `broadsheet serve`
 command -v jekyll >/dev/null 2>&1 || need+=(jekyll)
 command -v strip >/dev/null 2>&1 || need+=(binutils)
 # arm64 artifacts' extension modules are stripped by the aarch64 binutils (infra/build.sh).
