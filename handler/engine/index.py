@@ -17,11 +17,19 @@ import logging
 import posixpath
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cmp_to_key
-from typing import Any
+from functools import cache, cmp_to_key
+from typing import TYPE_CHECKING, Any
 
 from handler.engine.config import CONFIG_KEY, SiteConfig
-from handler.engine.document import Document, Loaded, read_document, read_page
+from handler.engine.data import parse_data
+from handler.engine.document import (
+    Document,
+    Loaded,
+    read_document,
+    read_page,
+    split_front_matter,
+)
+from handler.engine.liquid.host import Source
 from handler.engine.reader import Classifier, Place, has_header, lists_documents, needs_header
 from handler.engine.static_file import StaticFile, static_file
 from handler.errors import (
@@ -34,10 +42,19 @@ from handler.errors import (
 )
 from handler.store import ObjectInfo, Store, StoredObject
 
+if TYPE_CHECKING:
+    from handler.engine.liquid.engine import LiquidEngine
+
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_DOCUMENT_BYTES = 512 * 1024  # pages and documents (MAX_POST_BYTES)
 MAX_CONFIG_BYTES = 1024 * 1024
+MAX_LAYOUT_BYTES = 256 * 1024
+MAX_INCLUDE_BYTES = 256 * 1024
+MAX_DATA_BYTES = 2 * 1024 * 1024
+# Files a render reads on demand: each is checked as the render would read it before the index
+# records its version (a broken upload keeps the last good one, as a broken post does).
+CHECKED_ROLES = ("layout", "include", "data")
 HEADER_BYTES = 8  # "---" and a line end, as `Utils.has_yaml_header?` reads the first line
 IGNORED_PREFIXES = ("_broadsheet/",)  # Broadsheet's own objects (the manifest, compiled CSS)
 
@@ -250,6 +267,14 @@ class Limits:
 
     document: int = DEFAULT_MAX_DOCUMENT_BYTES
     config: int = MAX_CONFIG_BYTES
+    layout: int = MAX_LAYOUT_BYTES
+    include: int = MAX_INCLUDE_BYTES
+    data: int = MAX_DATA_BYTES
+
+    def of(self, role: str) -> int:
+        """The limit on a file of ``role`` (a layout, an include, a data file)."""
+        limit: int = getattr(self, role)
+        return limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,6 +371,7 @@ class _Reader:
         self.limits = limits
         self.classifier = Classifier(config)
         self.reusable = reusable
+        self.previous = previous
         self.last_good = previous.by_key if previous is not None else {}
         self.documents: list[Document] = []
         self.statics: list[StaticFile] = []
@@ -358,11 +384,10 @@ class _Reader:
         place = self.classifier.place(info.key)
         if place.role == "config":
             return
-        if place.role == "layout" and place.name is not None:
-            self.layouts.setdefault(place.name, FileRef(info.key, info.version))
-        if place.role in ("layout", "include"):
-            self._template(info)
-        if place.role in ("layout", "include", "data", "other"):
+        if place.role in CHECKED_ROLES:
+            self._file(info, place)
+            return
+        if place.role == "other":
             self.files[info.key] = info.version
             return
         if self._reuse(info):
@@ -395,19 +420,62 @@ class _Reader:
         if (good := self.last_good.get(key)) is not None:
             self.documents.append(good)
 
-    def _template(self, info: ObjectInfo) -> None:
-        """Note whether a layout or include lists documents (read only when it changed)."""
-        if self.reusable is not None and self.reusable.files.get(info.key) == info.version:
-            return
-        self.listing.discard(info.key)
+    def _file(self, info: ObjectInfo, place: Place) -> None:
+        """A layout, include or data file, recorded at the version a render can use."""
+        version = self._checked(info, place)
+        if version is None:
+            return  # deleted between the listing and the read
+        if place.role == "layout" and place.name is not None:
+            self.layouts.setdefault(place.name, FileRef(info.key, version))
+        self.files[info.key] = version
+
+    def _checked(self, info: ObjectInfo, place: Place) -> str | None:
+        """The version of ``info`` to record: its own once it reads as a render reads it (read
+        again only when it changed), else its last good one, kept in the bucket's history, with
+        the problem noted; ``""`` when there is none (the render then meets the error)."""
+        reusable = self.reusable
+        if (
+            reusable is not None
+            and reusable.files.get(info.key) == info.version
+            and info.key not in reusable.problems
+        ):
+            return info.version
         try:
-            text = self.store.get(info.key, max_bytes=self.limits.document).body
+            text = self._read_checked(info, place)
         except Forbidden:
             raise refused(self.store, info.key) from None
-        except (NotFound, ContentError):
-            return
-        if lists_documents(text.decode("utf-8", "replace")):
+        except NotFound:
+            return None
+        except ContentError as error:
+            return self._file_problem(info, place, error)
+        except BroadsheetError:
+            raise  # the store failed: the whole refresh is retried
+        except Exception as error:  # a parser's failure no check foresaw: this file's error
+            log.exception("unexpected error reading %s", info.key)
+            found = ContentError(info.key, f"could not be read ({type(error).__name__}: {error})")
+            return self._file_problem(info, place, found)
+        if place.role in ("layout", "include"):
+            self.listing.discard(info.key)
+            if lists_documents(text):
+                self.listing.add(info.key)
+        return info.version
+
+    def _read_checked(self, info: ObjectInfo, place: Place) -> str:
+        limit = self.limits.of(place.role)
+        if info.size > limit:  # refused from the listing: never read
+            raise TooLarge(info.key, info.size, limit)
+        return check_file(self.store.get(info.key, max_bytes=limit), place.role, self.config)
+
+    def _file_problem(self, info: ObjectInfo, place: Place, error: ContentError) -> str:
+        self.problems[info.key] = error
+        log.warning("content error: %s", error, extra={"key": info.key})
+        previous = self.previous
+        good = previous.files.get(info.key) if previous is not None else None
+        if not good or good == info.version:
+            return ""
+        if previous is not None and info.key in previous.listing_templates:
             self.listing.add(info.key)
+        return good
 
     def _reuse(self, info: ObjectInfo) -> bool:
         if self.reusable is None:
@@ -467,6 +535,33 @@ class _Reader:
         if info.size < 4 or not needs_header(info.key):
             return False
         return has_header(self.store.head(info.key, HEADER_BYTES))
+
+
+def check_file(obj: StoredObject, role: str, config: SiteConfig) -> str:
+    """The text of a layout, include or data file, once it reads as a render reads it: UTF-8
+    without NUL bytes, and a layout's front matter and Liquid, an include's Liquid (through the
+    engine's own parser), a data file's YAML, JSON, CSV or TSV; else a ContentError at its line."""
+    text = decode(obj)
+    if role == "data":
+        parse_data(obj.key, text, config.raw)
+    elif role == "layout":
+        matter = split_front_matter(text, obj.key)
+        source = Source(matter.body, obj.key, obj.version)
+        _checking_engine().parse(source, first_line=matter.body_line)
+    else:
+        _checking_engine().parse(Source(text, obj.key, obj.version))
+    return text
+
+
+@cache
+def _checking_engine() -> LiquidEngine:
+    """The renderer's Liquid, with its tags, keeping no parsed template (a check parses each
+    changed file once)."""
+    from handler.engine.liquid.engine import LiquidEngine
+    from handler.engine.liquid.limits import Limits as LiquidLimits
+    from handler.engine.plugins.tags import TAGS
+
+    return LiquidEngine(tags=TAGS, limits=LiquidLimits(max_cached_templates=0, max_cached_chars=0))
 
 
 def refused(store: Store, key: str) -> StoreUnavailable:

@@ -38,7 +38,13 @@ from handler.engine.drops import (
 )
 from handler.engine.excerpt import extract_excerpt
 from handler.engine.frontmatter import split_body
-from handler.engine.index import decode
+from handler.engine.index import (
+    DEFAULT_MAX_DOCUMENT_BYTES,
+    MAX_DATA_BYTES,
+    MAX_INCLUDE_BYTES,
+    MAX_LAYOUT_BYTES,
+    decode,
+)
 from handler.engine.liquid.host import Source
 from handler.engine.markdown import MarkdownLimit, MarkdownRenderer
 from handler.engine.paths import include_key, relative_include_key
@@ -66,10 +72,10 @@ LISTING_RESERVE = 0.25
 class RenderLimits:
     """Byte limits on each kind of file a render reads, and the page's CPU budget."""
 
-    document: int = 512 * 1024
-    layout: int = 256 * 1024
-    include: int = 256 * 1024
-    data: int = 2 * 1024 * 1024
+    document: int = DEFAULT_MAX_DOCUMENT_BYTES
+    layout: int = MAX_LAYOUT_BYTES
+    include: int = MAX_INCLUDE_BYTES
+    data: int = MAX_DATA_BYTES
     budget_seconds: float | None = PAGE_BUDGET_SECONDS
 
 
@@ -280,23 +286,27 @@ class Renderer:
         return found
 
     def _recorded(self, document: Document) -> StoredObject:
-        """The bytes of the version of ``document`` the index recorded. The object may have
-        changed since: a newer upload the index has not taken yet, or a broken one it refused
-        (it keeps the last good record). A versioned bucket still holds the recorded version:
-        the page is rendered from it, so a cold container serves the last good copy rather
-        than an error. Without history (a folder), the current bytes, as they are."""
+        return self.recorded(document.key, document.version, self.limits.document)
+
+    def recorded(self, key: str, version: str | None, limit: int) -> StoredObject:
+        """The bytes of the version of ``key`` the index recorded (a post, a layout, an include,
+        a data file). The object may have changed since: a newer upload the index has not taken
+        yet, or a broken one it refused (it keeps the last good version). A versioned bucket
+        still holds the recorded version: the page is rendered from it, so a cold container
+        serves the last good copy rather than an error. Without history (a folder), or with no
+        version recorded (``None``, or ``""``: no good copy), the current bytes, as they are."""
         refused: TooLarge | None = None
         try:
-            obj = self.store.get(document.key, max_bytes=self.limits.document)
-            if obj.version == document.version:
+            obj = self.store.get(key, max_bytes=limit)
+            if not version or obj.version == version:
                 return obj
         except TooLarge as error:  # a broken upload may be an oversized one
+            if not version:
+                raise
             refused = error
         if isinstance(self.store, VersionedStore):
             try:
-                return self.store.get_version(
-                    document.key, document.version, max_bytes=self.limits.document
-                )
+                return self.store.get_version(key, version, max_bytes=limit)
             except NotFound:
                 pass
         if refused is not None:
@@ -379,13 +389,13 @@ class Renderer:
         ref = view.index.layouts.get(name)
         if ref is None:
             return None
-        kept = self._files.get(("layout", ref.key, ref.version))
+        kept = self._files.get(("layout", ref.key, ref.version)) if ref.version else None
         if kept is not None:
             return kept  # type: ignore[no-any-return]
-        obj = self.store.get(ref.key, max_bytes=self.limits.layout)
+        obj = self.recorded(ref.key, ref.version, self.limits.layout)
         matter = split_front_matter(decode(obj), ref.key)
         found = (matter.data, Source(matter.body, ref.key, obj.version), matter.body_line)
-        self._files.put(("layout", ref.key, ref.version), found)
+        self._files.put(("layout", ref.key, obj.version), found)
         return found
 
     def read_source(self, view: SiteView, key: str, limit: int) -> Source:
@@ -394,11 +404,11 @@ class Renderer:
         The index knows every file's version, so a kept include costs no read until it changes.
         """
         version = view.index.version_of(key)
-        kept = self._files.get(("source", key, version)) if version is not None else None
+        kept = self._files.get(("source", key, version)) if version else None
         if kept is not None:
             return kept  # type: ignore[no-any-return]  # kept only under a clean key
         key = clean_key(key)
-        obj = self.store.get(key, max_bytes=limit)
+        obj = self.recorded(key, version, limit)
         source = Source(decode(obj), key, obj.version)
         self._files.put(("source", key, obj.version), source)
         return source
@@ -549,10 +559,10 @@ class Renderer:
 
     def data(self, view: SiteView, key: str) -> Any:
         version = view.index.version_of(key)
-        kept = self._files.get(("data", key, version)) if version is not None else None
+        kept = self._files.get(("data", key, version)) if version else None
         if kept is not None:
             return kept[0]
-        obj = self.store.get(key, max_bytes=self.limits.data)
+        obj = self.recorded(key, version, self.limits.data)
         value = parse_data(key, decode(obj), view.config.raw)
         self._files.put(("data", key, obj.version), (value,), chars=2 * len(obj.body))
         return value

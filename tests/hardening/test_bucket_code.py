@@ -583,3 +583,93 @@ def test_a_budget_error_inside_a_listing_never_leaves_a_budget_behind(tmp_path: 
     handler, _ = lambda_entry(root, budget_seconds=0.2)
     assert get(handler, "/")[0] == 200
     assert not budget.active()
+
+
+# --- Sass runs in a worker with a clock and a memory limit --------------------------------------------
+
+SASS_FRONT = "---\n---\n"
+RUNAWAY_SASS = {
+    "while": "$i: 0;\n@while $i < 1 { $x: 1; }\n",
+    "huge-for": '$s: "";\n@for $i from 1 through 100000000 { $s: $s + "xxxxxxxx"; }\na { b: $s }\n',
+}
+
+
+@pytest.fixture
+def short_sass_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    from handler.engine.sass import _worker
+
+    monkeypatch.setattr(_worker, "TIMEOUT_SECONDS", 1.0)
+    yield
+    _worker.shutdown()
+
+
+@pytest.mark.usefixtures("short_sass_clock")
+@pytest.mark.parametrize("runaway", sorted(RUNAWAY_SASS))
+def test_a_runaway_stylesheet_is_its_own_error_and_the_site_serves(
+    tmp_path: Path, runaway: str
+) -> None:
+    """libsass cannot be interrupted: a stylesheet whose loop never ends (or runs a hundred
+    million steps) is stopped by the worker's clock and is that stylesheet's error, at its
+    line; every other page serves, and the next compile runs in a fresh worker."""
+    root = make_site(
+        tmp_path,
+        {
+            "assets/css/bad.scss": SASS_FRONT + RUNAWAY_SASS[runaway],
+            "assets/css/good.scss": SASS_FRONT + "a { b: c }\n",
+        },
+    )
+    handler, _site = lambda_entry(root)
+    started = time.monotonic()
+    status, headers, body = get(handler, "/assets/css/bad.css")
+    assert status == 500 and "Cache-Control" in {k.title(): v for k, v in headers.items()}
+    assert time.monotonic() - started < 30  # stopped by the clock, not by the loop's end
+    assert get(handler, SEED_URL)[0] == 200
+    status, _headers, body = get(handler, "/assets/css/good.css")
+    assert status == 200 and body.startswith("a { b: c; }")
+    report = check(LocalStore(root), now=NOW, max_post_bytes=512 * 1024)
+    found = [d for d in report.errors if d.path == "assets/css/bad.scss"]
+    assert found and found[0].line == 1 and "took more than 1 s" in found[0].message
+
+
+@pytest.mark.usefixtures("short_sass_clock")
+def test_a_stylesheet_that_needs_too_much_memory_is_its_own_error(tmp_path: Path) -> None:
+    """A loop that doubles a string runs into the worker's memory limit: the stylesheet's
+    error, never the server's."""
+    bomb = '$s: "x";\n@for $i from 1 through 40 { $s: $s + $s; }\na { b: $s }\n'
+    root = make_site(tmp_path, {"assets/css/bomb.scss": SASS_FRONT + bomb})
+    handler, _site = lambda_entry(root)
+    assert get(handler, "/assets/css/bomb.css")[0] == 500
+    assert get(handler, SEED_URL)[0] == 200
+    report = check(LocalStore(root), now=NOW, max_post_bytes=512 * 1024)
+    assert [d for d in report.errors if d.path == "assets/css/bomb.scss"]
+
+
+@pytest.mark.usefixtures("short_sass_clock")
+def test_the_indexer_stores_a_runaway_stylesheets_error_and_indexes_the_rest(
+    s3_bucket: Any, tmp_path: Path
+) -> None:
+    """In the indexer, a runaway compile no longer holds the event until Lambda's timeout: the
+    stylesheet's error is stored as its ``.error`` and the event's other changes are indexed."""
+    from conftest import upload_tree
+
+    from handler.engine import manifest
+    from handler.settings import DEFAULT_INDEX_KEY
+    from handler.site.bucket import apply_changes, write_index
+    from handler.store.s3 import S3Store
+
+    client, bucket = s3_bucket
+    upload_tree(client, bucket, ROOT / "content")
+    store = S3Store(client, bucket)
+    write_index(store)
+    sheet, post_key = "assets/css/bad.scss", "_posts/2025-05-01-new.md"
+    client.put_object(Bucket=bucket, Key=sheet, Body=(SASS_FRONT + RUNAWAY_SASS["while"]).encode())
+    client.put_object(Bucket=bucket, Key=post_key, Body=b"---\ntitle: New\n---\nHello\n")
+    started = time.monotonic()
+    outcome = apply_changes(store, [sheet, post_key])
+    assert time.monotonic() - started < 60
+    assert sorted(outcome.updated) == [post_key, sheet]
+    index, _ = manifest.loads(store.get(DEFAULT_INDEX_KEY).body, DEFAULT_INDEX_KEY)
+    assert post_key in index.by_key
+    errors = [i.key for i in store.list("_broadsheet/") if i.key.endswith(".error")]
+    assert len(errors) == 1
+    assert b"took more than 1 s" in store.get(errors[0]).body

@@ -706,6 +706,162 @@ def test_get_version_reads_an_overwritten_version(site_bucket: S3Bucket) -> None
         store.get_version("notes/a.txt", first, max_bytes=2)
 
 
+# --- ...and a layout, an include or a data file replaced by a broken upload --------------------------
+
+THEMED_FILES = {
+    "_layouts/single.html": (
+        '---\nlayout_note: kept\n---\n<main class="single">{% include foot.html %}'
+        "{% if page.title %}{{ content }}{% endif %}"
+        '<p class="nav">{{ site.data.nav.title }} {{ site.data.links.home }}</p></main>\n'
+    ),
+    "_includes/foot.html": "<footer>Foot of {{ site.title }}</footer>\n",
+    "_data/nav.yml": "title: Navigation bar\n",
+    "_data/links.json": '{"home": "Home link"}\n',
+}
+THEMED_MARKS = ('<main class="single">', "<footer>Foot of", "Navigation bar", "Home link")
+LAYOUT_KEY, INCLUDE_KEY, DATA_KEY, JSON_KEY = THEMED_FILES
+BROKEN_FILES = {
+    "layout-utf8": (LAYOUT_KEY, b"---\n---\n<main>\xff\xfe</main>\n", 3),
+    "layout-nul": (LAYOUT_KEY, b"---\n---\n<main>\x00</main>\n", 3),
+    "layout-liquid": (LAYOUT_KEY, b"---\n---\n<main>\n{% if page.title %}{{ content }}\n", 4),
+    "layout-front-matter": (LAYOUT_KEY, b"---\ntitle: [unclosed\n---\n<main></main>\n", 3),
+    "layout-too-large": (LAYOUT_KEY, b"---\n---\n" + b"x" * (300 * 1024), None),
+    "include-utf8": (INCLUDE_KEY, b"<footer>\n\xc3\x28</footer>\n", 2),
+    "include-nul": (INCLUDE_KEY, b"<footer>\x00</footer>\n", 1),
+    "include-liquid": (INCLUDE_KEY, b"<footer>\n{% for x in site.posts %}\n", 2),
+    "include-too-large": (INCLUDE_KEY, b"<footer>" + b"x" * (300 * 1024), None),
+    "data-utf8": (DATA_KEY, b"title: \xff\n", 1),
+    "data-nul": (DATA_KEY, b"title: a\x00b\n", 1),
+    "data-yaml": (DATA_KEY, b"title: Navigation bar\nitems: [unclosed\n", 3),
+    "data-json": (JSON_KEY, b'{"home": "Home link",\n', 2),
+    "data-too-large": (DATA_KEY, b"# " + b"x" * (2 * 1024 * 1024 + 1), None),
+}
+
+
+@pytest.fixture
+def themed_bucket(s3_bucket: S3Bucket, tmp_path: Path) -> S3Bucket:
+    """A versioned bucket holding ``content/`` with a layout that uses an include and two data
+    files, and its site index."""
+    client, bucket = s3_bucket
+    root = tmp_path / "themed"
+    shutil.copytree(ROOT / "content", root)
+    for key, text in THEMED_FILES.items():
+        (root / key).parent.mkdir(parents=True, exist_ok=True)
+        (root / key).write_text(text, encoding="utf-8")
+    upload_tree(client, bucket, root)
+    write_index(S3Store(client, bucket))
+    return s3_bucket
+
+
+def cold_page(store: S3Store) -> dict[str, Any]:
+    cold = make_handler(create_app(Site(store, manifest_key=DEFAULT_INDEX_KEY)))
+    response: dict[str, Any] = call(cold, api_event("2.0", "GET", SEED_URL))
+    return response
+
+
+@pytest.mark.parametrize("broken", sorted(BROKEN_FILES))
+@pytest.mark.parametrize("indexed", [True, False], ids=["indexed", "before-the-indexer"])
+def test_a_cold_container_serves_the_last_good_layout_include_or_data_file(
+    themed_bucket: S3Bucket,
+    indexer_on: Callable[[str], Any],
+    caplog: pytest.LogCaptureFixture,
+    broken: str,
+    indexed: bool,
+) -> None:
+    """A layout, include or data file replaced by a broken upload (not UTF-8, a NUL byte, a
+    Liquid or YAML/JSON syntax error, over its byte limit), met by a cold container: the index
+    keeps its last good version (the indexer logs the problem at its line) and every page
+    that uses it renders from that version, still in the versioned bucket."""
+    client, bucket = themed_bucket
+    store = S3Store(client, bucket)
+    good = cold_page(store)
+    assert good["statusCode"] == 200
+    assert all(mark in good["body"] for mark in THEMED_MARKS)
+    key, body, line = BROKEN_FILES[broken]
+    last_good = stored_index(store).version_of(key)
+    client.put_object(Bucket=bucket, Key=key, Body=body)
+    if indexed:
+        result = indexer_on(bucket)(s3_event(bucket, key), None)
+        assert key not in result["updated"]
+        assert [p for p in result["problems"] if p.startswith(f"{key}:{line or ''}")]
+        assert f"{key}:{line or ''}" in caplog.text
+        index = stored_index(store)
+        assert index.version_of(key) == last_good  # the last good record, kept
+        assert index.problems[key].line == line
+    response = cold_page(store)
+    assert response["statusCode"] == 200
+    assert response["body"] == good["body"]
+
+
+@pytest.mark.parametrize("key", sorted(THEMED_FILES))
+def test_a_good_new_layout_include_or_data_file_is_served_once_indexed(
+    themed_bucket: S3Bucket, key: str
+) -> None:
+    """The recorded version is what renders: a good new upload, once indexed, is what pages
+    show; and a good upload after a broken one replaces the kept copy and clears the problem."""
+    client, bucket = themed_bucket
+    store = S3Store(client, bucket)
+    client.put_object(Bucket=bucket, Key=key, Body=b"\x00 broken")
+    assert apply_changes(store, [key]).problems
+    new = THEMED_FILES[key].replace("Foot of", "New foot of").replace("Navigation", "New nav")
+    new = new.replace('class=\\"single\\"', 'class=\\"new single\\"')
+    new = new.replace("Home link", "New home link").replace('class="single"', 'class="new"')
+    client.put_object(Bucket=bucket, Key=key, Body=new.encode())
+    outcome = apply_changes(store, [key])
+    assert outcome.updated == [key] and not outcome.problems
+    assert key not in stored_index(store).problems
+    response = cold_page(store)
+    assert response["statusCode"] == 200
+    expected = {
+        LAYOUT_KEY: '<main class="new">',
+        INCLUDE_KEY: "New foot of",
+        DATA_KEY: "New nav",
+        JSON_KEY: "New home link",
+    }[key]
+    assert expected in response["body"]
+
+
+def test_a_broken_file_without_a_good_copy_is_the_pages_error(themed_bucket: S3Bucket) -> None:
+    """A layout broken from its first upload has no last good copy: its pages answer the
+    error page (as before), and a fix is served as soon as it is indexed."""
+    client, bucket = themed_bucket
+    store = S3Store(client, bucket)
+    key = "_layouts/fresh.html"
+    client.put_object(Bucket=bucket, Key=key, Body=b"---\n---\n{% if x %}unclosed\n")
+    post = "_posts/2025-05-01-fresh.md"
+    client.put_object(Bucket=bucket, Key=post, Body=b"---\ntitle: Fresh\nlayout: fresh\n---\nHi\n")
+    outcome = apply_changes(store, [key, post])
+    assert [p for p in outcome.problems if p.startswith(key + ":3")]
+    url = stored_index(store).by_key[post].url
+    cold = make_handler(create_app(Site(store, manifest_key=DEFAULT_INDEX_KEY)))
+    assert call(cold, api_event("2.0", "GET", url))["statusCode"] == 500
+    client.put_object(Bucket=bucket, Key=key, Body=b"---\n---\n<b>{{ content }}</b>\n")
+    apply_changes(store, [key])
+    cold = make_handler(create_app(Site(store, manifest_key=DEFAULT_INDEX_KEY)))
+    response = call(cold, api_event("2.0", "GET", url))
+    assert response["statusCode"] == 200 and "<b><p>Hi</p>" in response["body"]
+
+
+def test_a_folder_without_history_shows_the_pages_error_and_check_names_the_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A store without history (a folder) keeps the page's error: the broken include is what
+    the page meets, and `broadsheet check` names it at its line."""
+    root = tmp_path / "site"
+    shutil.copytree(ROOT / "content", root)
+    for key, text in THEMED_FILES.items():
+        (root / key).parent.mkdir(parents=True, exist_ok=True)
+        (root / key).write_text(text, encoding="utf-8")
+    (root / INCLUDE_KEY).write_text("<footer>\n{% if x %}\n", encoding="utf-8")
+    response = call(
+        make_handler(create_app(Site(LocalStore(root)))), api_event("2.0", "GET", SEED_URL)
+    )
+    assert response["statusCode"] == 500
+    assert cli.main(["check", "--content", str(root)], env={}) == 1
+    out = capsys.readouterr().out
+    assert f"/{INCLUDE_KEY}:2:4: error: 'if' tag was never closed" in out, out
+
+
 # --- publish --delete from the wrong folder -------------------------------------------------------
 
 

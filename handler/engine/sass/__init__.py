@@ -22,8 +22,8 @@ refused; URL and ``*.css`` imports stay plain CSS ``@import`` rules as libsass m
 Content is untrusted, so a compile is bounded where it can be: the bytes read
 (:data:`MAX_INPUT_BYTES`), the number of imports (:data:`MAX_IMPORTS`) and block nesting down the
 import chain (:data:`MAX_NESTING`; deeper nesting would overflow libsass's stack and kill the
-process). libsass cannot be interrupted, so CPU time and output size (a long ``@for`` loop) are
-bounded only by the caller's timeout.
+process). libsass cannot be interrupted, so a compile runs in a worker process (:mod:`._worker`)
+with a wall-clock and a memory limit: a runaway loop is the stylesheet's error, not a hang.
 
 libsass itself comes from the ``libsass`` wheel (3.6.6; x86_64 and macOS only, no Linux arm64
 wheel): :func:`available` says whether it can be used here. Nothing is loaded at import time.
@@ -35,10 +35,10 @@ import posixpath
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from handler.engine.paths import is_private
-from handler.engine.sass import _native, _paths
+from handler.engine.sass import _native, _paths, _worker
 from handler.engine.sass._imports import QuotedImport, nesting_depth, scan
 from handler.engine.sass._sourcemap import drop_repeated_sources
 from handler.errors import ContentError, NotFound, location
@@ -461,7 +461,61 @@ def _compile(
     lib: _native.LibSass | None,
     want_map: bool,
 ) -> tuple[str, str | None, tuple[str, ...], tuple[str, ...]]:
-    """CSS, source map, dependencies and missing keys of one compile."""
+    """CSS, source map, dependencies and missing keys of one compile: in a worker process with
+    a time and memory limit (``_worker``), unless ``lib`` names a libsass of the caller's (a
+    library loaded here stays here)."""
+    request: dict[str, Any] = {
+        "source": source,
+        "syntax": syntax,
+        "error_key": error_key,
+        "name": name,
+        "stem": stem,
+        "source_map_file": source_map_file,
+        "options": options,
+        "body_line": body_line,
+        "max_input_bytes": max_input_bytes,
+        "want_map": want_map,
+    }
+    if lib is not None or len(_encode(source)) > max_input_bytes or not source:
+        return _compile_here(read=read, lib=lib, **request)  # no libsass run, or the caller's
+    _library(None)  # SassUnavailable here, before any worker starts
+    request["limits"] = {"MAX_IMPORTS": MAX_IMPORTS, "MAX_NESTING": MAX_NESTING}
+    try:
+        return _worker.compile_in_worker(request, read)
+    except _worker.CompileTimeout:
+        seconds = _worker.TIMEOUT_SECONDS
+        raise ContentError(
+            error_key,
+            f"the Sass compile took more than {seconds:g} s and was stopped",
+            line=body_line,
+            hint="look for a @while or @for loop that never ends or runs too long",
+        ) from None
+    except _worker.WorkerFailed as error:
+        megabytes = _worker.MEMORY_BYTES // (1024 * 1024)
+        raise ContentError(
+            error_key,
+            f"the Sass compile failed ({error}); it may need more than {megabytes} MiB",
+            line=body_line,
+            hint="look for a loop that builds a huge output",
+        ) from None
+
+
+def _compile_here(
+    source: str,
+    *,
+    syntax: str,
+    error_key: str,
+    name: str,
+    stem: str,
+    source_map_file: str | None,
+    options: SassOptions,
+    read: Reader,
+    body_line: int,
+    max_input_bytes: int,
+    lib: _native.LibSass | None,
+    want_map: bool,
+) -> tuple[str, str | None, tuple[str, ...], tuple[str, ...]]:
+    """One compile, in this process (libsass cannot be interrupted here: see ``_worker``)."""
     data = _encode(source)
     main_vpath = f"{VIRTUAL_ROOT}/{name}"
     if len(data) > max_input_bytes:
