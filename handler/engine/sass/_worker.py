@@ -39,8 +39,10 @@ from handler.errors import BroadsheetError, ContentError, NotFound
 #: Wall-clock seconds a compile may run, the parent's reads excluded.
 TIMEOUT_SECONDS = 10.0
 #: Address space of a worker (``RLIMIT_AS``): the interpreter and libsass (some 100 MiB), the
-#: 256 MiB stack libsass runs on (reserved, mostly never touched), and what a compile allocates.
-MEMORY_BYTES = 1024 * 1024 * 1024
+#: 256 MiB stack libsass runs on (reserved, mostly never touched), and what a compile allocates
+#: (~400 MiB). It must leave room beside the parent in the indexer's 1,024 MB (template.yaml):
+#: a worker that outgrew it would take the whole invocation down with it.
+MEMORY_BYTES = 768 * 1024 * 1024
 #: Idle workers kept for the next compile (one compile at a time per worker).
 MAX_IDLE = 2
 
