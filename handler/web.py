@@ -19,6 +19,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Scope
 
@@ -108,6 +109,23 @@ _MESSAGES = {400: "Bad request.", 500: "Something went wrong on our side."}
 PRIVATE = "private, no-store"
 
 
+class _EveryPath(Convertor[str]):
+    """Starlette's ``path`` convertor matching every character: its ``.*`` stops at a newline,
+    so a path holding one (``%0A`` decoded by API Gateway) matched no route, and Starlette's
+    router answered it with its own redirect, without our headers."""
+
+    regex = "(?s:.*)"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("everypath", _EveryPath())
+
+
 def create_app(
     site: Site, policy: CachePolicy | None = None, *, preview_secret: str | None = None
 ) -> FastAPI:
@@ -194,7 +212,8 @@ def create_app(
 
     # A Starlette route (FastAPI's add_route) rather than a path operation: the endpoint takes
     # the request as it is, so FastAPI has no parameters to solve or validate on every hit.
-    app.add_route("/{path:path}", serve, methods=["GET", "HEAD"], include_in_schema=False)
+    app.add_route("/{path:everypath}", serve, methods=["GET", "HEAD"], include_in_schema=False)
+    app.router.redirect_slashes = False  # every path is ours to answer, slashes included
     return app
 
 

@@ -19,7 +19,7 @@ import pytest
 from conftest import S3Bucket, api_event, body_bytes, call, upload_tree
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from mangum import Mangum
 
@@ -191,6 +191,7 @@ def assert_safe(status: int, body: bytes, path: str) -> None:
 
 @EXAMPLES
 @given(path=paths)
+@example(path="/a%0A/")
 def test_router_as_uvicorn_calls_it(app: FastAPI, path: str) -> None:
     assert_safe(*asgi_get(app, unquote(path)), path)  # decoded once, as uvicorn does
 
@@ -213,6 +214,9 @@ def lambda_entry(site_dir: Path) -> Mangum:
 
 @EXAMPLES
 @given(path=paths)
+@example(path="/.//\u00c4\n/")  # a newline once stopped the route's match: Starlette's 307
+@example(path="/a%0A/")
+@example(path="/a%0D%0A/b/")
 def test_router_through_the_lambda_entry(lambda_entry: Mangum, path: str) -> None:
     decoded = unquote(path)  # API Gateway's requestContext.http.path is decoded
     response = call(lambda_entry, api_event("2.0", "GET", decoded))
