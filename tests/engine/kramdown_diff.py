@@ -37,7 +37,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from handler.engine.config import SiteConfig
-from handler.engine.markdown import MarkdownRenderer
+from handler.engine.renderer import Renderer
+from handler.store.local import LocalStore
 
 from . import kramdown_grammar
 from .kramdown_grammar import Block, Document
@@ -169,15 +170,16 @@ def token_diff(ours: str, theirs: str, context: int = 2) -> str:
 
 
 @functools.cache
-def converter() -> MarkdownRenderer:
-    """Broadsheet's converter for the site, as the renderer builds it for a page
-    (``Renderer.markdown``: the site's ``kramdown`` options, no time budget)."""
-    return MarkdownRenderer(SiteConfig.parse(SITE_CONFIG).kramdown, budget=None)
+def converter() -> Callable[[str], str]:
+    """Broadsheet's markdown converter for the site's config, taken from the renderer as it
+    converts a page (``Renderer.markdown``): the converter never reads the store."""
+    config = SiteConfig.parse(SITE_CONFIG)
+    return Renderer(LocalStore(Path(tempfile.gettempdir()))).markdown(config).convert
 
 
 def ours(text: str) -> str:
     try:
-        return converter().convert(text)
+        return converter()(text)
     except Exception as exc:  # a crash is a disagreement to report, not a test error
         return f"<p>BROADSHEET ERROR {type(exc).__name__}: {exc}</p>"
 
