@@ -572,10 +572,10 @@ CAUSES: list[Cause] = [
     Cause(
         "code-span-blank",
         "a code span holding only spaces (`` ` ` ``): not a code span in kramdown (it stays "
-        "as written, also inside `<abbr>`)",
+        "as written, also inside span HTML)",
         _any(
             _all(_src(r"`[ ]+`"), _only("b", r'highlighter-rouge">\s*</code>')),
-            _all(_src(r"<abbr"), _src(r"`[ ]+`")),
+            _all(_src(r"<(abbr|sub|sup|i|b|em|small|span)\b"), _src(r"`[ ]+`")),
         ),
     ),
     Cause(
@@ -719,8 +719,11 @@ CAUSES: list[Cause] = [
     ),
     Cause(
         "emphasis-nesting",
-        "nested or mixed emphasis markers (`_*a*_`, `**'a __b__**`)",
-        _src(r"(\*|_)\S*(\*|_).*(\*|_)"),
+        "nested or mixed emphasis markers (`_*a*_`, `**'a __b__**`, `_a *b c*_`, `~~a ~~b~~~~`)",
+        _any(
+            _src(r"(\*|_)\S*(\*|_).*(\*|_)"),
+            _src(r"(^|\s)[*_~]{1,2}\S.*(^|\s)[*_~]{1,2}\S"),
+        ),
     ),
     Cause(
         "indented-code-lazy-line",
@@ -731,6 +734,35 @@ CAUSES: list[Cause] = [
         "smart-quotes-near-markup",
         'the direction of a smart quote next to markup or HTML (`he "*hi*"`, `</span> "`)',
         _src(r"[\"'][*_<\[`]|[*_>\]`][\"']"),
+    ),
+    Cause(
+        "footnote-empty-first-line",
+        "a footnote definition with nothing after `[^1]:` on its line: kramdown takes the "
+        "next lines as its text",
+        _src(r"^\[\^\w+\]:\s*$"),
+    ),
+    Cause(
+        "double-backtick-quotes",
+        "` ``text'' ` (TeX-style quotes) next to code spans: kramdown reads the double backtick "
+        "as typography, Broadsheet as a code span's opener",
+        _src(r"``\w+''"),
+    ),
+    Cause(
+        "link-url-angle-space",
+        "an inline link whose `<...>` URL holds a space (`[a](<b c>)`): not a link in kramdown",
+        _src(r"\]\(<[^>\n]* [^>\n]*>\)"),
+    ),
+    Cause(
+        "ial-in-block-html",
+        'a block IAL alone inside block HTML (`<div>` then `{:title="t"}`): kramdown keeps '
+        "it as text; Broadsheet puts the attribute on the HTML element",
+        _src(r"^<\w+[^>]*>\n\{:"),
+    ),
+    Cause(
+        "entity-paragraphs",
+        "paragraphs holding only an entity (`&copy;`, blank line, `&copy;`): Broadsheet joins "
+        "them into one paragraph",
+        _src(r"^&\w+;\n\n&\w+;$"),
     ),
     Cause(
         "list-structure",
