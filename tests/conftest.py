@@ -8,6 +8,9 @@
 - ``s3_bucket``: a fresh, versioned, uniquely named bucket as ``(client, name)``.
 - ``upload_tree(client, bucket, folder, prefix="")``: put a local folder (``content/``, a corpus
   set) into a bucket, skipping hidden files as Jekyll does.
+
+Options: ``--kramdown-seed N --kramdown-count M`` run the differential test against kramdown
+(``tests/engine/test_kramdown_differential.py``) on any seed and number of documents.
 """
 
 from __future__ import annotations
@@ -36,6 +39,22 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
 REGION = "us-east-1"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("kramdown", "the differential test against kramdown (issue 14)")
+    group.addoption(
+        "--kramdown-seed",
+        type=int,
+        default=None,
+        help="seed of the generated markdown documents (default 14)",
+    )
+    group.addoption(
+        "--kramdown-count",
+        type=int,
+        default=None,
+        help="how many documents to generate and build with Jekyll (default 500)",
+    )
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -14,6 +14,10 @@
 #     "html": kramdown's output; "kramdown": the site's kramdown options; "liquid_error": true
 #     when the document's Liquid failed (its text is then converted as it was)}.
 #     A missing include renders as nothing (the corpus stubs some includes).
+#
+#   ruby kramdown_harness.rb serve
+#     One case per line on stdin ({"text": ..., "kramdown": {...}}), one result per line on
+#     stdout, as "convert" gives it (the differential test's shrinker asks many in a row).
 
 require "json"
 require "tmpdir"
@@ -28,12 +32,23 @@ def converter_for(options, cache)
   end
 end
 
+def convert_case(item, cache)
+  { "html" => converter_for(item["kramdown"] || {}, cache).convert(item["text"]) }
+rescue StandardError => e
+  { "error" => "#{e.class}: #{e.message}" }
+end
+
 def convert_cases(path)
   cache = {}
-  JSON.parse(File.read(path, :encoding => "utf-8")).map do |item|
-    { "html" => converter_for(item["kramdown"] || {}, cache).convert(item["text"]) }
-  rescue StandardError => e
-    { "error" => "#{e.class}: #{e.message}" }
+  JSON.parse(File.read(path, :encoding => "utf-8")).map { |item| convert_case(item, cache) }
+end
+
+def serve
+  cache = {}
+  $stdin.set_encoding("utf-8")
+  $stdin.each_line do |line|
+    $stdout.write(JSON.generate(convert_case(JSON.parse(line), cache)), "\n")
+    $stdout.flush
   end
 end
 
@@ -121,6 +136,7 @@ mode, *paths = ARGV
 results = case mode
           when "convert" then convert_cases(paths.first)
           when "sites" then convert_sites(paths)
-          else abort "usage: ruby kramdown_harness.rb convert CASES.json | sites SOURCE..."
+          when "serve" then serve
+          else abort "usage: ruby kramdown_harness.rb convert CASES.json | sites SOURCE... | serve"
           end
-$stdout.write(JSON.generate(results))
+$stdout.write(JSON.generate(results)) unless mode == "serve"
