@@ -275,9 +275,18 @@ def _collections(found: _Findings, path: Path, value: object) -> None:
             _list(found, (*where, "order"), metadata["order"])
 
 
+def notes(user: Mapping[str, Any]) -> list[Finding]:
+    """Settings Jekyll skips with a warning and builds the site without (so does Broadsheet):
+    not errors, which would stop a site Jekyll publishes; ``check`` shows them as warnings."""
+    found = _Findings()
+    if user.get("defaults") is not None:
+        _defaults(found, ("defaults",), user["defaults"])
+    return found.found
+
+
 def _defaults(found: _Findings, path: Path, value: object) -> None:
-    """``defaults:``: a list of ``{scope: {path, type}, values: {...}}`` (Jekyll skips other
-    entries without a word; here they are findings, as they do nothing)."""
+    """``defaults:``: a list of ``{scope: {path, type}, values: {...}}``. Jekyll ignores a
+    ``defaults`` that is not a list and skips, with a warning, an entry without ``values``."""
     if not isinstance(value, list):
         found.add(path, f"defaults should be a list of scopes and values, not {_shown(value)}")
         return
@@ -305,7 +314,6 @@ _RULES: dict[str, Rule] = {
     "limit_posts": _limit_posts,
     "permalink": _permalink,
     "collections": _collections,
-    "defaults": _defaults,
     "include": _list,
     "exclude": _list,
     "plugins": _list,

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from handler.engine import frontmatter
+from handler.engine import config_rules, frontmatter
 from handler.engine.config import CONFIG_KEY, ConfigError, SiteConfig
 from handler.engine.document import Document
 from handler.engine.index import Limits, SiteIndex, decode, scan
@@ -194,6 +194,13 @@ def _check_config(config: SiteConfig, text: str, keys: list[str]) -> list[Diagno
                     "GitHub Pages' plugins are supported; remove it, or check the pages it affects",
                 )
             )  # fmt: skip
+    for note in config_rules.notes(config.raw):
+        found.append(
+            Diagnostic(
+                CONFIG_KEY, _key_line(text, str(note.path[0])), None, "warning",
+                f"{note.message}: Jekyll skips it, and so does Broadsheet", note.hint,
+            )
+        )  # fmt: skip
     for option in ("theme", "remote_theme"):
         value = config.raw.get(option)
         if value and not any(k.startswith(config.layouts_dir + "/") for k in keys):

@@ -244,12 +244,6 @@ CONFIG_TYPOS = {
         30,
         "unknown placeholder :bogus",
     ),
-    "defaults-not-list": (
-        "defaults:\n",
-        "defaults: {path: x}\nold_defaults:\n",
-        38,
-        "defaults should be a list",
-    ),
     "defaults-date": (
         "      layout: single",
         "      layout: single\n      date: 9999-12-31 23:00:00",
@@ -344,6 +338,32 @@ def test_every_bad_value_is_listed_at_once() -> None:
         SiteConfig.parse(text)
     assert sorted(e.line or 0 for e in caught.value.errors) == [24, 34]
     assert "(and 1 more)" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "defaults",
+    [
+        "defaults: {path: x}",  # not a list: Jekyll uses none
+        "defaults:\n  - scope: {path: ''}\n    values:\n  - scope: {path: ''}\n    values: {x: 1}",
+        "defaults:\n  - just a string",
+    ],
+    ids=["not-a-list", "entry-without-values", "entry-not-a-mapping"],
+)
+def test_defaults_jekyll_skips_are_warnings_not_errors(defaults: str, tmp_path: Path) -> None:
+    """Jekyll builds the site without such a `defaults` (it warns): so does Broadsheet, and
+    `check` warns at its line rather than stopping a site Jekyll would publish."""
+    text = CONFIG.replace("defaults:\n", "old_defaults:\n", 1) + "\n" + defaults + "\n"
+    SiteConfig.parse(text)  # no ConfigError
+    root = write_site(tmp_path / "site", config=text)
+    report = check(LocalStore(root), now=NOW, max_post_bytes=512 * 1024)
+    assert not [d for d in report.errors if d.path == CONFIG_KEY]
+    line = text.splitlines().index(defaults.splitlines()[0]) + 1
+    assert any(
+        d.path == CONFIG_KEY and d.line == line and "Jekyll skips it" in d.message
+        for d in report.diagnostics
+        if d.level == "warning"
+    ), [d.message for d in report.diagnostics]
+    assert_site_serves(make_handler(build_app({"CONTENT_DIR": str(root)})))
 
 
 def test_the_default_and_real_configs_are_valid() -> None:
