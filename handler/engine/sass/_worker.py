@@ -38,11 +38,12 @@ from handler.errors import BroadsheetError, ContentError, NotFound
 
 #: Wall-clock seconds a compile may run, the parent's reads excluded.
 TIMEOUT_SECONDS = 10.0
-#: Address space of a worker (``RLIMIT_AS``): the interpreter and libsass (some 100 MiB), the
-#: 256 MiB stack libsass runs on (reserved, mostly never touched), and what a compile allocates
-#: (~400 MiB). It must leave room beside the parent in the indexer's 1,024 MB (template.yaml):
-#: a worker that outgrew it would take the whole invocation down with it.
-MEMORY_BYTES = 768 * 1024 * 1024
+#: Address space of a worker (``RLIMIT_AS``): the interpreter and libsass, the 256 MiB stack
+#: of each compile thread (reserved, mostly never touched; a finished thread's may still be
+#: mapped when the next starts), malloc's arenas, and what a compile allocates. It bounds
+#: virtual memory, so resident memory stays well below it (768 MiB once failed to start a
+#: compile thread under load); a stylesheet that really needs it all is an error of its own.
+MEMORY_BYTES = 1024 * 1024 * 1024
 #: Idle workers kept for the next compile (one compile at a time per worker).
 MAX_IDLE = 2
 
@@ -116,6 +117,7 @@ class _Worker:
         root = str(Path(__file__).resolve().parents[3])  # the folder holding `handler`
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
+        env["MALLOC_ARENA_MAX"] = "2"  # each thread's arena reserves 64 MiB of address space
         self.process = subprocess.Popen(  # our own interpreter and module
             [sys.executable, "-c", "from handler.engine.sass._worker import main; main()"],
             stdin=subprocess.PIPE,
