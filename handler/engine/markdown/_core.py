@@ -272,7 +272,8 @@ class _KramdownLinesPreprocessor(Preprocessor):
         fence_shift: tuple[int, int] = (0, 0)
         fence_indent = 0
         prev = prev2 = ""
-        for line in lines:
+        table_end = 0  # lines before it are the rest of a table
+        for index, line in enumerate(lines):
             if fence is not None:
                 if closes_fence(line, fence, fence_indent):
                     fence = None
@@ -281,6 +282,12 @@ class _KramdownLinesPreprocessor(Preprocessor):
                     out.append(_shift(line, *fence_shift))
                 prev2, prev = prev, line
                 continue
+            if index < table_end:  # kramdown's table takes it, a list marker or not
+                out.append(_shift(line, stack[-1].old, stack[-1].new) if stack else line)
+                prev2, prev = prev, line
+                continue
+            if "|" in line and not prev.strip():
+                table_end = _table_end(lines, index)
             if (
                 not stack
                 and _is_text(prev)
@@ -421,6 +428,20 @@ class _KramdownLinesPreprocessor(Preprocessor):
             starts_list and prev.strip() and not prev.lstrip().startswith(("<", "|", "\x02bshtml"))
         )
         return ["", text] if blank or (after_text and prev.strip()) else [text]
+
+
+def _table_end(lines: list[str], start: int) -> int:
+    """After the table kramdown reads from ``lines[start]`` (after a blank line): its end, or
+    0. Its first line is not a list item, rule, header, quote or fence (parsed before tables)."""
+    first = lines[start]
+    if _indent(first) > 3 or not _TABLE_LINE.match(first) or _MARKER.match(first):
+        return 0
+    if _HR.match(first) or _ATX_START.match(first) or _FENCE.match(first) or ">" in first[:4]:
+        return 0
+    end = start + 1
+    while end < len(lines) and _TABLE_LINE.match(lines[end]):
+        end += 1
+    return end if end == len(lines) or _TABLE_END.match(lines[end]) else 0
 
 
 _REFERENCE_LINE = re.compile(r"[ ]{0,3}\[[^\]]+\]:")
@@ -1757,6 +1778,7 @@ _TABLE_FOOT = re.compile(r"^[+|: \t=]*?=[+|: \t=]*?[ \t]*$")
 _TABLE_ALIGN = re.compile(r"[ \t]?(:?)-+(:?)[ \t]?")  # kramdown's TABLE_HSEP_ALIGN
 # what may follow a table: a blank, IAL or end-of-block line
 _TABLE_END = re.compile(r"^(?:[ ]{0,3}(?:\x02bsnb\x03)?\{:(?!:)[^}]*\}[ \t]*|\^\s*|\s*)$")
+_DEFINITION = re.compile(r"^[ ]{0,3}:[ \t]")
 _SETEXT_UNDERLINE = re.compile(r"^(?:-+|=+)\s*$")
 _HTML_CODE = re.compile(r"(<code.*?>.*?</code>)")
 _CELL_PIPE = re.compile(r"(?<!\\)\|")
@@ -1908,6 +1930,8 @@ class _KramdownTableProcessor(BlockProcessor):
             return False  # kramdown's list, rule and header come first
         if first.lstrip().startswith((">", "```", "~~~", "\x02")):
             return False
+        if _DEFINITION.match(first) and len(parent) and parent[-1].tag in ("p", "dl"):
+            return False  # kramdown's definition (of the paragraph before) comes first
         second = rest.partition("\n")[0]
         return not (rest and _SETEXT_UNDERLINE.match(second))  # a setext header
 
@@ -1919,7 +1943,10 @@ class _KramdownTableProcessor(BlockProcessor):
         if count < len(lines) and not _TABLE_END.match(lines[count]):
             return False
         if count == len(lines) and _NO_BLANK in lines[-1]:
-            return False  # a block follows without a blank line: not kramdown's boundary
+            if len(blocks) > 1 and not _IAL_MARK_RE.match(blocks[1].lstrip(" ")):
+                return False  # a block follows without a blank line: not kramdown's boundary
+            if len(blocks) == 1 and parent.tag != "li":
+                return False  # (the end of an item's text is a boundary)
         if not _pipe_on_line("\n".join(lines[:count])):
             return False
         leading_pipe = lines[0].lstrip().startswith("|")
@@ -1927,7 +1954,11 @@ class _KramdownTableProcessor(BlockProcessor):
         rows: list[list[str]] = []
         alignment: list[str] | None = None
         footer = False
+        marked = False  # a _NO_BLANK mark, put back into the last cell
         for line in lines[:count]:
+            if _NO_BLANK in line:
+                line = line.replace(_NO_BLANK, "")
+                marked = True
             separator = _TABLE_SEP.match(line)
             if separator:
                 if not rows:
@@ -1971,6 +2002,9 @@ class _KramdownTableProcessor(BlockProcessor):
                     cell.text = cells[index] if index < len(cells) else ""
                     if align[index]:
                         cell.set("style", f"text-align: {align[index]}")
+        last_row = table[-1][-1]
+        if marked and len(last_row):
+            last_row[-1].text = (last_row[-1].text or "") + _NO_BLANK
         blocks.pop(0)
         if count < len(lines):
             ial = lines[count].replace(_NO_BLANK, "").strip()
@@ -2011,6 +2045,8 @@ class _KramdownAttrListTreeprocessor(AttrListTreeprocessor):
     def assign_attrs(self, elem: etree.Element, attrs_string: str, *, strict: bool = False) -> str:
         """As attr_list, but a bare word is kramdown's reference to an attribute list definition,
         no attribute of its own (``{:x}`` adds nothing)."""
+        if strict and elem.tag in ("td", "th"):
+            return attrs_string  # kramdown's table cells take no attribute list at their end
         attrs, remainder = get_attrs_and_remainder(attrs_string)
         if strict and remainder:
             return remainder
