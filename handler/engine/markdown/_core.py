@@ -434,7 +434,7 @@ def _table_end(lines: list[str], start: int) -> int:
     """After the table kramdown reads from ``lines[start]`` (after a blank line): its end, or
     0. Its first line is not a list item, rule, header, quote or fence (parsed before tables)."""
     first = lines[start]
-    if _indent(first) > 3 or not _TABLE_LINE.match(first) or _MARKER.match(first):
+    if _indent(first) > 3 or not _TABLE_LINE.match(first) or _KD_LIST.match(first):
         return 0
     if _HR.match(first) or _ATX_START.match(first) or _FENCE.match(first) or ">" in first[:4]:
         return 0
@@ -1528,12 +1528,7 @@ class _GfmHashHeaderProcessor(HashHeaderProcessor):
         match = self.RE.search(blocks[0])
         if match and match.group("header") is None:
             blocks[0] = blocks[0][: match.start("level")] + "# " + blocks[0][match.end("level") :]
-        # the lines before the header: no table (kramdown's needs a boundary after it)
-        self.parser.no_table = blocks[0][: match.start()] if match else None  # type: ignore[attr-defined]
-        try:
-            super().run(parent, blocks)
-        finally:
-            self.parser.no_table = None  # type: ignore[attr-defined]
+        super().run(parent, blocks)
 
 
 # kramdown escapes more characters than python-markdown does.
@@ -1779,6 +1774,7 @@ _TABLE_ALIGN = re.compile(r"[ \t]?(:?)-+(:?)[ \t]?")  # kramdown's TABLE_HSEP_AL
 # what may follow a table: a blank, IAL or end-of-block line
 _TABLE_END = re.compile(r"^(?:[ ]{0,3}(?:\x02bsnb\x03)?\{:(?!:)[^}]*\}[ \t]*|\^\s*|\s*)$")
 _DEFINITION = re.compile(r"^[ ]{0,3}:[ \t]")
+_KD_LIST = re.compile(r"^[ ]{0,3}(?:[*+-]|\d+\.)[\t| ]")  # kramdown's list (no "1)" item)
 _SETEXT_UNDERLINE = re.compile(r"^(?:-+|=+)\s*$")
 _HTML_CODE = re.compile(r"(<code.*?>.*?</code>)")
 _CELL_PIPE = re.compile(r"(?<!\\)\|")
@@ -1918,15 +1914,21 @@ class _KramdownTableProcessor(BlockProcessor):
     start another tbody, ``===`` the tfoot. The lines must end the block (or come before an IAL
     or end-of-block line), and each needs a ``|`` outside code spans."""
 
+    refused: tuple[str, int] | None = None  # lines not a table, and the depth they were met at
+
     def test(self, parent: etree.Element, block: str) -> bool:
         if "|" not in block or not getattr(self.parser, "at_boundary", True):
             return False
-        if block == getattr(self.parser, "no_table", None):
-            return False
+        if self.refused is not None:
+            depth = getattr(self.parser, "depth", 0)
+            if block == self.refused[0] and depth == self.refused[1] + 1:
+                return False  # the table's lines, split from what refused them (a header...)
+            if depth <= self.refused[1]:
+                self.refused = None
         first, _, rest = block.partition("\n")
         if _indent(first) > 3 or not first.strip() or not _TABLE_LINE.match(first):
             return False
-        if _MARKER.match(first) or _HR.match(first) or _ATX_START.match(first):
+        if _KD_LIST.match(first) or _HR.match(first) or _ATX_START.match(first):
             return False  # kramdown's list, rule and header come first
         if first.lstrip().startswith((">", "```", "~~~", "\x02")):
             return False
@@ -1941,6 +1943,8 @@ class _KramdownTableProcessor(BlockProcessor):
         while count < len(lines) and _TABLE_LINE.match(lines[count]):
             count += 1
         if count < len(lines) and not _TABLE_END.match(lines[count]):
+            # a paragraph to kramdown: not a table when a processor splits them off either
+            self.refused = ("\n".join(lines[:count]), getattr(self.parser, "depth", 0))
             return False
         if count == len(lines) and _NO_BLANK in lines[-1]:
             if len(blocks) > 1 and not _IAL_MARK_RE.match(blocks[1].lstrip(" ")):
