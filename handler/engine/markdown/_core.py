@@ -71,8 +71,11 @@ from handler.engine.budget import active as budget_active
 from handler.engine.budget import limit as budget_limit
 from handler.engine.markdown import _rouge as rouge
 from handler.engine.markdown._html import (
+    BLOCK_ELEMENTS,
     BLOCK_START,
+    COMMENT_RE,
     TAG_CLOSE_RE,
+    TAG_RE,
     HtmlBlock,
     HtmlParser,
     closes_fence,
@@ -85,6 +88,7 @@ from handler.engine.markdown._serialize import (
     BLOCK_TAGS,
     KD,
     TOC,
+    VOID,
     CodeBlock,
     InlineHtml,
     RawBlock,
@@ -268,7 +272,8 @@ class _KramdownLinesPreprocessor(Preprocessor):
         fence_shift: tuple[int, int] = (0, 0)
         fence_indent = 0
         prev = prev2 = ""
-        for line in lines:
+        table_end = 0  # lines before it are the rest of a table
+        for index, line in enumerate(lines):
             if fence is not None:
                 if closes_fence(line, fence, fence_indent):
                     fence = None
@@ -277,6 +282,12 @@ class _KramdownLinesPreprocessor(Preprocessor):
                     out.append(_shift(line, *fence_shift))
                 prev2, prev = prev, line
                 continue
+            if index < table_end:  # kramdown's table takes it, a list marker or not
+                out.append(_shift(line, stack[-1].old, stack[-1].new) if stack else line)
+                prev2, prev = prev, line
+                continue
+            if "|" in line and not prev.strip():
+                table_end = _table_end(lines, index)
             if (
                 not stack
                 and _is_text(prev)
@@ -417,6 +428,20 @@ class _KramdownLinesPreprocessor(Preprocessor):
             starts_list and prev.strip() and not prev.lstrip().startswith(("<", "|", "\x02bshtml"))
         )
         return ["", text] if blank or (after_text and prev.strip()) else [text]
+
+
+def _table_end(lines: list[str], start: int) -> int:
+    """After the table kramdown reads from ``lines[start]`` (after a blank line): its end, or
+    0. Its first line is not a list item, rule, header, quote or fence (parsed before tables)."""
+    first = lines[start]
+    if _indent(first) > 3 or not _TABLE_LINE.match(first) or _KD_LIST.match(first):
+        return 0
+    if _HR.match(first) or _ATX_START.match(first) or _FENCE.match(first) or ">" in first[:4]:
+        return 0
+    end = start + 1
+    while end < len(lines) and _TABLE_LINE.match(lines[end]):
+        end += 1
+    return end if end == len(lines) or _TABLE_END.match(lines[end]) else 0
 
 
 _REFERENCE_LINE = re.compile(r"[ ]{0,3}\[[^\]]+\]:")
@@ -1207,8 +1232,6 @@ class _KramdownTreeprocessor(Treeprocessor):
                 link.attrib = {"href": link.get("href", ""), "class": "footnote", "rel": "footnote"}
         elif tag == "div" and element.get("class") == "footnote":
             self._footnotes(element)
-        elif tag == "table":
-            _table_sections(element)
 
     def _indented_code(self, pre: etree.Element) -> None:
         code = pre[0]
@@ -1362,31 +1385,6 @@ def _set_item_paragraph(item: etree.Element, *, wrapped: bool) -> None:
         item.text = paragraph.text
         for position, child in enumerate(list(paragraph)):
             item.insert(position, child)
-
-
-_BODY_RULE = re.compile("^[-\u2013\u2014]+$")
-_FOOT_RULE = re.compile("^=+$")
-
-
-def _table_sections(table: etree.Element) -> None:
-    """kramdown's separator rows: ``|---|`` starts another tbody, ``|===|`` the tfoot."""
-    body = table.find("tbody")
-    if body is None:
-        return
-    section = body
-    for row in list(body):
-        cells = [(cell.text or "").strip() for cell in row]
-        first = cells[0] if cells and not any(cells[1:]) and len(row[0]) == 0 else ""
-        if _BODY_RULE.match(first) or _FOOT_RULE.match(first):
-            body.remove(row)
-            tag = "tfoot" if _FOOT_RULE.match(first) else "tbody"
-            section = etree.SubElement(table, tag)
-            section.text = section.tail = "\n"
-        elif section is not body:
-            body.remove(row)
-            section.append(row)
-    for extra in [s for s in table if s.tag in ("tbody", "tfoot") and len(s) == 0]:
-        table.remove(extra)
 
 
 def _parent_of(root: etree.Element, target: etree.Element) -> etree.Element | None:
@@ -1646,6 +1644,7 @@ class _TrackingBlockParser(BlockParser):
         while blocks:
             self.at_boundary = boundary  # blocks[0] follows a blank line, or opens the chunk
             count = len(blocks)
+            blank = blocks[0][:1] == "\n"  # a blank line first (the empty processor's)
             chain = _last_chain(parent)
             sizes = [(len(element), len(element.text or "")) for element in chain]
             for processor, trigger in processors:
@@ -1674,6 +1673,7 @@ class _TrackingBlockParser(BlockParser):
                     element.set(BLANK, "")
                 if not len(parent) and self.depth == 1:
                     self.leading_blank = True  # definitions, then a blank line: kramdown's first
+            boundary = boundary or blank
 
 
 # Text without which a block processor cannot take a block (python-markdown tries each one's
@@ -1768,86 +1768,257 @@ def _keep_kind(old: str, new: str) -> str:
 
 
 _TABLE_LINE = re.compile(r"^(?:\||.*?[^\\\n]\|)")  # kramdown's TABLE_PIPE_CHECK
-_TABLE_SEP = re.compile(r"^[+|: \t-]*?-[+|: \t-]*?[ \t]*$")
+_TABLE_SEP = re.compile(r"^([+|: \t-]*?-[+|: \t-]*?)[ \t]*$")
 _TABLE_FOOT = re.compile(r"^[+|: \t=]*?=[+|: \t=]*?[ \t]*$")
-_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
+_TABLE_ALIGN = re.compile(r"[ \t]?(:?)-+(:?)[ \t]?")  # kramdown's TABLE_HSEP_ALIGN
+# what may follow a table: a blank, IAL or end-of-block line
+_TABLE_END = re.compile(r"^(?:[ ]{0,3}(?:\x02bsnb\x03)?\{:(?!:)[^}]*\}[ \t]*|\^\s*|\s*)$")
+_DEFINITION = re.compile(r"^[ ]{0,3}:[ \t]")
+_KD_LIST = re.compile(r"^[ ]{0,3}(?:[*+-]|\d+\.)[\t| ]")  # kramdown's list (no "1)" item)
+_SETEXT_UNDERLINE = re.compile(r"^(?:-+|=+)\s*$")
+_HTML_CODE = re.compile(r"(<code.*?>.*?</code>)")
 _CELL_PIPE = re.compile(r"(?<!\\)\|")
 
 
+_RUBY_SPACE = " \t\n\r\f\v"
+_SPAN_START = re.compile(r"[`<]")
+
+
+def _code_spans(text: str, html: bool = False) -> list[tuple[str, str]]:
+    """``text`` as kramdown's code span parser (and with ``html`` its span HTML parser) alone
+    read it: ("text", ...), ("code", content) and ("html", tag name or comment) parts. A lone
+    backtick between spaces is text; a delimiter is closed by the next run of as many backticks
+    (its start); an unclosed one is text. An HTML element takes its content, to its end tag or
+    to the end of the text."""
+    parts: list[tuple[str, str]] = []
+    at = start = 0
+    end = len(text)
+    pattern = _SPAN_START if html else _BACKTICK
+    while True:
+        found = pattern.search(text, at)
+        if found is None:
+            break
+        tick = found.start()
+        if text[tick] == "<":
+            kind, value, after = _span_html(text, tick)
+        else:
+            kind, value, after = _code_span(text, tick)
+        if kind == "text":
+            at = after
+            continue
+        if start < tick:
+            parts.append(("text", text[start:tick]))
+        parts.append((kind, value))
+        at = start = after
+    if start < end:
+        parts.append(("text", text[start:]))
+    return parts
+
+
+_BACKTICK = re.compile("`")
+
+
+def _code_span(text: str, tick: int) -> tuple[str, str, int]:
+    after = tick
+    end = len(text)
+    while after < end and text[after] == "`":
+        after += 1
+    run = text[tick:after]
+    lone = tick == 0 or text[tick - 1] in _RUBY_SPACE
+    if len(run) == 1 and lone and after < end and text[after] in _RUBY_SPACE:
+        return "text", run, after
+    close = text.find(run, after)
+    if close < 0:
+        return "text", run, after
+    code = text[after:close]
+    if len(run) > 1:
+        code = code[1:] if code[:1] == " " else code
+        code = code[:-1] if code[-1:] == " " else code
+    return "code", code, close + len(run)
+
+
+def _span_html(text: str, at: int) -> tuple[str, str, int]:
+    comment = COMMENT_RE.match(text, at)
+    if comment:
+        return "html", comment.group(), comment.end()
+    closing = TAG_CLOSE_RE.match(text, at)
+    if closing:
+        return "text", closing.group(), closing.end()
+    tag = TAG_RE.match(text, at)
+    if not tag or tag.group(1).lower() in BLOCK_ELEMENTS:
+        return "text", "<", at + 1
+    name = tag.group(1)
+    if tag.group(4) or name.lower() in VOID:
+        return "html", name, tag.end()
+    close = re.compile(rf"</{re.escape(name)}\s*>", re.I).search(text, tag.end())
+    return "html", name, close.end() if close else len(text)
+
+
+def _table_cells(row: str) -> list[str]:
+    """kramdown's cell split of a row: at ``|`` outside code spans and ``<code>`` elements,
+    ``\\|`` kept as ``|``; a code span written again with kramdown's delimiter."""
+    cells: list[str] = []
+    for index, part in enumerate(_HTML_CODE.split(row) if "<code" in row else [row]):
+        if index % 2:
+            if cells:
+                cells[-1] += part
+            else:
+                cells.append(part)
+            continue
+        for kind, value in _code_spans(part) if "`" in part else [("text", part)]:
+            if kind == "text":
+                first, *rest = (t.replace("\\|", "|") for t in _CELL_PIPE.split(value))
+            else:
+                delim = max(re.findall("`+", value), key=len, default="") + "`"
+                pad = " " if len(delim) > 1 else ""
+                first, rest = f"{delim}{pad}{value}{pad}{delim}", []
+            if cells:
+                cells[-1] += first
+            else:
+                cells.append(first)
+            cells.extend(rest)
+    return cells
+
+
+def _pipe_on_line(text: str) -> bool:
+    """kramdown's last check of a table: each line has a ``|`` outside code spans (and span
+    HTML), read its way."""
+    if "`" not in text and "<" not in text:
+        parts: list[tuple[str, str]] = [("text", text)]
+    else:
+        parts = _code_spans(text, html=True)
+    pipe = False
+    for kind, value in parts:
+        if not value:
+            continue
+        lines = value.split("\n")
+        while lines and not lines[-1]:
+            lines.pop()  # Ruby's split drops trailing empty fields
+        if kind == "code":
+            if len(lines) > 2 or (len(lines) == 2 and not pipe):
+                break
+            if len(lines) == 2:
+                pipe = False
+        else:
+            if len(lines) > 1 and not pipe and not _TABLE_LINE.match(lines[0]):
+                break
+            pipe = (False if len(lines) > 1 else pipe) or bool(
+                lines and _TABLE_LINE.match(lines[-1])
+            )
+    return pipe
+
+
 class _KramdownTableProcessor(BlockProcessor):
-    """kramdown's tables that python-markdown's (a separator line second) are not: every line
-    of the block has a ``|`` outside code spans, and there is no header -> rows in a tbody.
-    ("a | b" alone is a one-cell-per-side table to kramdown.)"""
+    """kramdown's tables (parser/kramdown/table.rb): from a block's first line, every line with
+    an unescaped ``|``; a separator line after the first rows makes them the header, later ones
+    start another tbody, ``===`` the tfoot. The lines must end the block (or come before an IAL
+    or end-of-block line), and each needs a ``|`` outside code spans."""
+
+    refused: tuple[str, int] | None = None  # lines not a table, and the depth they were met at
 
     def test(self, parent: etree.Element, block: str) -> bool:
         if "|" not in block or not getattr(self.parser, "at_boundary", True):
             return False
-        lines = block.split("\n")
-        first = lines[0]
-        if _indent(first) > 3 or not first.strip() or _MARKER.match(first) or _HR.match(first):
-            return False  # kramdown's list and rule come first
-        if first.lstrip().startswith((">", "#", "```", "~~~", "\x02")):
+        if self.refused is not None:
+            depth = getattr(self.parser, "depth", 0)
+            if block == self.refused[0] and depth == self.refused[1] + 1:
+                return False  # the table's lines, split from what refused them (a header...)
+            if depth <= self.refused[1]:
+                self.refused = None
+        first, _, rest = block.partition("\n")
+        if _indent(first) > 3 or not first.strip() or not _TABLE_LINE.match(first):
             return False
-        if len(lines) > 1 and _TABLE_SEP.match(lines[1]) and not _TABLE_FOOT.match(lines[1]):
-            return False  # a header: python-markdown's table
-        return all(_table_row(line) for line in lines)
+        if _KD_LIST.match(first) or _HR.match(first) or _ATX_START.match(first):
+            return False  # kramdown's list, rule and header come first
+        if first.lstrip().startswith((">", "```", "~~~", "\x02")):
+            return False
+        if _DEFINITION.match(first) and len(parent) and parent[-1].tag in ("p", "dl"):
+            return False  # kramdown's definition (of the paragraph before) comes first
+        second = rest.partition("\n")[0]
+        return not (rest and _SETEXT_UNDERLINE.match(second))  # a setext header
 
     def run(self, parent: etree.Element, blocks: list[str]) -> bool:
         lines = blocks[0].split("\n")
-        table = etree.Element("table")
-        section = etree.SubElement(table, "tbody")
-        footer = False
-        rows: list[list[str]] = []
-        for line in lines:
-            if _TABLE_FOOT.match(line) and not _TABLE_SEP.match(line):
-                if len(section):
-                    section = etree.SubElement(table, "tfoot")
-                footer = True
-            elif _TABLE_SEP.match(line):
-                if len(section) and not footer:
-                    section = etree.SubElement(table, "tbody")
-            else:
-                cells = _table_cells(line)
-                rows.append(cells)
-                row = etree.SubElement(section, "tr")
-                for cell in cells:
-                    etree.SubElement(row, "td").text = cell
-        if not any(len(part) for part in table if part.tag == "tbody"):
+        count = 0
+        while count < len(lines) and _TABLE_LINE.match(lines[count]):
+            count += 1
+        if count < len(lines) and not _TABLE_END.match(lines[count]):
+            # a paragraph to kramdown: not a table when a processor splits them off either
+            self.refused = ("\n".join(lines[:count]), getattr(self.parser, "depth", 0))
             return False
-        columns = max(len(cells) for cells in rows)
-        for row in table.iter("tr"):
-            for _ in range(columns - len(row)):
-                etree.SubElement(row, "td")
-        for part in [part for part in table if not len(part)]:
-            table.remove(part)
+        if count == len(lines) and _NO_BLANK in lines[-1]:
+            if len(blocks) > 1 and not _IAL_MARK_RE.match(blocks[1].lstrip(" ")):
+                return False  # a block follows without a blank line: not kramdown's boundary
+            if len(blocks) == 1 and parent.tag != "li":
+                return False  # (the end of an item's text is a boundary)
+        if not _pipe_on_line("\n".join(lines[:count])):
+            return False
+        leading_pipe = lines[0].lstrip().startswith("|")
+        sections: list[tuple[str, list[list[str]]]] = []
+        rows: list[list[str]] = []
+        alignment: list[str] | None = None
+        footer = False
+        marked = False  # a _NO_BLANK mark, put back into the last cell
+        for line in lines[:count]:
+            if _NO_BLANK in line:
+                line = line.replace(_NO_BLANK, "")
+                marked = True
+            separator = _TABLE_SEP.match(line)
+            if separator:
+                if not rows:
+                    continue
+                if alignment is None and not footer:
+                    sections.append(("thead", rows))
+                    rows = []
+                    alignment = [
+                        "center" if left and right else "left" if left else "right" if right else ""
+                        for left, right in _TABLE_ALIGN.findall(separator.group(1))
+                    ]
+                elif not footer:
+                    sections.append(("tbody", rows))
+                    rows = []
+            elif _TABLE_FOOT.match(line):
+                if rows:
+                    sections.append(("tbody", rows))
+                    rows = []
+                footer = True
+            else:
+                cells = _table_cells(line.rstrip(" \t"))
+                if leading_pipe and cells and not cells[0].strip():
+                    cells.pop(0)
+                if cells and not cells[-1].strip():
+                    cells.pop()
+                rows.append([cell.strip() for cell in cells])
+        if rows:
+            sections.append(("tfoot" if footer else "tbody", rows))
+        if not any(tag == "tbody" for tag, _ in sections):
+            return False
+        columns = max(len(row) for _, part in sections for row in part)
+        align = (alignment or [])[:columns]
+        align += [""] * (columns - len(align))
+        table = etree.SubElement(parent, "table")
+        for tag, part in sections:
+            section = etree.SubElement(table, tag)
+            for cells in part:
+                row = etree.SubElement(section, "tr")
+                for index in range(columns):
+                    cell = etree.SubElement(row, "th" if tag == "thead" else "td")
+                    cell.text = cells[index] if index < len(cells) else ""
+                    if align[index]:
+                        cell.set("style", f"text-align: {align[index]}")
+        last_row = table[-1][-1]
+        if marked and len(last_row):
+            last_row[-1].text = (last_row[-1].text or "") + _NO_BLANK
         blocks.pop(0)
-        parent.append(table)
+        if count < len(lines):
+            ial = lines[count].replace(_NO_BLANK, "").strip()
+            if ial.startswith("{:"):  # the table's IAL
+                _apply_ial(self.parser.md, table, parse_ial(ial))
+            if ial:
+                count += 1  # the IAL or end-of-block line
+            if count < len(lines):
+                blocks.insert(0, "\n".join(lines[count:]))
         return True
-
-
-def _table_row(line: str) -> bool:
-    """A line kramdown takes into a table: a ``|`` outside its code spans."""
-    return bool(_TABLE_LINE.match(_CODE_SPAN.sub("", line)))
-
-
-def _table_cells(line: str) -> list[str]:
-    """kramdown's cell split: at ``|`` outside code spans, ``\\|`` kept as ``|``; the outer
-    pipes' empty cells dropped."""
-    cells: list[str] = [""]
-    at = 0
-    for span in [*_CODE_SPAN.finditer(line), None]:
-        text = line[at : span.start() if span else len(line)]
-        first, *rest = _CELL_PIPE.split(text)
-        cells[-1] += first.replace("\\|", "|")
-        cells.extend(part.replace("\\|", "|") for part in rest)
-        if span is not None:
-            cells[-1] += span.group(0)
-            at = span.end()
-    if line.lstrip().startswith("|") and not cells[0].strip():
-        cells.pop(0)
-    if cells and not cells[-1].strip():
-        cells.pop()
-    return [cell.strip() for cell in cells]
 
 
 class _SeparateBlockQuoteProcessor(BlockQuoteProcessor):
@@ -1878,6 +2049,8 @@ class _KramdownAttrListTreeprocessor(AttrListTreeprocessor):
     def assign_attrs(self, elem: etree.Element, attrs_string: str, *, strict: bool = False) -> str:
         """As attr_list, but a bare word is kramdown's reference to an attribute list definition,
         no attribute of its own (``{:x}`` adds nothing)."""
+        if strict and elem.tag in ("td", "th"):
+            return attrs_string  # kramdown's table cells take no attribute list at their end
         attrs, remainder = get_attrs_and_remainder(attrs_string)
         if strict and remainder:
             return remainder
@@ -1907,6 +2080,7 @@ class _KramdownExtension(Extension):
         md.parser.blockprocessors.register(_GfmHashHeaderProcessor(md.parser), "hashheader", 70)
         md.parser.blockprocessors.register(_SeparateBlockQuoteProcessor(md.parser), "quote", 20)
         md.parser.blockprocessors.register(_KramdownTableProcessor(md.parser), "bs_table", 76)
+        md.parser.blockprocessors.deregister("table")  # kramdown's rules for every table
         md.parser.__class__ = _TrackingBlockParser
         document = self.document
         md.preprocessors.register(

@@ -1,0 +1,130 @@
+"""kramdown's tables (parser/kramdown/table.rb), each a minimal document, against Jekyll 4.3.1.
+
+Every line with an unescaped ``|`` after a block boundary starts a table that runs over the
+following such lines, and must end at a boundary (a blank, IAL or end-of-block line, the end of
+its container); header rows, sections, cells and alignment by kramdown's rules; the ``|`` check
+reads code spans and span HTML kramdown's way. The expected HTML is what Debian's Jekyll 4.3.1
+(kramdown 2.4, kramdown-parser-gfm 1.1) wrote for each document as a page with ``layout: none``,
+recorded as literals after a real ``jekyll build``; ``test_recorded_html_is_jekylls`` (slow)
+builds them again and checks the record.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from handler.engine.markdown import MarkdownRenderer
+
+from .test_kramdown_gaps import jekyll_build, write
+from .test_markdown_kramdown import normalise
+
+# name -> (markdown, Jekyll 4.3.1's HTML)
+CASES: dict[str, tuple[str, str]] = {
+    "code-span-keeps-pipe": (
+        "x `a|b` y | z\n",
+        '<table>\n  <tbody>\n    <tr>\n      <td>x <code class="language-plaintext highlighter-rouge">a|b</code> y</td>\n      <td>z</td>\n    </tr>\n  </tbody>\n</table>\n',
+    ),
+    "definition-before-table": (
+        "term\n\n: e.g. |\n",
+        "<dl>\n  <dt>term</dt>\n  <dd>\n    <table>\n      <tbody>\n        <tr>\n          <td>e.g.</td>\n        </tr>\n      </tbody>\n    </table>\n  </dd>\n</dl>\n",
+    ),
+    "empty-trailing-cells": (
+        "|\n--: |\na | |\n",
+        '<table>\n  <thead>\n    <tr>\n      <th style="text-align: right">\xa0</th>\n      <th>\xa0</th>\n    </tr>\n  </thead>\n  <tbody>\n    <tr>\n      <td style="text-align: right">a</td>\n      <td>\xa0</td>\n    </tr>\n  </tbody>\n</table>\n',
+    ),
+    "footnote-line-is-a-table": (
+        "[^2]: ` | `\n",
+        "<table>\n  <tbody>\n    <tr>\n      <td>[^2]: `</td>\n      <td>`</td>\n    </tr>\n  </tbody>\n</table>\n",
+    ),
+    "header-rows-and-alignment": (
+        "post |\n- :-- |\n| a\n",
+        '<table>\n  <thead>\n    <tr>\n      <th>post</th>\n      <th style="text-align: left">\xa0</th>\n    </tr>\n  </thead>\n  <tbody>\n    <tr>\n      <td>\xa0</td>\n      <td style="text-align: left">a</td>\n    </tr>\n  </tbody>\n</table>\n',
+    ),
+    "ial-after-table": (
+        "a |\n{: .tbl}\n",
+        '<table class="tbl">\n  <tbody>\n    <tr>\n      <td>a</td>\n    </tr>\n  </tbody>\n</table>\n',
+    ),
+    "leading-pipe-from-first-line": (
+        "| a | b\nc | d |\n",
+        "<table>\n  <tbody>\n    <tr>\n      <td>a</td>\n      <td>b</td>\n    </tr>\n    <tr>\n      <td>c</td>\n      <td>d</td>\n    </tr>\n  </tbody>\n</table>\n",
+    ),
+    "lone-backticks-split": (
+        "` | `\n",
+        "<table>\n  <tbody>\n    <tr>\n      <td>`</td>\n      <td>`</td>\n    </tr>\n  </tbody>\n</table>\n",
+    ),
+    "lone-pipe-line": (
+        "#|\n",
+        "<table>\n  <tbody>\n    <tr>\n      <td>#</td>\n    </tr>\n  </tbody>\n</table>\n",
+    ),
+    "no-attribute-list-in-cell": (
+        "| 2023 {#custom-id}\n",
+        "<table>\n  <tbody>\n    <tr>\n      <td>2023 {#custom-id}</td>\n    </tr>\n  </tbody>\n</table>\n",
+    ),
+    "not-before-header": (
+        "|\n:-- |\nbelow) | it's\n# h\n",
+        '<p>|\n:– |\nbelow) | it’s</p>\n<h1 id="h">h</h1>\n',
+    ),
+    "not-before-html": (
+        "|\n<style>\n</style>\n",
+        "<p>|</p>\n<style>\n</style>\n\n",
+    ),
+    "not-before-list": (
+        "delta |\n2. (see\n",
+        "<p>delta |</p>\n<ol>\n  <li>(see</li>\n</ol>\n",
+    ),
+    "not-before-quote": (
+        "| a_\n> q\n",
+        "<p>| a_</p>\n<blockquote>\n  <p>q</p>\n</blockquote>\n",
+    ),
+    "not-before-rule": (
+        "x|y\n- - -\n",
+        "<p>x|y</p>\n<hr />\n",
+    ),
+    "paren-marker-is-no-list": (
+        "1) x|y\n",
+        "<table>\n  <tbody>\n    <tr>\n      <td>1) x</td>\n      <td>y</td>\n    </tr>\n  </tbody>\n</table>\n",
+    ),
+    "pipe-inside-span-html": (
+        "<b>a|b</b> x\n",
+        "<p><b>a|b</b> x</p>\n",
+    ),
+    "pipes-in-list-item": (
+        "+ |\ny |\n+ words\n",
+        "<ul>\n  <li>\n    <table>\n      <tbody>\n        <tr>\n          <td>\xa0</td>\n        </tr>\n        <tr>\n          <td>y</td>\n        </tr>\n      </tbody>\n    </table>\n  </li>\n  <li>words</li>\n</ul>\n",
+    ),
+    "pipes-in-quote-after-blank": (
+        "> x\n>\n> ||\n",
+        "<blockquote>\n  <p>x</p>\n\n  <table>\n    <tbody>\n      <tr>\n        <td>\xa0</td>\n      </tr>\n    </tbody>\n  </table>\n</blockquote>\n",
+    ),
+    "sections-and-footer": (
+        "| H |\n|---|\n| a |\n|---|\n| c |\n|===|\n| f |\n",
+        "<table>\n  <thead>\n    <tr>\n      <th>H</th>\n    </tr>\n  </thead>\n  <tbody>\n    <tr>\n      <td>a</td>\n    </tr>\n  </tbody>\n  <tbody>\n    <tr>\n      <td>c</td>\n    </tr>\n  </tbody>\n  <tfoot>\n    <tr>\n      <td>f</td>\n    </tr>\n  </tfoot>\n</table>\n",
+    ),
+    "span-html-in-row": (
+        '<img alt="i"> |\n',
+        '<table>\n  <tbody>\n    <tr>\n      <td><img alt="i" /></td>\n    </tr>\n  </tbody>\n</table>\n',
+    ),
+}
+
+_RENDERER = MarkdownRenderer(budget=None)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_table_renders_as_jekyll_does(name: str) -> None:
+    text, expected = CASES[name]
+    assert normalise(_RENDERER.convert(text)) == normalise(expected)
+
+
+@pytest.mark.slow
+def test_recorded_html_is_jekylls(tmp_path: Path) -> None:
+    names = sorted(CASES)
+    files = {"_config.yml": "title: tables\n"}
+    for number, name in enumerate(names):
+        files[f"c{number:03}.md"] = "---\nlayout: none\n---\n" + CASES[name][0]
+    write(tmp_path / "src", files)
+    jekyll_build(tmp_path / "src", tmp_path / "out")
+    for number, name in enumerate(names):
+        built = (tmp_path / "out" / f"c{number:03}.html").read_text(encoding="utf-8")
+        assert built == CASES[name][1], name
