@@ -49,6 +49,7 @@ from markdown.inlinepatterns import (
     ImageInlineProcessor,
     ImageReferenceInlineProcessor,
     InlineProcessor,
+    LinkInlineProcessor,
     ReferenceInlineProcessor,
     ShortImageReferenceInlineProcessor,
     ShortReferenceInlineProcessor,
@@ -699,6 +700,10 @@ class _SourceAlt:
         return _inline_source(self.md, text)
 
 
+class _LinkProcessor(_SourceAlt, LinkInlineProcessor):
+    """kramdown keeps a link's URL and title as written (backslashes, code spans)."""
+
+
 class _ImageProcessor(_SourceAlt, ImageInlineProcessor):
     pass
 
@@ -709,6 +714,10 @@ class _ImageReferenceProcessor(_SourceAlt, _ReferenceIds, ImageReferenceInlinePr
 
 class _ShortImageReferenceProcessor(_SourceAlt, _ReferenceIds, ShortImageReferenceInlineProcessor):
     pass
+
+
+class _SpanTag(InlineHtml):
+    """One tag of span HTML in paragraph text."""
 
 
 class _SpanHtmlProcessor(HtmlInlineProcessor):
@@ -727,7 +736,11 @@ class _SpanHtmlProcessor(HtmlInlineProcessor):
         if closing and not self._open(data[: m.start(0)], closing.group(1).lower()):
             # kramdown: an end tag that closes no element is text
             return self.md.htmlStash.store(InlineHtml(escape_text(raw))), m.start(0), m.end(0)
-        return self.md.htmlStash.store(span_tag(raw)), m.start(0), m.end(0)
+        written = span_tag(raw)
+        if written[:1] == "<":
+            # a tag kramdown reads as span HTML: its paragraph stays a paragraph
+            written = _SpanTag(written)
+        return self.md.htmlStash.store(written), m.start(0), m.end(0)
 
     def _open(self, before: str, name: str) -> bool:
         """Whether the tags stashed from ``before`` leave an element ``name`` open."""
@@ -738,7 +751,7 @@ class _SpanHtmlProcessor(HtmlInlineProcessor):
             stashed = _STASH.fullmatch(str(nodes.get(match.group(1), "")))
             index = int(stashed.group(1)) if stashed else len(stash)
             value = stash[index] if index < len(stash) else None
-            if not isinstance(value, str) or isinstance(value, InlineHtml) or value[:1] != "<":
+            if not isinstance(value, _SpanTag):
                 continue
             tag = _TAG_NAME.match(value)
             if tag is None or tag.group(2).lower() != name:
@@ -855,7 +868,8 @@ class _KramdownExtensionsPreprocessor(Preprocessor):
         text = "\n".join(lines)
         if "{::" not in text:
             return lines
-        text = _replace_spans(text, "{::comment}", _COMMENT_END, lambda _inner: "")
+        if "{::comment}" in text:
+            text = self._comments(text)
         text = _KRAMDOWN_OPTIONS.sub("", text)
         text = _replace_spans(
             text,
@@ -864,6 +878,45 @@ class _KramdownExtensionsPreprocessor(Preprocessor):
             lambda inner: self.md.htmlStash.store(RawBlock(inner)),
         )
         return text.split("\n")
+
+    def _comments(self, text: str) -> str:
+        """kramdown writes a comment as an HTML comment: a block one (its tags alone on their
+        lines, after a blank line) on its own, a span one in its paragraph."""
+        out: list[str] = []
+        at = 0
+        while (start := text.find("{::comment}", at)) >= 0:
+            end = _COMMENT_END.search(text, start + 11)
+            if end is None:
+                break
+            line = text.rfind("\n", 0, start) + 1
+            indent = start - line
+            after = text.find("\n", end.end())
+            after = len(text) if after < 0 else after
+            opening_end = text.find("\n", start)
+            block = (
+                not text[line:start].strip(" ")
+                and text[max(line - 2, 0) : line] in ("", "\n\n")
+                and opening_end >= 0
+                and not text[start + 11 : opening_end].strip()
+                and not text[text.rfind("\n", 0, end.start()) + 1 : end.start()].strip(" ")
+                and not text[end.end() : after].strip()
+            )
+            inner = text[start + 11 : end.start()]
+            if block:
+                lines = inner.split("\n")[1:-1]
+                body = "\n".join(
+                    row[min(indent, len(row) - len(row.lstrip(" "))) :] for row in lines
+                )
+                mark = self.md.htmlStash.store(f"<!-- {body} -->")
+                rest = text[after + 1 : after + 2]
+                out.extend((text[at:start], mark, "\n" if rest.strip() else ""))
+                at = after
+            else:
+                comment = self.md.htmlStash.store(InlineHtml(f"<!-- {inner} -->"))
+                out.extend((text[at:start], comment))
+                at = end.end()
+        out.append(text[at:])
+        return "".join(out)
 
 
 class _MathBlockPreprocessor(Preprocessor):
@@ -1135,13 +1188,19 @@ _TAG_NAME = re.compile(r"<(/?)([^\s/>]+)")
 
 
 def _drop_unreferenced_footnotes(root: etree.Element) -> None:
-    """kramdown lists only the footnotes the text refers to (an excerpt cut before them: none)."""
+    """kramdown lists only the footnotes the text refers to (an excerpt cut before them: none),
+    or a footnote it lists refers to; a footnote's reference to itself does not count."""
+    divs = [d for d in root.iter("div") if d.get("class") == "footnotes"]
+    items = [item for div in divs for ol in div.iter("ol") for item in ol]
+    inside = {id(sup) for item in items for sup in item.iter("sup")}
     cited = {
-        sup.get("id", "").removeprefix("fnref:")
+        _footnote_name(sup.get("id", ""))
         for sup in root.iter("sup")
-        if sup.get("id", "").startswith("fnref:")
+        if sup.get("id", "").startswith("fnref:") and id(sup) not in inside
     }
-    for div in [d for d in root.iter("div") if d.get("class") == "footnotes"]:
+    if items:
+        _cited_from_footnotes(items, cited)
+    for div in divs:
         for ol in div.iter("ol"):
             for item in list(ol):
                 if item.get("id", "").removeprefix("fn:") not in cited:
@@ -1151,6 +1210,50 @@ def _drop_unreferenced_footnotes(root: etree.Element) -> None:
                 if div in list(parent):
                     parent.remove(div)
                     break
+
+
+def _footnote_name(ref_id: str) -> str:
+    """A reference's footnote: ``fnref:x`` and ``fnref:x:1`` are footnote ``x``'s."""
+    name = ref_id.removeprefix("fnref:")
+    head, _, tail = name.rpartition(":")
+    return head if head and tail.isdigit() else name
+
+
+def _cited_from_footnotes(items: list[etree.Element], cited: set[str]) -> None:
+    """Add to ``cited`` the footnotes a cited footnote refers to; drop the ways back to the
+    references in a footnote's own text or a later one's (kramdown counts a footnote's
+    references before it writes the footnote's text)."""
+    names = [item.get("id", "").removeprefix("fn:") for item in items]
+    where: dict[str, int] = {}
+    for index, item in enumerate(items):
+        for sup in item.iter("sup"):
+            if sup.get("id", "").startswith("fnref:"):
+                where[sup.get("id", "")] = index
+    changed = True
+    while changed:
+        changed = False
+        for index in range(len(items)):
+            if names[index] not in cited:
+                continue
+            for ref_id, at in where.items():
+                name = _footnote_name(ref_id)
+                if at == index and name not in cited and name != names[index]:
+                    cited.add(name)
+                    changed = True
+    for index, item in enumerate(items):
+        for parent in list(item.iter()):
+            for child in list(parent):
+                href = child.get("href", "")
+                if child.get("class") != "reversefootnote" or where.get(href[1:], -1) < index:
+                    continue
+                position = list(parent).index(child)
+                tail = child.tail or ""
+                if position:
+                    before = parent[position - 1]
+                    before.tail = (before.tail or "").removesuffix("\u00a0") + tail
+                else:
+                    parent.text = (parent.text or "") + tail
+                parent.remove(child)
 
 
 class _KramdownTreeprocessor(Treeprocessor):
@@ -1925,8 +2028,7 @@ class _KramdownExtension(Extension):
         )
         md.inlinePatterns.register(_AutomailProcessor(_AUTOMAIL, md), "automail", 110)
         md.inlinePatterns.register(_ReferenceProcessor(_LINK_OPEN, md), "reference", 170)
-        link = md.inlinePatterns["link"]
-        link.compiled_re = re.compile(_LINK_OPEN, link.compiled_re.flags)
+        md.inlinePatterns.register(_LinkProcessor(_LINK_OPEN, md), "link", 160)
         md.inlinePatterns.register(_ImageProcessor(IMAGE_LINK_RE, md), "image_link", 150)
         md.inlinePatterns.register(
             _ImageReferenceProcessor(IMAGE_REFERENCE_RE, md), "image_reference", 140
