@@ -59,6 +59,50 @@ CASES: dict[str, tuple[str, str]] = {
         "x [^1]\n\n[^1]: a [^2]\n\n[^2]: b\n\n[^3]: c [^4]\n\n[^4]: d\n",
         '<p>x <sup id="fnref:1" role="doc-noteref"><a href="#fn:1" class="footnote" rel="footnote">1</a></sup></p>\n\n<div class="footnotes" role="doc-endnotes">\n  <ol>\n    <li id="fn:1" role="doc-endnote">\n      <p>a <sup id="fnref:2" role="doc-noteref"><a href="#fn:2" class="footnote" rel="footnote">2</a></sup>\xa0<a href="#fnref:1" class="reversefootnote" role="doc-backlink">&#8617;</a></p>\n    </li>\n    <li id="fn:2" role="doc-endnote">\n      <p>b\xa0<a href="#fnref:2" class="reversefootnote" role="doc-backlink">&#8617;</a></p>\n    </li>\n  </ol>\n</div>\n',
     ),
+    "raw-span-with-code-span-after": (
+        "a <kbd>end. << x</kbd> `y` and <kbd>k</kbd> `<code>` tag.\n",
+        '<p>a <kbd>end. &lt;&lt; x</kbd> <code class="language-plaintext highlighter-rouge">y</code> and <kbd>k</kbd> <code class="language-plaintext highlighter-rouge">&lt;code&gt;</code> tag.</p>\n',
+    ),
+    "raw-span-keeps-code-span-source": (
+        "code\n<kbd>it's ``a b``</kbd>> and <kbd>W3C `a b`</kbd>\n",
+        "<p>code\n<kbd>it's ``a b``</kbd>&gt; and <kbd>W3C `a b`</kbd></p>\n",
+    ),
+    "code-span-takes-tag": (
+        "`a <kbd>b` c</kbd>\n",
+        '<p><code class="language-plaintext highlighter-rouge">a &lt;kbd&gt;b</code> c&lt;/kbd&gt;</p>\n',
+    ),
+    "span-markdown-0": (
+        '<b markdown="0">snake_case *a* C++</b> <small markdown="0">~~x~~</small>\n',
+        "<p><b>snake_case *a* C++</b> <small>~~x~~</small></p>\n",
+    ),
+    "span-markdown-1-on-raw": (
+        '<u markdown="1">it\'s __g__</u> <i>one, <s markdown="1">90\'s</s></i>\n',
+        "<p><u>it's __g__</u> <i>one, <s>90's</s></i></p>\n",
+    ),
+    "span-markdown-span": (
+        '<u markdown="span">*x*</u> <em markdown="1">*y*</em>\n',
+        "<p><u><em>x</em></u> <em><em>y</em></em></p>\n",
+    ),
+    "span-unclosed-paragraph": (
+        "x <small>a *b*\n\n<small>a *b* c\n\nd\n",
+        "<p>x <small>a <em>b</em></small></p>\n\n<p><small>a <em>b</em> c</small></p>\n\n<p>d</p>\n",
+    ),
+    "span-unclosed-cell": (
+        'a | b <i>c\n\nHTML5 | | <abbr title="t">W3C\n',
+        '<table>\n  <tbody>\n    <tr>\n      <td>a</td>\n      <td>b <i>c</i></td>\n    </tr>\n  </tbody>\n</table>\n\n<table>\n  <tbody>\n    <tr>\n      <td>HTML5</td>\n      <td>\xa0</td>\n      <td><abbr title="t">W3C</abbr></td>\n    </tr>\n  </tbody>\n</table>\n',
+    ),
+    "span-unclosed-header-and-ial": (
+        "## a <i>b\n\nx <i>a\n{: .c}\n",
+        '<h2 id="a-b">a <i>b</i></h2>\n\n<p class="c">x <i>a</i></p>\n',
+    ),
+    "span-closed-later-nested": (
+        "x <i>a <b>c</b> d\n\nx <i>a</i> <b>c\n",
+        "<p>x <i>a <b>c</b> d</i></p>\n\n<p>x <i>a</i> <b>c</b></p>\n",
+    ),
+    "smart-quote-before-tag": (
+        '"*hi*"</sub> and "[l](/u)"</td></tr>\n\na "<span>x</span>" b\n',
+        '<p>“<em>hi</em>”&lt;/sub&gt; and “<a href="/u">l</a>”&lt;/td&gt;&lt;/tr&gt;</p>\n\n<p>a “<span>x</span>” b</p>\n',
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

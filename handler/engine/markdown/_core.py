@@ -22,7 +22,7 @@ import threading
 import unicodedata
 import xml.etree.ElementTree as etree
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -771,7 +771,7 @@ class _RawSpanProcessor(InlineProcessor):
         if text is not data:  # positions move with the code spans put back: find the tag again
             before = _inline_source(self.md, data[: m.start(0)])
             found = raw_span(text, len(before))
-            if found is None:
+            if found is None or ("`" in text and _in_code_span(text, len(before))):
                 return None, None, None
             written, end = found
             rest = text[end:]
@@ -780,10 +780,73 @@ class _RawSpanProcessor(InlineProcessor):
                 return None, None, None
             return self.md.htmlStash.store(InlineHtml(written)), m.start(0), stop
         found = raw_span(data, m.start(0))
-        if found is None:
+        if found is None or ("`" in data and _in_code_span(data, m.start(0))):
             return None, None, None
         written, end = found
         return self.md.htmlStash.store(InlineHtml(written)), m.start(0), end
+
+
+_SPAN_CONTEXTS = frozenset(("p", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "li", "dt", "dd"))
+_INLINE_TAGS = frozenset(("a", "em", "strong", "del", "code", "sup", "sub", "span", "abbr"))
+
+
+class _SpanCloseTreeprocessor(Treeprocessor):
+    """Span HTML left open in a paragraph (a cell, a header...): kramdown closes it at the end
+    of the text it parses (``<small>a`` is ``<small>a</small>``)."""
+
+    def run(self, root: etree.Element) -> None:
+        stash = self.md.htmlStash.rawHtmlBlocks
+        if not any(type(value) is _SpanTag and value[1:2] != "/" for value in stash):
+            return
+        for element in root.iter():
+            if element.tag in _SPAN_CONTEXTS:
+                self._close(element, stash)
+
+    def _close(self, element: etree.Element, stash: list[Any]) -> None:
+        opened: list[str] = []
+        for text in _own_texts(element):
+            if "\x02" not in text:
+                continue
+            for match in _STASH.finditer(text):
+                index = int(match.group(1))
+                value = stash[index] if index < len(stash) else None
+                if type(value) is not _SpanTag or value[:2] in ("<!", "<?"):
+                    continue
+                tag = _TAG_NAME.match(value)
+                if tag is None:
+                    continue
+                if not tag.group(1):
+                    if not (value.endswith("/>") or value.endswith(f"</{tag.group(2)}>")):
+                        opened.append(tag.group(2))
+                elif tag.group(2) in opened:
+                    del opened[len(opened) - 1 - opened[::-1].index(tag.group(2)) :]
+        if not opened:
+            return
+        closer = self.md.htmlStash.store("".join(f"</{name}>" for name in reversed(opened)))
+        if len(element):
+            element[-1].tail = (element[-1].tail or "") + closer
+        else:
+            element.text = (element.text or "") + closer
+
+
+def _own_texts(element: etree.Element) -> Iterator[str]:
+    """The texts of ``element``'s own inline content, in order (not those of nested blocks)."""
+    yield element.text or ""
+    for child in element:
+        if child.tag in _INLINE_TAGS:
+            yield from _own_texts(child)
+        yield child.tail or ""
+
+
+def _in_code_span(text: str, at: int) -> bool:
+    """Whether ``at`` is inside a code span of ``text`` (kramdown reads left to right: a code
+    span opening before a tag takes it)."""
+    for span in _CODE_SPAN.finditer(text):
+        if span.start() >= at:
+            return False
+        if span.end() > at:
+            return True
+    return False
 
 
 class _BackslashBreakProcessor(InlineProcessor):
@@ -2038,7 +2101,7 @@ class _KramdownExtension(Extension):
             _ShortImageReferenceProcessor(IMAGE_REFERENCE_RE, md), "short_image_ref", 125
         )
         md.inlinePatterns.register(_BackslashBreakProcessor(r"\\(?=\n)", md), "bs_break", 181)
-        md.inlinePatterns.register(_RawSpanProcessor(r"(?<!<)<[A-Za-z]", md), "bs_raw_span", 189)
+        md.inlinePatterns.register(_RawSpanProcessor(r"(?<!<)<[A-Za-z]", md), "bs_raw_span", 191)
         md.preprocessors.register(_MathBlockPreprocessor(md, document), "bs_math", 24)
         md.preprocessors.register(_IalLinePreprocessor(md, document), "bs_ial", 23)
         md.postprocessors.register(_MathBlockPostprocessor(md, document), "bs_math", 35)
@@ -2133,12 +2196,26 @@ class _TypographyTreeprocessor(Treeprocessor):
             if before in "\\\x03":
                 before = ""
             after = text[match.end() : match.end() + 3]
+            if after[:1] == "\x02":  # stashed HTML: kramdown sees its source
+                after = self._stashed_source(text, match.end()) or after
             if len(after) < 3 and following is not None:  # the source went on into an element
                 after += "*x" if following.tag in ("em", "strong") else "x"
             out.append(self._symbol(symbol, before, after))
             last = match.end()
         out.append(text[last:])
         return "".join(out)
+
+    def _stashed_source(self, text: str, at: int) -> str | None:
+        """The first characters of the span HTML stashed at ``at`` as its source has them."""
+        found = _STASH.match(text, at)
+        stash = self.md.htmlStash.rawHtmlBlocks
+        index = int(found.group(1)) if found else len(stash)
+        value = stash[index] if index < len(stash) else None
+        if isinstance(value, _SpanTag):
+            return value[:3]
+        if isinstance(value, InlineHtml):  # a raw span element, or a tag written as text
+            return html.unescape(value[:12])[:3]
+        return None
 
     def _symbol(self, symbol: str, before: str, after: str) -> str:
         if symbol not in ("'", '"'):
@@ -2384,6 +2461,7 @@ class MarkdownRenderer:
         md = _Markdown(extensions=extensions, output_format="xhtml")
         quotes = _quote_chars(options.get("smart_quotes"))
         md.treeprocessors.register(_TypographyTreeprocessor(md, quotes), "bs_typo", 6)
+        md.treeprocessors.register(_SpanCloseTreeprocessor(md), "bs_span_close", 7.5)
         if not options.get("auto_ids", True):
             md.treeprocessors.deregister("bs_header_ids")
         document = kramdown.document
