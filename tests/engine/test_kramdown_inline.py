@@ -103,6 +103,26 @@ CASES: dict[str, tuple[str, str]] = {
         '"*hi*"</sub> and "[l](/u)"</td></tr>\n\na "<span>x</span>" b\n',
         '<p>“<em>hi</em>”&lt;/sub&gt; and “<a href="/u">l</a>”&lt;/td&gt;&lt;/tr&gt;</p>\n\n<p>a “<span>x</span>” b</p>\n',
     ),
+    "ald-on-paragraph": (
+        '{:ref: title="t"}\nHTML\n{: ref}\n\n{:r2: ref .b #i}\n\npara\n{: r2}\n',
+        '<p title="t">HTML</p>\n\n<p title="t" class="b" id="i">para</p>\n',
+    ),
+    "ald-span-and-block": (
+        "{:ref: .refcls #refid}\n*gamma*{: ref}\n{: ref}\n",
+        '<p class="refcls" id="refid"><em class="refcls" id="refid">gamma</em></p>\n',
+    ),
+    "ald-defined-later": (
+        'para\n{: r2 #i}\n\n{:r2: .a title="x y"}\nafter\n',
+        '<p class="a" title="x y" id="i">para</p>\n\n<p>after</p>\n',
+    ),
+    "ial-before-block": (
+        "{: .b}\n# H\n\nx\n\n{: .a}\npara\n\n# x\n\n{: .c}\n\n> q\n",
+        '<h1 class="b" id="h">H</h1>\n\n<p>x</p>\n\n<p class="a">para</p>\n\n<h1 id="x">x</h1>\n\n<blockquote class="c">\n  <p>q</p>\n</blockquote>\n',
+    ),
+    "ial-lines-merge": (
+        '{:ref: .refcls #refid}\ngamma\n{:title="t"}\n{: ref}\n\n{: .a}\n{: .b}\np\n',
+        '<p class="refcls" id="refid" title="t">gamma</p>\n\n<p class="a b">p</p>\n',
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

@@ -200,6 +200,7 @@ _MARKER = re.compile(r"^(?P<indent>[ ]*)(?P<marker>[*+-]|\d{1,9}[.)])(?P<space>[
 _HR = re.compile(r"^[ ]{0,3}([-*_])[ ]*(\1[ ]*){2,}$")
 _IAL_LINE = re.compile(r"^[ ]*(?:\x02bsnb\x03)?\{:(?!:)[^}]*\}[ ]*$")
 _IAL_NO_BLANK = "\x02nb"  # in an IAL's attributes: its line has no blank line after it
+_IAL_NEXT = "\x02next"  # in an IAL's attributes: it is the next block's (a blank line before)
 # Markers between preprocessing and the tree: STX/ETX never survive from the source text.
 _IAL_MARK = "\x02bsial:{}\x03"
 _IAL_MARK_RE = re.compile("\x02bsial:(\\d+)\x03")
@@ -231,9 +232,11 @@ class _Document:
     spaces: bool = False  # a _SPACES mark was written
     trailing_blank: bool = False  # set by the serializer: the last block has a blank line after
     footnotes: bool = False  # the serializer wrote footnotes at the end
+    alds: dict[str, str] = field(default_factory=dict)  # kramdown's attribute list definitions
 
     def reset(self) -> None:
         self.ials.clear()
+        self.alds.clear()
         self.math_blocks.clear()
         self.html_blocks.clear()
         self.breaks = False
@@ -1422,12 +1425,20 @@ class _KramdownTreeprocessor(Treeprocessor):
             return
         for parent in list(root.iter()):
             previous: etree.Element | None = None
+            pending: list[Mapping[str, str]] = []
             for child in list(parent):
                 text = (child.text or "").strip()
                 if child.tag == "p" and text == _LIST_BREAK:
                     parent.remove(child)
                     continue
                 mark = _IAL_MARK_RE.fullmatch(text) if child.tag == "p" else None
+                if mark and len(child) == 0 and _IAL_NEXT in ials[int(mark.group(1))]:
+                    pending.append(ials[int(mark.group(1))])
+                    parent.remove(child)
+                    continue
+                for attrs in pending:
+                    _apply_ial(self.md, child, attrs)
+                pending.clear()
                 if mark and len(child) == 0:
                     index = int(mark.group(1))
                     if previous is not None:
@@ -1673,18 +1684,87 @@ class _IalLinePreprocessor(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         ials = self.document.ials
+        alds = self.document.alds
+        if any("{:" in line and _ALD_LINE.match(line) for line in lines):
+            lines = self._alds(lines)
+        lines = _merge_ial_lines(lines)
         out: list[str] = []
         for index, line in enumerate(lines):
             if _IAL_LINE.match(line) and (index == 0 or not lines[index - 1].strip()):
-                attrs = parse_ial(line.strip().replace(_NO_BLANK, ""))
+                text = line.strip().replace(_NO_BLANK, "")
+                attrs = parse_ial(with_alds(text, alds) if alds else text)
                 if _NO_BLANK in line:
                     attrs[_IAL_NO_BLANK] = ""
+                before = lines[index - 2] if index > 1 else ""
+                if index == 0 or "\x02" not in before:
+                    # kramdown: after a blank line (or first), an IAL is the next block's
+                    attrs[_IAL_NEXT] = ""
                 ials.append(attrs)
                 out.append(" " * _indent(line) + _IAL_MARK.format(len(ials) - 1))
                 out.append("")
             else:
                 out.append(line)
         return out
+
+    def _alds(self, lines: list[str]) -> list[str]:
+        """kramdown's attribute list definitions (``{:name: .a #b k="v"}`` lines), kept for the
+        IALs that name them; each line ends the block before it."""
+        out: list[str] = []
+        for line in lines:
+            found = _ALD_LINE.match(line) if "{:" in line else None
+            if found is None:
+                out.append(line)
+                continue
+            self.document.alds[found.group(1)] = found.group(2)
+            if out and out[-1].strip():
+                out.append("")
+        return out
+
+
+def _merge_ial_lines(lines: list[str]) -> list[str]:
+    """Consecutive IAL lines as one (kramdown adds each to the same attributes)."""
+    out: list[str] = []
+    previous = False
+    for line in lines:
+        ial = "{:" in line and _IAL_LINE.match(line) is not None
+        if ial and previous:
+            head = out[-1].rstrip()
+            head = head[: head.rfind("}")]
+            body = line.strip().replace(_NO_BLANK, "").replace(_NO_BLANK_BEFORE, "")
+            out[-1] = head + " " + body[2:]
+            if _NO_BLANK in line and _NO_BLANK not in head:
+                out[-1] = _NO_BLANK + out[-1].lstrip(" ")
+        else:
+            out.append(line)
+        previous = ial
+    return out
+
+
+_ALD_LINE = re.compile(r"^[ ]{0,3}(?:\x02bsnb\x03)?\{:(\w[\w-]*):((?:\\\}|[^}])+)\}[ \t]*$")
+# kramdown's ALD_TYPE_ANY: a key="value" pair, a reference to a definition, ids and classes
+_ALD_PART = re.compile(
+    r"""(?:^|(?<=\s))(?:\w[\w-]*=("|')(?:\\\}|\\.|[^}])*?\1|(\w[\w-]*)|"""
+    r"""(?:#[A-Za-z][\w:-]*|\.[^\s.#]+)+)(?=\s|$)"""
+)
+
+
+def with_alds(text: str, alds: Mapping[str, str], depth: int = 0) -> str:
+    """An IAL (``{: ref .c}``) with the attribute lists it names put first, as kramdown applies
+    them (a definition's attributes, then the IAL's own)."""
+    inner = text.strip()
+    braced = inner.startswith("{:") and inner.endswith("}")
+    body = inner[2:-1] if braced else inner
+    if depth > 8:
+        return text
+    refs = [
+        with_alds(alds[m.group(2)], alds, depth + 1)
+        for m in _ALD_PART.finditer(body)
+        if m.group(2) and m.group(2) in alds
+    ]
+    if not refs:
+        return text
+    body = " ".join([*refs, body])
+    return "{:" + body + "}" if braced else body
 
 
 class _GfmHashHeaderProcessor(HashHeaderProcessor):
@@ -2041,9 +2121,14 @@ class _KramdownAttrListTreeprocessor(AttrListTreeprocessor):
     BLOCK_RE = re.compile(r"\n[ ]*\{\:[ ]*([^\}\n ][^\n]*)\}[ ]*$")  # type: ignore[misc]
     INLINE_RE = re.compile(r"^\{\:[ ]*([^\}\n ][^\n]*)\}")  # type: ignore[misc]
 
+    document: _Document | None = None
+
     def assign_attrs(self, elem: etree.Element, attrs_string: str, *, strict: bool = False) -> str:
         """As attr_list, but a bare word is kramdown's reference to an attribute list definition,
         no attribute of its own (``{:x}`` adds nothing)."""
+        alds = self.document.alds if self.document else None
+        if alds:
+            attrs_string = with_alds(attrs_string, alds)
         attrs, remainder = get_attrs_and_remainder(attrs_string)
         if strict and remainder:
             return remainder
@@ -2114,7 +2199,9 @@ class _KramdownExtension(Extension):
         md.treeprocessors.register(_HeaderIdTreeprocessor(md), "bs_header_ids", 5.5)
         md.treeprocessors.register(_FastInlineProcessor(md), "inline", 20)
         md.treeprocessors.register(_NoBlankTreeprocessor(md, document), "bs_no_blank", 9)
-        md.treeprocessors.register(_KramdownAttrListTreeprocessor(md), "attr_list", 8)
+        attr_list = _KramdownAttrListTreeprocessor(md)
+        attr_list.document = document
+        md.treeprocessors.register(attr_list, "attr_list", 8)
         md.treeprocessors.deregister("prettify")
         md.treeprocessors.register(
             _KramdownTreeprocessor(md, document, self.toc_levels), "bs_kramdown", 4
