@@ -123,6 +123,18 @@ CASES: dict[str, tuple[str, str]] = {
         '{:ref: .refcls #refid}\ngamma\n{:title="t"}\n{: ref}\n\n{: .a}\n{: .b}\np\n',
         '<p class="refcls" id="refid" title="t">gamma</p>\n\n<p class="a b">p</p>\n',
     ),
+    "header-id-in-html-element": (
+        '<figure markdown="1">code\n## café\n\n## café\n\n## 1 x\n</figure>\n\n## café\n',
+        '<figure>\n  <p>code</p>\n  <h2 id="caf">café</h2>\n\n  <h2 id="caf-1">café</h2>\n\n  <h2 id="x">1 x</h2>\n</figure>\n\n<h2 id="café">café</h2>\n',
+    ),
+    "comment-in-raw-span": (
+        "10. <mark>[![a](#anchor)](https://a.example/) <!-- c --></mark>\n",
+        "<ol>\n  <li><mark>[![a](#anchor)](https://a.example/) <!-- c --></mark></li>\n</ol>\n",
+    ),
+    "html-block-after-html-block": (
+        '<font color="red">"x" I</font> <font color="red">site</font>--\n\n<div>a</div> <div>b</div> c\n',
+        '<font color="red">"x" I</font>\n<font color="red">site</font>\n<p>–</p>\n\n<div>a</div>\n<div>b</div>\n<p>c</p>\n',
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

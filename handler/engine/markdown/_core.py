@@ -554,6 +554,13 @@ class _HtmlBlockPreprocessor(Preprocessor):
                 index += 1
                 continue
             block, end = parsed
+            while "<" in text[end : end + 4]:  # kramdown: another block starts where it ended
+                more = HtmlParser(text).parse(end)
+                if more is None or more[1] <= end or "<!" in text[end : end + 5]:
+                    break
+                block.nodes.extend(more[0].nodes)
+                block.markdown.extend(more[0].markdown)
+                end = more[1]
             for part in block.markdown:
                 if part.block:
                     part.text = "\n".join(self._inner(part.text.split("\n")))
@@ -1211,12 +1218,18 @@ class _HeaderIdTreeprocessor(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         seen: Counter[str] = Counter()
+        used: Counter[str] = Counter()
         stash = self.md.htmlStash.rawHtmlBlocks
+        in_html: set[int] = set()
         for element in root.iter():
             if element.tag in _HEADERS and "id" not in element.attrib and KD not in element.attrib:
                 raw = _STASH.sub(lambda m: _stashed_text(stash, m), _header_text(element))
                 if "\x02" in raw:  # a backslash-escaped character: kramdown's text
                     raw = _ESCAPED_CHAR.sub(lambda m: chr(int(m.group(1))), raw)
+                if id(element) in in_html:
+                    # kramdown-parser-gfm leaves HTML elements alone: the converter's own ids
+                    element.set("id", _kramdown_header_id(_ANY_MARK.sub("", raw), used))
+                    continue
                 # not stripped: a link that is only an image leaves its spaces, as in kramdown
                 base = gfm_header_id(_ANY_MARK.sub("", raw))
                 seen[base] += 1
@@ -1224,6 +1237,19 @@ class _HeaderIdTreeprocessor(Treeprocessor):
                 header_id = base if count == 1 else f"{base}-{count - 1}"
                 if header_id:  # kramdown writes no empty id
                     element.set("id", header_id)
+            elif KD in element.attrib and len(element):
+                in_html.update(id(h) for h in element.iter() if h.tag in _HEADERS)
+
+
+_ID_START = re.compile(r"^[^a-zA-Z]+")
+_ID_OTHER = re.compile(r"[^a-zA-Z0-9 -]")
+
+
+def _kramdown_header_id(text: str, used: Counter[str]) -> str:
+    """kramdown's converter ``generate_id`` (not GFM's): ASCII letters, digits, spaces, dashes."""
+    base = _ID_OTHER.sub("", _ID_START.sub("", text)).replace(" ", "-").lower() or "section"
+    used[base] += 1
+    return base if used[base] == 1 else f"{base}-{used[base] - 1}"
 
 
 def _header_text(element: etree.Element) -> str:

@@ -526,6 +526,11 @@ def _raw_content(text: str, at: int, name: str, known: bool) -> tuple[str, int]:
         end = stop.match(text, opening)
         if end is not None:
             return "".join(out), end.end()
+        comment = COMMENT_RE.match(text, opening) if text.startswith("<!--", opening) else None
+        if comment is not None:  # kramdown's span HTML parser keeps a comment
+            out.append(comment.group())
+            at = comment.end()
+            continue
         tag = TAG_RE.match(text, opening)
         if tag is None or TAG_CLOSE_RE.match(text, opening):
             out.append("&lt;")  # a stray end tag is text
