@@ -135,6 +135,10 @@ CASES: dict[str, tuple[str, str]] = {
         '<font color="red">"x" I</font> <font color="red">site</font>--\n\n<div>a</div> <div>b</div> c\n',
         '<font color="red">"x" I</font>\n<font color="red">site</font>\n<p>–</p>\n\n<div>a</div>\n<div>b</div>\n<p>c</p>\n',
     ),
+    "emphasis-not-in-its-kind": (
+        "_*(see x*_ and **'single __note__**\n\n###### *$z^{(0)}_{v_{i}}$*\n",
+        '<p><em>*(see x*</em> and <strong>‘single __note__</strong></p>\n\n<h6 id="z0_v_i"><em>$z^{(0)}_{v_{i}}$</em></h6>\n',
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

@@ -2167,6 +2167,36 @@ class _KramdownAttrListTreeprocessor(AttrListTreeprocessor):
         return remainder
 
 
+def _no_nested_emphasis(processor: Any) -> None:
+    """kramdown opens no emphasis inside one of its kind (no ``em`` in an ``em``, no ``strong``
+    in a ``strong``): their delimiters are text (``_*a*_`` is ``<em>*a*</em>``)."""
+    build = processor._build_element
+
+    def _build_element(data: str, start: int = 0, offset: int = 0) -> Any:
+        regions = processor.regions
+        if start == 0 and len(regions) > 1:
+            regions[:] = _outer_regions(regions)
+        return build(data, start, offset)
+
+    processor._build_element = _build_element
+
+
+def _outer_regions(regions: list[Any]) -> list[Any]:
+    """The emphasis regions ``(a, b, c, d, tags, size)`` not inside a region of their tag."""
+    kept: list[Any] = []
+    for region in regions:
+        tag = region[4][0] if region[-1] == 2 else region[4][1]
+        if tag in ("em", "strong") and any(
+            outer[0] <= region[0]
+            and region[3] <= outer[3]
+            and (outer[4][0] if outer[-1] == 2 else outer[4][1]) == tag
+            for outer in kept
+        ):
+            continue
+        kept.append(region)
+    return kept
+
+
 class _KramdownExtension(Extension):
     def __init__(self, toc_levels: range) -> None:
         super().__init__()
@@ -2174,6 +2204,7 @@ class _KramdownExtension(Extension):
         self.document = _Document()
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
+        _no_nested_emphasis(md.inlinePatterns["em_strong"])
         md.ESCAPED_CHARS = [*md.ESCAPED_CHARS, *_KRAMDOWN_ESCAPES]
         superfences = md.preprocessors["fenced_code_block"]
         fences = _KramdownFencePreprocessor(md)
