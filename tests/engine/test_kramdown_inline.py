@@ -139,6 +139,10 @@ CASES: dict[str, tuple[str, str]] = {
         "_*(see x*_ and **'single __note__**\n\n###### *$z^{(0)}_{v_{i}}$*\n",
         '<p><em>*(see x*</em> and <strong>‘single __note__</strong></p>\n\n<h6 id="z0_v_i"><em>$z^{(0)}_{v_{i}}$</em></h6>\n',
     ),
+    "options-auto-ids-false": (
+        '# a\n\n[^n]\n====\n{::options auto_ids="false" /}\n',
+        "<h1>a</h1>\n\n<h1>[^n]</h1>\n",
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

@@ -233,10 +233,12 @@ class _Document:
     trailing_blank: bool = False  # set by the serializer: the last block has a blank line after
     footnotes: bool = False  # the serializer wrote footnotes at the end
     alds: dict[str, str] = field(default_factory=dict)  # kramdown's attribute list definitions
+    auto_ids: bool | None = None  # set by ``{::options auto_ids="..." /}``
 
     def reset(self) -> None:
         self.ials.clear()
         self.alds.clear()
+        self.auto_ids = None
         self.math_blocks.clear()
         self.html_blocks.clear()
         self.breaks = False
@@ -906,6 +908,7 @@ def _shift(line: str, old: int, new: int) -> str:
 
 
 _KRAMDOWN_OPTIONS = re.compile(r"\{::options\b[^}]*/\}")
+_AUTO_IDS_OPTION = re.compile(r"""\bauto_ids=["']?(true|false)\b""")
 _COMMENT_END = re.compile(r"\{:/(?:comment)?\}")
 _NOMARKDOWN_END = re.compile(r"\{:/(?:nomarkdown)?\}")
 
@@ -943,6 +946,10 @@ class _KramdownExtensionsPreprocessor(Preprocessor):
             return lines
         if "{::comment}" in text:
             text = self._comments(text)
+        for found in _KRAMDOWN_OPTIONS.finditer(text):
+            value = _AUTO_IDS_OPTION.search(found.group())
+            if value:  # kramdown's option holds for the whole document
+                self.document.auto_ids = value.group(1) == "true"
         text = _KRAMDOWN_OPTIONS.sub("", text)
         text = _replace_spans(
             text,
@@ -1216,7 +1223,11 @@ class _HeaderIdTreeprocessor(Treeprocessor):
     """kramdown-parser-gfm's header ids, from the header's text as kramdown has it: after inline
     parsing and typography (``--`` is already a dash), without markup, footnote marks or tags."""
 
+    document: _Document | None = None
+
     def run(self, root: etree.Element) -> None:
+        if self.document is not None and self.document.auto_ids is False:
+            return
         seen: Counter[str] = Counter()
         used: Counter[str] = Counter()
         stash = self.md.htmlStash.rawHtmlBlocks
@@ -2253,7 +2264,9 @@ class _KramdownExtension(Extension):
         md.inlinePatterns.register(
             _AngleQuoteProcessor(r"(?<!\\)(?: >>|<< |<<|>>)", md), "bs_angle", 95
         )
-        md.treeprocessors.register(_HeaderIdTreeprocessor(md), "bs_header_ids", 5.5)
+        header_ids = _HeaderIdTreeprocessor(md)
+        header_ids.document = document
+        md.treeprocessors.register(header_ids, "bs_header_ids", 5.5)
         md.treeprocessors.register(_FastInlineProcessor(md), "inline", 20)
         md.treeprocessors.register(_NoBlankTreeprocessor(md, document), "bs_no_blank", 9)
         attr_list = _KramdownAttrListTreeprocessor(md)
