@@ -575,6 +575,7 @@ CAUSES: list[Cause] = [
         "as written, also inside span HTML)",
         _any(
             _all(_src(r"`[ ]+`"), _only("b", r'highlighter-rouge">\s*</code>')),
+            _all(_src(r"`[ ]+`"), _only("b", r'highlighter-rouge"></code>')),
             _all(_src(r"<(abbr|sub|sup|i|b|em|small|span)\b"), _src(r"`[ ]+`")),
         ),
     ),
@@ -683,6 +684,12 @@ CAUSES: list[Cause] = [
         _src(r"^\^$"),
     ),
     Cause(
+        "ald-reference",
+        "an attribute list definition (`{:ref: .c #i}`) named by an IAL (`{: ref}`): kramdown "
+        "applies the definition's attributes, then the IAL's own",
+        _src(r"^\s*\{:\w[\w-]*:"),
+    ),
+    Cause(
         "kramdown-extensions",
         "kramdown's extensions `{::comment}`, `{::nomarkdown}`, `{::options}`",
         _src(r"\{::"),
@@ -773,6 +780,12 @@ CAUSES: list[Cause] = [
         "math-block",
         "`$$` math blocks next to HTML comments or other blocks",
         _src(r"\$\$"),
+    ),
+    Cause(
+        "ial-block-placement",
+        "a block IAL after a blank line (or first in the document) is the next block's in "
+        "kramdown; consecutive IAL lines add up",
+        _src(r"(\A|\n\s*\n)\s*\{:[^}\n]*\}\n\s*\S|^\s*\{:[^}\n]*\}\n\s*\{:"),
     ),
 ]
 

@@ -34,7 +34,7 @@ end
 
 def convert_case(item, cache)
   { "html" => converter_for(item["kramdown"] || {}, cache).convert(item["text"]) }
-rescue StandardError => e
+rescue StandardError, SystemStackError => e # a self-referring ALD recurses forever
   { "error" => "#{e.class}: #{e.message}" }
 end
 

@@ -22,7 +22,7 @@ import threading
 import unicodedata
 import xml.etree.ElementTree as etree
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +49,7 @@ from markdown.inlinepatterns import (
     ImageInlineProcessor,
     ImageReferenceInlineProcessor,
     InlineProcessor,
+    LinkInlineProcessor,
     ReferenceInlineProcessor,
     ShortImageReferenceInlineProcessor,
     ShortReferenceInlineProcessor,
@@ -203,6 +204,7 @@ _MARKER = re.compile(r"^(?P<indent>[ ]*)(?P<marker>[*+-]|\d{1,9}[.)])(?P<space>[
 _HR = re.compile(r"^[ ]{0,3}([-*_])[ ]*(\1[ ]*){2,}$")
 _IAL_LINE = re.compile(r"^[ ]*(?:\x02bsnb\x03)?\{:(?!:)[^}]*\}[ ]*$")
 _IAL_NO_BLANK = "\x02nb"  # in an IAL's attributes: its line has no blank line after it
+_IAL_NEXT = "\x02next"  # in an IAL's attributes: it is the next block's (a blank line before)
 # Markers between preprocessing and the tree: STX/ETX never survive from the source text.
 _IAL_MARK = "\x02bsial:{}\x03"
 _IAL_MARK_RE = re.compile("\x02bsial:(\\d+)\x03")
@@ -234,9 +236,13 @@ class _Document:
     spaces: bool = False  # a _SPACES mark was written
     trailing_blank: bool = False  # set by the serializer: the last block has a blank line after
     footnotes: bool = False  # the serializer wrote footnotes at the end
+    alds: dict[str, str] = field(default_factory=dict)  # kramdown's attribute list definitions
+    auto_ids: bool | None = None  # set by ``{::options auto_ids="..." /}``
 
     def reset(self) -> None:
         self.ials.clear()
+        self.alds.clear()
+        self.auto_ids = None
         self.math_blocks.clear()
         self.html_blocks.clear()
         self.breaks = False
@@ -575,6 +581,13 @@ class _HtmlBlockPreprocessor(Preprocessor):
                 index += 1
                 continue
             block, end = parsed
+            while "<" in text[end : end + 4]:  # kramdown: another block starts where it ended
+                more = HtmlParser(text).parse(end)
+                if more is None or more[1] <= end or "<!" in text[end : end + 5]:
+                    break
+                block.nodes.extend(more[0].nodes)
+                block.markdown.extend(more[0].markdown)
+                end = more[1]
             for part in block.markdown:
                 if part.block:
                     part.text = "\n".join(self._inner(part.text.split("\n")))
@@ -724,6 +737,10 @@ class _SourceAlt:
         return _inline_source(self.md, text)
 
 
+class _LinkProcessor(_SourceAlt, LinkInlineProcessor):
+    """kramdown keeps a link's URL and title as written (backslashes, code spans)."""
+
+
 class _ImageProcessor(_SourceAlt, ImageInlineProcessor):
     pass
 
@@ -734,6 +751,10 @@ class _ImageReferenceProcessor(_SourceAlt, _ReferenceIds, ImageReferenceInlinePr
 
 class _ShortImageReferenceProcessor(_SourceAlt, _ReferenceIds, ShortImageReferenceInlineProcessor):
     pass
+
+
+class _SpanTag(InlineHtml):
+    """One tag of span HTML in paragraph text."""
 
 
 class _SpanHtmlProcessor(HtmlInlineProcessor):
@@ -752,7 +773,11 @@ class _SpanHtmlProcessor(HtmlInlineProcessor):
         if closing and not self._open(data[: m.start(0)], closing.group(1).lower()):
             # kramdown: an end tag that closes no element is text
             return self.md.htmlStash.store(InlineHtml(escape_text(raw))), m.start(0), m.end(0)
-        return self.md.htmlStash.store(span_tag(raw)), m.start(0), m.end(0)
+        written = span_tag(raw)
+        if written[:1] == "<":
+            # a tag kramdown reads as span HTML: its paragraph stays a paragraph
+            written = _SpanTag(written)
+        return self.md.htmlStash.store(written), m.start(0), m.end(0)
 
     def _open(self, before: str, name: str) -> bool:
         """Whether the tags stashed from ``before`` leave an element ``name`` open."""
@@ -763,7 +788,7 @@ class _SpanHtmlProcessor(HtmlInlineProcessor):
             stashed = _STASH.fullmatch(str(nodes.get(match.group(1), "")))
             index = int(stashed.group(1)) if stashed else len(stash)
             value = stash[index] if index < len(stash) else None
-            if not isinstance(value, str) or isinstance(value, InlineHtml) or value[:1] != "<":
+            if not isinstance(value, _SpanTag):
                 continue
             tag = _TAG_NAME.match(value)
             if tag is None or tag.group(2).lower() != name:
@@ -783,7 +808,7 @@ class _RawSpanProcessor(InlineProcessor):
         if text is not data:  # positions move with the code spans put back: find the tag again
             before = _inline_source(self.md, data[: m.start(0)])
             found = raw_span(text, len(before))
-            if found is None:
+            if found is None or ("`" in text and _in_code_span(text, len(before))):
                 return None, None, None
             written, end = found
             rest = text[end:]
@@ -792,10 +817,76 @@ class _RawSpanProcessor(InlineProcessor):
                 return None, None, None
             return self.md.htmlStash.store(InlineHtml(written)), m.start(0), stop
         found = raw_span(data, m.start(0))
-        if found is None:
+        if found is None or ("`" in data and _in_code_span(data, m.start(0))):
             return None, None, None
         written, end = found
         return self.md.htmlStash.store(InlineHtml(written)), m.start(0), end
+
+
+_SPAN_CONTEXTS = frozenset(("p", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "li", "dt", "dd"))
+_INLINE_TAGS = frozenset(("a", "em", "strong", "del", "code", "sup", "sub", "span", "abbr"))
+
+
+class _SpanCloseTreeprocessor(Treeprocessor):
+    """Span HTML left open in a paragraph (a cell, a header...): kramdown closes it at the end
+    of the text it parses (``<small>a`` is ``<small>a</small>``)."""
+
+    def run(self, root: etree.Element) -> None:
+        stash = self.md.htmlStash.rawHtmlBlocks
+        if not any(type(value) is _SpanTag and value[1:2] != "/" for value in stash):
+            return
+        for element in root.iter():
+            if element.tag in _SPAN_CONTEXTS:
+                self._close(element, stash)
+
+    def _close(self, element: etree.Element, stash: list[Any]) -> None:
+        opened: list[str] = []
+        for text in _own_texts(element):
+            if "\x02" not in text:
+                continue
+            for match in _STASH.finditer(text):
+                index = int(match.group(1))
+                value = stash[index] if index < len(stash) else None
+                if type(value) is not _SpanTag or value[:2] in ("<!", "<?"):
+                    continue
+                tag = _TAG_NAME.match(value)
+                if tag is None:
+                    continue
+                if not tag.group(1):
+                    if not (value.endswith("/>") or value.endswith(f"</{tag.group(2)}>")):
+                        opened.append(tag.group(2))
+                elif tag.group(2) in opened:
+                    del opened[len(opened) - 1 - opened[::-1].index(tag.group(2)) :]
+        if not opened:
+            return
+        closer = self.md.htmlStash.store("".join(f"</{name}>" for name in reversed(opened)))
+        if len(element):
+            element[-1].tail = (element[-1].tail or "") + closer
+        else:
+            element.text = (element.text or "") + closer
+
+
+def _own_texts(element: etree.Element) -> Iterator[str]:
+    """The texts of ``element``'s own inline content, in order (not those of nested blocks)."""
+    yield element.text or ""
+    for child in element:
+        if child.tag in _INLINE_TAGS:
+            yield from _own_texts(child)
+        yield child.tail or ""
+
+
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
+
+
+def _in_code_span(text: str, at: int) -> bool:
+    """Whether ``at`` is inside a code span of ``text`` (kramdown reads left to right: a code
+    span opening before a tag takes it)."""
+    for span in _CODE_SPAN.finditer(text):
+        if span.start() >= at:
+            return False
+        if span.end() > at:
+            return True
+    return False
 
 
 class _BackslashBreakProcessor(InlineProcessor):
@@ -845,6 +936,7 @@ def _shift(line: str, old: int, new: int) -> str:
 
 
 _KRAMDOWN_OPTIONS = re.compile(r"\{::options\b[^}]*/\}")
+_AUTO_IDS_OPTION = re.compile(r"""\bauto_ids=["']?(true|false)\b""")
 _COMMENT_END = re.compile(r"\{:/(?:comment)?\}")
 _NOMARKDOWN_END = re.compile(r"\{:/(?:nomarkdown)?\}")
 
@@ -880,7 +972,12 @@ class _KramdownExtensionsPreprocessor(Preprocessor):
         text = "\n".join(lines)
         if "{::" not in text:
             return lines
-        text = _replace_spans(text, "{::comment}", _COMMENT_END, lambda _inner: "")
+        if "{::comment}" in text:
+            text = self._comments(text)
+        for found in _KRAMDOWN_OPTIONS.finditer(text):
+            value = _AUTO_IDS_OPTION.search(found.group())
+            if value:  # kramdown's option holds for the whole document
+                self.document.auto_ids = value.group(1) == "true"
         text = _KRAMDOWN_OPTIONS.sub("", text)
         text = _replace_spans(
             text,
@@ -889,6 +986,45 @@ class _KramdownExtensionsPreprocessor(Preprocessor):
             lambda inner: self.md.htmlStash.store(RawBlock(inner)),
         )
         return text.split("\n")
+
+    def _comments(self, text: str) -> str:
+        """kramdown writes a comment as an HTML comment: a block one (its tags alone on their
+        lines, after a blank line) on its own, a span one in its paragraph."""
+        out: list[str] = []
+        at = 0
+        while (start := text.find("{::comment}", at)) >= 0:
+            end = _COMMENT_END.search(text, start + 11)
+            if end is None:
+                break
+            line = text.rfind("\n", 0, start) + 1
+            indent = start - line
+            after = text.find("\n", end.end())
+            after = len(text) if after < 0 else after
+            opening_end = text.find("\n", start)
+            block = (
+                not text[line:start].strip(" ")
+                and text[max(line - 2, 0) : line] in ("", "\n\n")
+                and opening_end >= 0
+                and not text[start + 11 : opening_end].strip()
+                and not text[text.rfind("\n", 0, end.start()) + 1 : end.start()].strip(" ")
+                and not text[end.end() : after].strip()
+            )
+            inner = text[start + 11 : end.start()]
+            if block:
+                lines = inner.split("\n")[1:-1]
+                body = "\n".join(
+                    row[min(indent, len(row) - len(row.lstrip(" "))) :] for row in lines
+                )
+                mark = self.md.htmlStash.store(f"<!-- {body} -->")
+                rest = text[after + 1 : after + 2]
+                out.extend((text[at:start], mark, "\n" if rest.strip() else ""))
+                at = after
+            else:
+                comment = self.md.htmlStash.store(InlineHtml(f"<!-- {inner} -->"))
+                out.extend((text[at:start], comment))
+                at = end.end()
+        out.append(text[at:])
+        return "".join(out)
 
 
 class _MathBlockPreprocessor(Preprocessor):
@@ -1115,14 +1251,24 @@ class _HeaderIdTreeprocessor(Treeprocessor):
     """kramdown-parser-gfm's header ids, from the header's text as kramdown has it: after inline
     parsing and typography (``--`` is already a dash), without markup, footnote marks or tags."""
 
+    document: _Document | None = None
+
     def run(self, root: etree.Element) -> None:
+        if self.document is not None and self.document.auto_ids is False:
+            return
         seen: Counter[str] = Counter()
+        used: Counter[str] = Counter()
         stash = self.md.htmlStash.rawHtmlBlocks
+        in_html: set[int] = set()
         for element in root.iter():
             if element.tag in _HEADERS and "id" not in element.attrib and KD not in element.attrib:
                 raw = _STASH.sub(lambda m: _stashed_text(stash, m), _header_text(element))
                 if "\x02" in raw:  # a backslash-escaped character: kramdown's text
                     raw = _ESCAPED_CHAR.sub(lambda m: chr(int(m.group(1))), raw)
+                if id(element) in in_html:
+                    # kramdown-parser-gfm leaves HTML elements alone: the converter's own ids
+                    element.set("id", _kramdown_header_id(_ANY_MARK.sub("", raw), used))
+                    continue
                 # not stripped: a link that is only an image leaves its spaces, as in kramdown
                 base = gfm_header_id(_ANY_MARK.sub("", raw))
                 seen[base] += 1
@@ -1130,6 +1276,19 @@ class _HeaderIdTreeprocessor(Treeprocessor):
                 header_id = base if count == 1 else f"{base}-{count - 1}"
                 if header_id:  # kramdown writes no empty id
                     element.set("id", header_id)
+            elif KD in element.attrib and len(element):
+                in_html.update(id(h) for h in element.iter() if h.tag in _HEADERS)
+
+
+_ID_START = re.compile(r"^[^a-zA-Z]+")
+_ID_OTHER = re.compile(r"[^a-zA-Z0-9 -]")
+
+
+def _kramdown_header_id(text: str, used: Counter[str]) -> str:
+    """kramdown's converter ``generate_id`` (not GFM's): ASCII letters, digits, spaces, dashes."""
+    base = _ID_OTHER.sub("", _ID_START.sub("", text)).replace(" ", "-").lower() or "section"
+    used[base] += 1
+    return base if used[base] == 1 else f"{base}-{used[base] - 1}"
 
 
 def _header_text(element: etree.Element) -> str:
@@ -1160,13 +1319,19 @@ _TAG_NAME = re.compile(r"<(/?)([^\s/>]+)")
 
 
 def _drop_unreferenced_footnotes(root: etree.Element) -> None:
-    """kramdown lists only the footnotes the text refers to (an excerpt cut before them: none)."""
+    """kramdown lists only the footnotes the text refers to (an excerpt cut before them: none),
+    or a footnote it lists refers to; a footnote's reference to itself does not count."""
+    divs = [d for d in root.iter("div") if d.get("class") == "footnotes"]
+    items = [item for div in divs for ol in div.iter("ol") for item in ol]
+    inside = {id(sup) for item in items for sup in item.iter("sup")}
     cited = {
-        sup.get("id", "").removeprefix("fnref:")
+        _footnote_name(sup.get("id", ""))
         for sup in root.iter("sup")
-        if sup.get("id", "").startswith("fnref:")
+        if sup.get("id", "").startswith("fnref:") and id(sup) not in inside
     }
-    for div in [d for d in root.iter("div") if d.get("class") == "footnotes"]:
+    if items:
+        _cited_from_footnotes(items, cited)
+    for div in divs:
         for ol in div.iter("ol"):
             for item in list(ol):
                 if item.get("id", "").removeprefix("fn:") not in cited:
@@ -1176,6 +1341,50 @@ def _drop_unreferenced_footnotes(root: etree.Element) -> None:
                 if div in list(parent):
                     parent.remove(div)
                     break
+
+
+def _footnote_name(ref_id: str) -> str:
+    """A reference's footnote: ``fnref:x`` and ``fnref:x:1`` are footnote ``x``'s."""
+    name = ref_id.removeprefix("fnref:")
+    head, _, tail = name.rpartition(":")
+    return head if head and tail.isdigit() else name
+
+
+def _cited_from_footnotes(items: list[etree.Element], cited: set[str]) -> None:
+    """Add to ``cited`` the footnotes a cited footnote refers to; drop the ways back to the
+    references in a footnote's own text or a later one's (kramdown counts a footnote's
+    references before it writes the footnote's text)."""
+    names = [item.get("id", "").removeprefix("fn:") for item in items]
+    where: dict[str, int] = {}
+    for index, item in enumerate(items):
+        for sup in item.iter("sup"):
+            if sup.get("id", "").startswith("fnref:"):
+                where[sup.get("id", "")] = index
+    changed = True
+    while changed:
+        changed = False
+        for index in range(len(items)):
+            if names[index] not in cited:
+                continue
+            for ref_id, at in where.items():
+                name = _footnote_name(ref_id)
+                if at == index and name not in cited and name != names[index]:
+                    cited.add(name)
+                    changed = True
+    for index, item in enumerate(items):
+        for parent in list(item.iter()):
+            for child in list(parent):
+                href = child.get("href", "")
+                if child.get("class") != "reversefootnote" or where.get(href[1:], -1) < index:
+                    continue
+                position = list(parent).index(child)
+                tail = child.tail or ""
+                if position:
+                    before = parent[position - 1]
+                    before.tail = (before.tail or "").removesuffix("\u00a0") + tail
+                else:
+                    parent.text = (parent.text or "") + tail
+                parent.remove(child)
 
 
 class _KramdownTreeprocessor(Treeprocessor):
@@ -1279,12 +1488,20 @@ class _KramdownTreeprocessor(Treeprocessor):
             return
         for parent in list(root.iter()):
             previous: etree.Element | None = None
+            pending: list[Mapping[str, str]] = []
             for child in list(parent):
                 text = (child.text or "").strip()
                 if child.tag == "p" and text == _LIST_BREAK:
                     parent.remove(child)
                     continue
                 mark = _IAL_MARK_RE.fullmatch(text) if child.tag == "p" else None
+                if mark and len(child) == 0 and _IAL_NEXT in ials[int(mark.group(1))]:
+                    pending.append(ials[int(mark.group(1))])
+                    parent.remove(child)
+                    continue
+                for attrs in pending:
+                    _apply_ial(self.md, child, attrs)
+                pending.clear()
                 if mark and len(child) == 0:
                     index = int(mark.group(1))
                     if previous is not None:
@@ -1505,18 +1722,87 @@ class _IalLinePreprocessor(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         ials = self.document.ials
+        alds = self.document.alds
+        if any("{:" in line and _ALD_LINE.match(line) for line in lines):
+            lines = self._alds(lines)
+        lines = _merge_ial_lines(lines)
         out: list[str] = []
         for index, line in enumerate(lines):
             if _IAL_LINE.match(line) and (index == 0 or not lines[index - 1].strip()):
-                attrs = parse_ial(line.strip().replace(_NO_BLANK, ""))
+                text = line.strip().replace(_NO_BLANK, "")
+                attrs = parse_ial(with_alds(text, alds) if alds else text)
                 if _NO_BLANK in line:
                     attrs[_IAL_NO_BLANK] = ""
+                before = lines[index - 2] if index > 1 else ""
+                if index == 0 or "\x02" not in before:
+                    # kramdown: after a blank line (or first), an IAL is the next block's
+                    attrs[_IAL_NEXT] = ""
                 ials.append(attrs)
                 out.append(" " * _indent(line) + _IAL_MARK.format(len(ials) - 1))
                 out.append("")
             else:
                 out.append(line)
         return out
+
+    def _alds(self, lines: list[str]) -> list[str]:
+        """kramdown's attribute list definitions (``{:name: .a #b k="v"}`` lines), kept for the
+        IALs that name them; each line ends the block before it."""
+        out: list[str] = []
+        for line in lines:
+            found = _ALD_LINE.match(line) if "{:" in line else None
+            if found is None:
+                out.append(line)
+                continue
+            self.document.alds[found.group(1)] = found.group(2)
+            if out and out[-1].strip():
+                out.append("")
+        return out
+
+
+def _merge_ial_lines(lines: list[str]) -> list[str]:
+    """Consecutive IAL lines as one (kramdown adds each to the same attributes)."""
+    out: list[str] = []
+    previous = False
+    for line in lines:
+        ial = "{:" in line and _IAL_LINE.match(line) is not None
+        if ial and previous:
+            head = out[-1].rstrip()
+            head = head[: head.rfind("}")]
+            body = line.strip().replace(_NO_BLANK, "").replace(_NO_BLANK_BEFORE, "")
+            out[-1] = head + " " + body[2:]
+            if _NO_BLANK in line and _NO_BLANK not in head:
+                out[-1] = _NO_BLANK + out[-1].lstrip(" ")
+        else:
+            out.append(line)
+        previous = ial
+    return out
+
+
+_ALD_LINE = re.compile(r"^[ ]{0,3}(?:\x02bsnb\x03)?\{:(\w[\w-]*):((?:\\\}|[^}])+)\}[ \t]*$")
+# kramdown's ALD_TYPE_ANY: a key="value" pair, a reference to a definition, ids and classes
+_ALD_PART = re.compile(
+    r"""(?:^|(?<=\s))(?:\w[\w-]*=("|')(?:\\\}|\\.|[^}])*?\1|(\w[\w-]*)|"""
+    r"""(?:#[A-Za-z][\w:-]*|\.[^\s.#]+)+)(?=\s|$)"""
+)
+
+
+def with_alds(text: str, alds: Mapping[str, str], depth: int = 0) -> str:
+    """An IAL (``{: ref .c}``) with the attribute lists it names put first, as kramdown applies
+    them (a definition's attributes, then the IAL's own)."""
+    inner = text.strip()
+    braced = inner.startswith("{:") and inner.endswith("}")
+    body = inner[2:-1] if braced else inner
+    if depth > 8:
+        return text
+    refs = [
+        with_alds(alds[m.group(2)], alds, depth + 1)
+        for m in _ALD_PART.finditer(body)
+        if m.group(2) and m.group(2) in alds
+    ]
+    if not refs:
+        return text
+    body = " ".join([*refs, body])
+    return "{:" + body + "}" if braced else body
 
 
 class _GfmHashHeaderProcessor(HashHeaderProcessor):
@@ -2046,11 +2332,16 @@ class _KramdownAttrListTreeprocessor(AttrListTreeprocessor):
     BLOCK_RE = re.compile(r"\n[ ]*\{\:[ ]*([^\}\n ][^\n]*)\}[ ]*$")  # type: ignore[misc]
     INLINE_RE = re.compile(r"^\{\:[ ]*([^\}\n ][^\n]*)\}")  # type: ignore[misc]
 
+    document: _Document | None = None
+
     def assign_attrs(self, elem: etree.Element, attrs_string: str, *, strict: bool = False) -> str:
         """As attr_list, but a bare word is kramdown's reference to an attribute list definition,
         no attribute of its own (``{:x}`` adds nothing)."""
         if strict and elem.tag in ("td", "th"):
             return attrs_string  # kramdown's table cells take no attribute list at their end
+        alds = self.document.alds if self.document else None
+        if alds:
+            attrs_string = with_alds(attrs_string, alds)
         attrs, remainder = get_attrs_and_remainder(attrs_string)
         if strict and remainder:
             return remainder
@@ -2063,6 +2354,36 @@ class _KramdownAttrListTreeprocessor(AttrListTreeprocessor):
         return remainder
 
 
+def _no_nested_emphasis(processor: Any) -> None:
+    """kramdown opens no emphasis inside one of its kind (no ``em`` in an ``em``, no ``strong``
+    in a ``strong``): their delimiters are text (``_*a*_`` is ``<em>*a*</em>``)."""
+    build = processor._build_element
+
+    def _build_element(data: str, start: int = 0, offset: int = 0) -> Any:
+        regions = processor.regions
+        if start == 0 and len(regions) > 1:
+            regions[:] = _outer_regions(regions)
+        return build(data, start, offset)
+
+    processor._build_element = _build_element
+
+
+def _outer_regions(regions: list[Any]) -> list[Any]:
+    """The emphasis regions ``(a, b, c, d, tags, size)`` not inside a region of their tag."""
+    kept: list[Any] = []
+    for region in regions:
+        tag = region[4][0] if region[-1] == 2 else region[4][1]
+        if tag in ("em", "strong") and any(
+            outer[0] <= region[0]
+            and region[3] <= outer[3]
+            and (outer[4][0] if outer[-1] == 2 else outer[4][1]) == tag
+            for outer in kept
+        ):
+            continue
+        kept.append(region)
+    return kept
+
+
 class _KramdownExtension(Extension):
     def __init__(self, toc_levels: range) -> None:
         super().__init__()
@@ -2070,6 +2391,7 @@ class _KramdownExtension(Extension):
         self.document = _Document()
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
+        _no_nested_emphasis(md.inlinePatterns["em_strong"])
         md.ESCAPED_CHARS = [*md.ESCAPED_CHARS, *_KRAMDOWN_ESCAPES]
         superfences = md.preprocessors["fenced_code_block"]
         fences = _KramdownFencePreprocessor(md)
@@ -2099,8 +2421,7 @@ class _KramdownExtension(Extension):
         )
         md.inlinePatterns.register(_AutomailProcessor(_AUTOMAIL, md), "automail", 110)
         md.inlinePatterns.register(_ReferenceProcessor(_LINK_OPEN, md), "reference", 170)
-        link = md.inlinePatterns["link"]
-        link.compiled_re = re.compile(_LINK_OPEN, link.compiled_re.flags)
+        md.inlinePatterns.register(_LinkProcessor(_LINK_OPEN, md), "link", 160)
         md.inlinePatterns.register(_ImageProcessor(IMAGE_LINK_RE, md), "image_link", 150)
         md.inlinePatterns.register(
             _ImageReferenceProcessor(IMAGE_REFERENCE_RE, md), "image_reference", 140
@@ -2110,7 +2431,7 @@ class _KramdownExtension(Extension):
             _ShortImageReferenceProcessor(IMAGE_REFERENCE_RE, md), "short_image_ref", 125
         )
         md.inlinePatterns.register(_BackslashBreakProcessor(r"\\(?=\n)", md), "bs_break", 181)
-        md.inlinePatterns.register(_RawSpanProcessor(r"(?<!<)<[A-Za-z]", md), "bs_raw_span", 189)
+        md.inlinePatterns.register(_RawSpanProcessor(r"(?<!<)<[A-Za-z]", md), "bs_raw_span", 191)
         md.preprocessors.register(_MathBlockPreprocessor(md, document), "bs_math", 24)
         md.preprocessors.register(_IalLinePreprocessor(md, document), "bs_ial", 23)
         md.postprocessors.register(_MathBlockPostprocessor(md, document), "bs_math", 35)
@@ -2120,10 +2441,14 @@ class _KramdownExtension(Extension):
         md.inlinePatterns.register(
             _AngleQuoteProcessor(r"(?<!\\)(?: >>|<< |<<|>>)", md), "bs_angle", 95
         )
-        md.treeprocessors.register(_HeaderIdTreeprocessor(md), "bs_header_ids", 5.5)
+        header_ids = _HeaderIdTreeprocessor(md)
+        header_ids.document = document
+        md.treeprocessors.register(header_ids, "bs_header_ids", 5.5)
         md.treeprocessors.register(_FastInlineProcessor(md), "inline", 20)
         md.treeprocessors.register(_NoBlankTreeprocessor(md, document), "bs_no_blank", 9)
-        md.treeprocessors.register(_KramdownAttrListTreeprocessor(md), "attr_list", 8)
+        attr_list = _KramdownAttrListTreeprocessor(md)
+        attr_list.document = document
+        md.treeprocessors.register(attr_list, "attr_list", 8)
         md.treeprocessors.deregister("prettify")
         md.treeprocessors.register(
             _KramdownTreeprocessor(md, document, self.toc_levels), "bs_kramdown", 4
@@ -2205,12 +2530,26 @@ class _TypographyTreeprocessor(Treeprocessor):
             if before in "\\\x03":
                 before = ""
             after = text[match.end() : match.end() + 3]
+            if after[:1] == "\x02":  # stashed HTML: kramdown sees its source
+                after = self._stashed_source(text, match.end()) or after
             if len(after) < 3 and following is not None:  # the source went on into an element
                 after += "*x" if following.tag in ("em", "strong") else "x"
             out.append(self._symbol(symbol, before, after))
             last = match.end()
         out.append(text[last:])
         return "".join(out)
+
+    def _stashed_source(self, text: str, at: int) -> str | None:
+        """The first characters of the span HTML stashed at ``at`` as its source has them."""
+        found = _STASH.match(text, at)
+        stash = self.md.htmlStash.rawHtmlBlocks
+        index = int(found.group(1)) if found else len(stash)
+        value = stash[index] if index < len(stash) else None
+        if isinstance(value, _SpanTag):
+            return value[:3]
+        if isinstance(value, InlineHtml):  # a raw span element, or a tag written as text
+            return html.unescape(value[:12])[:3]
+        return None
 
     def _symbol(self, symbol: str, before: str, after: str) -> str:
         if symbol not in ("'", '"'):
@@ -2456,6 +2795,7 @@ class MarkdownRenderer:
         md = _Markdown(extensions=extensions, output_format="xhtml")
         quotes = _quote_chars(options.get("smart_quotes"))
         md.treeprocessors.register(_TypographyTreeprocessor(md, quotes), "bs_typo", 6)
+        md.treeprocessors.register(_SpanCloseTreeprocessor(md), "bs_span_close", 7.5)
         if not options.get("auto_ids", True):
             md.treeprocessors.deregister("bs_header_ids")
         document = kramdown.document

@@ -494,7 +494,8 @@ def entity(original: str) -> str | None:
 
 def raw_span(text: str, start: int) -> tuple[str, int] | None:
     """The span element whose tag opens at ``start``, when kramdown's content model for it is
-    raw (``<u>``, ``<font>``, ``<kbd>``, any unknown name): kramdown parses no markdown inside,
+    raw (``<u>``, ``<font>``, ``<kbd>``, any unknown name, ``markdown="0"``; ``markdown="1"``
+    keeps the element's own model): kramdown parses no markdown inside,
     only more tags, and closes it at the end of the text if its end tag is missing. Returns the
     element as kramdown writes it and where it ends; None for any other tag."""
     tag = TAG_RE.match(text, start)
@@ -504,10 +505,14 @@ def raw_span(text: str, start: int) -> tuple[str, int] | None:
     known = name.lower() in _KNOWN
     if known:
         name = name.lower()
-    if name in BLOCK_ELEMENTS or name in VOID or content_model(name) != "r":
+    if name in BLOCK_ELEMENTS or name in VOID:
         return None
-    if "markdown" in parse_attributes(tag.group(2), known):
-        return None  # markdown="..." decides for itself
+    raw = content_model(name) == "r"
+    if "markdown" in tag.group(2):  # kramdown's parse_span_html: the attribute decides
+        value = parse_attributes(tag.group(2), known).get("markdown")
+        raw = {"0": True, "1": raw, "span": False}.get(value or "", raw)
+    if not raw:
+        return None
     inner, end = _raw_content(text, tag.end(), name, known)
     return f"{span_tag(tag.group())}{inner}</{name}>", end
 
@@ -521,6 +526,11 @@ def _raw_content(text: str, at: int, name: str, known: bool) -> tuple[str, int]:
         end = stop.match(text, opening)
         if end is not None:
             return "".join(out), end.end()
+        comment = COMMENT_RE.match(text, opening) if text.startswith("<!--", opening) else None
+        if comment is not None:  # kramdown's span HTML parser keeps a comment
+            out.append(comment.group())
+            at = comment.end()
+            continue
         tag = TAG_RE.match(text, opening)
         if tag is None or TAG_CLOSE_RE.match(text, opening):
             out.append("&lt;")  # a stray end tag is text

@@ -1,0 +1,167 @@
+"""kramdown's inline rules (span HTML, comments, link titles, footnotes...), each a minimal
+document, against Jekyll 4.3.1's output (issue 14, the differential test's causes).
+
+The expected HTML is what Debian's Jekyll 4.3.1 (kramdown 2.4, kramdown-parser-gfm 1.1) writes
+for each document as a page with ``layout: none``, recorded as literal strings;
+``test_recorded_html_is_jekylls`` (slow) builds them again and checks the record.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from handler.engine.markdown import MarkdownRenderer
+
+from .test_kramdown_gaps import jekyll_build, write
+from .test_markdown_kramdown import normalise
+
+# name -> (markdown, Jekyll 4.3.1's HTML)
+CASES: dict[str, tuple[str, str]] = {
+    "html-alone-img": (
+        '<img src="/a.png">\n',
+        '<p><img src="/a.png" /></p>\n',
+    ),
+    "html-alone-br": (
+        "a\n\n<br>\n\n- <br>\n- b\n",
+        "<p>a</p>\n\n<p><br /></p>\n\n<ul>\n  <li><br /></li>\n  <li>b</li>\n</ul>\n",
+    ),
+    "comment-block": (
+        "{::comment}\nhidden *x*\n{:/comment}\n\nafter\n",
+        "<!-- hidden *x* -->\n\n<p>after</p>\n",
+    ),
+    "comment-span": (
+        "a {::comment}b -- *c*{:/comment} d\n",
+        "<p>a <!-- b -- *c* --> d</p>\n",
+    ),
+    "comment-in-paragraph": (
+        "a\n{::comment}\nb\n{:/}\n",
+        "<p>a\n<!-- \nb\n --></p>\n",
+    ),
+    "comment-in-list-item": (
+        "- x\n\n  {::comment}\n  b\n  {:/}\n",
+        "<ul>\n  <li>\n    <p>x</p>\n\n    <!-- b -->\n  </li>\n</ul>\n",
+    ),
+    "link-title-backslash": (
+        "[a](/u \"quote \\\" inside\") [b](/u\\_x 't \\' `c`')\n",
+        '<p><a href="/u" title="quote \\&quot; inside">a</a> <a href="/u\\_x" title="t \\\' `c`">b</a></p>\n',
+    ),
+    "footnote-self-reference": (
+        "[^n]: [^n]\n\n[^1]: __init__ [^1]\n",
+        "\n",
+    ),
+    "footnote-refers-to-itself": (
+        "a [^1]\n\n[^1]: b [^1]\n",
+        '<p>a <sup id="fnref:1" role="doc-noteref"><a href="#fn:1" class="footnote" rel="footnote">1</a></sup></p>\n\n<div class="footnotes" role="doc-endnotes">\n  <ol>\n    <li id="fn:1" role="doc-endnote">\n      <p>b <sup id="fnref:1:1" role="doc-noteref"><a href="#fn:1" class="footnote" rel="footnote">1</a></sup>\xa0<a href="#fnref:1" class="reversefootnote" role="doc-backlink">&#8617;</a></p>\n    </li>\n  </ol>\n</div>\n',
+    ),
+    "footnote-from-footnote": (
+        "x [^1]\n\n[^1]: a [^2]\n\n[^2]: b\n\n[^3]: c [^4]\n\n[^4]: d\n",
+        '<p>x <sup id="fnref:1" role="doc-noteref"><a href="#fn:1" class="footnote" rel="footnote">1</a></sup></p>\n\n<div class="footnotes" role="doc-endnotes">\n  <ol>\n    <li id="fn:1" role="doc-endnote">\n      <p>a <sup id="fnref:2" role="doc-noteref"><a href="#fn:2" class="footnote" rel="footnote">2</a></sup>\xa0<a href="#fnref:1" class="reversefootnote" role="doc-backlink">&#8617;</a></p>\n    </li>\n    <li id="fn:2" role="doc-endnote">\n      <p>b\xa0<a href="#fnref:2" class="reversefootnote" role="doc-backlink">&#8617;</a></p>\n    </li>\n  </ol>\n</div>\n',
+    ),
+    "raw-span-with-code-span-after": (
+        "a <kbd>end. << x</kbd> `y` and <kbd>k</kbd> `<code>` tag.\n",
+        '<p>a <kbd>end. &lt;&lt; x</kbd> <code class="language-plaintext highlighter-rouge">y</code> and <kbd>k</kbd> <code class="language-plaintext highlighter-rouge">&lt;code&gt;</code> tag.</p>\n',
+    ),
+    "raw-span-keeps-code-span-source": (
+        "code\n<kbd>it's ``a b``</kbd>> and <kbd>W3C `a b`</kbd>\n",
+        "<p>code\n<kbd>it's ``a b``</kbd>&gt; and <kbd>W3C `a b`</kbd></p>\n",
+    ),
+    "code-span-takes-tag": (
+        "`a <kbd>b` c</kbd>\n",
+        '<p><code class="language-plaintext highlighter-rouge">a &lt;kbd&gt;b</code> c&lt;/kbd&gt;</p>\n',
+    ),
+    "span-markdown-0": (
+        '<b markdown="0">snake_case *a* C++</b> <small markdown="0">~~x~~</small>\n',
+        "<p><b>snake_case *a* C++</b> <small>~~x~~</small></p>\n",
+    ),
+    "span-markdown-1-on-raw": (
+        '<u markdown="1">it\'s __g__</u> <i>one, <s markdown="1">90\'s</s></i>\n',
+        "<p><u>it's __g__</u> <i>one, <s>90's</s></i></p>\n",
+    ),
+    "span-markdown-span": (
+        '<u markdown="span">*x*</u> <em markdown="1">*y*</em>\n',
+        "<p><u><em>x</em></u> <em><em>y</em></em></p>\n",
+    ),
+    "span-unclosed-paragraph": (
+        "x <small>a *b*\n\n<small>a *b* c\n\nd\n",
+        "<p>x <small>a <em>b</em></small></p>\n\n<p><small>a <em>b</em> c</small></p>\n\n<p>d</p>\n",
+    ),
+    "span-unclosed-cell": (
+        'a | b <i>c\n\nHTML5 | | <abbr title="t">W3C\n',
+        '<table>\n  <tbody>\n    <tr>\n      <td>a</td>\n      <td>b <i>c</i></td>\n    </tr>\n  </tbody>\n</table>\n\n<table>\n  <tbody>\n    <tr>\n      <td>HTML5</td>\n      <td>\xa0</td>\n      <td><abbr title="t">W3C</abbr></td>\n    </tr>\n  </tbody>\n</table>\n',
+    ),
+    "span-unclosed-header-and-ial": (
+        "## a <i>b\n\nx <i>a\n{: .c}\n",
+        '<h2 id="a-b">a <i>b</i></h2>\n\n<p class="c">x <i>a</i></p>\n',
+    ),
+    "span-closed-later-nested": (
+        "x <i>a <b>c</b> d\n\nx <i>a</i> <b>c\n",
+        "<p>x <i>a <b>c</b> d</i></p>\n\n<p>x <i>a</i> <b>c</b></p>\n",
+    ),
+    "smart-quote-before-tag": (
+        '"*hi*"</sub> and "[l](/u)"</td></tr>\n\na "<span>x</span>" b\n',
+        '<p>“<em>hi</em>”&lt;/sub&gt; and “<a href="/u">l</a>”&lt;/td&gt;&lt;/tr&gt;</p>\n\n<p>a “<span>x</span>” b</p>\n',
+    ),
+    "ald-on-paragraph": (
+        '{:ref: title="t"}\nHTML\n{: ref}\n\n{:r2: ref .b #i}\n\npara\n{: r2}\n',
+        '<p title="t">HTML</p>\n\n<p title="t" class="b" id="i">para</p>\n',
+    ),
+    "ald-span-and-block": (
+        "{:ref: .refcls #refid}\n*gamma*{: ref}\n{: ref}\n",
+        '<p class="refcls" id="refid"><em class="refcls" id="refid">gamma</em></p>\n',
+    ),
+    "ald-defined-later": (
+        'para\n{: r2 #i}\n\n{:r2: .a title="x y"}\nafter\n',
+        '<p class="a" title="x y" id="i">para</p>\n\n<p>after</p>\n',
+    ),
+    "ial-before-block": (
+        "{: .b}\n# H\n\nx\n\n{: .a}\npara\n\n# x\n\n{: .c}\n\n> q\n",
+        '<h1 class="b" id="h">H</h1>\n\n<p>x</p>\n\n<p class="a">para</p>\n\n<h1 id="x">x</h1>\n\n<blockquote class="c">\n  <p>q</p>\n</blockquote>\n',
+    ),
+    "ial-lines-merge": (
+        '{:ref: .refcls #refid}\ngamma\n{:title="t"}\n{: ref}\n\n{: .a}\n{: .b}\np\n',
+        '<p class="refcls" id="refid" title="t">gamma</p>\n\n<p class="a b">p</p>\n',
+    ),
+    "header-id-in-html-element": (
+        '<figure markdown="1">code\n## café\n\n## café\n\n## 1 x\n</figure>\n\n## café\n',
+        '<figure>\n  <p>code</p>\n  <h2 id="caf">café</h2>\n\n  <h2 id="caf-1">café</h2>\n\n  <h2 id="x">1 x</h2>\n</figure>\n\n<h2 id="café">café</h2>\n',
+    ),
+    "comment-in-raw-span": (
+        "10. <mark>[![a](#anchor)](https://a.example/) <!-- c --></mark>\n",
+        "<ol>\n  <li><mark>[![a](#anchor)](https://a.example/) <!-- c --></mark></li>\n</ol>\n",
+    ),
+    "html-block-after-html-block": (
+        '<font color="red">"x" I</font> <font color="red">site</font>--\n\n<div>a</div> <div>b</div> c\n',
+        '<font color="red">"x" I</font>\n<font color="red">site</font>\n<p>–</p>\n\n<div>a</div>\n<div>b</div>\n<p>c</p>\n',
+    ),
+    "emphasis-not-in-its-kind": (
+        "_*(see x*_ and **'single __note__**\n\n###### *$z^{(0)}_{v_{i}}$*\n",
+        '<p><em>*(see x*</em> and <strong>‘single __note__</strong></p>\n\n<h6 id="z0_v_i"><em>$z^{(0)}_{v_{i}}$</em></h6>\n',
+    ),
+    "options-auto-ids-false": (
+        '# a\n\n[^n]\n====\n{::options auto_ids="false" /}\n',
+        "<h1>a</h1>\n\n<h1>[^n]</h1>\n",
+    ),
+}
+
+_RENDERER = MarkdownRenderer(budget=None)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_renders_as_jekyll_does(name: str) -> None:
+    text, expected = CASES[name]
+    assert normalise(_RENDERER.convert(text)) == normalise(expected)
+
+
+@pytest.mark.slow
+def test_recorded_html_is_jekylls(tmp_path: Path) -> None:
+    names = sorted(CASES)
+    files = {"_config.yml": "title: inline\n"}
+    for number, name in enumerate(names):
+        files[f"c{number:03}.md"] = "---\nlayout: none\n---\n" + CASES[name][0]
+    write(tmp_path / "src", files)
+    jekyll_build(tmp_path / "src", tmp_path / "out")
+    for number, name in enumerate(names):
+        built = (tmp_path / "out" / f"c{number:03}.html").read_text(encoding="utf-8")
+        assert built == CASES[name][1], name
