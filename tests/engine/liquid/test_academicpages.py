@@ -148,16 +148,8 @@ def _first_difference(a: str, b: str) -> str:
 # --- speed -----------------------------------------------------------------------------------------
 
 
-def test_a_themed_page_renders_in_milliseconds() -> None:
-    page = ap.post_page()
-    the_host = host()
-    render_page(page, "<p>warm</p>", the_host=the_host)  # parse and cache the templates
-    runs = 20
-    start = time.perf_counter()
-    for _ in range(runs):
-        render_page(page, ap.article_html(), the_host=the_host)
-    per_page = (time.perf_counter() - start) / runs
-    assert per_page < 0.05, f"{per_page * 1000:.1f} ms per page"
+# How fast a themed page renders is measured by the benchmark (bench/p5.py, against Jekyll per
+# file, in one run), not asserted here: an absolute time fails on a loaded, shared machine.
 
 
 def test_compress_is_linear_in_the_page_size() -> None:
