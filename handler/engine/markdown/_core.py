@@ -41,10 +41,12 @@ from markdown.extensions.footnotes import NBSP_PLACEHOLDER, FootnoteExtension
 from markdown.extensions.nl2br import Nl2BrExtension
 from markdown.extensions.tables import TableExtension
 from markdown.inlinepatterns import (
+    BACKTICK_RE,
     IMAGE_LINK_RE,
     IMAGE_REFERENCE_RE,
     LINK_RE,
     REFERENCE_RE,
+    BacktickInlineProcessor,
     HtmlInlineProcessor,
     ImageInlineProcessor,
     ImageReferenceInlineProcessor,
@@ -154,6 +156,8 @@ def _code_block(
     """The block; ``ial`` is a block IAL after it (its attributes go in kramdown's order)."""
     given = lang
     body = highlight_code(code, lang or "plaintext")
+    if not code and body:  # rouge writes nothing for an empty block
+        body = ""
     lang = lang.partition("?")[0] if lang else "plaintext"  # kramdown's class: the name alone
     pairs = list((attrs or {}).items())
     ial_classes = (ial or {}).get("class", "").split()
@@ -773,6 +777,46 @@ class _RawSpanProcessor(InlineProcessor):
         return self.md.htmlStash.store(InlineHtml(written)), m.start(0), end
 
 
+# Ruby's \s: the whitespace kramdown's code span rule looks at
+_RUBY_SPACE = frozenset(" \t\n\r\f\v")
+
+
+class _CodeSpanProcessor(BacktickInlineProcessor):
+    """kramdown's code span (parser/kramdown/codespan.rb): a run of backticks closes at the next
+    occurrence of the same run (also inside a longer one); a single backtick between whitespace
+    (or at the start) is text; a multi-backtick span loses one space at each end, a single one
+    none."""
+
+    def handleMatch(  # type: ignore[override]
+        self, m: re.Match[str], data: str
+    ) -> tuple[etree.Element | str | None, int | None, int | None]:
+        if m.group(1):
+            return super().handleMatch(m, data)
+        begin = m.start(0)
+        after = begin + 1
+        while after < len(data) and data[after] == "`":
+            after += 1
+        run = data[begin:after]
+        simple = len(run) == 1
+        if (
+            simple
+            and (begin == 0 or data[begin - 1] in _RUBY_SPACE)
+            and after < len(data)
+            and data[after] in _RUBY_SPACE
+        ):
+            return None, begin, after
+        close = data.find(run, after)
+        if close < 0:
+            return None, begin, after
+        text = data[after:close]
+        if not simple:
+            text = text[1:] if text[:1] == " " else text
+            text = text[:-1] if text[-1:] == " " else text
+        element = etree.Element("code")
+        element.text = markdown.util.AtomicString(markdown.util.code_escape(text))
+        return element, begin, close + len(run)
+
+
 class _BackslashBreakProcessor(InlineProcessor):
     """GFM's hard line break: a backslash at the end of a line (the newline stays)."""
 
@@ -1034,6 +1078,11 @@ class _KramdownFencePreprocessor(SuperFencesBlockPreprocessor):  # type: ignore[
         lines = list(self.reassemble(lines))
         return self._after_quoted_fences(lines) if self._quoted else lines
 
+    def rebuild_block(self, lines: list[str]) -> str:
+        """The code as kramdown takes it: every line with its newline (blank lines at the end
+        stay; no line, no text)."""
+        return "".join(line[self.ws_virtual_len :] + "\n" for line in lines)
+
     def _store(self, source: str, code: str, start: int, end: int) -> None:
         super()._store(source, code, start, end)
         ws, placeholder = self.ws or "", self.stack[-1][0][len(self.ws or "") :]
@@ -1153,6 +1202,9 @@ def _drop_unreferenced_footnotes(root: etree.Element) -> None:
                     break
 
 
+_LANGUAGE_CLASS = re.compile(r"\blanguage-(\S+)")
+
+
 class _KramdownTreeprocessor(Treeprocessor):
     """kramdown's markup for code spans, tables, footnotes and standalone block IALs."""
 
@@ -1192,6 +1244,9 @@ class _KramdownTreeprocessor(Treeprocessor):
         tag = element.tag
         if tag == "code" and parent.tag != "pre":
             extra = element.get("class")
+            if extra and "language-" in extra:
+                self._code_span_language(element, extra)
+                return
             middle = f" {extra}" if extra else ""
             element.set("class", f"language-plaintext{middle} highlighter-rouge")
         elif tag in ("th", "td") and "style" in element.attrib:
@@ -1209,6 +1264,26 @@ class _KramdownTreeprocessor(Treeprocessor):
             self._footnotes(element)
         elif tag == "table":
             _table_sections(element)
+
+    def _code_span_language(self, code: etree.Element, classes: str) -> None:
+        """A code span whose IAL names a language (kramdown's convert_codespan): highlighted with
+        it, the highlighter's class after the IAL's, the language first; a language rouge does
+        not know leaves the span's classes and text as they are."""
+        found = _LANGUAGE_CLASS.search(classes)
+        if found is None:
+            code.set("class", f"language-plaintext {classes} highlighter-rouge")
+            return
+        text = code.text or ""
+        source = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+        body = highlight_code(source, found.group(1))
+        if body is None:
+            return
+        if not source.endswith("\n") and body.endswith("\n"):
+            body = body[:-1]
+        if not classes.startswith("language-"):
+            classes = f"language-{found.group(1)} {classes}"
+        code.set("class", f"{classes} highlighter-rouge")
+        code.text = self.md.htmlStash.store(body)
 
     def _indented_code(self, pre: etree.Element) -> None:
         code = pre[0]
@@ -1935,6 +2010,7 @@ class _KramdownExtension(Extension):
         md.inlinePatterns.register(
             _ShortImageReferenceProcessor(IMAGE_REFERENCE_RE, md), "short_image_ref", 125
         )
+        md.inlinePatterns.register(_CodeSpanProcessor(BACKTICK_RE), "backtick", 190)
         md.inlinePatterns.register(_BackslashBreakProcessor(r"\\(?=\n)", md), "bs_break", 181)
         md.inlinePatterns.register(_RawSpanProcessor(r"(?<!<)<[A-Za-z]", md), "bs_raw_span", 189)
         md.preprocessors.register(_MathBlockPreprocessor(md, document), "bs_math", 24)
