@@ -71,6 +71,42 @@ CASES: dict[str, tuple[str, str]] = {
         "```bash $\n````\n",
         '<p><code class="language-plaintext highlighter-rouge">bash $\n</code>`</p>\n',
     ),
+    "fence-closed-by-longer-run": (
+        "```\na\n`````\n\nb\n",
+        '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>a\n</code></pre></div></div>\n\n<p>b</p>\n',
+    ),
+    "fence-info-two-words-then-list": (
+        "~~~~sh {.x}\n* list\n~~~~\nbeta\n",
+        "<p>~~~~sh {.x}</p>\n<ul>\n  <li>list\n~~~~\nbeta</li>\n</ul>\n",
+    ),
+    "fence-info-two-words-code-span": (
+        "```go,norun extra\n```\n",
+        '<p><code class="language-plaintext highlighter-rouge">go,norun extra\n</code></p>\n',
+    ),
+    "fence-unclosed-after-paragraph": (
+        "list\n```\n\ncafé\n~~~~~~\n",
+        "<p>list\n```</p>\n\n<p>café\n~~~~~~</p>\n",
+    ),
+    "fence-unclosed-then-list": (
+        "`````go,norun\n* list\n",
+        "<p>`````go,norun</p>\n<ul>\n  <li>list</li>\n</ul>\n",
+    ),
+    "fence-indented-four-in-paragraph": (
+        "don't\n     ````\n````\nCSS\n",
+        '<p>don’t\n     <code class="language-plaintext highlighter-rouge">\n</code>\nCSS</p>\n',
+    ),
+    "fence-unclosed-then-html": (
+        "```bash $\n<div>\nx\n</div>\n",
+        "<p>```bash $</p>\n<div>\nx\n</div>\n",
+    ),
+    "fence-unclosed-in-list-item": (
+        "- a\n```\nb\n",
+        "<ul>\n  <li>a\n```\nb</li>\n</ul>\n",
+    ),
+    "fence-text-after-unclosed": (
+        "para\n```bash $\n\ttab\n",
+        "<p>para\n```bash $\n\ttab</p>\n",
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

@@ -272,7 +272,9 @@ class _KramdownLinesPreprocessor(Preprocessor):
         fence_shift: tuple[int, int] = (0, 0)
         fence_indent = 0
         prev = prev2 = ""
-        for line in lines:
+        not_fence = False  # the previous line looks like a fence and opens none
+        unclosed: dict[str, int] = {}
+        for index, line in enumerate(lines):
             if fence is not None:
                 if closes_fence(line, fence, fence_indent):
                     fence = None
@@ -298,13 +300,22 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 prev2, prev = prev, line
                 continue
             match = _FENCE.match(line)
+            was_not_fence, not_fence = not_fence, False
+            base = stack[-1].old if stack else 0
+            if match and not _opens_fence(lines, index, base, unclosed):  # kramdown's text
+                match, not_fence = None, True
             if match and prev.strip() and not _FENCE.match(prev):  # a fence ends a paragraph
                 self._no_blank(out)
                 out.append("")
             written = self._line(line, prev, stack)
             if len(written) > 1 and written[0] == "":  # a blank line only python-markdown needs
-                self._no_blank(out)
-            if _FENCE.match(prev) and not _IAL_LINE.match(line) and not _HTML_MARK_RE.match(line):
+                _mark_no_blank(out, self.document, text=was_not_fence)
+            if (
+                _FENCE.match(prev)
+                and not was_not_fence
+                and not _IAL_LINE.match(line)
+                and not _HTML_MARK_RE.match(line)
+            ):
                 # right after a fence: a block of its own for python-markdown, with no blank
                 first = next((i for i, text in enumerate(written) if text.strip()), None)
                 if first is not None:
@@ -427,6 +438,27 @@ _REFERENCE_LINE = re.compile(r"[ ]{0,3}\[[^\]]+\]:")
 _DEFINITION_LINE = re.compile(r"[ ]{0,3}(?:\[[^\]]+\]|\*\[[^\]]+\]):")  # links, abbreviations
 
 
+def _opens_fence(lines: list[str], index: int, base: int, unclosed: dict[str, int]) -> bool:
+    """Whether ``lines[index]`` opens a fenced code block for kramdown (FENCED_CODEBLOCK_MATCH):
+    a fence indented at most three columns past ``base`` (its container's), with at most one
+    word after it, and a line further on that closes it (else the line is paragraph text).
+    ``unclosed`` remembers, per fence, from where no line closes it."""
+    line = lines[index]
+    indent = _indent(line)
+    opening = _FENCE_OPENING.match(line, indent)
+    if opening is None or indent > base + 3:
+        return False
+    fence = opening.group("fence")
+    key = f"{indent} {fence}"
+    if index >= unclosed.get(key, len(lines)):
+        return False
+    for later in range(index + 1, len(lines)):
+        if closes_fence(lines[later], fence, indent):
+            return True
+    unclosed[key] = index
+    return False
+
+
 def _setext_item(out: list[str], prev: str, line: str) -> bool:
     """An underline right after an item's first line (kramdown takes it into the item, lazily
     or not): the item's text is a setext header, written for python-markdown as an ATX one."""
@@ -470,9 +502,10 @@ def _mark_no_blank_before(line: str) -> str:
     return line[:at] + _NO_BLANK_BEFORE + line[at:]
 
 
-def _mark_no_blank(out: list[str], document: _Document) -> None:
-    """Mark the last line written: the blank line about to follow is not kramdown's."""
-    if not out or not out[-1].strip() or _FENCE.match(out[-1]):
+def _mark_no_blank(out: list[str], document: _Document, *, text: bool = False) -> None:
+    """Mark the last line written: the blank line about to follow is not kramdown's (``text``:
+    the line looks like a fence and is paragraph text)."""
+    if not out or not out[-1].strip() or (_FENCE.match(out[-1]) and not text):
         return
     document.no_blank = True
     if _IAL_LINE.match(out[-1]):  # kept apart for the IAL preprocessor
@@ -534,6 +567,7 @@ class _HtmlBlockPreprocessor(Preprocessor):
         out: list[str] = []
         fence: str | None = None
         fence_indent = 0
+        unclosed: dict[str, int] = {}
         index = 0
         while index < len(lines):
             line = lines[index]
@@ -544,7 +578,7 @@ class _HtmlBlockPreprocessor(Preprocessor):
                 index += 1
                 continue
             opening = _FENCE.match(line)
-            if opening and _indent(line) < 4:
+            if opening and _indent(line) < 4 and _opens_fence(lines, index, 0, unclosed):
                 fence, fence_indent = opening.group("fence"), _indent(line)
             parsed = None
             if "<" in line and BLOCK_START.match(line) and not _script_in_paragraph(line, out):
