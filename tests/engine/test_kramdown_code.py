@@ -107,6 +107,14 @@ CASES: dict[str, tuple[str, str]] = {
         "para\n```bash $\n\ttab\n",
         "<p>para\n```bash $\n\ttab</p>\n",
     ),
+    "code-span-blank-after-fence": (
+        "~~~~~js\n~~~~~\n` `\n",
+        '<div class="language-js highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div></div>\n<p>` `</p>\n',
+    ),
+    "fence-after-not-a-fence": (
+        "```ruby linenos\n```\n````\n",
+        '<p>```ruby linenos</p>\n<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div></div>\n',
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

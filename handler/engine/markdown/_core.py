@@ -304,8 +304,8 @@ class _KramdownLinesPreprocessor(Preprocessor):
             base = stack[-1].old if stack else 0
             if match and not _opens_fence(lines, index, base, unclosed):  # kramdown's text
                 match, not_fence = None, True
-            if match and prev.strip() and not _FENCE.match(prev):  # a fence ends a paragraph
-                self._no_blank(out)
+            if match and prev.strip() and (was_not_fence or not _FENCE.match(prev)):
+                _mark_no_blank(out, self.document, text=was_not_fence)  # a fence ends a paragraph
                 out.append("")
             written = self._line(line, prev, stack)
             if len(written) > 1 and written[0] == "":  # a blank line only python-markdown needs
@@ -815,6 +815,19 @@ class _RawSpanProcessor(InlineProcessor):
 _RUBY_SPACE = frozenset(" \t\n\r\f\v")
 
 
+def _space_before(data: str, at: int) -> bool:
+    """Whether ``data`` has whitespace or nothing before ``at`` (kramdown's ``pre_match``), past
+    the marks the preprocessors left (nothing, or spaces, in kramdown's text)."""
+    while at and data[at - 1] == "\x03":
+        start = data.rfind("\x02", 0, at)
+        if start < 0 or not data.startswith("\x02bs", start):
+            return False
+        if data.startswith(_SPACES[:5], start):
+            return True
+        at = start
+    return at == 0 or data[at - 1] in _RUBY_SPACE
+
+
 class _CodeSpanProcessor(BacktickInlineProcessor):
     """kramdown's code span (parser/kramdown/codespan.rb): a run of backticks closes at the next
     occurrence of the same run (also inside a longer one); a single backtick between whitespace
@@ -834,7 +847,7 @@ class _CodeSpanProcessor(BacktickInlineProcessor):
         simple = len(run) == 1
         if (
             simple
-            and (begin == 0 or data[begin - 1] in _RUBY_SPACE)
+            and _space_before(data, begin)
             and after < len(data)
             and data[after] in _RUBY_SPACE
         ):
