@@ -115,6 +115,26 @@ CASES: dict[str, tuple[str, str]] = {
         "```ruby linenos\n```\n````\n",
         '<p>```ruby linenos</p>\n<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div></div>\n',
     ),
+    "indented-code-lazy-line": (
+        "    indented\n ```\n```\n",
+        '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>indented  ``` ```\n</code></pre></div></div>\n',
+    ),
+    "indented-code-lazy-lines-until-blank": (
+        "    a\nb\n  c\n\nd\n",
+        '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>a b   c\n</code></pre></div></div>\n\n<p>d</p>\n',
+    ),
+    "indented-code-lazy-span-html": (
+        "    a\n<span>x</span>\n",
+        '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>a &lt;span&gt;x&lt;/span&gt;\n</code></pre></div></div>\n',
+    ),
+    "indented-code-not-lazy-block-html": (
+        "    a\n<div>x</div>\n",
+        '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>a\n</code></pre></div></div>\n<div>x</div>\n',
+    ),
+    "indented-code-after-header-lazy": (
+        "# h\n    code\nlazy\n",
+        '<h1 id="h">h</h1>\n<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>code lazy\n</code></pre></div></div>\n',
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

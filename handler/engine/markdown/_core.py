@@ -74,6 +74,7 @@ from handler.engine.budget import limit as budget_limit
 from handler.engine.markdown import _rouge as rouge
 from handler.engine.markdown._html import (
     BLOCK_START,
+    SPAN_ELEMENTS,
     TAG_CLOSE_RE,
     HtmlBlock,
     HtmlParser,
@@ -273,6 +274,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
         fence_indent = 0
         prev = prev2 = ""
         not_fence = False  # the previous line looks like a fence and opens none
+        code = False  # the previous line is in an indented code block (outside lists)
         unclosed: dict[str, int] = {}
         for index, line in enumerate(lines):
             if fence is not None:
@@ -299,6 +301,15 @@ class _KramdownLinesPreprocessor(Preprocessor):
             ):
                 prev2, prev = prev, line
                 continue
+            if not stack and line.strip():
+                if _indent(line) >= 4 and (code or not prev.strip() or _ATX_START.match(prev)):
+                    code = True
+                elif code and prev.strip() and _lazy_code_line(line):
+                    out[-1] += " " + line  # kramdown's codeblock.rb: the line joins the last
+                    prev2, prev = prev, out[-1]
+                    continue
+                else:
+                    code = False
             match = _FENCE.match(line)
             was_not_fence, not_fence = not_fence, False
             base = stack[-1].old if stack else 0
@@ -436,6 +447,24 @@ class _KramdownLinesPreprocessor(Preprocessor):
 
 _REFERENCE_LINE = re.compile(r"[ ]{0,3}\[[^\]]+\]:")
 _DEFINITION_LINE = re.compile(r"[ ]{0,3}(?:\[[^\]]+\]|\*\[[^\]]+\]):")  # links, abbreviations
+
+
+_LAZY_CODE_END = re.compile(r"[ ]{0,3}(?:\{:(?![:/])|\^[ \t]*$|</?(?P<tag>[A-Za-z][\w:.-]*))")
+
+
+def _lazy_code_line(line: str) -> bool:
+    """Whether ``line``, right after indented code, is more of it (kramdown's CODEBLOCK_MATCH:
+    any line but an IAL, an end-of-block marker, or an HTML tag that is not a span's)."""
+    if _HTML_MARK_RE.match(line):
+        return False
+    end = _LAZY_CODE_END.match(line)
+    if end is None:
+        return True
+    tag = end.group("tag")
+    return tag is not None and tag.lower() in _LAZY_SPAN_TAGS
+
+
+_LAZY_SPAN_TAGS = SPAN_ELEMENTS | {"script"}  # kramdown's LAZY_END_HTML_SPAN_ELEMENTS
 
 
 def _opens_fence(lines: list[str], index: int, base: int, unclosed: dict[str, int]) -> bool:
