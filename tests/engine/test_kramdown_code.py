@@ -103,10 +103,6 @@ CASES: dict[str, tuple[str, str]] = {
         "- a\n```\nb\n",
         "<ul>\n  <li>a\n```\nb</li>\n</ul>\n",
     ),
-    "fence-text-after-unclosed": (
-        "para\n```bash $\n\ttab\n",
-        "<p>para\n```bash $\n\ttab</p>\n",
-    ),
     "code-span-blank-after-fence": (
         "~~~~~js\n~~~~~\n` `\n",
         '<div class="language-js highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div></div>\n<p>` `</p>\n',
@@ -134,6 +130,22 @@ CASES: dict[str, tuple[str, str]] = {
     "indented-code-after-header-lazy": (
         "# h\n    code\nlazy\n",
         '<h1 id="h">h</h1>\n<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>code lazy\n</code></pre></div></div>\n',
+    ),
+    "indented-code-keeps-tabs": (
+        "    \ttab\n\n\t\ttab\n\npara\n\n\ta\n\t\tb\n",
+        '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>\ttab\n\n\ttab\n</code></pre></div></div>\n\n<p>para</p>\n\n<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>a\n\tb\n</code></pre></div></div>\n',
+    ),
+    "indented-code-tab-fence-line": (
+        "\t```\n\tprint('hi')\n",
+        '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>```\nprint(\'hi\')\n</code></pre></div></div>\n',
+    ),
+    "indented-code-tab-after-not-a-fence": (
+        "`````ruby\n\n\ttab\n",
+        '<p>`````ruby</p>\n\n<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>tab\n</code></pre></div></div>\n',
+    ),
+    "indented-code-tab-lazy-line": (
+        "\ttab\nbeta\n",
+        '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>tab beta\n</code></pre></div></div>\n',
     ),
 }
 

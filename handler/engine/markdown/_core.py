@@ -235,8 +235,10 @@ class _Document:
     spaces: bool = False  # a _SPACES mark was written
     trailing_blank: bool = False  # set by the serializer: the last block has a blank line after
     footnotes: bool = False  # the serializer wrote footnotes at the end
+    tabbed: dict[str, str] = field(default_factory=dict)  # line with tabs expanded -> as written
 
     def reset(self) -> None:
+        self.tabbed.clear()
         self.ials.clear()
         self.math_blocks.clear()
         self.html_blocks.clear()
@@ -304,6 +306,10 @@ class _KramdownLinesPreprocessor(Preprocessor):
             if not stack and line.strip():
                 if _indent(line) >= 4 and (code or not prev.strip() or _ATX_START.match(prev)):
                     code = True
+                    tabbed = self.document.tabbed.get(line) if self.document.tabbed else None
+                    if tabbed is not None and tabbed.startswith(("\t", "    ")):
+                        # kramdown's code: one tab or four spaces off, the other tabs kept
+                        line = "    " + tabbed[1 if tabbed[0] == "\t" else 4 :]
                 elif code and prev.strip() and _lazy_code_line(line):
                     out[-1] += " " + line  # kramdown's codeblock.rb: the line joins the last
                     prev2, prev = prev, out[-1]
@@ -580,7 +586,7 @@ class _HtmlBlockPreprocessor(Preprocessor):
         if "<" in text:
             lines = self._html_blocks(lines, text + "\n")
         if "\t" in text:
-            lines = _expand_tabs(lines, self.md.tab_length)
+            lines = _expand_tabs(lines, self.md.tab_length, self.document.tabbed)
         text = _WHITESPACE_LINE.sub("\n", "\n".join(lines))
         # No blank line after the last block unless the source has one (kramdown keeps it).
         end = _TRAILING_SPACE.search(text)
@@ -651,12 +657,14 @@ class _HtmlBlockPreprocessor(Preprocessor):
         return lines
 
 
-def _expand_tabs(lines: list[str], size: int) -> list[str]:
-    """Tabs in indentation to spaces, except in fenced code (kramdown keeps them there)."""
+def _expand_tabs(lines: list[str], size: int, tabbed: dict[str, str]) -> list[str]:
+    """Tabs in indentation to spaces, except in fenced code (kramdown keeps them there); each
+    line changed is kept as written in ``tabbed`` (indented code keeps its tabs)."""
     out: list[str] = []
     fence: str | None = None
     fence_indent = 0
-    for line in lines:
+    unclosed: dict[str, int] = {}
+    for index, line in enumerate(lines):
         if fence is not None:
             if closes_fence(line, fence, fence_indent):
                 fence = None
@@ -664,9 +672,11 @@ def _expand_tabs(lines: list[str], size: int) -> list[str]:
             continue
         if "\t" in line:  # only the indentation: kramdown keeps other tabs
             text = line.lstrip(" \t")
-            line = line[: len(line) - len(text)].expandtabs(size) + text
+            written, line = line, line[: len(line) - len(text)].expandtabs(size) + text
+            if line != written:
+                tabbed[line] = written
         opening = _FENCE.match(line)
-        if opening:
+        if opening and _opens_fence(lines, index, _indent(line), unclosed):
             fence, fence_indent = opening.group("fence"), _indent(line)
         out.append(line)
     return out
