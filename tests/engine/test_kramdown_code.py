@@ -147,6 +147,18 @@ CASES: dict[str, tuple[str, str]] = {
         "\ttab\nbeta\n",
         '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>tab beta\n</code></pre></div></div>\n',
     ),
+    "indented-code-no-blank-lines-at-end": (
+        "    a\n\n\n\nb\n",
+        '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>a\n</code></pre></div></div>\n\n<p>b</p>\n',
+    ),
+    "indented-code-blank-lines-inside": (
+        "    a\n\n\n    b\n\nc\n",
+        '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>a\n\n\nb\n</code></pre></div></div>\n\n<p>c</p>\n',
+    ),
+    "fence-keeps-whitespace-lines": (
+        "```\n  \n```\n",
+        '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>  \n</code></pre></div></div>\n',
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

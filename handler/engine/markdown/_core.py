@@ -587,7 +587,12 @@ class _HtmlBlockPreprocessor(Preprocessor):
             lines = self._html_blocks(lines, text + "\n")
         if "\t" in text:
             lines = _expand_tabs(lines, self.md.tab_length, self.document.tabbed)
-        text = _WHITESPACE_LINE.sub("\n", "\n".join(lines))
+        text = "\n".join(lines)
+        if _WHITESPACE_LINE.search(text):
+            if "```" in text or "~~~" in text:
+                text = "\n".join(_empty_blank_lines(lines))
+            else:
+                text = _WHITESPACE_LINE.sub("\n", text)
         # No blank line after the last block unless the source has one (kramdown keeps it).
         end = _TRAILING_SPACE.search(text)
         if end is not None:
@@ -655,6 +660,26 @@ class _HtmlBlockPreprocessor(Preprocessor):
                 lines = preprocessor.run(lines)
             after = after or preprocessor is self
         return lines
+
+
+def _empty_blank_lines(lines: list[str]) -> list[str]:
+    """Lines of whitespace emptied, except in fenced code (kramdown keeps them there)."""
+    out: list[str] = []
+    fence: str | None = None
+    fence_indent = 0
+    unclosed: dict[str, int] = {}
+    for index, line in enumerate(lines):
+        if fence is not None:
+            if closes_fence(line, fence, fence_indent):
+                fence = None
+        elif not line.strip():
+            line = ""
+        else:
+            opening = _FENCE.match(_QUOTE_PREFIX.sub("", line, 1))
+            if opening and _opens_fence(lines, index, _indent(line), unclosed):
+                fence, fence_indent = opening.group("fence"), _indent(line)
+        out.append(line)
+    return out
 
 
 def _expand_tabs(lines: list[str], size: int, tabbed: dict[str, str]) -> list[str]:
@@ -1375,6 +1400,8 @@ class _KramdownTreeprocessor(Treeprocessor):
         code = pre[0]
         if code.get("class") or pre.get("class"):
             return
+        if code.text and code.text.endswith("\n\n"):  # kramdown's code ends at its last text
+            code.text = markdown.util.AtomicString(code.text.rstrip("\n") + "\n")
         pre.tag = "div"
         blank = {BLANK: ""} if BLANK in pre.attrib else {}
         pre.attrib = {"class": "language-plaintext highlighter-rouge", **blank}
