@@ -487,8 +487,10 @@ def _opens_fence(lines: list[str], index: int, base: int, unclosed: dict[str, in
     key = f"{indent} {fence}"
     if index >= unclosed.get(key, len(lines)):
         return False
+    char = fence[0]
     for later in range(index + 1, len(lines)):
-        if closes_fence(lines[later], fence, indent):
+        text = lines[later]
+        if char in text and closes_fence(text, fence, indent):
             return True
     unclosed[key] = index
     return False
@@ -674,7 +676,7 @@ def _empty_blank_lines(lines: list[str]) -> list[str]:
                 fence = None
         elif not line.strip():
             line = ""
-        else:
+        elif "```" in line or "~~~" in line:
             opening = _FENCE.match(_QUOTE_PREFIX.sub("", line, 1))
             if opening and _opens_fence(lines, index, _indent(line), unclosed):
                 fence, fence_indent = opening.group("fence"), _indent(line)
