@@ -135,12 +135,7 @@ CASES: dict[str, tuple[str, str]] = {
 }
 
 # Still differing; kept here with the reason until fixed.
-KNOWN: dict[str, str] = {
-    "6-fence-info-two-words": (
-        "kramdown keeps a code span's newlines as written (it strips one space at each end of "
-        "a multi-backtick span only); python-markdown strips the span's text"
-    ),
-}
+KNOWN: dict[str, str] = {}
 
 _RENDERER = MarkdownRenderer(budget=None)
 

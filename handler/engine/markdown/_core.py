@@ -41,10 +41,12 @@ from markdown.extensions.footnotes import NBSP_PLACEHOLDER, FootnoteExtension
 from markdown.extensions.nl2br import Nl2BrExtension
 from markdown.extensions.tables import TableExtension
 from markdown.inlinepatterns import (
+    BACKTICK_RE,
     IMAGE_LINK_RE,
     IMAGE_REFERENCE_RE,
     LINK_RE,
     REFERENCE_RE,
+    BacktickInlineProcessor,
     HtmlInlineProcessor,
     ImageInlineProcessor,
     ImageReferenceInlineProcessor,
@@ -75,6 +77,7 @@ from handler.engine.markdown._html import (
     BLOCK_ELEMENTS,
     BLOCK_START,
     COMMENT_RE,
+    SPAN_ELEMENTS,
     TAG_CLOSE_RE,
     TAG_RE,
     HtmlBlock,
@@ -159,6 +162,8 @@ def _code_block(
     """The block; ``ial`` is a block IAL after it (its attributes go in kramdown's order)."""
     given = lang
     body = highlight_code(code, lang or "plaintext")
+    if not code and body:  # rouge writes nothing for an empty block
+        body = ""
     lang = lang.partition("?")[0] if lang else "plaintext"  # kramdown's class: the name alone
     pairs = list((attrs or {}).items())
     ial_classes = (ial or {}).get("class", "").split()
@@ -238,8 +243,10 @@ class _Document:
     footnotes: bool = False  # the serializer wrote footnotes at the end
     alds: dict[str, str] = field(default_factory=dict)  # kramdown's attribute list definitions
     auto_ids: bool | None = None  # set by ``{::options auto_ids="..." /}``
+    tabbed: dict[str, str] = field(default_factory=dict)  # line with tabs expanded -> as written
 
     def reset(self) -> None:
+        self.tabbed.clear()
         self.ials.clear()
         self.alds.clear()
         self.auto_ids = None
@@ -279,6 +286,9 @@ class _KramdownLinesPreprocessor(Preprocessor):
         fence_indent = 0
         prev = prev2 = ""
         table_end = 0  # lines before it are the rest of a table
+        not_fence = False  # the previous line looks like a fence and opens none
+        code = False  # the previous line is in an indented code block (outside lists)
+        unclosed: dict[str, int] = {}
         for index, line in enumerate(lines):
             if fence is not None:
                 if closes_fence(line, fence, fence_indent):
@@ -310,14 +320,36 @@ class _KramdownLinesPreprocessor(Preprocessor):
             ):
                 prev2, prev = prev, line
                 continue
+            if not stack and line.strip():
+                if _indent(line) >= 4 and (code or not prev.strip() or _ATX_START.match(prev)):
+                    code = True
+                    tabbed = self.document.tabbed.get(line) if self.document.tabbed else None
+                    if tabbed is not None and tabbed.startswith(("\t", "    ")):
+                        # kramdown's code: one tab or four spaces off, the other tabs kept
+                        line = "    " + tabbed[1 if tabbed[0] == "\t" else 4 :]
+                elif code and prev.strip() and _lazy_code_line(line):
+                    out[-1] += " " + line  # kramdown's codeblock.rb: the line joins the last
+                    prev2, prev = prev, out[-1]
+                    continue
+                else:
+                    code = False
             match = _FENCE.match(line)
-            if match and prev.strip() and not _FENCE.match(prev):  # a fence ends a paragraph
-                self._no_blank(out)
+            was_not_fence, not_fence = not_fence, False
+            base = stack[-1].old if stack else 0
+            if match and not _opens_fence(lines, index, base, unclosed):  # kramdown's text
+                match, not_fence = None, True
+            if match and prev.strip() and (was_not_fence or not _FENCE.match(prev)):
+                _mark_no_blank(out, self.document, text=was_not_fence)  # a fence ends a paragraph
                 out.append("")
             written = self._line(line, prev, stack)
             if len(written) > 1 and written[0] == "":  # a blank line only python-markdown needs
-                self._no_blank(out)
-            if _FENCE.match(prev) and not _IAL_LINE.match(line) and not _HTML_MARK_RE.match(line):
+                _mark_no_blank(out, self.document, text=was_not_fence)
+            if (
+                _FENCE.match(prev)
+                and not was_not_fence
+                and not _IAL_LINE.match(line)
+                and not _HTML_MARK_RE.match(line)
+            ):
                 # right after a fence: a block of its own for python-markdown, with no blank
                 first = next((i for i, text in enumerate(written) if text.strip()), None)
                 if first is not None:
@@ -454,6 +486,47 @@ _REFERENCE_LINE = re.compile(r"[ ]{0,3}\[[^\]]+\]:")
 _DEFINITION_LINE = re.compile(r"[ ]{0,3}(?:\[[^\]]+\]|\*\[[^\]]+\]):")  # links, abbreviations
 
 
+_LAZY_CODE_END = re.compile(r"[ ]{0,3}(?:\{:(?![:/])|\^[ \t]*$|</?(?P<tag>[A-Za-z][\w:.-]*))")
+
+
+def _lazy_code_line(line: str) -> bool:
+    """Whether ``line``, right after indented code, is more of it (kramdown's CODEBLOCK_MATCH:
+    any line but an IAL, an end-of-block marker, or an HTML tag that is not a span's)."""
+    if _HTML_MARK_RE.match(line):
+        return False
+    end = _LAZY_CODE_END.match(line)
+    if end is None:
+        return True
+    tag = end.group("tag")
+    return tag is not None and tag.lower() in _LAZY_SPAN_TAGS
+
+
+_LAZY_SPAN_TAGS = SPAN_ELEMENTS | {"script"}  # kramdown's LAZY_END_HTML_SPAN_ELEMENTS
+
+
+def _opens_fence(lines: list[str], index: int, base: int, unclosed: dict[str, int]) -> bool:
+    """Whether ``lines[index]`` opens a fenced code block for kramdown (FENCED_CODEBLOCK_MATCH):
+    a fence indented at most three columns past ``base`` (its container's), with at most one
+    word after it, and a line further on that closes it (else the line is paragraph text).
+    ``unclosed`` remembers, per fence, from where no line closes it."""
+    line = lines[index]
+    indent = _indent(line)
+    opening = _FENCE_OPENING.match(line, indent)
+    if opening is None or indent > base + 3:
+        return False
+    fence = opening.group("fence")
+    key = f"{indent} {fence}"
+    if index >= unclosed.get(key, len(lines)):
+        return False
+    char = fence[0]
+    for later in range(index + 1, len(lines)):
+        text = lines[later]
+        if char in text and closes_fence(text, fence, indent):
+            return True
+    unclosed[key] = index
+    return False
+
+
 def _setext_item(out: list[str], prev: str, line: str) -> bool:
     """An underline right after an item's first line (kramdown takes it into the item, lazily
     or not): the item's text is a setext header, written for python-markdown as an ATX one."""
@@ -497,9 +570,10 @@ def _mark_no_blank_before(line: str) -> str:
     return line[:at] + _NO_BLANK_BEFORE + line[at:]
 
 
-def _mark_no_blank(out: list[str], document: _Document) -> None:
-    """Mark the last line written: the blank line about to follow is not kramdown's."""
-    if not out or not out[-1].strip() or _FENCE.match(out[-1]):
+def _mark_no_blank(out: list[str], document: _Document, *, text: bool = False) -> None:
+    """Mark the last line written: the blank line about to follow is not kramdown's (``text``:
+    the line looks like a fence and is paragraph text)."""
+    if not out or not out[-1].strip() or (_FENCE.match(out[-1]) and not text):
         return
     document.no_blank = True
     if _IAL_LINE.match(out[-1]):  # kept apart for the IAL preprocessor
@@ -545,8 +619,13 @@ class _HtmlBlockPreprocessor(Preprocessor):
         if "<" in text:
             lines = self._html_blocks(lines, text + "\n")
         if "\t" in text:
-            lines = _expand_tabs(lines, self.md.tab_length)
-        text = _WHITESPACE_LINE.sub("\n", "\n".join(lines))
+            lines = _expand_tabs(lines, self.md.tab_length, self.document.tabbed)
+        text = "\n".join(lines)
+        if _WHITESPACE_LINE.search(text):
+            if "```" in text or "~~~" in text:
+                text = "\n".join(_empty_blank_lines(lines))
+            else:
+                text = _WHITESPACE_LINE.sub("\n", text)
         # No blank line after the last block unless the source has one (kramdown keeps it).
         end = _TRAILING_SPACE.search(text)
         if end is not None:
@@ -561,6 +640,7 @@ class _HtmlBlockPreprocessor(Preprocessor):
         out: list[str] = []
         fence: str | None = None
         fence_indent = 0
+        unclosed: dict[str, int] = {}
         index = 0
         while index < len(lines):
             line = lines[index]
@@ -571,7 +651,7 @@ class _HtmlBlockPreprocessor(Preprocessor):
                 index += 1
                 continue
             opening = _FENCE.match(line)
-            if opening and _indent(line) < 4:
+            if opening and _indent(line) < 4 and _opens_fence(lines, index, 0, unclosed):
                 fence, fence_indent = opening.group("fence"), _indent(line)
             parsed = None
             if "<" in line and BLOCK_START.match(line) and not _script_in_paragraph(line, out):
@@ -622,12 +702,34 @@ class _HtmlBlockPreprocessor(Preprocessor):
         return lines
 
 
-def _expand_tabs(lines: list[str], size: int) -> list[str]:
-    """Tabs in indentation to spaces, except in fenced code (kramdown keeps them there)."""
+def _empty_blank_lines(lines: list[str]) -> list[str]:
+    """Lines of whitespace emptied, except in fenced code (kramdown keeps them there)."""
     out: list[str] = []
     fence: str | None = None
     fence_indent = 0
-    for line in lines:
+    unclosed: dict[str, int] = {}
+    for index, line in enumerate(lines):
+        if fence is not None:
+            if closes_fence(line, fence, fence_indent):
+                fence = None
+        elif not line.strip():
+            line = ""
+        elif "```" in line or "~~~" in line:
+            opening = _FENCE.match(_QUOTE_PREFIX.sub("", line, 1))
+            if opening and _opens_fence(lines, index, _indent(line), unclosed):
+                fence, fence_indent = opening.group("fence"), _indent(line)
+        out.append(line)
+    return out
+
+
+def _expand_tabs(lines: list[str], size: int, tabbed: dict[str, str]) -> list[str]:
+    """Tabs in indentation to spaces, except in fenced code (kramdown keeps them there); each
+    line changed is kept as written in ``tabbed`` (indented code keeps its tabs)."""
+    out: list[str] = []
+    fence: str | None = None
+    fence_indent = 0
+    unclosed: dict[str, int] = {}
+    for index, line in enumerate(lines):
         if fence is not None:
             if closes_fence(line, fence, fence_indent):
                 fence = None
@@ -635,9 +737,11 @@ def _expand_tabs(lines: list[str], size: int) -> list[str]:
             continue
         if "\t" in line:  # only the indentation: kramdown keeps other tabs
             text = line.lstrip(" \t")
-            line = line[: len(line) - len(text)].expandtabs(size) + text
+            written, line = line, line[: len(line) - len(text)].expandtabs(size) + text
+            if line != written:
+                tabbed[line] = written
         opening = _FENCE.match(line)
-        if opening:
+        if opening and _opens_fence(lines, index, _indent(line), unclosed):
             fence, fence_indent = opening.group("fence"), _indent(line)
         out.append(line)
     return out
@@ -887,6 +991,59 @@ def _in_code_span(text: str, at: int) -> bool:
         if span.end() > at:
             return True
     return False
+
+
+# Ruby's \s: the whitespace kramdown's code span rule looks at
+_RUBY_SPACE = frozenset(" \t\n\r\f\v")
+
+
+def _space_before(data: str, at: int) -> bool:
+    """Whether ``data`` has whitespace or nothing before ``at`` (kramdown's ``pre_match``), past
+    the marks the preprocessors left (nothing, or spaces, in kramdown's text)."""
+    while at and data[at - 1] == "\x03":
+        start = data.rfind("\x02", 0, at)
+        if start < 0 or not data.startswith("\x02bs", start):
+            return False
+        if data.startswith(_SPACES[:5], start):
+            return True
+        at = start
+    return at == 0 or data[at - 1] in _RUBY_SPACE
+
+
+class _CodeSpanProcessor(BacktickInlineProcessor):
+    """kramdown's code span (parser/kramdown/codespan.rb): a run of backticks closes at the next
+    occurrence of the same run (also inside a longer one); a single backtick between whitespace
+    (or at the start) is text; a multi-backtick span loses one space at each end, a single one
+    none."""
+
+    def handleMatch(  # type: ignore[override]
+        self, m: re.Match[str], data: str
+    ) -> tuple[etree.Element | str | None, int | None, int | None]:
+        if m.group(1):
+            return super().handleMatch(m, data)
+        begin = m.start(0)
+        after = begin + 1
+        while after < len(data) and data[after] == "`":
+            after += 1
+        run = data[begin:after]
+        simple = len(run) == 1
+        if (
+            simple
+            and _space_before(data, begin)
+            and after < len(data)
+            and data[after] in _RUBY_SPACE
+        ):
+            return None, begin, after
+        close = data.find(run, after)
+        if close < 0:
+            return None, begin, after
+        text = data[after:close]
+        if not simple:
+            text = text[1:] if text[:1] == " " else text
+            text = text[:-1] if text[-1:] == " " else text
+        element = etree.Element("code")
+        element.text = markdown.util.AtomicString(markdown.util.code_escape(text))
+        return element, begin, close + len(run)
 
 
 class _BackslashBreakProcessor(InlineProcessor):
@@ -1195,6 +1352,11 @@ class _KramdownFencePreprocessor(SuperFencesBlockPreprocessor):  # type: ignore[
         lines = list(self.reassemble(lines))
         return self._after_quoted_fences(lines) if self._quoted else lines
 
+    def rebuild_block(self, lines: list[str]) -> str:
+        """The code as kramdown takes it: every line with its newline (blank lines at the end
+        stay; no line, no text)."""
+        return "".join(line[self.ws_virtual_len :] + "\n" for line in lines)
+
     def _store(self, source: str, code: str, start: int, end: int) -> None:
         super()._store(source, code, start, end)
         ws, placeholder = self.ws or "", self.stack[-1][0][len(self.ws or "") :]
@@ -1387,6 +1549,9 @@ def _cited_from_footnotes(items: list[etree.Element], cited: set[str]) -> None:
                 parent.remove(child)
 
 
+_LANGUAGE_CLASS = re.compile(r"\blanguage-(\S+)")
+
+
 class _KramdownTreeprocessor(Treeprocessor):
     """kramdown's markup for code spans, tables, footnotes and standalone block IALs."""
 
@@ -1426,6 +1591,9 @@ class _KramdownTreeprocessor(Treeprocessor):
         tag = element.tag
         if tag == "code" and parent.tag != "pre":
             extra = element.get("class")
+            if extra and "language-" in extra:
+                self._code_span_language(element, extra)
+                return
             middle = f" {extra}" if extra else ""
             element.set("class", f"language-plaintext{middle} highlighter-rouge")
         elif tag in ("th", "td") and "style" in element.attrib:
@@ -1442,10 +1610,32 @@ class _KramdownTreeprocessor(Treeprocessor):
         elif tag == "div" and element.get("class") == "footnote":
             self._footnotes(element)
 
+    def _code_span_language(self, code: etree.Element, classes: str) -> None:
+        """A code span whose IAL names a language (kramdown's convert_codespan): highlighted with
+        it, the highlighter's class after the IAL's, the language first; a language rouge does
+        not know leaves the span's classes and text as they are."""
+        found = _LANGUAGE_CLASS.search(classes)
+        if found is None:
+            code.set("class", f"language-plaintext {classes} highlighter-rouge")
+            return
+        text = code.text or ""
+        source = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+        body = highlight_code(source, found.group(1))
+        if body is None:
+            return
+        if not source.endswith("\n") and body.endswith("\n"):
+            body = body[:-1]
+        if not classes.startswith("language-"):
+            classes = f"language-{found.group(1)} {classes}"
+        code.set("class", f"{classes} highlighter-rouge")
+        code.text = self.md.htmlStash.store(body)
+
     def _indented_code(self, pre: etree.Element) -> None:
         code = pre[0]
         if code.get("class") or pre.get("class"):
             return
+        if code.text and code.text.endswith("\n\n"):  # kramdown's code ends at its last text
+            code.text = markdown.util.AtomicString(code.text.rstrip("\n") + "\n")
         pre.tag = "div"
         blank = {BLANK: ""} if BLANK in pre.attrib else {}
         pre.attrib = {"class": "language-plaintext highlighter-rouge", **blank}
@@ -2066,7 +2256,6 @@ _HTML_CODE = re.compile(r"(<code.*?>.*?</code>)")
 _CELL_PIPE = re.compile(r"(?<!\\)\|")
 
 
-_RUBY_SPACE = " \t\n\r\f\v"
 _SPAN_START = re.compile(r"[`<]")
 
 
@@ -2430,6 +2619,7 @@ class _KramdownExtension(Extension):
         md.inlinePatterns.register(
             _ShortImageReferenceProcessor(IMAGE_REFERENCE_RE, md), "short_image_ref", 125
         )
+        md.inlinePatterns.register(_CodeSpanProcessor(BACKTICK_RE), "backtick", 190)
         md.inlinePatterns.register(_BackslashBreakProcessor(r"\\(?=\n)", md), "bs_break", 181)
         md.inlinePatterns.register(_RawSpanProcessor(r"(?<!<)<[A-Za-z]", md), "bs_raw_span", 191)
         md.preprocessors.register(_MathBlockPreprocessor(md, document), "bs_math", 24)
