@@ -195,7 +195,7 @@ def _escaped_code(code: str) -> str:
 # --- preprocessing: kramdown list and IAL rules -------------------------------------------------
 
 _FENCE = re.compile(r"^(?P<indent>[ ]*)(?P<fence>`{3,}|~{3,})")
-_MARKER = re.compile(r"^(?P<indent>[ ]*)(?P<marker>[*+-]|\d{1,9}[.)])(?P<space>[ ]+|$)")
+_MARKER = re.compile(r"^(?P<indent>[ ]*)(?P<marker>[*+-]|\d+\.)(?P<space>[ ]+)")
 _HR = re.compile(r"^[ ]{0,3}([-*_])[ ]*(\1[ ]*){2,}$")
 _IAL_LINE = re.compile(r"^[ ]*(?:\x02bsnb\x03)?\{:(?!:)[^}]*\}[ ]*$")
 _IAL_NO_BLANK = "\x02nb"  # in an IAL's attributes: its line has no blank line after it
@@ -287,11 +287,21 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 self.document.no_blank = True
             if (
                 stack
-                and _SETEXT_LINE.match(line)
-                and _indent(line) < stack[-1].old + 4
+                and _item_underline(line, stack)
                 and _setext_item(out, prev, line)
             ):
                 prev2, prev = prev, line
+                continue
+            if line[:1] == "^" and not line[1:].strip():
+                # kramdown's end-of-block marker: ends the paragraph, list or quote, writes nothing
+                if stack:
+                    stack.clear()
+                    self.kinds.clear()
+                    self.ended = True  # a list right after is another list
+                if prev.strip():
+                    self._no_blank(out)
+                    out.append("")
+                prev2, prev = prev, ""
                 continue
             match = _FENCE.match(line)
             if match and prev.strip() and not _FENCE.match(prev):  # a fence ends a paragraph
@@ -423,6 +433,15 @@ _REFERENCE_LINE = re.compile(r"[ ]{0,3}\[[^\]]+\]:")
 _DEFINITION_LINE = re.compile(r"[ ]{0,3}(?:\[[^\]]+\]|\*\[[^\]]+\]):")  # links, abbreviations
 
 
+def _item_underline(line: str, stack: list[_ListItem]) -> bool:
+    """A setext underline for an item's text: kramdown strips each enclosing item's indentation
+    the line has (a lazy line keeps its own) and takes ``-``/``=`` only at the column left."""
+    indent = _indent(line)
+    if not _SETEXT_LINE.match(line[indent:]):
+        return False
+    return indent == next((item.old for item in reversed(stack) if item.old <= indent), 0)
+
+
 def _setext_item(out: list[str], prev: str, line: str) -> bool:
     """An underline right after an item's first line (kramdown takes it into the item, lazily
     or not): the item's text is a setext header, written for python-markdown as an ATX one."""
@@ -477,6 +496,8 @@ def _mark_no_blank(out: list[str], document: _Document) -> None:
         return
     if _SETEXT_LINE.match(out[-1]) and len(out) > 1 and out[-2].strip():
         out[-2] += _NO_BLANK  # into the header's text
+        return
+    if _HR.match(out[-1]):  # no text to hold the mark (python-markdown would see no rule)
         return
     atx = _ATX_START.match(out[-1])
     if atx:  # before the header's text, clear of its closing hashes
@@ -774,12 +795,15 @@ class _RawSpanProcessor(InlineProcessor):
 
 
 class _BackslashBreakProcessor(InlineProcessor):
-    """GFM's hard line break: a backslash at the end of a line (the newline stays)."""
+    """A hard line break: kramdown's ``\\\\`` or GFM's single backslash at the end of a line
+    (the newline stays). In a longer run kramdown reads the pairs before as escaped backslashes,
+    left to right: the break takes the last two of an even run, the last one of an odd run."""
 
     def handleMatch(  # type: ignore[override]
         self, m: re.Match[str], data: str
     ) -> tuple[etree.Element, int, int]:
-        return etree.Element("br"), m.start(0), m.end(0)
+        end = m.end(0)
+        return etree.Element("br"), end - (2 if (end - m.start(0)) % 2 == 0 else 1), end
 
 
 # kramdown's e-mail autolink (its ACHARS: letters, digits, "-", "_", ".")
@@ -1182,9 +1206,13 @@ class _KramdownTreeprocessor(Treeprocessor):
                 self._fix(parent, child)
         _drop_unreferenced_footnotes(root)
         stash = self.md.htmlStash.rawHtmlBlocks
+        tasks = False
         for index, stashed in enumerate(stash):
             if isinstance(stashed, str) and stashed in _TASK_BOXES:
                 stash[index] = _TASK_BOXES[stashed]
+                tasks = True
+        if tasks:
+            _task_items(root)
 
     def _fix(self, parent: etree.Element, element: etree.Element) -> None:
         if KD in element.attrib:
@@ -1288,6 +1316,27 @@ _TASK_BOXES = {
         'checked="checked" />'
     ),
 }
+
+
+def _task_items(root: etree.Element) -> None:
+    """kramdown-parser-gfm's task list: once an item of a list has a checkbox, every later item
+    that starts with a paragraph is a ``task-list-item`` too, with a checkbox or not."""
+    for parent in root.iter():
+        if parent.tag not in _LISTS or "task-list" not in parent.get("class", "").split():
+            continue
+        seen = False
+        for item in parent:
+            if "task-list-item" in item.get("class", "").split():
+                seen = True
+            elif seen and item.tag == "li" and _starts_with_paragraph(item):
+                names = item.get("class")
+                item.set("class", f"{names} task-list-item" if names else "task-list-item")
+
+
+def _starts_with_paragraph(item: etree.Element) -> bool:
+    if item.text and item.text.strip():
+        return True
+    return len(item) > 0 and item[0].tag == "p"
 
 
 def _list_paragraphs(root: etree.Element, stash: Sequence[object]) -> None:
@@ -1935,7 +1984,7 @@ class _KramdownExtension(Extension):
         md.inlinePatterns.register(
             _ShortImageReferenceProcessor(IMAGE_REFERENCE_RE, md), "short_image_ref", 125
         )
-        md.inlinePatterns.register(_BackslashBreakProcessor(r"\\(?=\n)", md), "bs_break", 181)
+        md.inlinePatterns.register(_BackslashBreakProcessor(r"(?<!\\)\\+(?=\n)", md), "bs_break", 181)
         md.inlinePatterns.register(_RawSpanProcessor(r"(?<!<)<[A-Za-z]", md), "bs_raw_span", 189)
         md.preprocessors.register(_MathBlockPreprocessor(md, document), "bs_math", 24)
         md.preprocessors.register(_IalLinePreprocessor(md, document), "bs_ial", 23)
