@@ -36,7 +36,7 @@ from markdown.extensions.attr_list import (
     AttrListTreeprocessor,
     get_attrs_and_remainder,
 )
-from markdown.extensions.def_list import DefListExtension
+from markdown.extensions.def_list import DefListExtension, DefListProcessor
 from markdown.extensions.footnotes import NBSP_PLACEHOLDER, FootnoteExtension
 from markdown.extensions.nl2br import Nl2BrExtension
 from markdown.extensions.tables import TableExtension
@@ -258,9 +258,12 @@ class _KramdownLinesPreprocessor(Preprocessor):
         self.document = document
         self.kinds: dict[int, str] = {}
         self.ended = False
+        self.definition = False
+        self.definition_indent = 2
 
     def run(self, lines: list[str]) -> list[str]:
         self.kinds = {}
+        self.definition = False  # in a definition list's definition (at the top level)
         self.ended = False  # a list just ended at a definition (nothing python-markdown keeps)
         out: list[str] = []
         stack: list[_ListItem] = []
@@ -285,11 +288,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
             ):  # kramdown: no setext underline but after a blank line, no rule in a paragraph
                 line = _NOTHING + line
                 self.document.no_blank = True
-            if (
-                stack
-                and _item_underline(line, stack)
-                and _setext_item(out, prev, line)
-            ):
+            if stack and _item_underline(line, stack) and _setext_item(out, prev, line):
                 prev2, prev = prev, line
                 continue
             if line[:1] == "^" and not line[1:].strip():
@@ -345,6 +344,10 @@ class _KramdownLinesPreprocessor(Preprocessor):
         marker = _MARKER.match(line)
         if marker and not _HR.match(line) and (stack or indent < 4):
             return self._item(line, prev, marker, stack)
+        if not stack and (self.definition or ":" in line[:4]):
+            lazy = self._definition_line(line, prev, indent)
+            if lazy is not None:
+                return [lazy]
         if _IAL_LINE.match(line) and prev.strip():
             stripped = prev.strip()
             if stack and indent < stack[-1].old and indent < 4:  # ends the list: it is the list's
@@ -396,6 +399,23 @@ class _KramdownLinesPreprocessor(Preprocessor):
             return [_shift(line, top.old, top.new)]
         return [line]
 
+    def _definition_line(self, line: str, prev: str, indent: int) -> str | None:
+        """kramdown's lazy line in a definition: a text line (or a ``:`` line that starts no
+        definition) right after the definition's text is more of it; python-markdown would
+        start a new term, or a paragraph after the list: indented, it is the definition's."""
+        start = _DEFINITION_START.match(line)
+        if start:
+            self.definition = True
+            after = len(line) - len(line[start.end() :].lstrip(" "))
+            self.definition_indent = after if after - start.end() < 3 else start.end()
+        elif not prev.strip():
+            self.definition = indent >= self.definition_indent
+        elif self.definition and indent < 4 and (line.lstrip(" ")[0] == ":" or _is_text(line)):
+            return "    " + line.lstrip(" ")
+        if self.definition and not start and indent > 0 and indent >= self.definition_indent:
+            return " " * (4 + indent - self.definition_indent) + line.lstrip(" ")
+        return None
+
     def _item(
         self, line: str, prev: str, marker: re.Match[str], stack: list[_ListItem]
     ) -> list[str]:
@@ -429,6 +449,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
         return ["", text] if blank or (after_text and prev.strip()) else [text]
 
 
+_DEFINITION_START = re.compile(r"[ ]{0,3}:[ \t|]")  # kramdown's DEFINITION_LIST_START
 _REFERENCE_LINE = re.compile(r"[ ]{0,3}\[[^\]]+\]:")
 _DEFINITION_LINE = re.compile(r"[ ]{0,3}(?:\[[^\]]+\]|\*\[[^\]]+\]):")  # links, abbreviations
 
@@ -1915,6 +1936,45 @@ class _SeparateBlockQuoteProcessor(BlockQuoteProcessor):
         self.parser.state.reset()
 
 
+class _KramdownDefListProcessor(DefListProcessor):
+    """python-markdown's definitions with kramdown's paragraph rule: a definition whose ``:``
+    line follows a blank line starts with a ``<p>``, any other with bare text (python-markdown
+    looks at the definition before). A block that starts with ``:`` is one after a blank line,
+    unless it is the rest of the block before (``theRest``, recognised by identity)."""
+
+    def __init__(self, parser: BlockParser) -> None:
+        super().__init__(parser)
+        self.rest: str | None = None
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> bool | None:
+        raw_block = blocks[0]
+        rest, self.rest = self.rest, None
+        m = self.RE.search(raw_block)
+        sibling = self.lastChild(parent)
+        more = (  # another definition of the list before
+            m is not None
+            and not raw_block[: m.start()].strip()
+            and sibling is not None
+            and sibling.tag == "dl"
+        )
+        count = len(blocks)
+        result = super().run(parent, blocks)
+        if len(blocks) == count:  # the rest of the block went back: the next block
+            self.rest = blocks[0]
+        if more and len(sibling):  # type: ignore[arg-type]
+            dd = sibling[-1]  # type: ignore[index]
+            if dd.tag != "dd":
+                return result
+            if raw_block is not rest and dd.text and dd.text.strip():
+                paragraph = etree.Element("p")
+                paragraph.text, dd.text = dd.text, None
+                dd.insert(0, paragraph)
+            elif raw_block is rest and len(dd) and dd[0].tag == "p" and not dd.text:
+                dd.text = dd[0].text
+                dd.remove(dd[0])
+        return result
+
+
 class _KramdownAttrListTreeprocessor(AttrListTreeprocessor):
     """attr_list with kramdown's syntax: ``{: ...}`` (``{...}`` without the colon is text)."""
 
@@ -1956,6 +2016,7 @@ class _KramdownExtension(Extension):
         md.parser.blockprocessors.register(_GfmHashHeaderProcessor(md.parser), "hashheader", 70)
         md.parser.blockprocessors.register(_SeparateBlockQuoteProcessor(md.parser), "quote", 20)
         md.parser.blockprocessors.register(_KramdownTableProcessor(md.parser), "bs_table", 76)
+        md.parser.blockprocessors.register(_KramdownDefListProcessor(md.parser), "deflist", 25)
         md.parser.__class__ = _TrackingBlockParser
         document = self.document
         md.preprocessors.register(
@@ -1984,7 +2045,9 @@ class _KramdownExtension(Extension):
         md.inlinePatterns.register(
             _ShortImageReferenceProcessor(IMAGE_REFERENCE_RE, md), "short_image_ref", 125
         )
-        md.inlinePatterns.register(_BackslashBreakProcessor(r"(?<!\\)\\+(?=\n)", md), "bs_break", 181)
+        md.inlinePatterns.register(
+            _BackslashBreakProcessor(r"(?<!\\)\\+(?=\n)", md), "bs_break", 181
+        )
         md.inlinePatterns.register(_RawSpanProcessor(r"(?<!<)<[A-Za-z]", md), "bs_raw_span", 189)
         md.preprocessors.register(_MathBlockPreprocessor(md, document), "bs_math", 24)
         md.preprocessors.register(_IalLinePreprocessor(md, document), "bs_ial", 23)
