@@ -423,14 +423,25 @@ class _KramdownLinesPreprocessor(Preprocessor):
         starts_list = not stack
         # A sibling after a continuation line: python-markdown would take it as more text.
         after_text = bool(stack) and indent < stack[-1].old and not _MARKER.match(prev)
-        while stack and indent < stack[-1].old:
+        kind = "ul" if marker.group("marker") in "*+-" else "ol"
+        nested = False
+        if stack and indent < stack[-1].old and _is_text(prev):
+            # kramdown's lazy line: a marker of another list's type right after an item's text
+            # is more of the item (a list in it), unless an enclosing list has its type
+            first = next(i for i, item in enumerate(stack) if indent < item.old)
+            level = next((i for i in range(first, len(stack)) if stack[i].kind == kind), None)
+            if level is None:
+                after_text = False
+            else:  # a sibling in that list
+                del stack[level:]
+            nested = True
+        while stack and indent < stack[-1].old and not nested:
             stack.pop()
         space = len(marker.group("space")) or 1
         if space > 4:
             space = 1
         old = indent + len(marker.group("marker")) + space
         new_indent = stack[-1].new if stack else 0
-        kind = "ul" if marker.group("marker") in "*+-" else "ol"
         depth = len(stack)
         switched = self.kinds.get(depth, kind) != kind
         self.kinds = {d: k for d, k in self.kinds.items() if d < depth}
@@ -1233,7 +1244,7 @@ class _KramdownTreeprocessor(Treeprocessor):
                 stash[index] = _TASK_BOXES[stashed]
                 tasks = True
         if tasks:
-            _task_items(root)
+            _task_items(root, stash)
 
     def _fix(self, parent: etree.Element, element: etree.Element) -> None:
         if KD in element.attrib:
@@ -1326,6 +1337,24 @@ class _KramdownTreeprocessor(Treeprocessor):
 
 
 _LISTS = frozenset(("ul", "ol"))
+_ITEM_BLOCKS = frozenset(
+    (
+        "ul",
+        "ol",
+        "dl",
+        "pre",
+        "div",
+        "table",
+        "blockquote",
+        "hr",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+    )
+)
 _REPEATED_REF = re.compile(r"fnref(\d+):(.*)")
 # pymdownx.tasklist's checkboxes -> kramdown-parser-gfm's
 _TASK_BOXES = {
@@ -1339,7 +1368,7 @@ _TASK_BOXES = {
 }
 
 
-def _task_items(root: etree.Element) -> None:
+def _task_items(root: etree.Element, stash: Sequence[object]) -> None:
     """kramdown-parser-gfm's task list: once an item of a list has a checkbox, every later item
     that starts with a paragraph is a ``task-list-item`` too, with a checkbox or not."""
     for parent in root.iter():
@@ -1349,15 +1378,17 @@ def _task_items(root: etree.Element) -> None:
         for item in parent:
             if "task-list-item" in item.get("class", "").split():
                 seen = True
-            elif seen and item.tag == "li" and _starts_with_paragraph(item):
+            elif seen and item.tag == "li" and _starts_with_paragraph(item, stash):
                 names = item.get("class")
                 item.set("class", f"{names} task-list-item" if names else "task-list-item")
 
 
-def _starts_with_paragraph(item: etree.Element) -> bool:
-    if item.text and item.text.strip():
-        return True
-    return len(item) > 0 and item[0].tag == "p"
+def _starts_with_paragraph(item: etree.Element, stash: Sequence[object]) -> bool:
+    text = (item.text or "").strip()
+    if text:  # text, or a code block's or block HTML's placeholder
+        match = _STASH.match(text)
+        return not (match and match.end() == len(text) and not _is_block_placeholder(item, stash))
+    return len(item) > 0 and item[0].tag not in _ITEM_BLOCKS
 
 
 def _list_paragraphs(root: etree.Element, stash: Sequence[object]) -> None:
