@@ -72,6 +72,7 @@ from handler.engine.budget import limit as budget_limit
 from handler.engine.markdown import _rouge as rouge
 from handler.engine.markdown._html import (
     BLOCK_START,
+    SPAN_ELEMENTS,
     TAG_CLOSE_RE,
     HtmlBlock,
     HtmlParser,
@@ -271,7 +272,21 @@ class _KramdownLinesPreprocessor(Preprocessor):
         fence_shift: tuple[int, int] = (0, 0)
         fence_indent = 0
         prev = prev2 = ""
+        quote: str | None = None  # the ">" prefix of the top-level quote line before
+        quote_fence: str | None = None
         for line in lines:
+            if quote is not None:
+                if not line.strip():
+                    quote = quote_fence = None
+                elif quote_fence is not None:  # a fence opened by a lazy line: the quote's
+                    if closes_fence(line, quote_fence, 0):
+                        quote_fence = None
+                    line = quote + line
+                elif not _QUOTE_START.match(line):
+                    line = self._quote_lazy(line, prev, quote, out)
+                    opened = _FENCE.match(line[len(quote) :])
+                    if opened and line.startswith(quote):
+                        quote_fence = opened.group("fence")
             if fence is not None:
                 if closes_fence(line, fence, fence_indent):
                     fence = None
@@ -319,6 +334,8 @@ class _KramdownLinesPreprocessor(Preprocessor):
                         written.insert(0, "")
                     self.document.no_blank = True
             out.extend(written)
+            if not stack and quote is None and _QUOTE_START.match(line):
+                quote = _QUOTE_PREFIX.match(line).group()  # type: ignore[union-attr]
             lazy = bool(match and stack and prev.strip() and _indent(line) < stack[-1].old)
             if match and (not stack or lazy or _indent(line) >= stack[-1].old or not prev.strip()):
                 fence, fence_indent = match.group("fence"), _indent(line)
@@ -334,6 +351,21 @@ class _KramdownLinesPreprocessor(Preprocessor):
             prev2, prev = prev, line
         return out
 
+    def _quote_lazy(self, line: str, prev: str, quote: str, out: list[str]) -> str:
+        """kramdown's blockquote takes every line up to a blank line (or block HTML, an IAL):
+        a lazy line that would start a block for python-markdown goes into the quote."""
+        if _SETEXT_LINE.match(line) or _ATX_START.match(line):
+            return quote + line
+        if _HR.match(line):  # a rule's characters in the quote's paragraph
+            self.document.no_blank = True
+            return quote + _NOTHING + line
+        if _MARKER.match(line) or _FENCE.match(line):
+            if prev.strip(" >"):  # python-markdown needs a blank line before the block
+                self._no_blank(out)
+                out.append(quote.rstrip())
+            return quote + line
+        return line
+
     def _no_blank(self, out: list[str]) -> None:
         _mark_no_blank(out, self.document)
 
@@ -347,7 +379,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
         if not stack and (self.definition or ":" in line[:4]):
             lazy = self._definition_line(line, prev, indent)
             if lazy is not None:
-                return [lazy]
+                return lazy
         if _IAL_LINE.match(line) and prev.strip():
             stripped = prev.strip()
             if stack and indent < stack[-1].old and indent < 4:  # ends the list: it is the list's
@@ -399,7 +431,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
             return [_shift(line, top.old, top.new)]
         return [line]
 
-    def _definition_line(self, line: str, prev: str, indent: int) -> str | None:
+    def _definition_line(self, line: str, prev: str, indent: int) -> list[str] | None:
         """kramdown's lazy line in a definition: a text line (or a ``:`` line that starts no
         definition) right after the definition's text is more of it; python-markdown would
         start a new term, or a paragraph after the list: indented, it is the definition's."""
@@ -410,10 +442,16 @@ class _KramdownLinesPreprocessor(Preprocessor):
             self.definition_indent = after if after - start.end() < 3 else start.end()
         elif not prev.strip():
             self.definition = indent >= self.definition_indent
-        elif self.definition and indent < 4 and (line.lstrip(" ")[0] == ":" or _is_text(line)):
-            return "    " + line.lstrip(" ")
+        elif self.definition and indent < 4:
+            stripped = line.lstrip(" ")
+            tag = _LAZY_END_TAG.match(stripped)
+            if tag and tag.group(1).lower() not in SPAN_ELEMENTS:  # ends the definition list
+                self.definition = False
+                return ["", line]
+            if stripped[0] == ":" or tag or _is_text(line):
+                return ["    " + stripped]
         if self.definition and not start and indent > 0 and indent >= self.definition_indent:
-            return " " * (4 + indent - self.definition_indent) + line.lstrip(" ")
+            return [" " * (4 + indent - self.definition_indent) + line.lstrip(" ")]
         return None
 
     def _item(
@@ -460,6 +498,9 @@ class _KramdownLinesPreprocessor(Preprocessor):
         return ["", text] if blank or (after_text and prev.strip()) else [text]
 
 
+# kramdown's LAZY_END_HTML_START/STOP: a tag (not a span element's) ends a lazy paragraph
+_LAZY_END_TAG = re.compile(r"</?([A-Za-z][\w:.-]*)")
+_QUOTE_START = re.compile(r"[ ]{0,3}>")
 _DEFINITION_START = re.compile(r"[ ]{0,3}:[ \t|]")  # kramdown's DEFINITION_LIST_START
 _REFERENCE_LINE = re.compile(r"[ ]{0,3}\[[^\]]+\]:")
 _DEFINITION_LINE = re.compile(r"[ ]{0,3}(?:\[[^\]]+\]|\*\[[^\]]+\]):")  # links, abbreviations
