@@ -137,6 +137,14 @@ CASES: dict[str, tuple[str, str]] = {
         "> a\n- b\n\n> c\n```\nx\n```\n",
         '<blockquote>\n  <p>a</p>\n  <ul>\n    <li>b</li>\n  </ul>\n</blockquote>\n\n<blockquote>\n  <p>c</p>\n  <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>x\n</code></pre></div>  </div>\n</blockquote>\n',
     ),
+    "link-definition-after-text": (
+        "[page][`x`]\n[`x`]: /local/path.html\n",
+        '<p>[page][<code class="language-plaintext highlighter-rouge">x</code>]\n[<code class="language-plaintext highlighter-rouge">x</code>]: /local/path.html</p>\n',
+    ),
+    "definitions-after-text-and-alone": (
+        "a\n[x]: /a\n[y]: /b\n\n[z]: /c\n\n[x] [y] [z]\n",
+        '<p>a\n[x]: /a\n[y]: /b</p>\n\n<p>[x] <a href="/c">y</a></p>\n',
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks: the same HTML otherwise

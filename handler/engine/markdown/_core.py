@@ -261,10 +261,12 @@ class _KramdownLinesPreprocessor(Preprocessor):
         self.ended = False
         self.definition = False
         self.definition_indent = 2
+        self.lazy_definition = False  # the line before was a definition's, as paragraph text
 
     def run(self, lines: list[str]) -> list[str]:
         self.kinds = {}
         self.definition = False  # in a definition list's definition (at the top level)
+        self.lazy_definition = False
         self.ended = False  # a list just ended at a definition (nothing python-markdown keeps)
         out: list[str] = []
         stack: list[_ListItem] = []
@@ -380,6 +382,17 @@ class _KramdownLinesPreprocessor(Preprocessor):
             lazy = self._definition_line(line, prev, indent)
             if lazy is not None:
                 return lazy
+        if (
+            not stack
+            and indent < 4
+            and "]:" in line
+            and _DEFINITION_LINE.match(line)
+            and _is_text(prev)
+            and (self.lazy_definition or not _DEFINITION_LINE.match(prev))
+        ):  # kramdown: a definition right under a paragraph's line is more of its text
+            self.lazy_definition = True
+            return [line[:indent] + "\\" + line[indent:]]
+        self.lazy_definition = False
         if _IAL_LINE.match(line) and prev.strip():
             stripped = prev.strip()
             if stack and indent < stack[-1].old and indent < 4:  # ends the list: it is the list's
