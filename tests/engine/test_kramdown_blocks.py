@@ -142,8 +142,8 @@ CASES: dict[str, tuple[str, str]] = {
         '<p>[page][<code class="language-plaintext highlighter-rouge">x</code>]\n[<code class="language-plaintext highlighter-rouge">x</code>]: /local/path.html</p>\n',
     ),
     "definitions-after-text-and-alone": (
-        "a\n[x]: /a\n[y]: /b\n\n[z]: /c\n\n[x] [y] [z]\n",
-        '<p>a\n[x]: /a\n[y]: /b</p>\n\n<p>[x] <a href="/c">y</a></p>\n',
+        "a\n[x]: /a\n[y]: /b\n\n[z]: /c\n\n[x], [y], [z]\n",
+        '<p>a\n[x]: /a\n[y]: /b</p>\n\n<p>[x], [y], <a href="/c">z</a></p>\n',
     ),
 }
 
