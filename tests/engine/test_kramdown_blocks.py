@@ -145,6 +145,14 @@ CASES: dict[str, tuple[str, str]] = {
         "a\n[x]: /a\n[y]: /b\n\n[z]: /c\n\n[x], [y], [z]\n",
         '<p>a\n[x]: /a\n[y]: /b</p>\n\n<p>[x], [y], <a href="/c">z</a></p>\n',
     ),
+    "span-tag-line-is-item-text": (
+        "2.   <img\n     ===\n\n3. <br\n* page\n",
+        '<ol>\n  <li>\n    <h1 id="img">&lt;img</h1>\n  </li>\n  <li>&lt;br\n    <ul>\n      <li>page</li>\n    </ul>\n  </li>\n</ol>\n',
+    ),
+    "tag-line-ends-the-list": (
+        "1. site\n<https://a.example/x>\n\n1. (see\n",
+        '<ol>\n  <li>site</li>\n</ol>\n<p><a href="https://a.example/x">https://a.example/x</a></p>\n\n<ol>\n  <li>(see</li>\n</ol>\n',
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks: the same HTML otherwise

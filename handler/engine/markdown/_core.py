@@ -414,6 +414,10 @@ class _KramdownLinesPreprocessor(Preprocessor):
             and _is_text(prev)
         ):  # kramdown's lazy line: any line after an item's text is more of it (a link
             # definition too, as text; a rule is text; a header a block of the item's)
+            if line[indent : indent + 1] == "<" and not _is_text(line):  # a tag ends the list
+                stack.clear()
+                self.kinds.clear()
+                return ["", line]
             if _REFERENCE_LINE.match(line):
                 return [" " * stack[-1].new + "\\" + line.lstrip(" ")]
             if _PARAGRAPH_RULE.match(line):
@@ -551,7 +555,10 @@ def _is_text(line: str) -> bool:
     marker = _MARKER.match(line)
     if marker:
         stripped = line[marker.end() :].strip()
-    return bool(stripped) and stripped[0] not in "<|#>{\x02" and not _FENCE.match(stripped)
+    if stripped[:1] == "<":  # not block HTML (a marker by now): text unless a tag ends it
+        tag = _LAZY_END_TAG.match(stripped)
+        return tag is None or tag.group(1).lower() in SPAN_ELEMENTS
+    return bool(stripped) and stripped[0] not in "|#>{\x02" and not _FENCE.match(stripped)
 
 
 def _mark_no_blank_before(line: str) -> str:
