@@ -153,6 +153,14 @@ CASES: dict[str, tuple[str, str]] = {
         "1. site\n<https://a.example/x>\n\n1. (see\n",
         '<ol>\n  <li>site</li>\n</ol>\n<p><a href="https://a.example/x">https://a.example/x</a></p>\n\n<ol>\n  <li>(see</li>\n</ol>\n',
     ),
+    "definition-first-paragraph-bare": (
+        "a\n: b\n\n  more\n\nc\n: e.g.\n\n  ---\n",
+        "<dl>\n  <dt>a</dt>\n  <dd>b\n\n    <p>more</p>\n  </dd>\n  <dt>c</dt>\n  <dd>e.g.\n\n    <hr />\n  </dd>\n</dl>\n",
+    ),
+    "definition-after-blank-first-paragraph": (
+        "a\n\n: b\n\n  c\n",
+        "<dl>\n  <dt>a</dt>\n  <dd>\n    <p>b</p>\n\n    <p>c</p>\n  </dd>\n</dl>\n",
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks: the same HTML otherwise
@@ -162,6 +170,7 @@ BLANK_LINES_ONLY = frozenset(
         "rule-before-html",
         "definition-ends-at-tag",
         "blockquote-lazy-header",
+        "definition-first-paragraph-bare",
     )
 )
 

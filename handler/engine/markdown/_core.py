@@ -1330,6 +1330,9 @@ class _KramdownTreeprocessor(Treeprocessor):
             self._footnotes(element)
         elif tag == "table":
             _table_sections(element)
+        elif tag == "dd" and _TIGHT in element.attrib:
+            del element.attrib[_TIGHT]
+            _set_item_paragraph(element, wrapped=False)
 
     def _indented_code(self, pre: etree.Element) -> None:
         code = pre[0]
@@ -2028,6 +2031,9 @@ class _SeparateBlockQuoteProcessor(BlockQuoteProcessor):
         self.parser.state.reset()
 
 
+_TIGHT = "bs-tight"  # on a definition whose first paragraph kramdown writes without <p>
+
+
 class _KramdownDefListProcessor(DefListProcessor):
     """python-markdown's definitions with kramdown's paragraph rule: a definition whose ``:``
     line follows a blank line starts with a ``<p>``, any other with bare text (python-markdown
@@ -2064,6 +2070,10 @@ class _KramdownDefListProcessor(DefListProcessor):
             elif raw_block is rest and len(dd) and dd[0].tag == "p" and not dd.text:
                 dd.text = dd[0].text
                 dd.remove(dd[0])
+        starts = m is not None and not raw_block[: m.start()].strip()
+        dl = self.lastChild(parent)
+        if not (starts and raw_block is not rest) and dl is not None and len(dl):
+            dl[-1].set(_TIGHT, "")  # its first paragraph stays bare, blocks after it or not
         return result
 
 
