@@ -161,6 +161,10 @@ CASES: dict[str, tuple[str, str]] = {
         "a\n\n: b\n\n  c\n",
         "<dl>\n  <dt>a</dt>\n  <dd>\n    <p>b</p>\n\n    <p>c</p>\n  </dd>\n</dl>\n",
     ),
+    "blockquote-lazy-link-definition": (
+        "> (see\n[`x`]: mailto:me@example.com\n",
+        '<blockquote>\n  <p>(see\n[<code class="language-plaintext highlighter-rouge">x</code>]: mailto:me@example.com</p>\n</blockquote>\n',
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks: the same HTML otherwise

@@ -358,6 +358,8 @@ class _KramdownLinesPreprocessor(Preprocessor):
         a lazy line that would start a block for python-markdown goes into the quote."""
         if _SETEXT_LINE.match(line) or _ATX_START.match(line):
             return quote + line
+        if "]:" in line and _DEFINITION_LINE.match(line) and _is_text(prev[len(quote) :]):
+            return quote + "\\" + line.lstrip(" ")  # the paragraph's text, as under a paragraph
         if _HR.match(line):  # a rule's characters in the quote's paragraph
             self.document.no_blank = True
             return quote + _NOTHING + line
