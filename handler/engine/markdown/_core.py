@@ -36,7 +36,7 @@ from markdown.extensions.attr_list import (
     AttrListTreeprocessor,
     get_attrs_and_remainder,
 )
-from markdown.extensions.def_list import DefListExtension
+from markdown.extensions.def_list import DefListExtension, DefListProcessor
 from markdown.extensions.footnotes import NBSP_PLACEHOLDER, FootnoteExtension
 from markdown.extensions.nl2br import Nl2BrExtension
 from markdown.extensions.tables import TableExtension
@@ -205,7 +205,7 @@ def _escaped_code(code: str) -> str:
 # --- preprocessing: kramdown list and IAL rules -------------------------------------------------
 
 _FENCE = re.compile(r"^(?P<indent>[ ]*)(?P<fence>`{3,}|~{3,})")
-_MARKER = re.compile(r"^(?P<indent>[ ]*)(?P<marker>[*+-]|\d{1,9}[.)])(?P<space>[ ]+|$)")
+_MARKER = re.compile(r"^(?P<indent>[ ]*)(?P<marker>[*+-]|\d+\.)(?P<space>[ ]+)")
 _HR = re.compile(r"^[ ]{0,3}([-*_])[ ]*(\1[ ]*){2,}$")
 _IAL_LINE = re.compile(r"^[ ]*(?:\x02bsnb\x03)?\{:(?!:)[^}]*\}[ ]*$")
 _IAL_NO_BLANK = "\x02nb"  # in an IAL's attributes: its line has no blank line after it
@@ -275,9 +275,14 @@ class _KramdownLinesPreprocessor(Preprocessor):
         self.document = document
         self.kinds: dict[int, str] = {}
         self.ended = False
+        self.definition = False
+        self.definition_indent = 2
+        self.lazy_definition = False  # the line before was a definition's, as paragraph text
 
     def run(self, lines: list[str]) -> list[str]:
         self.kinds = {}
+        self.definition = False  # in a definition list's definition (at the top level)
+        self.lazy_definition = False
         self.ended = False  # a list just ended at a definition (nothing python-markdown keeps)
         out: list[str] = []
         stack: list[_ListItem] = []
@@ -289,7 +294,21 @@ class _KramdownLinesPreprocessor(Preprocessor):
         not_fence = False  # the previous line looks like a fence and opens none
         code = False  # the previous line is in an indented code block (outside lists)
         unclosed: dict[str, int] = {}
+        quote: str | None = None  # the ">" prefix of the top-level quote line before
+        quote_fence: str | None = None
         for index, line in enumerate(lines):
+            if quote is not None:
+                if not line.strip():
+                    quote = quote_fence = None
+                elif quote_fence is not None:  # a fence opened by a lazy line: the quote's
+                    if closes_fence(line, quote_fence, 0):
+                        quote_fence = None
+                    line = quote + line
+                elif not _QUOTE_START.match(line):
+                    line = self._quote_lazy(line, prev, quote, out)
+                    opened = _FENCE.match(line[len(quote) :])
+                    if opened and line.startswith(quote):
+                        quote_fence = opened.group("fence")
             if fence is not None:
                 if closes_fence(line, fence, fence_indent):
                     fence = None
@@ -312,12 +331,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
             ):  # kramdown: no setext underline but after a blank line, no rule in a paragraph
                 line = _NOTHING + line
                 self.document.no_blank = True
-            if (
-                stack
-                and _SETEXT_LINE.match(line)
-                and _indent(line) < stack[-1].old + 4
-                and _setext_item(out, prev, line)
-            ):
+            if stack and _item_underline(line, stack) and _setext_item(out, prev, line):
                 prev2, prev = prev, line
                 continue
             if not stack and line.strip():
@@ -333,6 +347,17 @@ class _KramdownLinesPreprocessor(Preprocessor):
                     continue
                 else:
                     code = False
+            if line[:1] == "^" and not line[1:].strip():
+                # kramdown's end-of-block marker: ends the paragraph, list or quote, writes nothing
+                if stack:
+                    stack.clear()
+                    self.kinds.clear()
+                    self.ended = True  # a list right after is another list
+                if prev.strip():
+                    self._no_blank(out)
+                    out.append("")
+                prev2, prev = prev, ""
+                continue
             match = _FENCE.match(line)
             was_not_fence, not_fence = not_fence, False
             base = stack[-1].old if stack else 0
@@ -359,6 +384,8 @@ class _KramdownLinesPreprocessor(Preprocessor):
                         written.insert(0, "")
                     self.document.no_blank = True
             out.extend(written)
+            if not stack and quote is None and _QUOTE_START.match(line):
+                quote = _QUOTE_PREFIX.match(line).group()  # type: ignore[union-attr]
             lazy = bool(match and stack and prev.strip() and _indent(line) < stack[-1].old)
             if match and (not stack or lazy or _indent(line) >= stack[-1].old or not prev.strip()):
                 fence, fence_indent = match.group("fence"), _indent(line)
@@ -374,6 +401,23 @@ class _KramdownLinesPreprocessor(Preprocessor):
             prev2, prev = prev, line
         return out
 
+    def _quote_lazy(self, line: str, prev: str, quote: str, out: list[str]) -> str:
+        """kramdown's blockquote takes every line up to a blank line (or block HTML, an IAL):
+        a lazy line that would start a block for python-markdown goes into the quote."""
+        if _SETEXT_LINE.match(line) or _ATX_START.match(line):
+            return quote + line
+        if "]:" in line and _DEFINITION_LINE.match(line) and _is_text(prev[len(quote) :]):
+            return quote + "\\" + line.lstrip(" ")  # the paragraph's text, as under a paragraph
+        if _HR.match(line):  # a rule's characters in the quote's paragraph
+            self.document.no_blank = True
+            return quote + _NOTHING + line
+        if _MARKER.match(line) or _FENCE.match(line):
+            if prev.strip(" >"):  # python-markdown needs a blank line before the block
+                self._no_blank(out)
+                out.append(quote.rstrip())
+            return quote + line
+        return line
+
     def _no_blank(self, out: list[str]) -> None:
         _mark_no_blank(out, self.document)
 
@@ -384,6 +428,21 @@ class _KramdownLinesPreprocessor(Preprocessor):
         marker = _MARKER.match(line)
         if marker and not _HR.match(line) and (stack or indent < 4):
             return self._item(line, prev, marker, stack)
+        if not stack and (self.definition or ":" in line[:4]):
+            lazy = self._definition_line(line, prev, indent)
+            if lazy is not None:
+                return lazy
+        if (
+            not stack
+            and indent < 4
+            and "]:" in line
+            and _DEFINITION_LINE.match(line)
+            and _is_text(prev)
+            and (self.lazy_definition or not _DEFINITION_LINE.match(prev))
+        ):  # kramdown: a definition right under a paragraph's line is more of its text
+            self.lazy_definition = True
+            return [line[:indent] + "\\" + line[indent:]]
+        self.lazy_definition = False
         if _IAL_LINE.match(line) and prev.strip():
             stripped = prev.strip()
             if stack and indent < stack[-1].old and indent < 4:  # ends the list: it is the list's
@@ -405,6 +464,10 @@ class _KramdownLinesPreprocessor(Preprocessor):
             and _is_text(prev)
         ):  # kramdown's lazy line: any line after an item's text is more of it (a link
             # definition too, as text; a rule is text; a header a block of the item's)
+            if line[indent : indent + 1] == "<" and not _is_text(line):  # a tag ends the list
+                stack.clear()
+                self.kinds.clear()
+                return ["", line]
             if _REFERENCE_LINE.match(line):
                 return [" " * stack[-1].new + "\\" + line.lstrip(" ")]
             if _PARAGRAPH_RULE.match(line):
@@ -435,6 +498,29 @@ class _KramdownLinesPreprocessor(Preprocessor):
             return [_shift(line, top.old, top.new)]
         return [line]
 
+    def _definition_line(self, line: str, prev: str, indent: int) -> list[str] | None:
+        """kramdown's lazy line in a definition: a text line (or a ``:`` line that starts no
+        definition) right after the definition's text is more of it; python-markdown would
+        start a new term, or a paragraph after the list: indented, it is the definition's."""
+        start = _DEFINITION_START.match(line)
+        if start:
+            self.definition = True
+            after = len(line) - len(line[start.end() :].lstrip(" "))
+            self.definition_indent = after if after - start.end() < 3 else start.end()
+        elif not prev.strip():
+            self.definition = indent >= self.definition_indent
+        elif self.definition and indent < 4:
+            stripped = line.lstrip(" ")
+            tag = _LAZY_END_TAG.match(stripped)
+            if tag and tag.group(1).lower() not in SPAN_ELEMENTS:  # ends the definition list
+                self.definition = False
+                return ["", line]
+            if stripped[0] == ":" or tag or _is_text(line):
+                return ["    " + stripped]
+        if self.definition and not start and indent > 0 and indent >= self.definition_indent:
+            return [" " * (4 + indent - self.definition_indent) + line.lstrip(" ")]
+        return None
+
     def _item(
         self, line: str, prev: str, marker: re.Match[str], stack: list[_ListItem]
     ) -> list[str]:
@@ -442,14 +528,25 @@ class _KramdownLinesPreprocessor(Preprocessor):
         starts_list = not stack
         # A sibling after a continuation line: python-markdown would take it as more text.
         after_text = bool(stack) and indent < stack[-1].old and not _MARKER.match(prev)
-        while stack and indent < stack[-1].old:
+        kind = "ul" if marker.group("marker") in "*+-" else "ol"
+        nested = False
+        if stack and indent < stack[-1].old and _is_text(prev):
+            # kramdown's lazy line: a marker of another list's type right after an item's text
+            # is more of the item (a list in it), unless an enclosing list has its type
+            first = next(i for i, item in enumerate(stack) if indent < item.old)
+            level = next((i for i in range(first, len(stack)) if stack[i].kind == kind), None)
+            if level is None:
+                after_text = False
+            else:  # a sibling in that list
+                del stack[level:]
+            nested = True
+        while stack and indent < stack[-1].old and not nested:
             stack.pop()
         space = len(marker.group("space")) or 1
         if space > 4:
             space = 1
         old = indent + len(marker.group("marker")) + space
         new_indent = stack[-1].new if stack else 0
-        kind = "ul" if marker.group("marker") in "*+-" else "ol"
         depth = len(stack)
         switched = self.kinds.get(depth, kind) != kind
         self.kinds = {d: k for d, k in self.kinds.items() if d < depth}
@@ -482,6 +579,10 @@ def _table_end(lines: list[str], start: int) -> int:
     return end if end == len(lines) or _TABLE_END.match(lines[end]) else 0
 
 
+# kramdown's LAZY_END_HTML_START/STOP: a tag (not a span element's) ends a lazy paragraph
+_LAZY_END_TAG = re.compile(r"</?([A-Za-z][\w:.-]*)")
+_QUOTE_START = re.compile(r"[ ]{0,3}>")
+_DEFINITION_START = re.compile(r"[ ]{0,3}:[ \t|]")  # kramdown's DEFINITION_LIST_START
 _REFERENCE_LINE = re.compile(r"[ ]{0,3}\[[^\]]+\]:")
 _DEFINITION_LINE = re.compile(r"[ ]{0,3}(?:\[[^\]]+\]|\*\[[^\]]+\]):")  # links, abbreviations
 
@@ -527,6 +628,15 @@ def _opens_fence(lines: list[str], index: int, base: int, unclosed: dict[str, in
     return False
 
 
+def _item_underline(line: str, stack: list[_ListItem]) -> bool:
+    """A setext underline for an item's text: kramdown strips each enclosing item's indentation
+    the line has (a lazy line keeps its own) and takes ``-``/``=`` only at the column left."""
+    indent = _indent(line)
+    if not _SETEXT_LINE.match(line[indent:]):
+        return False
+    return indent == next((item.old for item in reversed(stack) if item.old <= indent), 0)
+
+
 def _setext_item(out: list[str], prev: str, line: str) -> bool:
     """An underline right after an item's first line (kramdown takes it into the item, lazily
     or not): the item's text is a setext header, written for python-markdown as an ATX one."""
@@ -550,7 +660,10 @@ def _is_text(line: str) -> bool:
     marker = _MARKER.match(line)
     if marker:
         stripped = line[marker.end() :].strip()
-    return bool(stripped) and stripped[0] not in "<|#>{\x02" and not _FENCE.match(stripped)
+    if stripped[:1] == "<":  # not block HTML (a marker by now): text unless a tag ends it
+        tag = _LAZY_END_TAG.match(stripped)
+        return tag is None or tag.group(1).lower() in SPAN_ELEMENTS
+    return bool(stripped) and stripped[0] not in "|#>{\x02" and not _FENCE.match(stripped)
 
 
 def _mark_no_blank_before(line: str) -> str:
@@ -582,6 +695,8 @@ def _mark_no_blank(out: list[str], document: _Document, *, text: bool = False) -
         return
     if _SETEXT_LINE.match(out[-1]) and len(out) > 1 and out[-2].strip():
         out[-2] += _NO_BLANK  # into the header's text
+        return
+    if _HR.match(out[-1]):  # no text to hold the mark (python-markdown would see no rule)
         return
     atx = _ATX_START.match(out[-1])
     if atx:  # before the header's text, clear of its closing hashes
@@ -1047,12 +1162,15 @@ class _CodeSpanProcessor(BacktickInlineProcessor):
 
 
 class _BackslashBreakProcessor(InlineProcessor):
-    """GFM's hard line break: a backslash at the end of a line (the newline stays)."""
+    """A hard line break: kramdown's ``\\\\`` or GFM's single backslash at the end of a line
+    (the newline stays). In a longer run kramdown reads the pairs before as escaped backslashes,
+    left to right: the break takes the last two of an even run, the last one of an odd run."""
 
     def handleMatch(  # type: ignore[override]
         self, m: re.Match[str], data: str
     ) -> tuple[etree.Element, int, int]:
-        return etree.Element("br"), m.start(0), m.end(0)
+        end = m.end(0)
+        return etree.Element("br"), end - (2 if (end - m.start(0)) % 2 == 0 else 1), end
 
 
 # kramdown's e-mail autolink (its ACHARS: letters, digits, "-", "_", ".")
@@ -1581,9 +1699,13 @@ class _KramdownTreeprocessor(Treeprocessor):
                 self._fix(parent, child)
         _drop_unreferenced_footnotes(root)
         stash = self.md.htmlStash.rawHtmlBlocks
+        tasks = False
         for index, stashed in enumerate(stash):
             if isinstance(stashed, str) and stashed in _TASK_BOXES:
                 stash[index] = _TASK_BOXES[stashed]
+                tasks = True
+        if tasks:
+            _task_items(root, stash)
 
     def _fix(self, parent: etree.Element, element: etree.Element) -> None:
         if KD in element.attrib:
@@ -1609,6 +1731,9 @@ class _KramdownTreeprocessor(Treeprocessor):
                 link.attrib = {"href": link.get("href", ""), "class": "footnote", "rel": "footnote"}
         elif tag == "div" and element.get("class") == "footnote":
             self._footnotes(element)
+        elif tag == "dd" and _TIGHT in element.attrib:
+            del element.attrib[_TIGHT]
+            _set_item_paragraph(element, wrapped=False)
 
     def _code_span_language(self, code: etree.Element, classes: str) -> None:
         """A code span whose IAL names a language (kramdown's convert_codespan): highlighted with
@@ -1707,6 +1832,24 @@ class _KramdownTreeprocessor(Treeprocessor):
 
 
 _LISTS = frozenset(("ul", "ol"))
+_ITEM_BLOCKS = frozenset(
+    (
+        "ul",
+        "ol",
+        "dl",
+        "pre",
+        "div",
+        "table",
+        "blockquote",
+        "hr",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+    )
+)
 _REPEATED_REF = re.compile(r"fnref(\d+):(.*)")
 # pymdownx.tasklist's checkboxes -> kramdown-parser-gfm's
 _TASK_BOXES = {
@@ -1718,6 +1861,29 @@ _TASK_BOXES = {
         'checked="checked" />'
     ),
 }
+
+
+def _task_items(root: etree.Element, stash: Sequence[object]) -> None:
+    """kramdown-parser-gfm's task list: once an item of a list has a checkbox, every later item
+    that starts with a paragraph is a ``task-list-item`` too, with a checkbox or not."""
+    for parent in root.iter():
+        if parent.tag not in _LISTS or "task-list" not in parent.get("class", "").split():
+            continue
+        seen = False
+        for item in parent:
+            if "task-list-item" in item.get("class", "").split():
+                seen = True
+            elif seen and item.tag == "li" and _starts_with_paragraph(item, stash):
+                names = item.get("class")
+                item.set("class", f"{names} task-list-item" if names else "task-list-item")
+
+
+def _starts_with_paragraph(item: etree.Element, stash: Sequence[object]) -> bool:
+    text = (item.text or "").strip()
+    if text:  # text, or a code block's or block HTML's placeholder
+        match = _STASH.match(text)
+        return not (match and match.end() == len(text) and not _is_block_placeholder(item, stash))
+    return len(item) > 0 and item[0].tag not in _ITEM_BLOCKS
 
 
 def _list_paragraphs(root: etree.Element, stash: Sequence[object]) -> None:
@@ -2512,6 +2678,52 @@ class _SeparateBlockQuoteProcessor(BlockQuoteProcessor):
         self.parser.state.reset()
 
 
+_TIGHT = "bs-tight"  # on a definition whose first paragraph kramdown writes without <p>
+
+
+class _KramdownDefListProcessor(DefListProcessor):
+    """python-markdown's definitions with kramdown's paragraph rule: a definition whose ``:``
+    line follows a blank line starts with a ``<p>``, any other with bare text (python-markdown
+    looks at the definition before). A block that starts with ``:`` is one after a blank line,
+    unless it is the rest of the block before (``theRest``, recognised by identity)."""
+
+    def __init__(self, parser: BlockParser) -> None:
+        super().__init__(parser)
+        self.rest: str | None = None
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> bool | None:
+        raw_block = blocks[0]
+        rest, self.rest = self.rest, None
+        m = self.RE.search(raw_block)
+        sibling = self.lastChild(parent)
+        more = (  # another definition of the list before
+            m is not None
+            and not raw_block[: m.start()].strip()
+            and sibling is not None
+            and sibling.tag == "dl"
+        )
+        count = len(blocks)
+        result = super().run(parent, blocks)
+        if len(blocks) == count:  # the rest of the block went back: the next block
+            self.rest = blocks[0]
+        if more and len(sibling):  # type: ignore[arg-type]
+            dd = sibling[-1]  # type: ignore[index]
+            if dd.tag != "dd":
+                return result
+            if raw_block is not rest and dd.text and dd.text.strip():
+                paragraph = etree.Element("p")
+                paragraph.text, dd.text = dd.text, None
+                dd.insert(0, paragraph)
+            elif raw_block is rest and len(dd) and dd[0].tag == "p" and not dd.text:
+                dd.text = dd[0].text
+                dd.remove(dd[0])
+        starts = m is not None and not raw_block[: m.start()].strip()
+        dl = self.lastChild(parent)
+        if not (starts and raw_block is not rest) and dl is not None and len(dl):
+            dl[-1].set(_TIGHT, "")  # its first paragraph stays bare, blocks after it or not
+        return result
+
+
 class _KramdownAttrListTreeprocessor(AttrListTreeprocessor):
     """attr_list with kramdown's syntax: ``{: ...}`` (``{...}`` without the colon is text)."""
 
@@ -2592,6 +2804,7 @@ class _KramdownExtension(Extension):
         md.parser.blockprocessors.register(_SeparateBlockQuoteProcessor(md.parser), "quote", 20)
         md.parser.blockprocessors.register(_KramdownTableProcessor(md.parser), "bs_table", 76)
         md.parser.blockprocessors.deregister("table")  # kramdown's rules for every table
+        md.parser.blockprocessors.register(_KramdownDefListProcessor(md.parser), "deflist", 25)
         md.parser.__class__ = _TrackingBlockParser
         document = self.document
         md.preprocessors.register(
@@ -2620,7 +2833,9 @@ class _KramdownExtension(Extension):
             _ShortImageReferenceProcessor(IMAGE_REFERENCE_RE, md), "short_image_ref", 125
         )
         md.inlinePatterns.register(_CodeSpanProcessor(BACKTICK_RE), "backtick", 190)
-        md.inlinePatterns.register(_BackslashBreakProcessor(r"\\(?=\n)", md), "bs_break", 181)
+        md.inlinePatterns.register(
+            _BackslashBreakProcessor(r"(?<!\\)\\+(?=\n)", md), "bs_break", 181
+        )
         md.inlinePatterns.register(_RawSpanProcessor(r"(?<!<)<[A-Za-z]", md), "bs_raw_span", 191)
         md.preprocessors.register(_MathBlockPreprocessor(md, document), "bs_math", 24)
         md.preprocessors.register(_IalLinePreprocessor(md, document), "bs_ial", 23)

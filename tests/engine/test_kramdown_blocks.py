@@ -1,0 +1,201 @@
+"""kramdown's block rules fixed for issue 14's differential test (group "blocks"): hard breaks,
+task list items, setext headers in list items and with a one-character underline, list markers,
+the end-of-block marker, rules, definition lists, lists nested by a marker of another type, and
+blockquotes' lazy lines. Each case is a minimal document of the causes in ``kramdown_known.md``.
+
+The expected HTML is kramdown's as Jekyll 4.3.1 calls it (kramdown 2.4, kramdown-parser-gfm 1.1),
+recorded through the differential test's harness (``kramdown_diff.Kramdown``, the converter
+``jekyll build`` uses; ``harness_matches_build`` checks the two agree), as literal strings;
+``test_recorded_html_is_kramdowns`` (slow) asks kramdown again. A few cases differ from
+kramdown's text only in the blank lines between blocks: those compare as the differential test
+does (``kramdown_diff.same``).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from handler.engine.markdown import MarkdownRenderer
+
+from .kramdown_diff import Kramdown, jekyll_missing, same
+from .test_markdown_kramdown import normalise
+
+CASES: dict[str, tuple[str, str]] = {
+    "backslash-hard-break": (
+        "b`\\\\\nI\n",
+        "<p>b`<br />\nI</p>\n",
+    ),
+    "backslash-hard-break-runs": (
+        "a\\\nb\\\\\nc\\\\\\\nd\\\\\\\\\ne\n",
+        "<p>a<br />\nb<br />\nc\\<br />\nd\\<br />\ne</p>\n",
+    ),
+    "task-list-item-later-items": (
+        "- [ ] note\n- x\n- ![a](b.png)\n",
+        '<ul class="task-list">\n  <li class="task-list-item"><input type="checkbox" class="task-list-item-checkbox" disabled="disabled" />note</li>\n  <li class="task-list-item">x</li>\n  <li class="task-list-item"><img src="b.png" alt="a" /></li>\n</ul>\n',
+    ),
+    "task-list-item-from-the-first-box": (
+        "1. a\n2. [x] b\n3. c\n",
+        '<ol class="task-list">\n  <li>a</li>\n  <li class="task-list-item"><input type="checkbox" class="task-list-item-checkbox" disabled="disabled" checked="checked" />b</li>\n  <li class="task-list-item">c</li>\n</ol>\n',
+    ),
+    "task-list-item-loose": (
+        "- [X] \\`\n\n- yes!\n",
+        '<ul class="task-list">\n  <li class="task-list-item">\n    <p><input type="checkbox" class="task-list-item-checkbox" disabled="disabled" checked="checked" />`</p>\n  </li>\n  <li class="task-list-item">\n    <p>yes!</p>\n  </li>\n</ul>\n',
+    ),
+    "task-list-item-not-before-a-block": (
+        "- [x] a\n- ## h\n- b\n",
+        '<ul class="task-list">\n  <li class="task-list-item"><input type="checkbox" class="task-list-item-checkbox" disabled="disabled" checked="checked" />a</li>\n  <li>\n    <h2 id="h">h</h2>\n  </li>\n  <li class="task-list-item">b</li>\n</ul>\n',
+    ),
+    "setext-in-list-item-at-content-column": (
+        "2.   2023\n     ===\n\n1.   `<b>`\n     ---\n",
+        '<ol>\n  <li>\n    <h1 id="2023">2023</h1>\n  </li>\n  <li>\n    <h2 id="b"><code class="language-plaintext highlighter-rouge">&lt;b&gt;</code></h2>\n  </li>\n</ol>\n',
+    ),
+    "setext-in-list-item-task-text": (
+        "  2. [x] code\n     ===\n",
+        '<ol>\n  <li>\n    <h1 id="x-code">[x] code</h1>\n  </li>\n</ol>\n',
+    ),
+    "setext-in-list-item-not-indented-further": (
+        "- a\n    ===\n",
+        "<ul>\n  <li>a\n  ===</li>\n</ul>\n",
+    ),
+    "setext-in-nested-item": (
+        "- a\n  - b\n  ---\n",
+        '<ul>\n  <li>a\n    <ul>\n      <li>\n        <h2 id="b">b</h2>\n      </li>\n    </ul>\n  </li>\n</ul>\n',
+    ),
+    "setext-short-underline": (
+        "CSS\n-\n\npage\n=\n",
+        '<h2 id="css">CSS</h2>\n\n<h1 id="page">page</h1>\n',
+    ),
+    "dash-alone-is-text": (
+        "-\n\n- a\n-\n- b\n",
+        '<p>-</p>\n\n<ul>\n  <li>\n    <h2 id="a">a</h2>\n  </li>\n  <li>b</li>\n</ul>\n',
+    ),
+    "paren-list-marker": (
+        "code\nnote\n1)\n\n1)\n1. x\n",
+        "<p>code\nnote\n1)</p>\n\n<p>1)</p>\n<ol>\n  <li>x</li>\n</ol>\n",
+    ),
+    "hr-spaced-dashes-before-html": (
+        '- - -\n<section class="box">\n</section>\n',
+        '<hr />\n<section class="box">\n</section>\n',
+    ),
+    "rule-before-html": (
+        "***\n<div>x</div>\n",
+        "<hr />\n<div>x</div>\n",
+    ),
+    "end-of-block-marker": (
+        "a\n^\nb\n\n^\n\n- a\n^\n- b\n",
+        "<p>a</p>\n<p>b</p>\n\n<ul>\n  <li>a</li>\n</ul>\n<ul>\n  <li>b</li>\n</ul>\n",
+    ),
+    "end-of-block-marker-ends-quote": (
+        "> a\n^\n> b\n",
+        "<blockquote>\n  <p>a</p>\n</blockquote>\n<blockquote>\n  <p>b</p>\n</blockquote>\n",
+    ),
+    "definition-lazy-line": (
+        "a\n: delta\nC++\n: CSS\n",
+        "<dl>\n  <dt>a</dt>\n  <dd>delta\nC++</dd>\n  <dd>CSS</dd>\n</dl>\n",
+    ),
+    "definition-colon-lines": (
+        "CSS\n\n: why?\n:\n\na\n: b\n:x\n",
+        "<dl>\n  <dt>CSS</dt>\n  <dd>\n    <p>why?\n:</p>\n  </dd>\n  <dt>a</dt>\n  <dd>b\n:x</dd>\n</dl>\n",
+    ),
+    "definition-after-blank-is-paragraph": (
+        "I\n: v1.2\n\n: $6\n: b\n",
+        "<dl>\n  <dt>I</dt>\n  <dd>v1.2</dd>\n  <dd>\n    <p>$6</p>\n  </dd>\n  <dd>b</dd>\n</dl>\n",
+    ),
+    "definition-ends-at-tag": (
+        "C++\n: a\n<https://a.example/x>\n\n: snake_case_name\n",
+        '<dl>\n  <dt>C++</dt>\n  <dd>a</dd>\n  <dt><a href="https://a.example/x">https://a.example/x</a></dt>\n  <dd>\n    <p>snake_case_name</p>\n  </dd>\n</dl>\n',
+    ),
+    "definition-span-tag-is-lazy": (
+        't\n: <br>\n<sub class="c">alpha</sub>\n',
+        '<dl>\n  <dt>t</dt>\n  <dd><br />\n<sub class="c">alpha</sub></dd>\n</dl>\n',
+    ),
+    "list-type-switch-nests": (
+        "+ (see\n1. G)\n",
+        "<ul>\n  <li>(see\n    <ol>\n      <li>G)</li>\n    </ol>\n  </li>\n</ul>\n",
+    ),
+    "list-type-switch-nests-then-sibling": (
+        "3. -->\n* page\n* two\n3. back\n",
+        "<ol>\n  <li>–&gt;\n    <ul>\n      <li>page</li>\n      <li>two</li>\n    </ul>\n  </li>\n  <li>back</li>\n</ol>\n",
+    ),
+    "list-type-switch-after-blank": (
+        "- a\n\n1. b\n",
+        "<ul>\n  <li>a</li>\n</ul>\n\n<ol>\n  <li>b</li>\n</ol>\n",
+    ),
+    "blockquote-lazy-header": (
+        ">\n## tick\n\n> a\n## b\n",
+        '<blockquote>\n\n  <h2 id="tick">tick</h2>\n</blockquote>\n\n<blockquote>\n  <p>a</p>\n  <h2 id="b">b</h2>\n</blockquote>\n',
+    ),
+    "blockquote-lazy-nested": (
+        "> > a\n### two;\n> > b\n",
+        '<blockquote>\n  <blockquote>\n    <p>a</p>\n    <h3 id="two">two;</h3>\n    <p>b</p>\n  </blockquote>\n</blockquote>\n',
+    ),
+    "blockquote-lazy-underline-and-rule": (
+        "> a\n---\n\n> b\n***\n",
+        '<blockquote>\n  <h2 id="a">a</h2>\n</blockquote>\n\n<blockquote>\n  <p>b\n***</p>\n</blockquote>\n',
+    ),
+    "blockquote-lazy-list-and-fence": (
+        "> a\n- b\n\n> c\n```\nx\n```\n",
+        '<blockquote>\n  <p>a</p>\n  <ul>\n    <li>b</li>\n  </ul>\n</blockquote>\n\n<blockquote>\n  <p>c</p>\n  <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>x\n</code></pre></div>  </div>\n</blockquote>\n',
+    ),
+    "link-definition-after-text": (
+        "[page][`x`]\n[`x`]: /local/path.html\n",
+        '<p>[page][<code class="language-plaintext highlighter-rouge">x</code>]\n[<code class="language-plaintext highlighter-rouge">x</code>]: /local/path.html</p>\n',
+    ),
+    "definitions-after-text-and-alone": (
+        "a\n[x]: /a\n[y]: /b\n\n[z]: /c\n\n[x], [y], [z]\n",
+        '<p>a\n[x]: /a\n[y]: /b</p>\n\n<p>[x], [y], <a href="/c">z</a></p>\n',
+    ),
+    "span-tag-line-is-item-text": (
+        "2.   <img\n     ===\n\n3. <br\n* page\n",
+        '<ol>\n  <li>\n    <h1 id="img">&lt;img</h1>\n  </li>\n  <li>&lt;br\n    <ul>\n      <li>page</li>\n    </ul>\n  </li>\n</ol>\n',
+    ),
+    "tag-line-ends-the-list": (
+        "1. site\n<https://a.example/x>\n\n1. (see\n",
+        '<ol>\n  <li>site</li>\n</ol>\n<p><a href="https://a.example/x">https://a.example/x</a></p>\n\n<ol>\n  <li>(see</li>\n</ol>\n',
+    ),
+    "definition-first-paragraph-bare": (
+        "a\n: b\n\n  more\n\nc\n: e.g.\n\n  ---\n",
+        "<dl>\n  <dt>a</dt>\n  <dd>b\n\n    <p>more</p>\n  </dd>\n  <dt>c</dt>\n  <dd>e.g.\n\n    <hr />\n  </dd>\n</dl>\n",
+    ),
+    "definition-after-blank-first-paragraph": (
+        "a\n\n: b\n\n  c\n",
+        "<dl>\n  <dt>a</dt>\n  <dd>\n    <p>b</p>\n\n    <p>c</p>\n  </dd>\n</dl>\n",
+    ),
+    "blockquote-lazy-link-definition": (
+        "> (see\n[`x`]: mailto:me@example.com\n",
+        '<blockquote>\n  <p>(see\n[<code class="language-plaintext highlighter-rouge">x</code>]: mailto:me@example.com</p>\n</blockquote>\n',
+    ),
+}
+
+# kramdown writes a blank line fewer or more between these blocks: the same HTML otherwise
+BLANK_LINES_ONLY = frozenset(
+    (
+        "hr-spaced-dashes-before-html",
+        "rule-before-html",
+        "definition-ends-at-tag",
+        "blockquote-lazy-header",
+        "definition-first-paragraph-bare",
+    )
+)
+
+_RENDERER = MarkdownRenderer(budget=None)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_block_renders_as_kramdown_does(name: str) -> None:
+    text, expected = CASES[name]
+    html = _RENDERER.convert(text)
+    if name in BLANK_LINES_ONLY:
+        assert same(html, expected)
+    else:
+        assert normalise(html) == normalise(expected)
+
+
+@pytest.mark.slow
+def test_recorded_html_is_kramdowns() -> None:
+    missing = jekyll_missing()
+    if missing:
+        pytest.skip(missing)
+    with Kramdown() as kramdown:
+        for name, (text, expected) in CASES.items():
+            assert kramdown(text) == expected, name
