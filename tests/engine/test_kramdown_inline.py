@@ -14,7 +14,7 @@ import pytest
 
 from handler.engine.markdown import MarkdownRenderer
 
-from .test_kramdown_gaps import jekyll_build, write
+from .test_kramdown_gaps import assert_recorded_html_is_jekylls
 from .test_markdown_kramdown import normalise
 
 # name -> (markdown, Jekyll 4.3.1's HTML)
@@ -156,12 +156,4 @@ def test_renders_as_jekyll_does(name: str) -> None:
 
 @pytest.mark.slow
 def test_recorded_html_is_jekylls(tmp_path: Path) -> None:
-    names = sorted(CASES)
-    files = {"_config.yml": "title: inline\n"}
-    for number, name in enumerate(names):
-        files[f"c{number:03}.md"] = "---\nlayout: none\n---\n" + CASES[name][0]
-    write(tmp_path / "src", files)
-    jekyll_build(tmp_path / "src", tmp_path / "out")
-    for number, name in enumerate(names):
-        built = (tmp_path / "out" / f"c{number:03}.html").read_text(encoding="utf-8")
-        assert built == CASES[name][1], name
+    assert_recorded_html_is_jekylls(CASES, tmp_path)
