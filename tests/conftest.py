@@ -16,12 +16,17 @@ Options: ``--kramdown-seed N --kramdown-count M`` run the differential test agai
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import json
 import logging
 import os
 import shutil
+import socket
 import subprocess
+import sys
+import time
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -237,3 +242,40 @@ def body_bytes(response: dict[str, Any]) -> bytes:
     if response["isBase64Encoded"]:
         return base64.b64decode(response["body"])
     return str(response.get("body") or "").encode()
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 nothing listens on (for a server a test starts)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextlib.contextmanager
+def broadsheet_serve(args: list[str], env: dict[str, str], log: Path) -> Iterator[str]:
+    """``broadsheet serve ARGS`` in a subprocess on a free 127.0.0.1 port, until it answers;
+    its base URL. Its output goes to the file ``log`` (a pipe nobody reads would fill)."""
+    port = free_port()
+    root = Path(__file__).resolve().parents[1]
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "handler.cli", "serve", *args, "--port", str(port)],
+            cwd=root, env=env, stdout=output, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(300):  # up to ~30 s for the server to listen
+                try:
+                    with urllib.request.urlopen(base + "/robots.txt", timeout=1):  # 127.0.0.1
+                        break
+                except OSError:
+                    if process.poll() is not None:
+                        pytest.fail(f"serve exited: {log.read_text()[-2000:]}")
+                    time.sleep(0.1)
+            else:
+                pytest.fail("serve did not start listening")
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=10)

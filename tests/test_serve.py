@@ -4,55 +4,24 @@ The real command in a subprocess, on a free port of 127.0.0.1, asked over HTTP."
 
 from __future__ import annotations
 
+import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx2 as httpx
 import pytest
+from conftest import broadsheet_serve
 
 ROOT = Path(__file__).resolve().parents[1]
 ACADEMICPAGES = ROOT / "tests" / "fixtures" / "academicpages" / "src"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
-def served() -> Iterator[str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "handler.cli", "serve", "--content", str(ACADEMICPAGES),
-         "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):  # up to ~20 s for the server to listen
-            try:
-                httpx.get(base + "/robots.txt", timeout=1)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None:
-                    output = process.stdout.read().decode() if process.stdout else ""
-                    pytest.fail(f"serve exited: {output}")
-                time.sleep(0.1)
-        else:
-            pytest.fail("serve did not start listening")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    with broadsheet_serve(["--content", str(ACADEMICPAGES)], dict(os.environ), log) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        if process.stdout is not None:
-            process.stdout.close()
 
 
 def test_the_whole_site_is_served_and_points_at_this_machine(served: str) -> None:

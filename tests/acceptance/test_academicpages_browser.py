@@ -8,7 +8,6 @@ a page of ours that Jekyll's own page of the same path does not have.
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from compare.environment import nu_or_skip
 from compare.nu import command, compare_documents
 from compare.screenshots import compare_screenshots
 from compare.static_server import serve_site
+from conftest import free_port
 from playwright.sync_api import Browser
 
 from acceptance.academicpages import SITE_URL, SOURCE, Reference, build_reference
@@ -49,13 +49,6 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Reference:
 @dataclass(frozen=True)
 class Served:
     base_url: str
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="module")

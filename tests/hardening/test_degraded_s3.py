@@ -15,7 +15,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.request
@@ -25,7 +24,7 @@ from typing import Any
 from urllib.parse import quote_plus
 
 import pytest
-from conftest import S3Bucket, api_event, call, sam_event, upload_tree
+from conftest import S3Bucket, api_event, broadsheet_serve, call, sam_event, upload_tree
 
 from handler import cli, indexer
 from handler.app import make_handler
@@ -212,42 +211,6 @@ def test_cached_pages_stay_fast_while_s3_hangs_lambda_entry(
     assert max(latencies) < 2.0, max(latencies)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
-
-
-@contextlib.contextmanager
-def serving(env: dict[str, str], log: Path) -> Iterator[str]:
-    """``broadsheet serve`` in a subprocess on a free 127.0.0.1 port; its base URL. Its output
-    (an access line per request) goes to the file ``log``: a pipe nobody reads would fill."""
-    port = free_port()
-    output = log.open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "handler.cli", "serve", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):  # up to ~30 s for the server to listen
-            try:
-                with urllib.request.urlopen(base + "/robots.txt", timeout=1):
-                    break
-            except OSError:
-                if process.poll() is not None:
-                    pytest.fail(f"serve exited: {log.read_text()[-2000:]}")
-                time.sleep(0.1)
-        else:
-            pytest.fail("serve did not start listening")
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        output.close()
-
-
 def test_cached_pages_stay_fast_while_s3_hangs_broadsheet_serve(
     site_bucket: S3Bucket, proxy: HangingProxy, tmp_path: Path
 ) -> None:
@@ -262,7 +225,7 @@ def test_cached_pages_stay_fast_while_s3_hangs_broadsheet_serve(
         "AWS_ENDPOINT_URL": proxy.endpoint,
         "INDEX_TTL": "0.5",
     }
-    with serving(env, tmp_path / "serve.log") as base:
+    with broadsheet_serve([], env, tmp_path / "serve.log") as base:
         port = int(base.rsplit(":", 1)[1])
         local = threading.local()
         connections: list[http.client.HTTPConnection] = []
@@ -329,7 +292,7 @@ def test_cached_pages_stay_fast_under_wrk_while_s3_hangs(
     }
     script = tmp_path / "paths.lua"
     script.write_text(WRK_LUA % ", ".join(json.dumps(p) for p in CACHED_PATHS), encoding="utf-8")
-    with serving(env, tmp_path / "serve.log") as base:
+    with broadsheet_serve([], env, tmp_path / "serve.log") as base:
         for path in CACHED_PATHS:  # warm
             with urllib.request.urlopen(base + path, timeout=30) as response:  # 127.0.0.1 only
                 assert response.status == 200

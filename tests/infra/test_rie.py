@@ -31,7 +31,7 @@ from typing import Any
 
 import httpx2 as httpx
 import pytest
-from conftest import REGION, api_event, upload_tree
+from conftest import REGION, api_event, free_port, upload_tree
 
 from handler.store.s3 import make_s3_client
 from infra.conftest import Build
@@ -47,13 +47,6 @@ PNG = bytes.fromhex(  # a 1x1 transparent PNG
     "1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082"
 )
 Invoke = Callable[[dict[str, Any]], dict[str, Any]]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def wait_for_port(port: int, proc: subprocess.Popen[bytes], log: Path, seconds: float) -> None:
