@@ -11,15 +11,11 @@ defaults by path and by type.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from compare.environment import missing
+from compare.environment import jekyll_build, write_files
 from compare.html import compare_html
 
 from handler.errors import NotFound
@@ -183,31 +179,6 @@ SITES: dict[str, dict[str, str]] = {
 }
 
 
-def jekyll_build(source: Path, destination: Path) -> None:
-    if shutil.which("jekyll") is None:
-        missing("Debian's jekyll is not installed (infra/setup-system.sh installs it)")
-    env = {
-        **os.environ,
-        "TZ": "UTC",
-        "JEKYLL_NO_BUNDLER_REQUIRE": "true",
-        "JEKYLL_ENV": "development",
-    }
-    subprocess.run(
-        ["jekyll", "build", "--quiet", "-s", str(source), "-d", str(destination)],
-        check=True,
-        env=env,
-        timeout=120,
-        capture_output=True,
-    )
-
-
-def write(root: Path, files: Mapping[str, str]) -> None:
-    for key, text in files.items():
-        path = root / key
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-
-
 def built_files(root: Path) -> list[str]:
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
 
@@ -215,7 +186,7 @@ def built_files(root: Path) -> list[str]:
 @pytest.mark.parametrize("name", sorted(SITES))
 def test_every_file_jekyll_writes_answers_with_what_jekyll_wrote(name: str, tmp_path: Path) -> None:
     source, reference = tmp_path / "src", tmp_path / "jekyll"
-    write(source, SITES[name])
+    write_files(source, SITES[name])
     jekyll_build(source, reference)
     site = Site(
         LocalStore(source), environment="development", github_pages=False, now=lambda: BUILT
@@ -237,7 +208,7 @@ def test_every_file_jekyll_writes_answers_with_what_jekyll_wrote(name: str, tmp_
 
 
 def test_the_reader_skips_what_jekyll_skips(tmp_path: Path) -> None:
-    write(tmp_path, SITES["filters"])
+    write_files(tmp_path, SITES["filters"])
     site = Site(LocalStore(tmp_path), github_pages=False)
     for path in ("/debug.log", "/secrets.html", "/vendor/lib.js", "/drafts/note.html",
                  "/_hidden/gone.html", "/.dotfile", "/backup.md~"):  # fmt: skip

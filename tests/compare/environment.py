@@ -9,6 +9,8 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 from typing import NoReturn
 
@@ -66,3 +68,31 @@ def shared_site(name: str = "academicpages") -> Path | None:
         if site.is_dir():
             return site
     return None
+
+
+def jekyll_build(source: Path, destination: Path, *, timeout: float = 120) -> None:
+    """``jekyll build`` of ``source`` into ``destination`` as the reference runs it (Debian's
+    Jekyll 4.3.1, UTC, development, no Bundler): the build every comparison is made against."""
+    if shutil.which("jekyll") is None:
+        missing("Debian's jekyll is not installed (infra/setup-system.sh installs it)")
+    env = {
+        **os.environ,
+        "TZ": "UTC",
+        "JEKYLL_NO_BUNDLER_REQUIRE": "true",
+        "JEKYLL_ENV": "development",
+    }
+    subprocess.run(
+        ["jekyll", "build", "--quiet", "-s", str(source), "-d", str(destination)],
+        check=True,
+        env=env,
+        timeout=timeout,
+        capture_output=True,
+    )
+
+
+def write_files(root: Path, files: Mapping[str, str]) -> None:
+    """Each ``key: text`` of ``files`` as a UTF-8 file at ``root/key`` (folders made)."""
+    for key, text in files.items():
+        path = root / key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")

@@ -8,13 +8,11 @@ checks the record. Highlighted code is compared as its text (Pygments is not rou
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from compare.environment import jekyll_build, write_files
 
 from handler.engine.markdown import MarkdownRenderer
 from handler.site import Site
@@ -148,27 +146,6 @@ def test_gap_renders_as_jekyll_does(name: str) -> None:
     assert normalise(_RENDERER.convert(text)) == normalise(expected)
 
 
-def jekyll_build(source: Path, destination: Path) -> None:
-    if shutil.which("jekyll") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Debian's jekyll is not installed (infra/setup-system.sh installs it)")
-        pytest.skip("Debian's jekyll is not installed")
-    subprocess.run(
-        ["jekyll", "build", "--quiet", "-s", str(source), "-d", str(destination)],
-        check=True,
-        env={**os.environ, "TZ": "UTC", "JEKYLL_NO_BUNDLER_REQUIRE": "true"},
-        timeout=300,
-        capture_output=True,
-    )
-
-
-def write(root: Path, files: dict[str, str]) -> None:
-    for key, text in files.items():
-        path = root / key
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-
-
 def assert_recorded_html_is_jekylls(cases: dict[str, tuple[str, str]], tmp_path: Path) -> None:
     """Build every case's markdown as a page of one Jekyll site; each must give exactly the HTML
     the case recorded (the literals the fast tests compare with)."""
@@ -176,8 +153,8 @@ def assert_recorded_html_is_jekylls(cases: dict[str, tuple[str, str]], tmp_path:
     files = {"_config.yml": "title: cases\n"}
     for number, name in enumerate(names):
         files[f"c{number:03}.md"] = "---\nlayout: none\n---\n" + cases[name][0]
-    write(tmp_path / "src", files)
-    jekyll_build(tmp_path / "src", tmp_path / "out")
+    write_files(tmp_path / "src", files)
+    jekyll_build(tmp_path / "src", tmp_path / "out", timeout=300)
     for number, name in enumerate(names):
         built = (tmp_path / "out" / f"c{number:03}.html").read_text(encoding="utf-8")
         assert built == cases[name][1], name
@@ -203,7 +180,7 @@ LINK_SITE_INDEX = "<p>/blog/docs/plain.md /blog/docs/history/</p>\n"  # Jekyll 4
 
 
 def test_link_tag_finds_collection_files(tmp_path: Path) -> None:
-    write(tmp_path, LINK_SITE)
+    write_files(tmp_path, LINK_SITE)
     site = Site(
         LocalStore(tmp_path),
         environment="development",
@@ -215,6 +192,6 @@ def test_link_tag_finds_collection_files(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_recorded_link_site_is_jekylls(tmp_path: Path) -> None:
-    write(tmp_path / "src", LINK_SITE)
-    jekyll_build(tmp_path / "src", tmp_path / "out")
+    write_files(tmp_path / "src", LINK_SITE)
+    jekyll_build(tmp_path / "src", tmp_path / "out", timeout=300)
     assert (tmp_path / "out" / "index.html").read_text(encoding="utf-8") == LINK_SITE_INDEX

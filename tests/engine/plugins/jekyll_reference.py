@@ -8,14 +8,11 @@ Without ``jekyll`` (or a plugin's Debian package) a test is skipped locally and 
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-from compare.environment import missing
+from compare.environment import jekyll_build, missing, write_files
 from compare.html import compare_html
 
 from handler.site import Site
@@ -31,31 +28,6 @@ def require_gem(name: str) -> None:
         missing(f"the {name} gem is not installed (Debian's ruby-{name})")
 
 
-def write(root: Path, files: Mapping[str, str]) -> None:
-    for key, text in files.items():
-        path = root / key
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-
-
-def jekyll_build(source: Path, destination: Path) -> None:
-    if shutil.which("jekyll") is None:
-        missing("Debian's jekyll is not installed (infra/setup-system.sh installs it)")
-    env = {
-        **os.environ,
-        "TZ": "UTC",
-        "JEKYLL_NO_BUNDLER_REQUIRE": "true",
-        "JEKYLL_ENV": "development",
-    }
-    subprocess.run(
-        ["jekyll", "build", "--quiet", "-s", str(source), "-d", str(destination)],
-        check=True,
-        env=env,
-        timeout=120,
-        capture_output=True,
-    )
-
-
 def serve(source: Path, *, github_pages: bool = False) -> Site:
     return Site(
         LocalStore(source), environment="development", github_pages=github_pages, now=lambda: BUILT
@@ -65,7 +37,7 @@ def serve(source: Path, *, github_pages: bool = False) -> Site:
 def built(tmp_path: Path, files: Mapping[str, str]) -> tuple[Site, Path]:
     """The site in ``files`` built by Jekyll (into ``tmp_path/jekyll``) and served by Broadsheet."""
     source, reference = tmp_path / "src", tmp_path / "jekyll"
-    write(source, files)
+    write_files(source, files)
     jekyll_build(source, reference)
     return serve(source), reference
 

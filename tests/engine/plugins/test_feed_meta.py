@@ -8,10 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from compare.environment import write_files
 
 from handler.engine.renderer import Notes
 
-from .jekyll_reference import assert_same, built, require_gem, serve, write
+from .jekyll_reference import assert_same, built, require_gem, serve
 
 PAGE = {
     "_layouts/default.html": "<html><head>{% feed_meta %}</head><body>{{ content }}</body></html>\n",
@@ -50,7 +51,7 @@ def test_a_url_with_a_trailing_slash(tmp_path: Path) -> None:
 
 
 def test_unlisted_feed_meta_is_an_unknown_tag(tmp_path: Path) -> None:
-    write(tmp_path, {"_config.yml": "title: x\n", **PAGE})
+    write_files(tmp_path, {"_config.yml": "title: x\n", **PAGE})
     site = serve(tmp_path, github_pages=True)  # jekyll-feed is not one of GitHub Pages' defaults
     view = site.view()
     notes = Notes()

@@ -13,12 +13,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from compare.environment import write_files
 
 from handler.engine.plugins.gist import GistSyntaxError, gist_arguments, gist_script
 from handler.engine.renderer import Notes
 from handler.errors import LiquidError
 
-from .jekyll_reference import assert_same, built, require_gem, serve, write
+from .jekyll_reference import assert_same, built, require_gem, serve
 
 LAYOUT = {"_layouts/default.html": "<html><body>{{ content }}</body></html>\n"}
 GISTS = (
@@ -67,27 +68,27 @@ def test_arguments_split_as_the_gem_splits_them() -> None:
 
 def test_without_noscript_false_no_noscript_is_written(tmp_path: Path) -> None:
     """The gem would fetch the code (network); Broadsheet writes the script alone."""
-    write(tmp_path, {**SITE, "_config.yml": "plugins: [jekyll-gist]\n"})
+    write_files(tmp_path, {**SITE, "_config.yml": "plugins: [jekyll-gist]\n"})
     body = serve(tmp_path).page("/post.html").body.decode()
     assert '<script src="https://gist.github.com/md/1.js?file=a.md"> </script>' in body
     assert "noscript" not in body and "true<script" not in body
 
 
 def test_a_gist_tag_without_an_id_stops_the_page(tmp_path: Path) -> None:
-    write(tmp_path, {**SITE, "post.md": "---\nlayout: default\n---\n{% gist %}\n"})
+    write_files(tmp_path, {**SITE, "post.md": "---\nlayout: default\n---\n{% gist %}\n"})
     with pytest.raises(LiquidError, match="Syntax error in tag 'gist'"):
         serve(tmp_path).page("/post.html")
 
 
 def test_github_pages_runs_the_plugin_unlisted(tmp_path: Path) -> None:
-    write(tmp_path, {**SITE, "_config.yml": "title: x\n"})
+    write_files(tmp_path, {**SITE, "_config.yml": "title: x\n"})
     site = serve(tmp_path, github_pages=True)
     assert "jekyll-gist" in site.view().plugins
     assert "https://gist.github.com/md/1.js" in site.page("/post.html").body.decode()
 
 
 def test_unlisted_without_github_pages_gist_is_an_unknown_tag(tmp_path: Path) -> None:
-    write(tmp_path, {**SITE, "_config.yml": "title: x\n"})
+    write_files(tmp_path, {**SITE, "_config.yml": "title: x\n"})
     site = serve(tmp_path)
     view = site.view()
     notes = Notes()

@@ -10,11 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from compare.environment import write_files
 
 from handler.engine.plugins.jemoji import emoji_files, filter_html
 from handler.site import Site
 
-from .jekyll_reference import serve, write
+from .jekyll_reference import serve
 
 SRC = "https://github.githubassets.com/images/icons/"
 PLUS_ONE = (
@@ -116,7 +117,7 @@ SPEC_FIXTURES = {
 
 @pytest.fixture
 def spec_site(tmp_path: Path) -> Site:
-    write(tmp_path, SPEC_SITE)
+    write_files(tmp_path, SPEC_SITE)
     return serve(tmp_path)
 
 
@@ -133,17 +134,17 @@ def test_code_blocks_keep_their_shortcodes(spec_site: Site) -> None:
 
 def test_emoji_src_from_the_config(tmp_path: Path) -> None:
     config = SPEC_SITE["_config.yml"] + "emoji:\n  src: http://mine.club/\n"
-    write(tmp_path, {**SPEC_SITE, "_config.yml": config})
+    write_files(tmp_path, {**SPEC_SITE, "_config.yml": config})
     body = serve(tmp_path).page("/2014/12/02/refactor.html").body.decode()
     assert body == f"<p>{PLUS_ONE.replace(SRC, 'http://mine.club/')}</p>\n"
 
 
 def test_unlisted_or_built_in_theme_leaves_shortcodes(tmp_path: Path) -> None:
-    write(tmp_path / "unlisted", {**SPEC_SITE, "_config.yml": "title: x\n"})
+    write_files(tmp_path / "unlisted", {**SPEC_SITE, "_config.yml": "title: x\n"})
     page = serve(tmp_path / "unlisted", github_pages=True).page("/2014/12/02/refactor.html")
     body = page.body.decode()  # jemoji is not one of GitHub Pages' defaults
     assert "<p>:+1:</p>" in body and 'class="emoji"' not in body
-    write(
+    write_files(
         tmp_path / "theme",
         {"_config.yml": "plugins: [jemoji]\n", "_posts/2024-01-01-a.md": ":+1:\n"},
     )
@@ -159,7 +160,7 @@ def test_which_documents_are_touched(tmp_path: Path) -> None:
         "slash.xml": "---\npermalink: /slash/\n---\n<x>:smile:</x>\n",
         "page.htm": "---\n---\n<p>:smile:</p>\n",
     }
-    write(tmp_path, files)
+    write_files(tmp_path, files)
     site = serve(tmp_path)
     assert site.page("/feed.xml").body.decode() == "<x>:smile:</x>\n"
     assert site.page("/page.htm").body.decode() == "<p>:smile:</p>\n"  # .htm is not .html
@@ -195,7 +196,7 @@ def test_only_the_body_and_nothing_after_it(tmp_path: Path) -> None:
         "index.md": "---\nlayout: page\n---\n:tada:\n",
         "none.md": "---\nlayout: page\n---\nNo emoji.\n",
     }
-    write(tmp_path, files)
+    write_files(tmp_path, files)
     site = serve(tmp_path)
     assert site.page("/index.html").body.decode() == (
         "<html><head><title>:smile:</title></head><body>\n\n"

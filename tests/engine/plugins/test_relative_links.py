@@ -16,10 +16,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from compare.environment import write_files
 
 from handler.engine.plugins.relative_links import MAX_LINK_SCAN, rewrite
 
-from .jekyll_reference import assert_same, built, require_gem, serve, write
+from .jekyll_reference import assert_same, built, require_gem, serve
 
 LAYOUT = {
     "_layouts/default.html": "<html><body>{{ content }}</body></html>\n",
@@ -221,7 +222,7 @@ SPEC_EXPECTED = {
 
 @pytest.mark.parametrize("key", sorted(SPEC_EXPECTED))
 def test_the_gems_spec_expectations(key: str, tmp_path: Path) -> None:
-    write(tmp_path, SPEC_SITE)
+    write_files(tmp_path, SPEC_SITE)
     site = serve(tmp_path)
     view = site.view()
     document = view.by_key[key]
@@ -231,7 +232,7 @@ def test_the_gems_spec_expectations(key: str, tmp_path: Path) -> None:
 
 
 def test_not_listed_or_disabled_means_untouched(tmp_path: Path) -> None:
-    write(tmp_path, {**SPEC_SITE, "_config.yml": "title: x\n"})
+    write_files(tmp_path, {**SPEC_SITE, "_config.yml": "title: x\n"})
     view = serve(tmp_path).view()
     document = view.by_key["page.md"]
     assert rewrite(view, document, "[a](another-page.md)") == "[a](another-page.md)"
@@ -240,7 +241,7 @@ def test_not_listed_or_disabled_means_untouched(tmp_path: Path) -> None:
 
 
 def test_pathological_brackets_are_refused_not_scanned(tmp_path: Path) -> None:
-    write(tmp_path, SPEC_SITE)
+    write_files(tmp_path, SPEC_SITE)
     view = serve(tmp_path).view()
     text = "[" * (MAX_LINK_SCAN // 1000) + "x" * 2000 + "](another-page.md"
     assert rewrite(view, view.by_key["page.md"], text) == text

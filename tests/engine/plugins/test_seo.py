@@ -15,13 +15,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from compare.environment import write_files
 
 from handler.engine.liquid import LiquidEngine, Source
 from handler.engine.plugins.seo import MINIFY, TEMPLATE, template_source
 from handler.engine.plugins.tags import TAGS as PLUGIN_TAGS
 
 from ..liquid.fakes import FakeHost
-from .jekyll_reference import assert_same, built, require_gem, serve, write
+from .jekyll_reference import assert_same, built, require_gem, serve
 
 LAYOUTS = {
     "_layouts/default.html": (
@@ -153,7 +154,7 @@ def test_the_template_is_the_gems_minified(tmp_path: Path) -> None:
 
 def test_without_the_plugin_seo_is_an_unknown_tag(tmp_path: Path) -> None:
     files = {**MINIMAL, "_config.yml": "title: No plugin\n"}
-    write(tmp_path, files)
+    write_files(tmp_path, files)
     site = serve(tmp_path)
     view = site.view()
     assert "jekyll-seo-tag" not in view.plugins
