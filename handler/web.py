@@ -289,13 +289,9 @@ def respond(request: Request, page: Page, cache_control: str, *, preview: bool =
     plain = status == 200 and not preview and page.location is None and request.method == "GET"
     if plain and (not _conditional(request.scope) or not not_modified(request, page)):
         return _Prepared(200, _prepared_headers(page, cache_control), page.body)
-    headers = {**security_headers(page), "Cache-Control": cache_control}
+    headers = _page_headers(page, cache_control, status)
     if preview:
         headers["X-Robots-Tag"] = "noindex, nofollow"
-    if status == 200:
-        headers["ETag"] = page.etag
-    if page.http_date is not None:
-        headers["Last-Modified"] = page.http_date
     if page.location is not None:
         headers["Location"] = page.location
         if page.status == 307:  # a presigned URL: short-lived, never shared by caches
@@ -327,9 +323,7 @@ def _prepared_headers(page: Page, cache_control: str) -> list[tuple[bytes, bytes
     key = (id(page), cache_control)
     kept = _prepared.get(key)
     if kept is None or kept[0] is not page:  # an id reused by another page is not this one
-        headers = {**security_headers(page), "Cache-Control": cache_control, "ETag": page.etag}
-        if page.http_date is not None:
-            headers["Last-Modified"] = page.http_date
+        headers = _page_headers(page, cache_control, 200)
         headers["Content-Type"] = page.media_type
         headers["Content-Length"] = str(len(page.body))
         lines = tuple(
@@ -340,6 +334,16 @@ def _prepared_headers(page: Page, cache_control: str) -> list[tuple[bytes, bytes
             _prepared.clear()  # pages are replaced as sites change: start over, never grow
         _prepared[key] = kept = (page, lines)
     return list(kept[1])  # a list of its own: Server-Timing is added to it per request
+
+
+def _page_headers(page: Page, cache_control: str, status: int) -> dict[str, str]:
+    """The headers every answer of ``page`` carries: security, caching and validators."""
+    headers = {**security_headers(page), "Cache-Control": cache_control}
+    if status == 200:
+        headers["ETag"] = page.etag
+    if page.http_date is not None:
+        headers["Last-Modified"] = page.http_date
+    return headers
 
 
 def _conditional(scope: Scope) -> bool:
