@@ -133,3 +133,46 @@ def test_access_log_carries_the_request_id(
     assert line["request_id"] == "req-1234"
     assert line["path"] == SEED_URL and line["status"] == 200
     assert set(line) >= {"cache", "render_ms", "s3_ms", "ms"}
+
+
+def test_renders_run_inline_under_lambda_and_in_the_threadpool_elsewhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One request at a time per execution environment: Lambda renders on the calling thread
+    (no worker to start), with the page's CPU budget still enforced there; under a server the
+    render goes to a worker thread so the event loop keeps serving."""
+    import threading
+
+    from fastapi.testclient import TestClient
+
+    from handler.site import Site
+    from handler.store.local import LocalStore
+    from handler.web import create_app
+
+    (tmp_path / "_posts").mkdir()
+    (tmp_path / "_posts" / "2024-01-02-fine.md").write_text("---\ntitle: Fine\n---\nFine.\n")
+    (tmp_path / "spin.md").write_text(
+        "---\ntitle: Spin\n---\n"
+        "{% for i in (1..200000) %}{% for j in (1..200000) %}{% endfor %}{% endfor %}\n"
+    )
+    (tmp_path / "other.md").write_text("---\ntitle: Other\n---\nOther.\n")
+    site = Site(LocalStore(tmp_path), index_ttl=60)
+    threads: list[threading.Thread] = []
+    page = site.page
+
+    def recorded(path: str) -> Any:
+        threads.append(threading.current_thread())
+        return page(path)
+
+    monkeypatch.setattr(site, "page", recorded)
+    app = create_app(site)
+
+    r = call(make_handler(app), api_event("2.0", "GET", "/2024/01/02/fine.html"))
+    assert r["statusCode"] == 200 and threads == [threading.current_thread()]
+    spun = call(make_handler(app), api_event("2.0", "GET", "/spin.html"))
+    assert spun["statusCode"] == 500 and "could not be rendered" in spun["body"]
+    assert threads[-1] is threading.current_thread()
+
+    threads.clear()
+    assert TestClient(app).get("/other.html").status_code == 200
+    assert threads and threads[0] is not threading.current_thread()

@@ -92,7 +92,8 @@ class SiteIndex:
 
     # --- lookups, built on first use ----------------------------------------------------------
 
-    def _lookup(self, name: str, build: Callable[[], Any]) -> Any:
+    def derived(self, name: str, build: Callable[[], Any]) -> Any:
+        """A value computed from the index once, on first use (the index never changes)."""
         found = self._lazy.get(name)
         if found is None:
             found = self._lazy[name] = build()
@@ -100,28 +101,28 @@ class SiteIndex:
 
     @property
     def by_key(self) -> Mapping[str, Document]:
-        result: Mapping[str, Document] = self._lookup(
+        result: Mapping[str, Document] = self.derived(
             "by_key", lambda: {d.key: d for d in self.documents}
         )
         return result
 
     @property
     def statics_by_key(self) -> Mapping[str, StaticFile]:
-        result: Mapping[str, StaticFile] = self._lookup(
+        result: Mapping[str, StaticFile] = self.derived(
             "statics_by_key", lambda: {s.key: s for s in self.statics}
         )
         return result
 
     @property
     def pages(self) -> tuple[Document, ...]:
-        result: tuple[Document, ...] = self._lookup(
+        result: tuple[Document, ...] = self.derived(
             "pages", lambda: tuple(d for d in self.documents if d.kind == "page")
         )
         return result
 
     def collection(self, label: str) -> tuple[Document, ...]:
         """The documents of ``label`` in the collection's order (posts: oldest first)."""
-        result: tuple[Document, ...] = self._lookup(
+        result: tuple[Document, ...] = self.derived(
             "collection:" + label,
             lambda: tuple(d for d in self.documents if d.collection == label),
         )

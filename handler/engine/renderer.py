@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from handler.engine import budget
 from handler.engine.budget import BudgetExceeded
+from handler.engine.bundle import Bundle, bundle_key, read_bundle
 from handler.engine.config import SiteConfig
 from handler.engine.data import parse_data
 from handler.engine.document import Document, split_front_matter
@@ -170,8 +171,13 @@ class Renderer:
         generated_pages: Callable[[SiteView], list[Mapping[str, Any]]] | None = None,
         before: Sequence[Transform] = (),
         after: Sequence[Transform] = (),
+        bundles: bool = False,
     ) -> None:
         self.store = store
+        # Layouts and includes from the index's template bundle (``bundle``), where the indexer
+        # keeps one: a bucket's, not a folder's (read there one by one, as cheap).
+        self.bundles = bundles
+        self._bundle: tuple[str, Bundle | None] | None = None
         self.generated_pages = generated_pages
         self.before = list(before)  # on the source, before Liquid (pre_render)
         self.after = list(after)  # on the whole output (post_render)
@@ -392,7 +398,9 @@ class Renderer:
         kept = self._files.get(("layout", ref.key, ref.version)) if ref.version else None
         if kept is not None:
             return kept  # type: ignore[no-any-return]
-        obj = self.recorded(ref.key, ref.version, self.limits.layout)
+        obj = self._bundled(view, ref.key, ref.version, self.limits.layout) or self.recorded(
+            ref.key, ref.version, self.limits.layout
+        )
         matter = split_front_matter(decode(obj), ref.key)
         found = (matter.data, Source(matter.body, ref.key, obj.version), matter.body_line)
         self._files.put(("layout", ref.key, obj.version), found)
@@ -408,10 +416,29 @@ class Renderer:
         if kept is not None:
             return kept  # type: ignore[no-any-return]  # kept only under a clean key
         key = clean_key(key)
-        obj = self.recorded(key, version, limit)
+        obj = self._bundled(view, key, version, limit) or self.recorded(key, version, limit)
         source = Source(decode(obj), key, obj.version)
         self._files.put(("source", key, obj.version), source)
         return source
+
+    def _bundled(
+        self, view: SiteView, key: str, version: str | None, limit: int
+    ) -> StoredObject | None:
+        """A layout or include from the bundle of ``view``'s templates, read once per bundle;
+        ``None`` when it does not hold this very version (the caller reads the file itself)."""
+        if not self.bundles or not version:
+            return None
+        name = bundle_key(view.index)
+        if name is None:
+            return None
+        kept = self._bundle
+        if kept is None or kept[0] != name:
+            with self._lock:
+                kept = self._bundle
+                if kept is None or kept[0] != name:
+                    kept = self._bundle = (name, read_bundle(self.store, view.index))
+        bundle = kept[1]
+        return None if bundle is None else bundle.get(key, version, limit)
 
     # --- the Resolver drops use -------------------------------------------------------------------
 
@@ -562,7 +589,9 @@ class Renderer:
         kept = self._files.get(("data", key, version)) if version else None
         if kept is not None:
             return kept[0]
-        obj = self.recorded(key, version, self.limits.data)
+        obj = self._bundled(view, key, version, self.limits.data) or self.recorded(
+            key, version, self.limits.data
+        )
         value = parse_data(key, decode(obj), view.config.raw)
         self._files.put(("data", key, obj.version), (value,), chars=2 * len(obj.body))
         return value

@@ -1,4 +1,5 @@
-"""What Broadsheet keeps in the bucket beside the site: the site index (manifest) and compiled Sass.
+"""What Broadsheet keeps in the bucket beside the site: the site index (manifest), compiled Sass
+and the bundle of the site's layouts and includes (``engine.bundle``).
 
 Written in full by ``broadsheet publish`` and ``broadsheet index`` (:func:`write_index`), and
 kept current, a few keys at a time, by the indexer function on S3 events (:func:`apply_changes`).
@@ -20,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from handler.engine import manifest
+from handler.engine.bundle import write_bundle
 from handler.engine.config import CONFIG_KEY
 from handler.engine.index import (
     IGNORED_PREFIXES,
@@ -81,6 +83,7 @@ def write_index(
     where libsass runs); returns the manifest's new version."""
     index = scan(store, limits=Limits(document=max_post_bytes))
     compile_sass(store, index, environment)
+    write_bundle(store, index)
     body = manifest.dumps(index, read_config_text(store))
     version = store.put(key, body, content_type="application/json")
     log.info("wrote the site index %s (%d bytes) to %s", key, len(body), store.describe())
@@ -137,6 +140,8 @@ def apply_changes(
             _record(outcome, previous, index, keys, rebuilt=CONFIG_KEY in keys)
             if _affects_sass(index, keys):
                 compile_sass(store, index, environment)
+        # Before the index that names it: a render reading the new index finds its bundle.
+        write_bundle(store, index)
         try:
             store.put(
                 index_key,

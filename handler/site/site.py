@@ -130,6 +130,7 @@ class Site:
             },
             before=[self._own_layouts_only(rewrite_relative_links)],
             after=[self._own_layouts_only(emojify)],
+            bundles=manifest_key is not None,
         )
         self.renderer.generated_pages = self._generated_pages
         self.builtin = BuiltinTheme(self.theme, _Context(self))
