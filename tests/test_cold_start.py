@@ -78,9 +78,12 @@ def test_liquid_is_not_loaded_for_a_post_without_liquid(local: dict[str, Any]) -
         assert not loaded(local["after_first"], name), name
 
 
-def test_sass_and_dateutil_are_not_loaded_for_a_site_without_sass(local: dict[str, Any]) -> None:
-    # Sass (and its libsass loader) for Sass pages only; dateutil for reading dates in files.
-    for name in ("handler.engine.sass", "dateutil"):
+def test_sass_and_the_date_reader_are_not_loaded_for_a_site_without_sass(
+    local: dict[str, Any],
+) -> None:
+    # Sass (and its libsass loader) for Sass pages only; Time.parse's port for reading dates in
+    # files (the index holds them).
+    for name in ("handler.engine.sass", "handler.engine.liquid.timeparse"):
         assert not loaded(local["at_import"], name), name
         assert not loaded(local["after_first"], name), name
 

@@ -422,27 +422,16 @@ def titleize_slug(slug: str) -> str:
 def parse_date(value: object, tz: tzinfo, path: str, line: int | None) -> datetime:
     """``Utils.parse_date`` (Ruby's ``Time.parse(...).localtime``) in the site timezone.
 
-    A YAML date is midnight; naive times are wall-clock times in the site timezone; aware ones
-    are converted to it, which can move the day.
+    A YAML date is midnight; a string is read as Ruby's ``Time.parse`` reads it; naive times are
+    wall-clock times in the site timezone; aware ones are converted to it, which can move the day.
     """
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, date):
-        moment = datetime.combine(value, time())
-    else:
-        from dateutil import parser as dateparser  # reading a site, not serving one
-
-        text = str(value).strip()
-        try:
-            moment = dateparser.parse(text)
-        except (ValueError, OverflowError):
-            raise ContentError(
-                path,
-                f"invalid date {text!r}",
-                line=line,
-                hint="use YYYY-MM-DD or YYYY-MM-DD HH:MM:SS +0000",
-            ) from None
     try:
+        if isinstance(value, datetime):
+            moment = value
+        elif isinstance(value, date):
+            moment = datetime.combine(value, time())
+        else:
+            moment = _read_date(str(value), tz, path, line)
         return representable(moment, tz)
     except (OverflowError, ValueError):
         raise ContentError(
@@ -451,6 +440,23 @@ def parse_date(value: object, tz: tzinfo, path: str, line: int | None) -> dateti
             "timezone), which is all that can be represented here",
             line=line,
             hint="use a date between 0001-01-02 and 9999-12-30",
+        ) from None
+
+
+def _read_date(text: str, tz: tzinfo, path: str, line: int | None) -> datetime:
+    """A date string as Ruby's ``Time.parse`` reads it (``ruby_time``, shared with Liquid's
+    ``date`` filter); ``OverflowError`` for one outside Python's years."""
+    # Reading a site, not serving one: the reader (its regexes) is loaded on the first string.
+    from handler.engine.liquid.timeparse import RubyTimeError, ruby_time
+
+    try:
+        return ruby_time(text, tz)
+    except RubyTimeError:
+        raise ContentError(
+            path,
+            f"invalid date {text.strip()!r}",
+            line=line,
+            hint="use YYYY-MM-DD or YYYY-MM-DD HH:MM:SS +0000",
         ) from None
 
 

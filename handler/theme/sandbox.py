@@ -167,8 +167,7 @@ class ThemeEnvironment(ImmutableSandboxedEnvironment):
         if isinstance(pieces, BoundedBuffer):
             return self.check(join(pieces))  # counted as it was written
         collected = BoundedBuffer(self)
-        for piece in pieces:
-            collected.append(piece)
+        collected.extend(pieces)
         return self.check(join(collected))
 
     def buffer(self) -> BoundedBuffer:
@@ -197,19 +196,29 @@ class BoundedBuffer(list[Any]):
         super().__init__()
         self.environment = environment
         self.chars = 0
+        self.max_chars = environment.limits.max_chars  # read once: append runs per piece
 
     def append(self, piece: Any) -> None:
         self.chars += len(piece) if isinstance(piece, str) else len(str(piece))
-        if self.chars > self.environment.limits.max_chars:
-            limit = self.environment.limits.max_chars
-            raise ThemeLimitError(f"output longer than {limit} characters")
-        super().append(piece)
+        if self.chars > self.max_chars:
+            raise ThemeLimitError(f"output longer than {self.max_chars} characters")
+        list.append(self, piece)
         if len(self) >= 2 * self._RUN and all(type(p) is str for p in self[-self._RUN :]):
             self[-self._RUN :] = ["".join(self[-self._RUN :])]
 
     def extend(self, pieces: Iterable[Any]) -> None:
-        for piece in pieces:
-            self.append(piece)
+        """``append`` each piece, its steps inlined (a page's output is mostly many pieces)."""
+        chars, limit, run = self.chars, self.max_chars, self._RUN
+        try:
+            for piece in pieces:
+                chars += len(piece) if isinstance(piece, str) else len(str(piece))
+                if chars > limit:
+                    raise ThemeLimitError(f"output longer than {limit} characters")
+                list.append(self, piece)
+                if len(self) >= 2 * run and all(type(p) is str for p in self[-run:]):
+                    self[-run:] = ["".join(self[-run:])]
+        finally:
+            self.chars = chars
 
 
 def _is_int(value: Any) -> bool:

@@ -77,6 +77,14 @@ def test_seed_post() -> None:
         # A naive time is wall-clock time in the site's zone.
         ("date: 2010-01-10 23:30", "America/New_York",
          datetime(2010, 1, 10, 23, 30, tzinfo=ZoneInfo("America/New_York"))),
+        # Issue 14 gap 13: Time.parse takes the zone only right after the time, so the stray year
+        # and the offset after it are ignored: 18:30:22 wall-clock (Jekyll 4.3.1 prints
+        # 2023-01-29 18:30:22 -0800 for page.date with this timezone).
+        ("date: 2023-01-29 18:30:22 2023 -0800", "America/Los_Angeles",
+         datetime(2023, 1, 29, 18, 30, 22, tzinfo=ZoneInfo("America/Los_Angeles"))),
+        ("date: 2023-01-29 18:30:22 2023 -0800", "UTC", datetime(2023, 1, 29, 18, 30, 22, tzinfo=UTC)),
+        ("date: Sun, 29 Jan 2023 18:30:22 PST", "UTC", datetime(2023, 1, 30, 2, 30, 22, tzinfo=UTC)),
+        ("date: January 29th, 2023 6:30pm", "UTC", datetime(2023, 1, 29, 18, 30, tzinfo=UTC)),
     ],
 )  # fmt: skip
 def test_dates(front: str, tz: str, expected: datetime) -> None:
@@ -92,11 +100,18 @@ def test_timezone_can_move_the_day_in_the_url() -> None:
     assert p.date is not None and p.date.utcoffset() == timedelta(hours=-8)
 
 
-def test_invalid_date_names_the_line() -> None:
+@pytest.mark.parametrize(
+    "value",
+    # Each raises ArgumentError in Ruby's Time.parse (no date or time; month 13; day 32; 24:30;
+    # day 366 of a common year; month 29 of 01/29/2023, read as yyyy/mm/dd's mm). Quoted: YAML
+    # refuses an unquoted 2023-13-01 itself, as Psych does.
+    ["someday soon", "2023-13-01", "2023-01-32", "2023-01-01 24:30", "2023-366", "01/29/2023"],
+)
+def test_invalid_date_names_the_line(value: str) -> None:
     with pytest.raises(ContentError) as caught:
-        post("_posts/2010-01-09-x.md", "---\ntitle: t\ndate: someday soon\n---\nbody")
+        post("_posts/2010-01-09-x.md", f"---\ntitle: t\ndate: '{value}'\n---\nbody")
     assert caught.value.location == "_posts/2010-01-09-x.md:3"
-    assert "invalid date" in caught.value.message
+    assert f"invalid date {value!r}" in caught.value.message
 
 
 @pytest.mark.parametrize(

@@ -12,8 +12,6 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from handler.engine.liquid.timeparse import parse_time
-
 __all__ = ["local_zone", "localtime", "rfc822", "strftime", "to_date", "xmlschema"]
 
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -300,6 +298,8 @@ def to_date(value: object, zone: tzinfo) -> date | None:
         return datetime.now(zone)
     if re.fullmatch(r"\d+", text, flags=re.ASCII) and not text.endswith("\n"):
         return _from_epoch(int(text), zone)
+    from handler.engine.liquid.timeparse import parse_time  # its regexes: only for a string
+
     return parse_time(value, zone)
 
 

@@ -924,7 +924,25 @@ def _inline_source(md: markdown.Markdown, text: str) -> str:
     return markdown.util.INLINE_PLACEHOLDER_RE.sub(source, text)
 
 
-class _ReferenceIds:
+_BRACKET_RE = re.compile(r"[\[\]]")
+
+
+class _BracketText:
+    """python-markdown's ``getText`` (the text up to the ``]`` that closes a link's ``[``, nested
+    brackets counted), found by searching for brackets instead of a loop over every character:
+    the same results, without the character loop over the rest of the paragraph that an
+    unclosed ``[`` (a task box, a bracket in prose) costs each link pattern."""
+
+    def getText(self, data: str, index: int) -> tuple[str, int, bool]:
+        depth = 1
+        for match in _BRACKET_RE.finditer(data, index):
+            depth += 1 if match.group() == "[" else -1
+            if not depth:
+                return data[index : match.start()], match.end(), True
+        return data[index:], max(index, len(data)), False
+
+
+class _ReferenceIds(_BracketText):
     """kramdown finds a reference by the link text as written: ``[`code`][]`` is "`code`"."""
 
     md: markdown.Markdown
@@ -947,7 +965,7 @@ class _ShortReferenceProcessor(_ReferenceIds, ShortReferenceInlineProcessor):
     pass
 
 
-class _SourceAlt:
+class _SourceAlt(_BracketText):
     """An image's alt is its text as written (a code span keeps its backticks)."""
 
     md: markdown.Markdown
@@ -1439,6 +1457,8 @@ class _KramdownFencePreprocessor(SuperFencesBlockPreprocessor):  # type: ignore[
         for count, raw in enumerate(lines):
             line = raw.rstrip("\r")
             if self.fence is None:
+                if "`" not in line and "~" not in line:
+                    continue  # no fence opens here (skips the prefix walk on every line)
                 ws = self.parse_whitespace(line)
                 match = _FENCE_OPENING.match(line, self.ws_len)
                 if match is None:
@@ -2228,9 +2248,11 @@ class _FastInlineProcessor(InlineTreeprocessor):
         if isinstance(data, markdown.util.AtomicString):
             return data
         patterns = self._patterns()
+        count = len(patterns)
+        apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
         start = 0
         index = patternIndex
-        while index < len(patterns):
+        while index < count:
             pattern, trigger = patterns[index]
             if trigger is not None:
                 for text in trigger:
@@ -2240,9 +2262,7 @@ class _FastInlineProcessor(InlineTreeprocessor):
                     index += 1
                     start = 0
                     continue
-            data, matched, start = self._InlineProcessor__applyPattern(  # type: ignore[attr-defined]
-                pattern, data, index, start
-            )
+            data, matched, start = apply(pattern, data, index, start)
             if not matched:
                 index += 1
         return data
@@ -3060,8 +3080,9 @@ def check_limits(text: str) -> None:
                 line=number,
                 hint="check for runaway `>` or list indentation",
             )
-    if "[" not in text and "](" not in text:
-        return  # no bracket a link pattern would scan from
+    opens = text.count("[") + text.count("](")
+    if opens * len(text) <= MAX_BRACKET_SCAN:
+        return  # no bracket scan can walk further than the whole text from every opening
     for first_line, block in _blocks(text, lines):
         scan += _bracket_scan(block)
         if scan > MAX_BRACKET_SCAN:

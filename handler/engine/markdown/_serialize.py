@@ -86,6 +86,8 @@ def escape_attribute(value: str) -> str:
 
 
 def attributes(element: etree.Element) -> str:
+    if not element.attrib:
+        return ""  # most elements: no list to build
     items = [(k, v) for k, v in element.attrib.items() if k[:1] != "\x02"]
     if element.tag == "img" and len(items) > 1:
         order = {"src": 0, "alt": 1, "title": 2}

@@ -75,6 +75,12 @@ TEMPLATES: list[tuple[str, dict[str, Any]]] = [
         "{{ time | date_to_string }}|{{ time | date_to_string: 'ordinal' }}|{{ time | date_to_string: 'ordinal', 'US' }}|{{ time | date_to_long_string }}|{{ time | date_to_long_string: 'ordinal', 'US' }}",
         {},
     ),
+    # strings read as Ruby's Time.parse reads them (issue 14 gap 13: the zone must follow the
+    # time; GMT is offset 0 but not UTC; Z is UTC)
+    (
+        "{{ '2023-01-29 18:30:22 2023 -0800' | date: '%F %T %z' }}|{{ 'Sun, 29 Jan 2023 18:30:22 GMT' | date: '%F %T %z %Z' }}|{{ '29th January 2023 6:30pm' | date_to_xmlschema }}|{{ '2023-01-29T18:30:22Z' | date: '%Z %z' }}|{{ '2024-02-30 23:00 -0500' | date: '%F %T %z' }}|{{ '01/29/2023' | date: '%F' }}",
+        {"timezone": "America/Los_Angeles"},
+    ),
     ("{% for d in days %}{{ d | date_to_string: 'ordinal' }};{% endfor %}", {}),
     ("{{ 'x' | date_to_string }}", {}),
     ("{{ '' | date_to_string }}|{{ '' | date_to_xmlschema }}", {}),
