@@ -111,6 +111,26 @@ CASES: dict[str, tuple[str, str]] = {
         "```ruby linenos\n```\n````\n",
         '<p>```ruby linenos</p>\n<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div></div>\n',
     ),
+    "fence-unclosed-then-fence": (
+        "~~~~~\n\n```text\nx\n````\n",
+        '<p>~~~~~</p>\n\n<div class="language-text highlighter-rouge"><div class="highlight"><pre class="highlight"><code>x\n</code></pre></div></div>\n',
+    ),
+    "fence-in-quote-then-lazy-line": (
+        "> ~~~js\n> ~~~\n1. two;\n\n> ~~~\n> ~~~\nlazy\n",
+        '<blockquote>\n  <div class="language-js highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div>  </div>\n  <ol>\n    <li>two;</li>\n  </ol>\n</blockquote>\n\n<blockquote>\n  <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div>  </div>\n  <p>lazy</p>\n</blockquote>\n',
+    ),
+    "fence-then-link-definition": (
+        "```\n````\n[a]: /path.html\n[a]\n",
+        '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div></div>\n<p><a href="/path.html">a</a></p>\n',
+    ),
+    "fence-then-item-setext-header": (
+        "```\n```\n1. e.g.\n   ---\n",
+        '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div></div>\n<ol>\n  <li>\n    <h2 id="eg">e.g.</h2>\n  </li>\n</ol>\n',
+    ),
+    "fence-indented-past-three-in-paragraph": (
+        "read\n       ````\n       `````\n",
+        '<p>read\n       <code class="language-plaintext highlighter-rouge">\n      </code>`</p>\n',
+    ),
     "indented-code-lazy-line": (
         "    indented\n ```\n```\n",
         '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>indented  ``` ```\n</code></pre></div></div>\n',

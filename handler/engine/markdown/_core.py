@@ -289,6 +289,8 @@ class _KramdownLinesPreprocessor(Preprocessor):
         fence: str | None = None
         fence_shift: tuple[int, int] = (0, 0)
         fence_indent = 0
+        fence_at: int | None = None  # where the open fence's opening line is in ``out``
+        definitions_at: int | None = None  # where link definitions after a fence go
         prev = prev2 = ""
         table_end = 0  # lines before it are the rest of a table
         not_fence = False  # the previous line looks like a fence and opens none
@@ -313,10 +315,20 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 if closes_fence(line, fence, fence_indent):
                     fence = None
                     out.append(" " * fence_shift[1] + line.lstrip(" "))
+                    definitions_at = fence_at
                 else:
                     out.append(_shift(line, *fence_shift))
                 prev2, prev = prev, line
                 continue
+            if definitions_at is not None:
+                if _indent(line) < 4 and "]:" in line and _DEFINITION_LINE.match(line):
+                    # a link definition right after a fence: written before it, which is the
+                    # same to kramdown; python-markdown would take the block after the fence
+                    # apart there (a blank line kramdown has not)
+                    out.insert(definitions_at, line)
+                    definitions_at += 1
+                    continue
+                definitions_at = None
             if index < table_end:  # kramdown's table takes it, a list marker or not
                 out.append(_shift(line, stack[-1].old, stack[-1].new) if stack else line)
                 prev2, prev = prev, line
@@ -363,6 +375,11 @@ class _KramdownLinesPreprocessor(Preprocessor):
             base = stack[-1].old if stack else 0
             if match and not _opens_fence(lines, index, base, unclosed):  # kramdown's text
                 match, not_fence = None, True
+                if _indent(line) > base + 3:  # kept from the fence preprocessor, which would
+                    # take it for a fence in a container (the mark ends the line: a code span
+                    # across it keeps its spaces; it goes after parsing)
+                    line += _NOTHING
+                    self.document.no_blank = True
             if match and prev.strip() and (was_not_fence or not _FENCE.match(prev)):
                 _mark_no_blank(out, self.document, text=was_not_fence)  # a fence ends a paragraph
                 out.append("")
@@ -398,6 +415,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 opening = out[at].lstrip(" ") if at is not None else ""
                 if at is not None and _FENCE.match(opening):
                     out[at] = " " * fence_shift[1] + opening
+                fence_at = at if not stack and quote is None else None
             prev2, prev = prev, line
         return out
 
@@ -405,6 +423,10 @@ class _KramdownLinesPreprocessor(Preprocessor):
         """kramdown's blockquote takes every line up to a blank line (or block HTML, an IAL):
         a lazy line that would start a block for python-markdown goes into the quote."""
         if _SETEXT_LINE.match(line) or _ATX_START.match(line):
+            return quote + line
+        prefix = _QUOTE_PREFIX.match(prev)
+        if prefix and _FENCE.match(prev[prefix.end() :]):
+            # after the quote's fence: its block ends there (the fence preprocessor parts them)
             return quote + line
         if "]:" in line and _DEFINITION_LINE.match(line) and _is_text(prev[len(quote) :]):
             return quote + "\\" + line.lstrip(" ")  # the paragraph's text, as under a paragraph
@@ -645,7 +667,8 @@ def _setext_item(out: list[str], prev: str, line: str) -> bool:
         return False
     written = out[-1]
     opened = _MARKER.match(written)
-    if opened is None or written[opened.end() :].strip() != prev[marker.end() :].strip():
+    text = written[opened.end() :] if opened else ""
+    if opened is None or text.replace(_NO_BLANK_BEFORE, "").strip() != prev[marker.end() :].strip():
         return False
     level = "#" if line.strip()[0] == "=" else "##"
     out[-1] = f"{written[: opened.end()]}{level} {written[opened.end() :]}"
@@ -1436,12 +1459,18 @@ class _KramdownFencePreprocessor(SuperFencesBlockPreprocessor):  # type: ignore[
         self._quoted: set[str] = set()
         self.fence: str | None
         start = 0
-        for count, raw in enumerate(lines):
-            line = raw.rstrip("\r")
+        # kramdown's fence needs its closing line: one left open at the end opens nothing, and
+        # the lines after it are scanned again. (ws, fence) -> the first such opening line: a
+        # later opening with the same prefix and fence (or a longer one) is unclosed too.
+        unclosed: dict[tuple[str, str], int] = {}
+        count = 0
+        while count < len(lines):
+            line = lines[count].rstrip("\r")
+            count += 1
             if self.fence is None:
                 ws = self.parse_whitespace(line)
                 match = _FENCE_OPENING.match(line, self.ws_len)
-                if match is None:
+                if match is None or self._unclosed(unclosed, ws, match.group("fence"), count):
                     continue
                 self.lang = match.group("info") or ""
                 self.formatter = _fence_formatter
@@ -1449,7 +1478,7 @@ class _KramdownFencePreprocessor(SuperFencesBlockPreprocessor):  # type: ignore[
                 self.attrs: dict[str, str] = {}
                 self.classes: list[str] = []
                 self.id = ""
-                start = count
+                start = count - 1
                 self.first = ws + self.normalize_ws(match.group(0))
                 self.ws = ws
                 self.quote_level = ws.count(">")
@@ -1462,13 +1491,25 @@ class _KramdownFencePreprocessor(SuperFencesBlockPreprocessor):  # type: ignore[
             ws, content = self.parse_fence_line(line)
             quote_level = ws.count(">")
             if self.quote_level:
-                self.eval_quoted(ws, content, quote_level, start, count + 1)
+                self.eval_quoted(ws, content, quote_level, start, count)
             elif quote_level == 0:
-                self.eval_fence(ws, content, start, count + 1)
+                self.eval_fence(ws, content, start, count)
             else:
                 self.clear()
+            if count == len(lines) and self.fence is not None:  # never closed: scan on after it
+                unclosed.setdefault((self.ws or "", self.fence), start)
+                self.clear()
+                count = start + 1
         lines = list(self.reassemble(lines))
         return self._after_quoted_fences(lines) if self._quoted else lines
+
+    @staticmethod
+    def _unclosed(unclosed: dict[tuple[str, str], int], ws: str, fence: str, count: int) -> bool:
+        """Whether the fence opening on line ``count`` (1-based) is known to have no closing
+        line: one of its prefix and character, as long or shorter, opened before it unclosed."""
+        return any(
+            count > at and key[0] == ws and fence.startswith(key[1]) for key, at in unclosed.items()
+        )
 
     def rebuild_block(self, lines: list[str]) -> str:
         """The code as kramdown takes it: every line with its newline (blank lines at the end
