@@ -131,6 +131,18 @@ CASES: dict[str, tuple[str, str]] = {
         "read\n       ````\n       `````\n",
         '<p>read\n       <code class="language-plaintext highlighter-rouge">\n      </code>`</p>\n',
     ),
+    "fence-in-item-closed-in-next-chunk": (
+        "- CSS\n  ```python\n  * list\n```\n",
+        "<ul>\n  <li>CSS\n```python\n    <ul>\n      <li>list\n```</li>\n    </ul>\n  </li>\n</ul>\n",
+    ),
+    "fence-in-item-code-looks-like-list": (
+        "- a\n  ```\n  * x\n  ```\n",
+        "<ul>\n  <li>a\n```\n    <ul>\n      <li>x\n```</li>\n    </ul>\n  </li>\n</ul>\n",
+    ),
+    "fence-in-item-after-blank-line": (
+        "- a\n\n  ```\n  * x\n  ```\n",
+        '<ul>\n  <li>\n    <p>a</p>\n\n    <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>* x\n</code></pre></div>    </div>\n  </li>\n</ul>\n',
+    ),
     "indented-code-lazy-line": (
         "    indented\n ```\n```\n",
         '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>indented  ``` ```\n</code></pre></div></div>\n',

@@ -258,12 +258,16 @@ class _Document:
 
 
 class _ListItem:
-    __slots__ = ("kind", "new", "old")
+    __slots__ = ("first_chunk", "kind", "new", "old")
 
     def __init__(self, old: int, new: int, kind: str) -> None:
         self.old = old
         self.new = new
         self.kind = kind
+        # kramdown's list.rb parses an item's text in chunks: the first ends at the first nested
+        # list's line, unless a blank line (or that list) came first; a fence cannot close in
+        # another chunk
+        self.first_chunk = True
 
 
 class _KramdownLinesPreprocessor(Preprocessor):
@@ -373,13 +377,17 @@ class _KramdownLinesPreprocessor(Preprocessor):
             match = _FENCE.match(line)
             was_not_fence, not_fence = not_fence, False
             base = stack[-1].old if stack else 0
-            if match and not _opens_fence(lines, index, base, unclosed):  # kramdown's text
+            if stack and not line.strip():
+                for item in stack:
+                    item.first_chunk = False
+            end = _chunk_end(lines, index, stack[-1]) if match and stack else len(lines)
+            if match and not _opens_fence(lines, index, base, unclosed, end):  # kramdown's text
                 match, not_fence = None, True
-                if _indent(line) > base + 3:  # kept from the fence preprocessor, which would
-                    # take it for a fence in a container (the mark ends the line: a code span
-                    # across it keeps its spaces; it goes after parsing)
-                    line += _NOTHING
-                    self.document.no_blank = True
+                # kept from the fence preprocessor, which would take it for a fence (in a
+                # container, or closed in another chunk of an item): the mark ends the line (a
+                # code span across it keeps its spaces) and goes after parsing
+                line += _NOTHING
+                self.document.no_blank = True
             if match and prev.strip() and (was_not_fence or not _FENCE.match(prev)):
                 _mark_no_blank(out, self.document, text=was_not_fence)  # a fence ends a paragraph
                 out.append("")
@@ -574,6 +582,9 @@ class _KramdownLinesPreprocessor(Preprocessor):
         self.kinds = {d: k for d, k in self.kinds.items() if d < depth}
         self.kinds[depth] = kind
         item = _ListItem(old, new_indent + 4, kind)
+        item.first_chunk = not _KD_LIST.match(line[marker.end() :].lstrip(" "))
+        if stack and indent >= stack[-1].old:  # a nested list: the enclosing item's next chunk
+            stack[-1].first_chunk = False
         stack.append(item)
         text = " " * new_indent + marker.group("marker") + " " + line[marker.end() :]
         if starts_list and self.ended:
@@ -627,11 +638,28 @@ def _lazy_code_line(line: str) -> bool:
 _LAZY_SPAN_TAGS = SPAN_ELEMENTS | {"script"}  # kramdown's LAZY_END_HTML_SPAN_ELEMENTS
 
 
-def _opens_fence(lines: list[str], index: int, base: int, unclosed: dict[str, int]) -> bool:
+def _chunk_end(lines: list[str], index: int, item: _ListItem) -> int:
+    """Where the chunk of ``item``'s text that ``lines[index]`` is in ends (``len(lines)``: not
+    before the item does): in its first chunk, at the first line of a nested list."""
+    if not item.first_chunk:
+        return len(lines)
+    for later in range(index + 1, len(lines)):
+        text = lines[later]
+        if not text.strip():
+            break
+        if _indent(text) >= item.old and _KD_LIST.match(text[item.old :]):
+            return later
+    return len(lines)
+
+
+def _opens_fence(
+    lines: list[str], index: int, base: int, unclosed: dict[str, int], end: int | None = None
+) -> bool:
     """Whether ``lines[index]`` opens a fenced code block for kramdown (FENCED_CODEBLOCK_MATCH):
     a fence indented at most three columns past ``base`` (its container's), with at most one
-    word after it, and a line further on that closes it (else the line is paragraph text).
-    ``unclosed`` remembers, per fence, from where no line closes it."""
+    word after it, and a line further on (before ``end``) that closes it (else the line is
+    paragraph text). ``unclosed`` remembers, per fence, from where no line closes it."""
+    end = len(lines) if end is None else end
     line = lines[index]
     indent = _indent(line)
     opening = _FENCE_OPENING.match(line, indent)
@@ -642,11 +670,12 @@ def _opens_fence(lines: list[str], index: int, base: int, unclosed: dict[str, in
     if index >= unclosed.get(key, len(lines)):
         return False
     char = fence[0]
-    for later in range(index + 1, len(lines)):
+    for later in range(index + 1, end):
         text = lines[later]
         if char in text and closes_fence(text, fence, indent):
             return True
-    unclosed[key] = index
+    if end == len(lines):
+        unclosed[key] = index
     return False
 
 
