@@ -143,6 +143,14 @@ CASES: dict[str, tuple[str, str]] = {
         "- a\n\n  ```\n  * x\n  ```\n",
         '<ul>\n  <li>\n    <p>a</p>\n\n    <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>* x\n</code></pre></div>    </div>\n  </li>\n</ul>\n',
     ),
+    "fence-in-item-closes-in-item": (
+        "* list\n````\nx\n\n- yes\n````\n",
+        "<ul>\n  <li>\n    <p>list\n````\nx</p>\n  </li>\n  <li>\n    <p>yes\n````</p>\n  </li>\n</ul>\n",
+    ),
+    "fence-in-item-then-lazy-other-list": (
+        "+ b\n```\n`````\n1. more\n",
+        '<ul>\n  <li>b\n    <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div>    </div>\n    <ol>\n      <li>more</li>\n    </ol>\n  </li>\n</ul>\n',
+    ),
     "indented-code-lazy-line": (
         "    indented\n ```\n```\n",
         '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>indented  ``` ```\n</code></pre></div></div>\n',

@@ -264,10 +264,7 @@ class _ListItem:
         self.old = old
         self.new = new
         self.kind = kind
-        # kramdown's list.rb parses an item's text in chunks: the first ends at the first nested
-        # list's line, unless a blank line (or that list) came first; a fence cannot close in
-        # another chunk
-        self.first_chunk = True
+        self.first_chunk = True  # no blank line or nested list in its text yet (``_ItemEnd``)
 
 
 class _KramdownLinesPreprocessor(Preprocessor):
@@ -282,12 +279,16 @@ class _KramdownLinesPreprocessor(Preprocessor):
         self.definition = False
         self.definition_indent = 2
         self.lazy_definition = False  # the line before was a definition's, as paragraph text
+        self.index = 0
+        self.fence_closed = -1
 
     def run(self, lines: list[str]) -> list[str]:
         self.kinds = {}
         self.definition = False  # in a definition list's definition (at the top level)
         self.lazy_definition = False
         self.ended = False  # a list just ended at a definition (nothing python-markdown keeps)
+        self.index = 0  # of the line being read
+        self.fence_closed = -1  # the last line that closed a fence in a list item
         out: list[str] = []
         stack: list[_ListItem] = []
         fence: str | None = None
@@ -303,6 +304,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
         quote: str | None = None  # the ">" prefix of the top-level quote line before
         quote_fence: str | None = None
         for index, line in enumerate(lines):
+            self.index = index
             if quote is not None:
                 if not line.strip():
                     quote = quote_fence = None
@@ -320,6 +322,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
                     fence = None
                     out.append(" " * fence_shift[1] + line.lstrip(" "))
                     definitions_at = fence_at
+                    self.fence_closed = index if stack else -1
                 else:
                     out.append(_shift(line, *fence_shift))
                 prev2, prev = prev, line
@@ -378,10 +381,13 @@ class _KramdownLinesPreprocessor(Preprocessor):
             was_not_fence, not_fence = not_fence, False
             base = stack[-1].old if stack else 0
             if stack and not line.strip():
-                for item in stack:
-                    item.first_chunk = False
-            end = _chunk_end(lines, index, stack[-1]) if match and stack else len(lines)
-            if match and not _opens_fence(lines, index, base, unclosed, end):  # kramdown's text
+                for open_item in stack:
+                    open_item.first_chunk = False
+            item = stack[-1] if stack else None
+            if item is not None and not prev.strip() and _indent(line) < item.old:
+                # after a blank line: the line is in the innermost item it is indented for
+                item = next((it for it in reversed(stack) if it.old <= _indent(line)), None)
+            if match and not _opens_fence(lines, index, base, unclosed, item):  # kramdown's text
                 match, not_fence = None, True
                 # kept from the fence preprocessor, which would take it for a fence (in a
                 # container, or closed in another chunk of an item): the mark ends the line (a
@@ -560,9 +566,11 @@ class _KramdownLinesPreprocessor(Preprocessor):
         after_text = bool(stack) and indent < stack[-1].old and not _MARKER.match(prev)
         kind = "ul" if marker.group("marker") in "*+-" else "ol"
         nested = False
-        if stack and indent < stack[-1].old and _is_text(prev):
+        after_fence = self.fence_closed == self.index - 1
+        if stack and indent < stack[-1].old and (_is_text(prev) or after_fence):
             # kramdown's lazy line: a marker of another list's type right after an item's text
-            # is more of the item (a list in it), unless an enclosing list has its type
+            # (or its fence) is more of the item (a list in it), unless an enclosing list has
+            # its type
             first = next(i for i, item in enumerate(stack) if indent < item.old)
             level = next((i for i in range(first, len(stack)) if stack[i].kind == kind), None)
             if level is None:
@@ -638,28 +646,46 @@ def _lazy_code_line(line: str) -> bool:
 _LAZY_SPAN_TAGS = SPAN_ELEMENTS | {"script"}  # kramdown's LAZY_END_HTML_SPAN_ELEMENTS
 
 
-def _chunk_end(lines: list[str], index: int, item: _ListItem) -> int:
-    """Where the chunk of ``item``'s text that ``lines[index]`` is in ends (``len(lines)``: not
-    before the item does): in its first chunk, at the first line of a nested list."""
-    if not item.first_chunk:
-        return len(lines)
-    for later in range(index + 1, len(lines)):
-        text = lines[later]
+class _ItemEnd:
+    """Where a list item's chunk of text ends, line by line: kramdown's list.rb parses an item's
+    text in chunks (the first ends at the first nested list's line, unless a blank line came
+    first), and the item ends at a line indented less than its text after a blank line, or at
+    a sibling's marker; a fence cannot close past either."""
+
+    __slots__ = ("blank", "first", "item")
+
+    def __init__(self, item: _ListItem) -> None:
+        self.item = item
+        self.first = item.first_chunk
+        self.blank = False
+
+    def ends(self, text: str) -> bool:
+        """Whether ``text``, the next line, is past the chunk."""
         if not text.strip():
-            break
-        if _indent(text) >= item.old and _KD_LIST.match(text[item.old :]):
-            return later
-    return len(lines)
+            self.first, self.blank = False, True
+            return False
+        item = self.item
+        indent = _indent(text)
+        if indent >= item.old:
+            return self.first and _KD_LIST.match(text[item.old :]) is not None
+        if self.blank:
+            return True
+        marker = _MARKER.match(text)
+        return marker is not None and (marker.group("marker") in "*+-") == (item.kind == "ul")
 
 
 def _opens_fence(
-    lines: list[str], index: int, base: int, unclosed: dict[str, int], end: int | None = None
+    lines: list[str],
+    index: int,
+    base: int,
+    unclosed: dict[str, int],
+    item: _ListItem | None = None,
 ) -> bool:
     """Whether ``lines[index]`` opens a fenced code block for kramdown (FENCED_CODEBLOCK_MATCH):
     a fence indented at most three columns past ``base`` (its container's), with at most one
-    word after it, and a line further on (before ``end``) that closes it (else the line is
-    paragraph text). ``unclosed`` remembers, per fence, from where no line closes it."""
-    end = len(lines) if end is None else end
+    word after it, and a line further on (in the chunk of ``item``'s text it is in) that closes
+    it (else the line is paragraph text). ``unclosed`` remembers, per fence, from where no line
+    closes it."""
     line = lines[index]
     indent = _indent(line)
     opening = _FENCE_OPENING.match(line, indent)
@@ -670,12 +696,14 @@ def _opens_fence(
     if index >= unclosed.get(key, len(lines)):
         return False
     char = fence[0]
-    for later in range(index + 1, end):
+    chunk = _ItemEnd(item) if item is not None else None
+    for later in range(index + 1, len(lines)):
         text = lines[later]
+        if chunk is not None and chunk.ends(text):
+            return False
         if char in text and closes_fence(text, fence, indent):
             return True
-    if end == len(lines):
-        unclosed[key] = index
+    unclosed[key] = index
     return False
 
 
