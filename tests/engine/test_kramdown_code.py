@@ -151,6 +151,10 @@ CASES: dict[str, tuple[str, str]] = {
         "+ b\n```\n`````\n1. more\n",
         '<ul>\n  <li>b\n    <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div>    </div>\n    <ol>\n      <li>more</li>\n    </ol>\n  </li>\n</ul>\n',
     ),
+    "fence-in-quote-keeps-indentation": (
+        "  >  ~~~\n  >  b\n  >  ~~~\n\n> > ```\n> >   b\n> >   ```\n",
+        '<blockquote>\n  <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code> b\n</code></pre></div>  </div>\n</blockquote>\n\n<blockquote>\n  <blockquote>\n    <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>  b\n</code></pre></div>    </div>\n  </blockquote>\n</blockquote>\n',
+    ),
     "indented-code-lazy-line": (
         "    indented\n ```\n```\n",
         '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>indented  ``` ```\n</code></pre></div></div>\n',

@@ -1501,6 +1501,7 @@ _FENCE_OPENING = re.compile(
     r"(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\s\x02]+?(?:\?[^\s\x02]*)?)?[ \t]*(?P<mark>\x02bsnbb\x03)?$"
 )
 _QUOTE_PREFIX = re.compile(r"[ ]*>[ >]*")
+_KD_QUOTE_PREFIX = re.compile(r"(?:[ ]{0,3}>[ ]?)+")  # kramdown's BLOCKQUOTE_START, each level
 
 
 class _KramdownFencePreprocessor(SuperFencesBlockPreprocessor):  # type: ignore[misc]
@@ -1543,6 +1544,14 @@ class _KramdownFencePreprocessor(SuperFencesBlockPreprocessor):  # type: ignore[
                 fence = match.group("fence")
                 self.fence = fence
                 self.fence_end = re.compile(re.escape(fence) + fence[0] + "*[ \t]*$")
+                quoted = _KD_QUOTE_PREFIX.match(line) if self.quote_level else None
+                if quoted and "\t" not in line[: self.ws_len]:
+                    # kramdown's blockquote takes "> " off its lines, no more: the code keeps
+                    # the rest of their indentation, the closing fence may have up to three
+                    self.ws = quoted.group()
+                    self.ws_len: int = len(self.ws)
+                    self.ws_virtual_len = self.ws_len
+                    self.fence_end = re.compile("[ ]{0,3}" + self.fence_end.pattern)
                 self._marked = match.group("mark") is not None
                 continue
             ws, content = self.parse_fence_line(line)
