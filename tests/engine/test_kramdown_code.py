@@ -155,6 +155,14 @@ CASES: dict[str, tuple[str, str]] = {
         "  >  ~~~\n  >  b\n  >  ~~~\n\n> > ```\n> >   b\n> >   ```\n",
         '<blockquote>\n  <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code> b\n</code></pre></div>  </div>\n</blockquote>\n\n<blockquote>\n  <blockquote>\n    <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>  b\n</code></pre></div>    </div>\n  </blockquote>\n</blockquote>\n',
     ),
+    "fence-lazy-in-item-keeps-indentation": (
+        "- gamma\n ````python\n header\n````\n",
+        '<ul>\n  <li>gamma\n    <div class="language-python highlighter-rouge"><div class="highlight"><pre class="highlight"><code> <span class="n">header</span>\n</code></pre></div>    </div>\n  </li>\n</ul>\n',
+    ),
+    "fence-in-item-lazy-code-line": (
+        "- a\n  ```\nx\n  ```\n",
+        '<ul>\n  <li>a\n    <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>x\n</code></pre></div>    </div>\n  </li>\n</ul>\n',
+    ),
     "indented-code-lazy-line": (
         "    indented\n ```\n```\n",
         '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>indented  ``` ```\n</code></pre></div></div>\n',

@@ -292,7 +292,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
         out: list[str] = []
         stack: list[_ListItem] = []
         fence: str | None = None
-        fence_shift: tuple[int, int] = (0, 0)
+        fence_shift: tuple[tuple[int, ...], int] = ((), 0)  # the items' columns, the new one
         fence_indent = 0
         fence_at: int | None = None  # where the open fence's opening line is in ``out``
         definitions_at: int | None = None  # where link definitions after a fence go
@@ -324,7 +324,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
                     definitions_at = fence_at
                     self.fence_closed = index if stack else -1
                 else:
-                    out.append(_shift(line, *fence_shift))
+                    out.append(_fence_shift(line, *fence_shift))
                 prev2, prev = prev, line
                 continue
             if definitions_at is not None:
@@ -420,9 +420,8 @@ class _KramdownLinesPreprocessor(Preprocessor):
             lazy = bool(match and stack and prev.strip() and _indent(line) < stack[-1].old)
             if match and (not stack or lazy or _indent(line) >= stack[-1].old or not prev.strip()):
                 fence, fence_indent = match.group("fence"), _indent(line)
-                fence_shift = (stack[-1].old, stack[-1].new) if stack else (0, 0)
-                if lazy:  # kramdown's lazy line: the fence goes into the item
-                    fence_shift = (fence_indent, stack[-1].new)
+                # (a lazy line's fence goes into the item too)
+                fence_shift = (tuple(item.old for item in stack), stack[-1].new if stack else 0)
                 # kramdown keeps the code's indentation in its container; python-markdown's
                 # fences take the opening line's off: so the fence lines go to the container's
                 at = next((i for i in range(len(out) - 1, -1, -1) if out[i].strip()), None)
@@ -1280,6 +1279,17 @@ class _EntityProcessor(InlineProcessor):
             return self.md.htmlStash.store("&amp;"), m.start(0), m.start(0) + 1
         written = char if char == m.group(0) else escape_text(char)
         return self.md.htmlStash.store(written), m.start(0), m.end(0)
+
+
+def _fence_shift(line: str, olds: tuple[int, ...], new: int) -> str:
+    """A line of fenced code in list items at columns ``olds`` (python-markdown's item at
+    ``new``), as kramdown's list.rb hands it to the fence: each item's indentation off where
+    the line has it, a lazy line as it is (the fence takes nothing more off)."""
+    if not olds:
+        return line
+    indent = _indent(line)
+    cut = max((old for old in olds if old <= indent), default=0)
+    return " " * new + line[cut:]
 
 
 def _shift(line: str, old: int, new: int) -> str:
