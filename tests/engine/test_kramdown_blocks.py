@@ -165,6 +165,10 @@ CASES: dict[str, tuple[str, str]] = {
         "> (see\n[`x`]: mailto:me@example.com\n",
         '<blockquote>\n  <p>(see\n[<code class="language-plaintext highlighter-rouge">x</code>]: mailto:me@example.com</p>\n</blockquote>\n',
     ),
+    "math-not-after-a-boundary-is-inline": (
+        "$$a$$\n# b\n\n<div>\n</div>\n$$\n$$\n",
+        '<p>\\(a\\)</p>\n<h1 id="b">b</h1>\n\n<div>\n</div>\n<p>\\(\\)</p>\n',
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks: the same HTML otherwise

@@ -1487,7 +1487,8 @@ class _MathInlineProcessor(InlineProcessor):
         self, m: re.Match[str], data: str
     ) -> tuple[str, int, int]:
         body = html.escape(m.group(1).strip(), quote=False)
-        return self.md.htmlStash.store(f"\\({body}\\)"), m.start(0), m.end(0)
+        # span HTML: a paragraph holding only it is still one
+        return self.md.htmlStash.store(InlineHtml(f"\\({body}\\)")), m.start(0), m.end(0)
 
 
 # --- fenced code ---------------------------------------------------------------------------------
