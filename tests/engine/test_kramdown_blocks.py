@@ -169,6 +169,10 @@ CASES: dict[str, tuple[str, str]] = {
         "$$a$$\n# b\n\n<div>\n</div>\n$$\n$$\n",
         '<p>\\(a\\)</p>\n<h1 id="b">b</h1>\n\n<div>\n</div>\n<p>\\(\\)</p>\n',
     ),
+    "math-block-before-ald-line": (
+        '$$\n$$\n{:ref: title="t"}\n',
+        "\\[\\]\n",
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks: the same HTML otherwise

@@ -143,6 +143,14 @@ CASES: dict[str, tuple[str, str]] = {
         '# a\n\n[^n]\n====\n{::options auto_ids="false" /}\n',
         "<h1>a</h1>\n\n<h1>[^n]</h1>\n",
     ),
+    "ald-defined-twice-adds-up": (
+        '{:ref: .refcls #refid}\n{:ref: title="t"}\n/>\n{: ref}\n',
+        '<p class="refcls" id="refid" title="t">/&gt;</p>\n',
+    ),
+    "ial-line-ends-paragraph": (
+        '{:ref: title="t"}\n(see_\n{: ref}\na\n\np\n{: .x}\nb\n',
+        '<p title="t">(see_</p>\n<p>a</p>\n\n<p class="x">p</p>\n<p>b</p>\n',
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

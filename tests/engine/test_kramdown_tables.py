@@ -106,6 +106,10 @@ CASES: dict[str, tuple[str, str]] = {
         '<img alt="i"> |\n',
         '<table>\n  <tbody>\n    <tr>\n      <td><img alt="i" /></td>\n    </tr>\n  </tbody>\n</table>\n',
     ),
+    "table-ald-reference": (
+        "p\n{:ref: .refcls #refid}\n\nread |\n{: ref}\n",
+        '<p>p</p>\n\n<table class="refcls" id="refid">\n  <tbody>\n    <tr>\n      <td>read</td>\n    </tr>\n  </tbody>\n</table>\n',
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

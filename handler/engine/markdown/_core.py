@@ -397,6 +397,12 @@ class _KramdownLinesPreprocessor(Preprocessor):
             if match and prev.strip() and (was_not_fence or not _FENCE.match(prev)):
                 _mark_no_blank(out, self.document, text=was_not_fence)  # a fence ends a paragraph
                 out.append("")
+            if not stack and _IAL_LINE.match(prev) and _is_text(prev2) and _is_text(line):
+                # kramdown: an IAL line ends the paragraph (it is the paragraph's); the text
+                # after it is another one, with no blank line between
+                out.append("")
+                line = _mark_no_blank_before(line)
+                self.document.no_blank = True
             written = self._line(line, prev, stack)
             if len(written) > 1 and written[0] == "":  # a blank line only python-markdown needs
                 _mark_no_blank(out, self.document, text=was_not_fence)
@@ -1424,7 +1430,10 @@ class _MathBlockPreprocessor(Preprocessor):
             return None
         opening = lines[start].strip()
         end = start if len(opening) >= 4 and opening.endswith("$$") else ends[start + 1]
-        if end is None or (end + 1 < len(lines) and lines[end + 1].strip()):
+        if end is None:
+            return None
+        after = lines[end + 1] if end + 1 < len(lines) else ""
+        if after.strip() and not _BLOCK_BOUNDARY.match(after):
             return None
         return end
 
@@ -1434,6 +1443,12 @@ class _MathBlockPreprocessor(Preprocessor):
         )
         self.document.math_blocks.append(placeholder)
         return placeholder
+
+
+# kramdown's BLOCK_BOUNDARY after a block (besides a blank line) that this code takes: an ALD
+# line (an IAL line would be the math's: kramdown wraps it in a div then; the end-of-block
+# marker is gone by now)
+_BLOCK_BOUNDARY = re.compile(r"[ ]{0,3}\{:\w[\w-]*:")
 
 
 def _closing_lines(lines: list[str]) -> list[int | None]:
@@ -2227,7 +2242,9 @@ class _IalLinePreprocessor(Preprocessor):
             if found is None:
                 out.append(line)
                 continue
-            self.document.alds[found.group(1)] = found.group(2)
+            alds = self.document.alds  # kramdown adds a name's definitions up
+            name = found.group(1)
+            alds[name] = f"{alds[name]} {found.group(2)}" if name in alds else found.group(2)
             if out and out[-1].strip():
                 out.append("")
         return out
@@ -2674,6 +2691,7 @@ class _KramdownTableProcessor(BlockProcessor):
     or end-of-block line), and each needs a ``|`` outside code spans."""
 
     refused: tuple[str, int] | None = None  # lines not a table, and the depth they were met at
+    document: _Document | None = None
 
     def test(self, parent: etree.Element, block: str) -> bool:
         if "|" not in block or not getattr(self.parser, "at_boundary", True):
@@ -2771,8 +2789,9 @@ class _KramdownTableProcessor(BlockProcessor):
         blocks.pop(0)
         if count < len(lines):
             ial = lines[count].replace(_NO_BLANK, "").strip()
-            if ial.startswith("{:"):  # the table's IAL
-                _apply_ial(self.parser.md, table, parse_ial(ial))
+            if ial.startswith("{:"):  # the table's IAL (with the ALDs it names)
+                alds = self.document.alds if self.document else None
+                _apply_ial(self.parser.md, table, parse_ial(with_alds(ial, alds) if alds else ial))
             if ial:
                 count += 1  # the IAL or end-of-block line
             if count < len(lines):
@@ -2920,7 +2939,9 @@ class _KramdownExtension(Extension):
         md.preprocessors.register(fences, "fenced_code_block", 25)
         md.parser.blockprocessors.register(_GfmHashHeaderProcessor(md.parser), "hashheader", 70)
         md.parser.blockprocessors.register(_SeparateBlockQuoteProcessor(md.parser), "quote", 20)
-        md.parser.blockprocessors.register(_KramdownTableProcessor(md.parser), "bs_table", 76)
+        tables = _KramdownTableProcessor(md.parser)
+        tables.document = self.document
+        md.parser.blockprocessors.register(tables, "bs_table", 76)
         md.parser.blockprocessors.deregister("table")  # kramdown's rules for every table
         md.parser.blockprocessors.register(_KramdownDefListProcessor(md.parser), "deflist", 25)
         md.parser.__class__ = _TrackingBlockParser
