@@ -151,6 +151,10 @@ CASES: dict[str, tuple[str, str]] = {
         '{:ref: title="t"}\n(see_\n{: ref}\na\n\np\n{: .x}\nb\n',
         '<p title="t">(see_</p>\n<p>a</p>\n\n<p class="x">p</p>\n<p>b</p>\n',
     ),
+    "ial-line-then-definition": (
+        "it\n{: .tbl}\n[^n]: note\n[x]: /u\n\n[^n] [x]\n",
+        '<p class="tbl">it</p>\n\n<p><sup id="fnref:n" role="doc-noteref"><a href="#fn:n" class="footnote" rel="footnote">1</a></sup> <a href="/u">x</a></p>\n<div class="footnotes" role="doc-endnotes">\n  <ol>\n    <li id="fn:n" role="doc-endnote">\n      <p>note\xa0<a href="#fnref:n" class="reversefootnote" role="doc-backlink">&#8617;</a></p>\n    </li>\n  </ol>\n</div>\n',
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

@@ -397,9 +397,15 @@ class _KramdownLinesPreprocessor(Preprocessor):
             if match and prev.strip() and (was_not_fence or not _FENCE.match(prev)):
                 _mark_no_blank(out, self.document, text=was_not_fence)  # a fence ends a paragraph
                 out.append("")
-            if not stack and _IAL_LINE.match(prev) and _is_text(prev2) and _is_text(line):
-                # kramdown: an IAL line ends the paragraph (it is the paragraph's); the text
-                # after it is another one, with no blank line between
+            if (
+                not stack
+                and _IAL_LINE.match(prev)
+                and _is_text(prev2)
+                and _is_text(line)
+                and not _DEFINITION_LINE.match(line)
+            ):  # kramdown: an IAL line ends the paragraph (it is the paragraph's); the text
+                # after it is another one, with no blank line between (python-markdown takes a
+                # definition out of the block as it is)
                 out.append("")
                 line = _mark_no_blank_before(line)
                 self.document.no_blank = True
