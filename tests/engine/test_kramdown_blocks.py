@@ -173,6 +173,10 @@ CASES: dict[str, tuple[str, str]] = {
         '$$\n$$\n{:ref: title="t"}\n',
         "\\[\\]\n",
     ),
+    "fence-then-task-item": (
+        "```\n```\n- [ ] a\n- [x] b\n",
+        '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div></div>\n<ul class="task-list">\n  <li class="task-list-item"><input type="checkbox" class="task-list-item-checkbox" disabled="disabled" />a</li>\n  <li class="task-list-item"><input type="checkbox" class="task-list-item-checkbox" disabled="disabled" checked="checked" />b</li>\n</ul>\n',
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks: the same HTML otherwise

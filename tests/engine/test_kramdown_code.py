@@ -163,6 +163,14 @@ CASES: dict[str, tuple[str, str]] = {
         "- a\n  ```\nx\n  ```\n",
         '<ul>\n  <li>a\n    <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>x\n</code></pre></div>    </div>\n  </li>\n</ul>\n',
     ),
+    "fence-in-item-then-lazy-definition": (
+        "+ b\n```\n`````\n[z]: /u\n1. [x] more\n\n  [z]\n",
+        '<ul>\n  <li>b\n    <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div>    </div>\n    <ol class="task-list">\n      <li class="task-list-item"><input type="checkbox" class="task-list-item-checkbox" disabled="disabled" checked="checked" />more</li>\n    </ol>\n\n    <p><a href="/u">z</a></p>\n  </li>\n</ul>\n',
+    ),
+    "fence-in-item-then-definition": (
+        "+ b\n\n  ```\n  ```\n  [z]: /u\n  [z]\n",
+        '<ul>\n  <li>\n    <p>b</p>\n\n    <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div>    </div>\n    <p><a href="/u">z</a></p>\n  </li>\n</ul>\n',
+    ),
     "indented-code-lazy-line": (
         "    indented\n ```\n```\n",
         '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>indented  ``` ```\n</code></pre></div></div>\n',

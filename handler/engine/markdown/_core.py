@@ -328,12 +328,17 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 prev2, prev = prev, line
                 continue
             if definitions_at is not None:
-                if _indent(line) < 4 and "]:" in line and _DEFINITION_LINE.match(line):
-                    # a link definition right after a fence: written before it, which is the
-                    # same to kramdown; python-markdown would take the block after the fence
-                    # apart there (a blank line kramdown has not)
-                    out.insert(definitions_at, line)
+                stripped = line.lstrip(" ")
+                column = stack[-1].old if stack else 0  # (a lazy line's is less)
+                if "]:" in line and _indent(line) < column + 4 and _DEFINITION_LINE.match(stripped):
+                    # a link definition right after a fence (in its item, lazily or not):
+                    # written before it, which is the same to kramdown; python-markdown would
+                    # take the block after the fence apart there (a blank line kramdown has not)
+                    moved = " " * stack[-1].new + stripped if stack else line
+                    out.insert(definitions_at, moved)
                     definitions_at += 1
+                    if self.fence_closed == index - 1:
+                        self.fence_closed = index  # the next line is still right after it
                     continue
                 definitions_at = None
             if index < table_end:  # kramdown's table takes it, a list marker or not
@@ -440,7 +445,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 opening = out[at].lstrip(" ") if at is not None else ""
                 if at is not None and _FENCE.match(opening):
                     out[at] = " " * fence_shift[1] + opening
-                fence_at = at if not stack and quote is None else None
+                fence_at = at if quote is None else None
             prev2, prev = prev, line
         return out
 
@@ -522,6 +527,9 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 return [" " * stack[-1].new + _NOTHING + line.lstrip(" ")]
             if _ATX_START.match(line):
                 return ["", " " * stack[-1].new + _mark_no_blank_before(line.lstrip(" "))]
+        if stack and indent < stack[-1].old and self.fence_closed == self.index - 1:
+            # kramdown's lazy line right after an item's fence: more of the item
+            return [" " * stack[-1].new + line.lstrip(" ")]
         if stack and not prev.strip() and indent < stack[-1].old:
             while stack and indent < stack[-1].old:
                 stack.pop()
@@ -757,6 +765,9 @@ def _is_text(line: str) -> bool:
     return bool(stripped) and stripped[0] not in "|#>{\x02" and not _FENCE.match(stripped)
 
 
+_TASK_BOX = re.compile(r"\[[ xX]\][ \t]+")
+
+
 def _mark_no_blank_before(line: str) -> str:
     """``line`` marked: the blank line before it is not kramdown's (for the block it opens).
     A fence's opening line takes the mark at its end (the fence preprocessor moves it)."""
@@ -768,6 +779,9 @@ def _mark_no_blank_before(line: str) -> str:
     marker = _MARKER.match(line)
     if marker and not _HR.match(line):
         at = marker.end()
+        box = _TASK_BOX.match(line, at)  # the task list's box stays first
+        if box:
+            at = box.end()
     else:
         atx = _ATX_START.match(line)
         at = atx.end() if atx else _indent(line)
