@@ -171,6 +171,10 @@ CASES: dict[str, tuple[str, str]] = {
         "+ b\n\n  ```\n  ```\n  [z]: /u\n  [z]\n",
         '<ul>\n  <li>\n    <p>b</p>\n\n    <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div>    </div>\n    <p><a href="/u">z</a></p>\n  </li>\n</ul>\n',
     ),
+    "fence-in-item-then-header": (
+        "- k\n  ```\n  ```\n  # x\n",
+        '<ul>\n  <li>k\n    <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div>    </div>\n    <h1 id="x">x</h1>\n  </li>\n</ul>\n',
+    ),
     "indented-code-lazy-line": (
         "    indented\n ```\n```\n",
         '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>indented  ``` ```\n</code></pre></div></div>\n',

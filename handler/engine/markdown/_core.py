@@ -782,9 +782,10 @@ def _mark_no_blank_before(line: str) -> str:
         box = _TASK_BOX.match(line, at)  # the task list's box stays first
         if box:
             at = box.end()
-    else:
-        atx = _ATX_START.match(line)
-        at = atx.end() if atx else _indent(line)
+    else:  # (a header in a list item: python-markdown's indentation before it)
+        indent = _indent(line)
+        atx = _ATX_START.match(line[indent:] if indent else line)
+        at = indent + atx.end() if atx else indent
     return line[:at] + _NO_BLANK_BEFORE + line[at:]
 
 
