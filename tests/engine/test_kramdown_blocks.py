@@ -177,6 +177,10 @@ CASES: dict[str, tuple[str, str]] = {
         "```\n```\n- [ ] a\n- [x] b\n",
         '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div></div>\n<ul class="task-list">\n  <li class="task-list-item"><input type="checkbox" class="task-list-item-checkbox" disabled="disabled" />a</li>\n  <li class="task-list-item"><input type="checkbox" class="task-list-item-checkbox" disabled="disabled" checked="checked" />b</li>\n</ul>\n',
     ),
+    "list-after-span-html-line": (
+        "<small\n+ a\n````\n\n<b>b</b>\n1. c\n",
+        "<p>&lt;small</p>\n<ul>\n  <li>a\n````</li>\n</ul>\n\n<p><b>b</b></p>\n<ol>\n  <li>c</li>\n</ol>\n",
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks: the same HTML otherwise
