@@ -155,6 +155,10 @@ CASES: dict[str, tuple[str, str]] = {
         "it\n{: .tbl}\n[^n]: note\n[x]: /u\n\n[^n] [x]\n",
         '<p class="tbl">it</p>\n\n<p><sup id="fnref:n" role="doc-noteref"><a href="#fn:n" class="footnote" rel="footnote">1</a></sup> <a href="/u">x</a></p>\n<div class="footnotes" role="doc-endnotes">\n  <ol>\n    <li id="fn:n" role="doc-endnote">\n      <p>note\xa0<a href="#fnref:n" class="reversefootnote" role="doc-backlink">&#8617;</a></p>\n    </li>\n  </ol>\n</div>\n',
     ),
+    "ial-line-then-list": (
+        "a\n{: .x}\n1. b\n+ c\n",
+        '<p class="x">a</p>\n<ol>\n  <li>b\n    <ul>\n      <li>c</li>\n    </ul>\n  </li>\n</ol>\n',
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

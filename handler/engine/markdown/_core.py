@@ -407,6 +407,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 and _IAL_LINE.match(prev)
                 and _is_text(prev2)
                 and _is_text(line)
+                and not _MARKER.match(line)
                 and not _DEFINITION_LINE.match(line)
             ):  # kramdown: an IAL line ends the paragraph (it is the paragraph's); the text
                 # after it is another one, with no blank line between (python-markdown takes a
