@@ -159,6 +159,10 @@ CASES: dict[str, tuple[str, str]] = {
         "a\n{: .x}\n1. b\n+ c\n",
         '<p class="x">a</p>\n<ol>\n  <li>b\n    <ul>\n      <li>c</li>\n    </ul>\n  </li>\n</ol>\n',
     ),
+    "ial-line-then-no-setext-header": (
+        "a\n{: .tbl}\nb\n==\n",
+        '<p class="tbl">a</p>\n<p>b\n==</p>\n',
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

@@ -413,9 +413,12 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 # after it is another one, with no blank line between (python-markdown takes a
                 # definition out of the block as it is)
                 out.append("")
-                line = _mark_no_blank_before(line)
-                self.document.no_blank = True
-            written = self._line(line, prev, stack)
+                written = list(self._line(line, prev, stack))
+                if written and written[0].strip():  # (``line`` stays text for the next one)
+                    written[0] = _mark_no_blank_before(written[0])
+                    self.document.no_blank = True
+            else:
+                written = self._line(line, prev, stack)
             if len(written) > 1 and written[0] == "":  # a blank line only python-markdown needs
                 _mark_no_blank(out, self.document, text=was_not_fence)
             if (
