@@ -175,6 +175,10 @@ CASES: dict[str, tuple[str, str]] = {
         "- k\n  ```\n  ```\n  # x\n",
         '<ul>\n  <li>k\n    <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div>    </div>\n    <h1 id="x">x</h1>\n  </li>\n</ul>\n',
     ),
+    "indented-code-lazy-fence-keeps-no-tabs": (
+        "\t*\n`````yaml\n\ttab\n`````\n",
+        '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>* `````yaml\ntab `````\n</code></pre></div></div>\n',
+    ),
     "indented-code-lazy-line": (
         "    indented\n ```\n```\n",
         '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>indented  ``` ```\n</code></pre></div></div>\n',

@@ -958,21 +958,29 @@ def _expand_tabs(lines: list[str], size: int, tabbed: dict[str, str]) -> list[st
     fence: str | None = None
     fence_indent = 0
     unclosed: dict[str, int] = {}
+    code = False  # the line before is indented code's (kramdown's lazy lines are more of it)
+    prev = ""
     for index, line in enumerate(lines):
         if fence is not None:
             if closes_fence(line, fence, fence_indent):
                 fence = None
             out.append(line)
+            prev = line
             continue
         if "\t" in line:  # only the indentation: kramdown keeps other tabs
             text = line.lstrip(" \t")
             written, line = line, line[: len(line) - len(text)].expandtabs(size) + text
             if line != written:
                 tabbed[line] = written
-        opening = _FENCE.match(line)
+        if not line.strip():
+            code = False
+        elif _indent(line) >= 4 and not prev.strip():
+            code = True
+        opening = _FENCE.match(line) if not code else None
         if opening and _opens_fence(lines, index, _indent(line), unclosed):
             fence, fence_indent = opening.group("fence"), _indent(line)
         out.append(line)
+        prev = line
     return out
 
 
