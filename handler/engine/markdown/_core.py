@@ -2763,8 +2763,8 @@ class _KramdownTableProcessor(BlockProcessor):
         if count == len(lines) and _NO_BLANK in lines[-1]:
             if len(blocks) > 1 and not _IAL_MARK_RE.match(blocks[1].lstrip(" ")):
                 return False  # a block follows without a blank line: not kramdown's boundary
-            if len(blocks) == 1 and parent.tag != "li":
-                return False  # (the end of an item's text is a boundary)
+            if len(blocks) == 1 and parent.tag not in ("li", "blockquote"):
+                return False  # (the end of an item's or a quote's text is a boundary)
         if not _pipe_on_line("\n".join(lines[:count])):
             return False
         leading_pipe = lines[0].lstrip().startswith("|")
