@@ -181,6 +181,14 @@ CASES: dict[str, tuple[str, str]] = {
         "<small\n+ a\n````\n\n<b>b</b>\n1. c\n",
         "<p>&lt;small</p>\n<ul>\n  <li>a\n````</li>\n</ul>\n\n<p><b>b</b></p>\n<ol>\n  <li>c</li>\n</ol>\n",
     ),
+    "html-unclosed-pre-at-end": (
+        "<pre>\n",
+        "<pre>\n</pre>\n",
+    ),
+    "html-unclosed-pre-markdown-block": (
+        '<pre markdown="block">\n',
+        "<pre></pre>\n",
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks: the same HTML otherwise
