@@ -179,6 +179,10 @@ CASES: dict[str, tuple[str, str]] = {
         "\t*\n`````yaml\n\ttab\n`````\n",
         '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>* `````yaml\ntab `````\n</code></pre></div></div>\n',
     ),
+    "fence-in-item-after-blank-keeps-tabs": (
+        "2. yes!\n\n    ```\n \ttab\n````\n",
+        '<ol>\n  <li>\n    <p>yes!</p>\n\n    <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code> \ttab\n</code></pre></div>    </div>\n  </li>\n</ol>\n',
+    ),
     "indented-code-lazy-line": (
         "    indented\n ```\n```\n",
         '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>indented  ``` ```\n</code></pre></div></div>\n',

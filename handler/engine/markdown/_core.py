@@ -959,6 +959,7 @@ def _expand_tabs(lines: list[str], size: int, tabbed: dict[str, str]) -> list[st
     fence_indent = 0
     unclosed: dict[str, int] = {}
     code = False  # the line before is indented code's (kramdown's lazy lines are more of it)
+    listed = False  # roughly: in a list (its items' text is indented, not code)
     prev = ""
     for index, line in enumerate(lines):
         if fence is not None:
@@ -975,7 +976,12 @@ def _expand_tabs(lines: list[str], size: int, tabbed: dict[str, str]) -> list[st
         if not line.strip():
             code = False
         elif _indent(line) >= 4 and not prev.strip():
-            code = True
+            code = not listed  # (in a list, the item's text)
+        elif _indent(line) < 4:
+            if _MARKER.match(line) and not _HR.match(line):
+                listed = True
+            elif not prev.strip() and not _indent(line):
+                listed = False
         opening = _FENCE.match(line) if not code else None
         if opening and _opens_fence(lines, index, _indent(line), unclosed):
             fence, fence_indent = opening.group("fence"), _indent(line)
