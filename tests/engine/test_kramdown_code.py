@@ -183,6 +183,10 @@ CASES: dict[str, tuple[str, str]] = {
         "2. yes!\n\n    ```\n \ttab\n````\n",
         '<ol>\n  <li>\n    <p>yes!</p>\n\n    <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code> \ttab\n</code></pre></div>    </div>\n  </li>\n</ol>\n',
     ),
+    "fence-in-quote-closed-lazily": (
+        "> ~~~\n> b\n~~~\nc\n\n > ~~~\n  > b\n > ~~~\n",
+        '<blockquote>\n  <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>b\n</code></pre></div>  </div>\n  <p>c</p>\n</blockquote>\n\n<blockquote>\n  <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>b\n</code></pre></div>  </div>\n</blockquote>\n',
+    ),
     "indented-code-lazy-line": (
         "    indented\n ```\n```\n",
         '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>indented  ``` ```\n</code></pre></div></div>\n',

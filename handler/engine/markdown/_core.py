@@ -303,6 +303,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
         unclosed: dict[str, int] = {}
         quote: str | None = None  # the ">" prefix of the top-level quote line before
         quote_fence: str | None = None
+        quoted_fence: str | None = None
         for index, line in enumerate(lines):
             self.index = index
             if quote is not None:
@@ -313,10 +314,23 @@ class _KramdownLinesPreprocessor(Preprocessor):
                         quote_fence = None
                     line = quote + line
                 elif not _QUOTE_START.match(line):
-                    line = self._quote_lazy(line, prev, quote, out)
-                    opened = _FENCE.match(line[len(quote) :])
-                    if opened and line.startswith(quote):
-                        quote_fence = opened.group("fence")
+                    if quoted_fence is not None and closes_fence(line, quoted_fence, 3):
+                        line = quote + line.lstrip(" ")  # closes the quote's fence, lazily
+                    else:
+                        line = self._quote_lazy(line, prev, quote, out)
+                        opened = _FENCE.match(line[len(quote) :])
+                        if opened and line.startswith(quote):
+                            quote_fence = opened.group("fence")
+            prefix = _QUOTE_PREFIX.match(line)
+            if prefix is None or (quote is None and not _QUOTE_START.match(line)):
+                quoted_fence = None
+            else:  # the fence open in the quote (to tell its lazy closing line)
+                content = line[prefix.end() :]
+                if quoted_fence is None:
+                    opens = _FENCE_OPENING.match(content)
+                    quoted_fence = opens.group("fence") if opens else None
+                elif closes_fence(content, quoted_fence, 3):
+                    quoted_fence = None
             if fence is not None:
                 if closes_fence(line, fence, fence_indent):
                     fence = None
@@ -1571,6 +1585,7 @@ _FENCE_OPENING = re.compile(
 )
 _QUOTE_PREFIX = re.compile(r"[ ]*>[ >]*")
 _KD_QUOTE_PREFIX = re.compile(r"(?:[ ]{0,3}>[ ]?)+")  # kramdown's BLOCKQUOTE_START, each level
+_KD_QUOTE_LEVELS = [re.compile(rf"^(?:[ ]{{0,3}}>[ ]?){{{n}}}") for n in range(9)]
 
 
 class _KramdownFencePreprocessor(SuperFencesBlockPreprocessor):  # type: ignore[misc]
@@ -1648,7 +1663,10 @@ class _KramdownFencePreprocessor(SuperFencesBlockPreprocessor):  # type: ignore[
 
     def rebuild_block(self, lines: list[str]) -> str:
         """The code as kramdown takes it: every line with its newline (blank lines at the end
-        stay; no line, no text)."""
+        stay; no line, no text). In a quote, each line loses its own "> " per level."""
+        if self.quote_level and self.ws is not None and "\t" not in self.ws:
+            levels = _KD_QUOTE_LEVELS[min(self.quote_level, len(_KD_QUOTE_LEVELS) - 1)]
+            return "".join(levels.sub("", line, 1) + "\n" for line in lines)
         return "".join(line[self.ws_virtual_len :] + "\n" for line in lines)
 
     def _store(self, source: str, code: str, start: int, end: int) -> None:
