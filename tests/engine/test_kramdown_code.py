@@ -187,6 +187,10 @@ CASES: dict[str, tuple[str, str]] = {
         "> ~~~\n> b\n~~~\nc\n\n > ~~~\n  > b\n > ~~~\n",
         '<blockquote>\n  <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>b\n</code></pre></div>  </div>\n  <p>c</p>\n</blockquote>\n\n<blockquote>\n  <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>b\n</code></pre></div>  </div>\n</blockquote>\n',
     ),
+    "fence-in-quote-in-item": (
+        "1. done\n\n   > ~~~~\n   >\n   >  b\n   > ~~~~\n",
+        '<ol>\n  <li>\n    <p>done</p>\n\n    <blockquote>\n      <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>\n b\n</code></pre></div>      </div>\n    </blockquote>\n  </li>\n</ol>\n',
+    ),
     "indented-code-lazy-line": (
         "    indented\n ```\n```\n",
         '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>indented  ``` ```\n</code></pre></div></div>\n',

@@ -1585,7 +1585,11 @@ _FENCE_OPENING = re.compile(
 )
 _QUOTE_PREFIX = re.compile(r"[ ]*>[ >]*")
 _KD_QUOTE_PREFIX = re.compile(r"(?:[ ]{0,3}>[ ]?)+")  # kramdown's BLOCKQUOTE_START, each level
-_KD_QUOTE_LEVELS = [re.compile(rf"^(?:[ ]{{0,3}}>[ ]?){{{n}}}") for n in range(9)]
+# n levels of it (the first after its container's indentation, however deep)
+_KD_QUOTE_LEVELS = [
+    re.compile(rf"^(?:[ ]*>[ ]?(?:[ ]{{0,3}}>[ ]?){{{n - 1}}})?") for n in range(1, 9)
+]
+_KD_QUOTE_LEVELS.insert(0, re.compile(""))
 
 
 class _KramdownFencePreprocessor(SuperFencesBlockPreprocessor):  # type: ignore[misc]
