@@ -191,6 +191,10 @@ CASES: dict[str, tuple[str, str]] = {
         "1. done\n\n   > ~~~~\n   >\n   >  b\n   > ~~~~\n",
         '<ol>\n  <li>\n    <p>done</p>\n\n    <blockquote>\n      <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>\n b\n</code></pre></div>      </div>\n    </blockquote>\n  </li>\n</ol>\n',
     ),
+    "fence-in-quote-lazy-code-lines": (
+        ">  `````\n```\n   `````\n\n> ```\na\n  b\n```\n",
+        '<blockquote>\n  <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>```\n</code></pre></div>  </div>\n</blockquote>\n\n<blockquote>\n  <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>a\n  b\n</code></pre></div>  </div>\n</blockquote>\n',
+    ),
     "indented-code-lazy-line": (
         "    indented\n ```\n```\n",
         '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>indented  ``` ```\n</code></pre></div></div>\n',

@@ -314,8 +314,11 @@ class _KramdownLinesPreprocessor(Preprocessor):
                         quote_fence = None
                     line = quote + line
                 elif not _QUOTE_START.match(line):
-                    if quoted_fence is not None and closes_fence(line, quoted_fence, 3):
-                        line = quote + line.lstrip(" ")  # closes the quote's fence, lazily
+                    if quoted_fence is not None:  # a lazy line in the quote's fence: its code
+                        closing = closes_fence(line, quoted_fence, 3)  # or its closing line
+                        kd_quote = _KD_QUOTE_PREFIX.match(quote)  # (kramdown's "> ", no more)
+                        lazy_quote = kd_quote.group() if kd_quote else quote
+                        line = lazy_quote + (line.lstrip(" ") if closing else line)
                     else:
                         line = self._quote_lazy(line, prev, quote, out)
                         opened = _FENCE.match(line[len(quote) :])
