@@ -189,6 +189,10 @@ CASES: dict[str, tuple[str, str]] = {
         '<pre markdown="block">\n',
         "<pre></pre>\n",
     ),
+    "html-pre-markdown-block-typography": (
+        "<pre markdown=\"block\">\nit's -- x\n</pre>\n\n<pre>\nit's\n</pre>\n",
+        "<pre>\n  <p>it’s – x</p>\n</pre>\n\n<pre>\nit's\n</pre>\n",
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks: the same HTML otherwise

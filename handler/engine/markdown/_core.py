@@ -3117,8 +3117,8 @@ class _TypographyTreeprocessor(Treeprocessor):
         self._walk(root)
 
     def _walk(self, element: etree.Element) -> None:
-        if element.tag in _SKIP_TEXT:
-            return
+        if element.tag in _SKIP_TEXT and element.get(KD, "br")[1:2] == "r":
+            return  # (raw HTML's ``markdown="block"`` or ``"span"`` content is markdown's)
         children = list(element)
         if element.text:
             element.text = self._convert(element.text, children[0] if children else None)
