@@ -193,6 +193,10 @@ CASES: dict[str, tuple[str, str]] = {
         "<pre markdown=\"block\">\nit's -- x\n</pre>\n\n<pre>\nit's\n</pre>\n",
         "<pre>\n  <p>it’s – x</p>\n</pre>\n\n<pre>\nit's\n</pre>\n",
     ),
+    "list-after-autolink-line": (
+        "<me@example.com>\n+ a\n",
+        '<p><a href="mailto:me@example.com">me@example.com</a></p>\n<ul>\n  <li>a</li>\n</ul>\n',
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks: the same HTML otherwise
