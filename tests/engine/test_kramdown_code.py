@@ -195,6 +195,10 @@ CASES: dict[str, tuple[str, str]] = {
         ">  `````\n```\n   `````\n\n> ```\na\n  b\n```\n",
         '<blockquote>\n  <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>```\n</code></pre></div>  </div>\n</blockquote>\n\n<blockquote>\n  <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>a\n  b\n</code></pre></div>  </div>\n</blockquote>\n',
     ),
+    "space-tab-line-is-bare-text": (
+        "```\n```\n \ttab\n\np\n\n \ta *b*\n  \tc\nmore\n",
+        '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div></div>\n \ttab\n\n<p>p</p>\n\n \ta <em>b</em>\n  \tc\n<p>more</p>\n',
+    ),
     "indented-code-lazy-line": (
         "    indented\n ```\n```\n",
         '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>indented  ``` ```\n</code></pre></div></div>\n',

@@ -88,6 +88,7 @@ from handler.engine.markdown._html import (
     span_tag,
 )
 from handler.engine.markdown._serialize import (
+    BARE,
     BLANK,
     BLOCK_TAGS,
     KD,
@@ -222,7 +223,11 @@ _PARAGRAPH_RULE = re.compile(r"^[ ]{0,3}(?:=+|-+|\*{3,}|_{3,})[ ]*$")
 _SPACES = "\x02bssp{}\x03"
 _SETEXT_LINE = re.compile(r"^[ ]{0,3}(?:=+|-+)[ ]*$")
 _ATX_START = re.compile(r"^[ ]{0,3}#{1,6}[ \t]+")
-_ANY_MARK = re.compile("\x02bs(?:ial:\\d+|break|nbb?|sp\\d|x)\x03")
+_ANY_MARK = re.compile("\x02bs(?:ial:\\d+|break|nbb?|sp\\d|x|bare)\x03")
+# A line that starts text no block parser of kramdown's takes (1-3 spaces then a tab: not
+# indented code, not a paragraph's start): kramdown adds it as bare text, no <p>
+_BARE = "\x02bsbare\x03"
+_NO_BLOCK = re.compile(r"[ ]{1,3}\t")
 
 
 def _indent(line: str) -> int:
@@ -304,6 +309,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
         quote: str | None = None  # the ">" prefix of the top-level quote line before
         quote_fence: str | None = None
         quoted_fence: str | None = None
+        bare = fence_end = -2  # the last line of bare text, the last fence's closing line
         for index, line in enumerate(lines):
             self.index = index
             if quote is not None:
@@ -340,6 +346,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
                     out.append(" " * fence_shift[1] + line.lstrip(" "))
                     definitions_at = fence_at
                     self.fence_closed = index if stack else -1
+                    fence_end = index
                 else:
                     out.append(_fence_shift(line, *fence_shift))
                 prev2, prev = prev, line
@@ -375,10 +382,26 @@ class _KramdownLinesPreprocessor(Preprocessor):
             if stack and _item_underline(line, stack) and _setext_item(out, prev, line):
                 prev2, prev = prev, line
                 continue
+            tabbed = self.document.tabbed.get(line) if self.document.tabbed else None
+            starts = not prev.strip() or _ATX_START.match(prev) or fence_end == index - 1
+            if (
+                tabbed is not None
+                and not stack
+                and quote is None
+                and _NO_BLOCK.match(tabbed)
+                and (bare == index - 1 or (starts and not (code and prev.strip())))
+            ):  # no block parser of kramdown's takes it: its text, bare (lines after it join it)
+                self.document.no_blank = True
+                code = False
+                if bare == index - 1:
+                    out.append(tabbed)
+                    bare = index
+                    prev2, prev = prev, line
+                    continue
+                line, bare = _BARE + tabbed, index
             if not stack and line.strip():
                 if _indent(line) >= 4 and (code or not prev.strip() or _ATX_START.match(prev)):
                     code = True
-                    tabbed = self.document.tabbed.get(line) if self.document.tabbed else None
                     if tabbed is not None and tabbed.startswith(("\t", "    ")):
                         # kramdown's code: one tab or four spaces off, the other tabs kept
                         line = "    " + tabbed[1 if tabbed[0] == "\t" else 4 :]
@@ -420,13 +443,16 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 _mark_no_blank(out, self.document, text=was_not_fence)  # a fence ends a paragraph
                 out.append("")
             if (
-                not stack
-                and _IAL_LINE.match(prev)
-                and _is_text(prev2)
-                and _is_text(line)
-                and not _MARKER.match(line)
-                and not _DEFINITION_LINE.match(line)
-            ):  # kramdown: an IAL line ends the paragraph (it is the paragraph's); the text
+                (bare == index - 1 and line.strip())
+                or (
+                    not stack
+                    and _IAL_LINE.match(prev)
+                    and _is_text(prev2)
+                    and _is_text(line)
+                    and not _MARKER.match(line)
+                    and not _DEFINITION_LINE.match(line)
+                )
+            ):  # (after bare text: a block of its own too) kramdown: an IAL line ends the paragraph (it is the paragraph's); the text
                 # after it is another one, with no blank line between (python-markdown takes a
                 # definition out of the block as it is)
                 out.append("")
@@ -2572,6 +2598,9 @@ class _NoBlankTreeprocessor(Treeprocessor):
             if element.text and _NO_BLANK_BEFORE in element.text:
                 element.text = _keep_kind(element.text, element.text.replace(_NO_BLANK_BEFORE, ""))
                 _drop_blank_before(element, parents, previous, root)
+            if element.tag == "p" and element.text and element.text.startswith(_BARE):
+                element.text = _keep_kind(element.text, element.text[len(_BARE) :])
+                element.set(BARE, "")  # written without its tags
             holder: etree.Element | None = None
             if element.text and _NO_BLANK in element.text:
                 element.text = _keep_kind(element.text, element.text.replace(_NO_BLANK, ""))
