@@ -199,6 +199,10 @@ CASES: dict[str, tuple[str, str]] = {
         "```\n```\n \ttab\n\np\n\n \ta *b*\n  \tc\nmore\n",
         '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div></div>\n \ttab\n\n<p>p</p>\n\n \ta <em>b</em>\n  \tc\n<p>more</p>\n',
     ),
+    "fence-given-up-in-quote-then-fence": (
+        "> `````\n\n```\n`````\n\n> ```\n\n> ```\n> a\n> ```\n",
+        '<blockquote>\n  <p>`````</p>\n</blockquote>\n\n<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div></div>\n\n<blockquote>\n  <p>```</p>\n</blockquote>\n\n<blockquote>\n  <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>a\n</code></pre></div>  </div>\n</blockquote>\n',
+    ),
     "indented-code-lazy-line": (
         "    indented\n ```\n```\n",
         '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>indented  ``` ```\n</code></pre></div></div>\n',

@@ -1629,10 +1629,12 @@ class _KramdownFencePreprocessor(SuperFencesBlockPreprocessor):  # type: ignore[
         self._quoted: set[str] = set()
         self.fence: str | None
         start = 0
-        # kramdown's fence needs its closing line: one left open at the end opens nothing, and
-        # the lines after it are scanned again. (ws, fence) -> the first such opening line: a
-        # later opening with the same prefix and fence (or a longer one) is unclosed too.
-        unclosed: dict[tuple[str, str], int] = {}
+        # kramdown's fence needs its closing line in its container: one left open at the end,
+        # or given up (its quote or item ended), opens nothing, and the lines after it are
+        # scanned again. (ws, fence) -> (opening line, where it ended): a later opening before
+        # that with the same prefix and fence (or a longer one) is unclosed too.
+        unclosed: dict[tuple[str, str], tuple[int, int]] = {}
+        opened_ws = ""
         count = 0
         while count < len(lines):
             line = lines[count].rstrip("\r")
@@ -1649,6 +1651,7 @@ class _KramdownFencePreprocessor(SuperFencesBlockPreprocessor):  # type: ignore[
                 self.classes: list[str] = []
                 self.id = ""
                 start = count - 1
+                opened_ws = ws
                 self.first = ws + self.normalize_ws(match.group(0))
                 self.ws = ws
                 self.quote_level = ws.count(">")
@@ -1668,25 +1671,35 @@ class _KramdownFencePreprocessor(SuperFencesBlockPreprocessor):  # type: ignore[
                 continue
             ws, content = self.parse_fence_line(line)
             quote_level = ws.count(">")
-            if self.quote_level:
+            fence, stored = self.fence, len(self.stack)
+            if self.quote_level and not line.strip():
+                self.clear()  # kramdown: a blank line ends the quote (its fence unclosed)
+            elif self.quote_level:
                 self.eval_quoted(ws, content, quote_level, start, count)
             elif quote_level == 0:
                 self.eval_fence(ws, content, start, count)
             else:
                 self.clear()
-            if count == len(lines) and self.fence is not None:  # never closed: scan on after it
-                unclosed.setdefault((self.ws or "", self.fence), start)
+            if self.fence is None and len(self.stack) == stored:  # given up: scan on after it
+                unclosed[(opened_ws, fence)] = (start, count - 1)
+                count = start + 1
+            elif count == len(lines) and self.fence is not None:  # never closed: the same
+                unclosed[(opened_ws, self.fence)] = (start, len(lines))
                 self.clear()
                 count = start + 1
         lines = list(self.reassemble(lines))
         return self._after_quoted_fences(lines) if self._quoted else lines
 
     @staticmethod
-    def _unclosed(unclosed: dict[tuple[str, str], int], ws: str, fence: str, count: int) -> bool:
+    def _unclosed(
+        unclosed: dict[tuple[str, str], tuple[int, int]], ws: str, fence: str, count: int
+    ) -> bool:
         """Whether the fence opening on line ``count`` (1-based) is known to have no closing
-        line: one of its prefix and character, as long or shorter, opened before it unclosed."""
+        line: one of its prefix and character, as long or shorter, opened before it was left
+        unclosed at or after it."""
         return any(
-            count > at and key[0] == ws and fence.startswith(key[1]) for key, at in unclosed.items()
+            start < count - 1 < end and key[0] == ws and fence.startswith(key[1])
+            for key, (start, end) in unclosed.items()
         )
 
     def rebuild_block(self, lines: list[str]) -> str:
