@@ -305,7 +305,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
         table_end = 0  # lines before it are the rest of a table
         not_fence = False  # the previous line looks like a fence and opens none
         code = False  # the previous line is in an indented code block (outside lists)
-        unclosed: dict[str, int] = {}
+        unclosed: dict[str, tuple[int, int]] = {}
         quote: str | None = None  # the ">" prefix of the top-level quote line before
         quote_fence: str | None = None
         quoted_fence: str | None = None
@@ -743,14 +743,14 @@ def _opens_fence(
     lines: list[str],
     index: int,
     base: int,
-    unclosed: dict[str, int],
+    unclosed: dict[str, tuple[int, int]],
     item: _ListItem | None = None,
 ) -> bool:
     """Whether ``lines[index]`` opens a fenced code block for kramdown (FENCED_CODEBLOCK_MATCH):
     a fence indented at most three columns past ``base`` (its container's), with at most one
     word after it, and a line further on (in the chunk of ``item``'s text it is in) that closes
-    it (else the line is paragraph text). ``unclosed`` remembers, per fence, from where no line
-    closes it."""
+    it (else the line is paragraph text). ``unclosed`` remembers, per fence, the lines from
+    which none closes it before where the search stopped (the same for an opening between)."""
     line = lines[index]
     indent = _indent(line)
     opening = _FENCE_OPENING.match(line, indent)
@@ -758,17 +758,19 @@ def _opens_fence(
         return False
     fence = opening.group("fence")
     key = f"{indent} {fence}"
-    if index >= unclosed.get(key, len(lines)):
+    span = unclosed.get(key)
+    if span is not None and span[0] <= index < span[1]:
         return False
     char = fence[0]
     chunk = _ItemEnd(item) if item is not None else None
     for later in range(index + 1, len(lines)):
         text = lines[later]
         if chunk is not None and chunk.ends(text):
+            unclosed[key] = (index, later)
             return False
         if char in text and closes_fence(text, fence, indent):
             return True
-    unclosed[key] = index
+    unclosed[key] = (index, len(lines))
     return False
 
 
@@ -907,7 +909,7 @@ class _HtmlBlockPreprocessor(Preprocessor):
         out: list[str] = []
         fence: str | None = None
         fence_indent = 0
-        unclosed: dict[str, int] = {}
+        unclosed: dict[str, tuple[int, int]] = {}
         index = 0
         while index < len(lines):
             line = lines[index]
@@ -974,7 +976,7 @@ def _empty_blank_lines(lines: list[str]) -> list[str]:
     out: list[str] = []
     fence: str | None = None
     fence_indent = 0
-    unclosed: dict[str, int] = {}
+    unclosed: dict[str, tuple[int, int]] = {}
     for index, line in enumerate(lines):
         if fence is not None:
             if closes_fence(line, fence, fence_indent):
@@ -995,7 +997,7 @@ def _expand_tabs(lines: list[str], size: int, tabbed: dict[str, str]) -> list[st
     out: list[str] = []
     fence: str | None = None
     fence_indent = 0
-    unclosed: dict[str, int] = {}
+    unclosed: dict[str, tuple[int, int]] = {}
     code = False  # the line before is indented code's (kramdown's lazy lines are more of it)
     listed = False  # roughly: in a list (its items' text is indented, not code)
     prev = ""
