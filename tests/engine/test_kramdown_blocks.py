@@ -197,6 +197,10 @@ CASES: dict[str, tuple[str, str]] = {
         "<me@example.com>\n+ a\n",
         '<p><a href="mailto:me@example.com">me@example.com</a></p>\n<ul>\n  <li>a</li>\n</ul>\n',
     ),
+    "entity-only-item-text-is-a-paragraph": (
+        "+ &mdash;\n\n+ b\n```\n`````\n",
+        '<ul>\n  <li>\n    <p>—</p>\n  </li>\n  <li>\n    <p>b</p>\n    <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div>    </div>\n  </li>\n</ul>\n',
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks: the same HTML otherwise

@@ -1364,10 +1364,11 @@ class _EntityProcessor(InlineProcessor):
         self, m: re.Match[str], data: str
     ) -> tuple[str, int, int]:
         char = entity(m.group(0))
+        # (span text: a paragraph holding only it is still one)
         if char is None:  # kramdown: the "&" is text, escaped
-            return self.md.htmlStash.store("&amp;"), m.start(0), m.start(0) + 1
+            return self.md.htmlStash.store(InlineHtml("&amp;")), m.start(0), m.start(0) + 1
         written = char if char == m.group(0) else escape_text(char)
-        return self.md.htmlStash.store(written), m.start(0), m.end(0)
+        return self.md.htmlStash.store(InlineHtml(written)), m.start(0), m.end(0)
 
 
 def _fence_shift(line: str, olds: tuple[int, ...], new: int) -> str:
