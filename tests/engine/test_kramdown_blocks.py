@@ -165,6 +165,42 @@ CASES: dict[str, tuple[str, str]] = {
         "> (see\n[`x`]: mailto:me@example.com\n",
         '<blockquote>\n  <p>(see\n[<code class="language-plaintext highlighter-rouge">x</code>]: mailto:me@example.com</p>\n</blockquote>\n',
     ),
+    "math-not-after-a-boundary-is-inline": (
+        "$$a$$\n# b\n\n<div>\n</div>\n$$\n$$\n",
+        '<p>\\(a\\)</p>\n<h1 id="b">b</h1>\n\n<div>\n</div>\n<p>\\(\\)</p>\n',
+    ),
+    "math-block-before-ald-line": (
+        '$$\n$$\n{:ref: title="t"}\n',
+        "\\[\\]\n",
+    ),
+    "fence-then-task-item": (
+        "```\n```\n- [ ] a\n- [x] b\n",
+        '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div></div>\n<ul class="task-list">\n  <li class="task-list-item"><input type="checkbox" class="task-list-item-checkbox" disabled="disabled" />a</li>\n  <li class="task-list-item"><input type="checkbox" class="task-list-item-checkbox" disabled="disabled" checked="checked" />b</li>\n</ul>\n',
+    ),
+    "list-after-span-html-line": (
+        "<small\n+ a\n````\n\n<b>b</b>\n1. c\n",
+        "<p>&lt;small</p>\n<ul>\n  <li>a\n````</li>\n</ul>\n\n<p><b>b</b></p>\n<ol>\n  <li>c</li>\n</ol>\n",
+    ),
+    "html-unclosed-pre-at-end": (
+        "<pre>\n",
+        "<pre>\n</pre>\n",
+    ),
+    "html-unclosed-pre-markdown-block": (
+        '<pre markdown="block">\n',
+        "<pre></pre>\n",
+    ),
+    "html-pre-markdown-block-typography": (
+        "<pre markdown=\"block\">\nit's -- x\n</pre>\n\n<pre>\nit's\n</pre>\n",
+        "<pre>\n  <p>it’s – x</p>\n</pre>\n\n<pre>\nit's\n</pre>\n",
+    ),
+    "list-after-autolink-line": (
+        "<me@example.com>\n+ a\n",
+        '<p><a href="mailto:me@example.com">me@example.com</a></p>\n<ul>\n  <li>a</li>\n</ul>\n',
+    ),
+    "entity-only-item-text-is-a-paragraph": (
+        "+ &mdash;\n\n+ b\n```\n`````\n",
+        '<ul>\n  <li>\n    <p>—</p>\n  </li>\n  <li>\n    <p>b</p>\n    <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div>    </div>\n  </li>\n</ul>\n',
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks: the same HTML otherwise

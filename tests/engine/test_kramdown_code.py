@@ -111,6 +111,98 @@ CASES: dict[str, tuple[str, str]] = {
         "```ruby linenos\n```\n````\n",
         '<p>```ruby linenos</p>\n<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div></div>\n',
     ),
+    "fence-unclosed-then-fence": (
+        "~~~~~\n\n```text\nx\n````\n",
+        '<p>~~~~~</p>\n\n<div class="language-text highlighter-rouge"><div class="highlight"><pre class="highlight"><code>x\n</code></pre></div></div>\n',
+    ),
+    "fence-in-quote-then-lazy-line": (
+        "> ~~~js\n> ~~~\n1. two;\n\n> ~~~\n> ~~~\nlazy\n",
+        '<blockquote>\n  <div class="language-js highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div>  </div>\n  <ol>\n    <li>two;</li>\n  </ol>\n</blockquote>\n\n<blockquote>\n  <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div>  </div>\n  <p>lazy</p>\n</blockquote>\n',
+    ),
+    "fence-then-link-definition": (
+        "```\n````\n[a]: /path.html\n[a]\n",
+        '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div></div>\n<p><a href="/path.html">a</a></p>\n',
+    ),
+    "fence-then-item-setext-header": (
+        "```\n```\n1. e.g.\n   ---\n",
+        '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div></div>\n<ol>\n  <li>\n    <h2 id="eg">e.g.</h2>\n  </li>\n</ol>\n',
+    ),
+    "fence-indented-past-three-in-paragraph": (
+        "read\n       ````\n       `````\n",
+        '<p>read\n       <code class="language-plaintext highlighter-rouge">\n      </code>`</p>\n',
+    ),
+    "fence-in-item-closed-in-next-chunk": (
+        "- CSS\n  ```python\n  * list\n```\n",
+        "<ul>\n  <li>CSS\n```python\n    <ul>\n      <li>list\n```</li>\n    </ul>\n  </li>\n</ul>\n",
+    ),
+    "fence-in-item-code-looks-like-list": (
+        "- a\n  ```\n  * x\n  ```\n",
+        "<ul>\n  <li>a\n```\n    <ul>\n      <li>x\n```</li>\n    </ul>\n  </li>\n</ul>\n",
+    ),
+    "fence-in-item-after-blank-line": (
+        "- a\n\n  ```\n  * x\n  ```\n",
+        '<ul>\n  <li>\n    <p>a</p>\n\n    <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>* x\n</code></pre></div>    </div>\n  </li>\n</ul>\n',
+    ),
+    "fence-in-item-closes-in-item": (
+        "* list\n````\nx\n\n- yes\n````\n",
+        "<ul>\n  <li>\n    <p>list\n````\nx</p>\n  </li>\n  <li>\n    <p>yes\n````</p>\n  </li>\n</ul>\n",
+    ),
+    "fence-in-item-then-lazy-other-list": (
+        "+ b\n```\n`````\n1. more\n",
+        '<ul>\n  <li>b\n    <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div>    </div>\n    <ol>\n      <li>more</li>\n    </ol>\n  </li>\n</ul>\n',
+    ),
+    "fence-in-quote-keeps-indentation": (
+        "  >  ~~~\n  >  b\n  >  ~~~\n\n> > ```\n> >   b\n> >   ```\n",
+        '<blockquote>\n  <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code> b\n</code></pre></div>  </div>\n</blockquote>\n\n<blockquote>\n  <blockquote>\n    <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>  b\n</code></pre></div>    </div>\n  </blockquote>\n</blockquote>\n',
+    ),
+    "fence-lazy-in-item-keeps-indentation": (
+        "- gamma\n ````python\n header\n````\n",
+        '<ul>\n  <li>gamma\n    <div class="language-python highlighter-rouge"><div class="highlight"><pre class="highlight"><code> <span class="n">header</span>\n</code></pre></div>    </div>\n  </li>\n</ul>\n',
+    ),
+    "fence-in-item-lazy-code-line": (
+        "- a\n  ```\nx\n  ```\n",
+        '<ul>\n  <li>a\n    <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>x\n</code></pre></div>    </div>\n  </li>\n</ul>\n',
+    ),
+    "fence-in-item-then-lazy-definition": (
+        "+ b\n```\n`````\n[z]: /u\n1. [x] more\n\n  [z]\n",
+        '<ul>\n  <li>b\n    <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div>    </div>\n    <ol class="task-list">\n      <li class="task-list-item"><input type="checkbox" class="task-list-item-checkbox" disabled="disabled" checked="checked" />more</li>\n    </ol>\n\n    <p><a href="/u">z</a></p>\n  </li>\n</ul>\n',
+    ),
+    "fence-in-item-then-definition": (
+        "+ b\n\n  ```\n  ```\n  [z]: /u\n  [z]\n",
+        '<ul>\n  <li>\n    <p>b</p>\n\n    <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div>    </div>\n    <p><a href="/u">z</a></p>\n  </li>\n</ul>\n',
+    ),
+    "fence-in-item-then-header": (
+        "- k\n  ```\n  ```\n  # x\n",
+        '<ul>\n  <li>k\n    <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div>    </div>\n    <h1 id="x">x</h1>\n  </li>\n</ul>\n',
+    ),
+    "indented-code-lazy-fence-keeps-no-tabs": (
+        "\t*\n`````yaml\n\ttab\n`````\n",
+        '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>* `````yaml\ntab `````\n</code></pre></div></div>\n',
+    ),
+    "fence-in-item-after-blank-keeps-tabs": (
+        "2. yes!\n\n    ```\n \ttab\n````\n",
+        '<ol>\n  <li>\n    <p>yes!</p>\n\n    <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code> \ttab\n</code></pre></div>    </div>\n  </li>\n</ol>\n',
+    ),
+    "fence-in-quote-closed-lazily": (
+        "> ~~~\n> b\n~~~\nc\n\n > ~~~\n  > b\n > ~~~\n",
+        '<blockquote>\n  <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>b\n</code></pre></div>  </div>\n  <p>c</p>\n</blockquote>\n\n<blockquote>\n  <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>b\n</code></pre></div>  </div>\n</blockquote>\n',
+    ),
+    "fence-in-quote-in-item": (
+        "1. done\n\n   > ~~~~\n   >\n   >  b\n   > ~~~~\n",
+        '<ol>\n  <li>\n    <p>done</p>\n\n    <blockquote>\n      <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>\n b\n</code></pre></div>      </div>\n    </blockquote>\n  </li>\n</ol>\n',
+    ),
+    "fence-in-quote-lazy-code-lines": (
+        ">  `````\n```\n   `````\n\n> ```\na\n  b\n```\n",
+        '<blockquote>\n  <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>```\n</code></pre></div>  </div>\n</blockquote>\n\n<blockquote>\n  <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>a\n  b\n</code></pre></div>  </div>\n</blockquote>\n',
+    ),
+    "space-tab-line-is-bare-text": (
+        "```\n```\n \ttab\n\np\n\n \ta *b*\n  \tc\nmore\n",
+        '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div></div>\n \ttab\n\n<p>p</p>\n\n \ta <em>b</em>\n  \tc\n<p>more</p>\n',
+    ),
+    "fence-given-up-in-quote-then-fence": (
+        "> `````\n\n```\n`````\n\n> ```\n\n> ```\n> a\n> ```\n",
+        '<blockquote>\n  <p>`````</p>\n</blockquote>\n\n<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div></div>\n\n<blockquote>\n  <p>```</p>\n</blockquote>\n\n<blockquote>\n  <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>a\n</code></pre></div>  </div>\n</blockquote>\n',
+    ),
     "indented-code-lazy-line": (
         "    indented\n ```\n```\n",
         '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>indented  ``` ```\n</code></pre></div></div>\n',

@@ -143,6 +143,26 @@ CASES: dict[str, tuple[str, str]] = {
         '# a\n\n[^n]\n====\n{::options auto_ids="false" /}\n',
         "<h1>a</h1>\n\n<h1>[^n]</h1>\n",
     ),
+    "ald-defined-twice-adds-up": (
+        '{:ref: .refcls #refid}\n{:ref: title="t"}\n/>\n{: ref}\n',
+        '<p class="refcls" id="refid" title="t">/&gt;</p>\n',
+    ),
+    "ial-line-ends-paragraph": (
+        '{:ref: title="t"}\n(see_\n{: ref}\na\n\np\n{: .x}\nb\n',
+        '<p title="t">(see_</p>\n<p>a</p>\n\n<p class="x">p</p>\n<p>b</p>\n',
+    ),
+    "ial-line-then-definition": (
+        "it\n{: .tbl}\n[^n]: note\n[x]: /u\n\n[^n] [x]\n",
+        '<p class="tbl">it</p>\n\n<p><sup id="fnref:n" role="doc-noteref"><a href="#fn:n" class="footnote" rel="footnote">1</a></sup> <a href="/u">x</a></p>\n<div class="footnotes" role="doc-endnotes">\n  <ol>\n    <li id="fn:n" role="doc-endnote">\n      <p>note\xa0<a href="#fnref:n" class="reversefootnote" role="doc-backlink">&#8617;</a></p>\n    </li>\n  </ol>\n</div>\n',
+    ),
+    "ial-line-then-list": (
+        "a\n{: .x}\n1. b\n+ c\n",
+        '<p class="x">a</p>\n<ol>\n  <li>b\n    <ul>\n      <li>c</li>\n    </ul>\n  </li>\n</ol>\n',
+    ),
+    "ial-line-then-no-setext-header": (
+        "a\n{: .tbl}\nb\n==\n",
+        '<p class="tbl">a</p>\n<p>b\n==</p>\n',
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

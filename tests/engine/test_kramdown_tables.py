@@ -106,6 +106,14 @@ CASES: dict[str, tuple[str, str]] = {
         '<img alt="i"> |\n',
         '<table>\n  <tbody>\n    <tr>\n      <td><img alt="i" /></td>\n    </tr>\n  </tbody>\n</table>\n',
     ),
+    "table-ald-reference": (
+        "p\n{:ref: .refcls #refid}\n\nread |\n{: ref}\n",
+        '<p>p</p>\n\n<table class="refcls" id="refid">\n  <tbody>\n    <tr>\n      <td>read</td>\n    </tr>\n  </tbody>\n</table>\n',
+    ),
+    "table-in-quote-in-item-then-sibling": (
+        "* a\n\n  >b ||\n* c\n",
+        "<ul>\n  <li>\n    <p>a</p>\n\n    <blockquote>\n      <table>\n        <tbody>\n          <tr>\n            <td>b</td>\n            <td>\xa0</td>\n          </tr>\n        </tbody>\n      </table>\n    </blockquote>\n  </li>\n  <li>\n    <p>c</p>\n  </li>\n</ul>\n",
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

@@ -88,6 +88,7 @@ from handler.engine.markdown._html import (
     span_tag,
 )
 from handler.engine.markdown._serialize import (
+    BARE,
     BLANK,
     BLOCK_TAGS,
     KD,
@@ -222,7 +223,11 @@ _PARAGRAPH_RULE = re.compile(r"^[ ]{0,3}(?:=+|-+|\*{3,}|_{3,})[ ]*$")
 _SPACES = "\x02bssp{}\x03"
 _SETEXT_LINE = re.compile(r"^[ ]{0,3}(?:=+|-+)[ ]*$")
 _ATX_START = re.compile(r"^[ ]{0,3}#{1,6}[ \t]+")
-_ANY_MARK = re.compile("\x02bs(?:ial:\\d+|break|nbb?|sp\\d|x)\x03")
+_ANY_MARK = re.compile("\x02bs(?:ial:\\d+|break|nbb?|sp\\d|x|bare)\x03")
+# A line that starts text no block parser of kramdown's takes (1-3 spaces then a tab: not
+# indented code, not a paragraph's start): kramdown adds it as bare text, no <p>
+_BARE = "\x02bsbare\x03"
+_NO_BLOCK = re.compile(r"[ ]{1,3}\t")
 
 
 def _indent(line: str) -> int:
@@ -258,12 +263,13 @@ class _Document:
 
 
 class _ListItem:
-    __slots__ = ("kind", "new", "old")
+    __slots__ = ("first_chunk", "kind", "new", "old")
 
     def __init__(self, old: int, new: int, kind: str) -> None:
         self.old = old
         self.new = new
         self.kind = kind
+        self.first_chunk = True  # no blank line or nested list in its text yet (``_ItemEnd``)
 
 
 class _KramdownLinesPreprocessor(Preprocessor):
@@ -278,25 +284,34 @@ class _KramdownLinesPreprocessor(Preprocessor):
         self.definition = False
         self.definition_indent = 2
         self.lazy_definition = False  # the line before was a definition's, as paragraph text
+        self.index = 0
+        self.fence_closed = -1
 
     def run(self, lines: list[str]) -> list[str]:
         self.kinds = {}
         self.definition = False  # in a definition list's definition (at the top level)
         self.lazy_definition = False
         self.ended = False  # a list just ended at a definition (nothing python-markdown keeps)
+        self.index = 0  # of the line being read
+        self.fence_closed = -1  # the last line that closed a fence in a list item
         out: list[str] = []
         stack: list[_ListItem] = []
         fence: str | None = None
-        fence_shift: tuple[int, int] = (0, 0)
+        fence_shift: tuple[tuple[int, ...], int] = ((), 0)  # the items' columns, the new one
         fence_indent = 0
+        fence_at: int | None = None  # where the open fence's opening line is in ``out``
+        definitions_at: int | None = None  # where link definitions after a fence go
         prev = prev2 = ""
         table_end = 0  # lines before it are the rest of a table
         not_fence = False  # the previous line looks like a fence and opens none
         code = False  # the previous line is in an indented code block (outside lists)
-        unclosed: dict[str, int] = {}
+        unclosed: dict[str, tuple[int, int]] = {}
         quote: str | None = None  # the ">" prefix of the top-level quote line before
         quote_fence: str | None = None
+        quoted_fence: str | None = None
+        bare = fence_end = -2  # the last line of bare text, the last fence's closing line
         for index, line in enumerate(lines):
+            self.index = index
             if quote is not None:
                 if not line.strip():
                     quote = quote_fence = None
@@ -305,18 +320,51 @@ class _KramdownLinesPreprocessor(Preprocessor):
                         quote_fence = None
                     line = quote + line
                 elif not _QUOTE_START.match(line):
-                    line = self._quote_lazy(line, prev, quote, out)
-                    opened = _FENCE.match(line[len(quote) :])
-                    if opened and line.startswith(quote):
-                        quote_fence = opened.group("fence")
+                    if quoted_fence is not None:  # a lazy line in the quote's fence: its code
+                        closing = closes_fence(line, quoted_fence, 3)  # or its closing line
+                        kd_quote = _KD_QUOTE_PREFIX.match(quote)  # (kramdown's "> ", no more)
+                        lazy_quote = kd_quote.group() if kd_quote else quote
+                        line = lazy_quote + (line.lstrip(" ") if closing else line)
+                    else:
+                        line = self._quote_lazy(line, prev, quote, out)
+                        opened = _FENCE.match(line[len(quote) :])
+                        if opened and line.startswith(quote):
+                            quote_fence = opened.group("fence")
+            prefix = _QUOTE_PREFIX.match(line)
+            if prefix is None or (quote is None and not _QUOTE_START.match(line)):
+                quoted_fence = None
+            else:  # the fence open in the quote (to tell its lazy closing line)
+                content = line[prefix.end() :]
+                if quoted_fence is None:
+                    opens = _FENCE_OPENING.match(content)
+                    quoted_fence = opens.group("fence") if opens else None
+                elif closes_fence(content, quoted_fence, 3):
+                    quoted_fence = None
             if fence is not None:
                 if closes_fence(line, fence, fence_indent):
                     fence = None
                     out.append(" " * fence_shift[1] + line.lstrip(" "))
+                    definitions_at = fence_at
+                    self.fence_closed = index if stack else -1
+                    fence_end = index
                 else:
-                    out.append(_shift(line, *fence_shift))
+                    out.append(_fence_shift(line, *fence_shift))
                 prev2, prev = prev, line
                 continue
+            if definitions_at is not None:
+                stripped = line.lstrip(" ")
+                column = stack[-1].old if stack else 0  # (a lazy line's is less)
+                if "]:" in line and _indent(line) < column + 4 and _DEFINITION_LINE.match(stripped):
+                    # a link definition right after a fence (in its item, lazily or not):
+                    # written before it, which is the same to kramdown; python-markdown would
+                    # take the block after the fence apart there (a blank line kramdown has not)
+                    moved = " " * stack[-1].new + stripped if stack else line
+                    out.insert(definitions_at, moved)
+                    definitions_at += 1
+                    if self.fence_closed == index - 1:
+                        self.fence_closed = index  # the next line is still right after it
+                    continue
+                definitions_at = None
             if index < table_end:  # kramdown's table takes it, a list marker or not
                 out.append(_shift(line, stack[-1].old, stack[-1].new) if stack else line)
                 prev2, prev = prev, line
@@ -334,10 +382,26 @@ class _KramdownLinesPreprocessor(Preprocessor):
             if stack and _item_underline(line, stack) and _setext_item(out, prev, line):
                 prev2, prev = prev, line
                 continue
+            tabbed = self.document.tabbed.get(line) if self.document.tabbed else None
+            starts = not prev.strip() or _ATX_START.match(prev) or fence_end == index - 1
+            if (
+                tabbed is not None
+                and not stack
+                and quote is None
+                and _NO_BLOCK.match(tabbed)
+                and (bare == index - 1 or (starts and not (code and prev.strip())))
+            ):  # no block parser of kramdown's takes it: its text, bare (lines after it join it)
+                self.document.no_blank = True
+                code = False
+                if bare == index - 1:
+                    out.append(tabbed)
+                    bare = index
+                    prev2, prev = prev, line
+                    continue
+                line, bare = _BARE + tabbed, index
             if not stack and line.strip():
                 if _indent(line) >= 4 and (code or not prev.strip() or _ATX_START.match(prev)):
                     code = True
-                    tabbed = self.document.tabbed.get(line) if self.document.tabbed else None
                     if tabbed is not None and tabbed.startswith(("\t", "    ")):
                         # kramdown's code: one tab or four spaces off, the other tabs kept
                         line = "    " + tabbed[1 if tabbed[0] == "\t" else 4 :]
@@ -361,12 +425,43 @@ class _KramdownLinesPreprocessor(Preprocessor):
             match = _FENCE.match(line)
             was_not_fence, not_fence = not_fence, False
             base = stack[-1].old if stack else 0
-            if match and not _opens_fence(lines, index, base, unclosed):  # kramdown's text
+            if stack and not line.strip():
+                for open_item in stack:
+                    open_item.first_chunk = False
+            item = stack[-1] if stack else None
+            if item is not None and not prev.strip() and _indent(line) < item.old:
+                # after a blank line: the line is in the innermost item it is indented for
+                item = next((it for it in reversed(stack) if it.old <= _indent(line)), None)
+            if match and not _opens_fence(lines, index, base, unclosed, item):  # kramdown's text
                 match, not_fence = None, True
+                # kept from the fence preprocessor, which would take it for a fence (in a
+                # container, or closed in another chunk of an item): the mark ends the line (a
+                # code span across it keeps its spaces) and goes after parsing
+                line += _NOTHING
+                self.document.no_blank = True
             if match and prev.strip() and (was_not_fence or not _FENCE.match(prev)):
                 _mark_no_blank(out, self.document, text=was_not_fence)  # a fence ends a paragraph
                 out.append("")
-            written = self._line(line, prev, stack)
+            if (
+                (bare == index - 1 and line.strip())
+                or (
+                    not stack
+                    and _IAL_LINE.match(prev)
+                    and _is_text(prev2)
+                    and _is_text(line)
+                    and not _MARKER.match(line)
+                    and not _DEFINITION_LINE.match(line)
+                )
+            ):  # (after bare text: a block of its own too) kramdown: an IAL line ends the paragraph (it is the paragraph's); the text
+                # after it is another one, with no blank line between (python-markdown takes a
+                # definition out of the block as it is)
+                out.append("")
+                written = list(self._line(line, prev, stack))
+                if written and written[0].strip():  # (``line`` stays text for the next one)
+                    written[0] = _mark_no_blank_before(written[0])
+                    self.document.no_blank = True
+            else:
+                written = self._line(line, prev, stack)
             if len(written) > 1 and written[0] == "":  # a blank line only python-markdown needs
                 _mark_no_blank(out, self.document, text=was_not_fence)
             if (
@@ -389,15 +484,15 @@ class _KramdownLinesPreprocessor(Preprocessor):
             lazy = bool(match and stack and prev.strip() and _indent(line) < stack[-1].old)
             if match and (not stack or lazy or _indent(line) >= stack[-1].old or not prev.strip()):
                 fence, fence_indent = match.group("fence"), _indent(line)
-                fence_shift = (stack[-1].old, stack[-1].new) if stack else (0, 0)
-                if lazy:  # kramdown's lazy line: the fence goes into the item
-                    fence_shift = (fence_indent, stack[-1].new)
+                # (a lazy line's fence goes into the item too)
+                fence_shift = (tuple(item.old for item in stack), stack[-1].new if stack else 0)
                 # kramdown keeps the code's indentation in its container; python-markdown's
                 # fences take the opening line's off: so the fence lines go to the container's
                 at = next((i for i in range(len(out) - 1, -1, -1) if out[i].strip()), None)
                 opening = out[at].lstrip(" ") if at is not None else ""
                 if at is not None and _FENCE.match(opening):
                     out[at] = " " * fence_shift[1] + opening
+                fence_at = at if quote is None else None
             prev2, prev = prev, line
         return out
 
@@ -405,6 +500,10 @@ class _KramdownLinesPreprocessor(Preprocessor):
         """kramdown's blockquote takes every line up to a blank line (or block HTML, an IAL):
         a lazy line that would start a block for python-markdown goes into the quote."""
         if _SETEXT_LINE.match(line) or _ATX_START.match(line):
+            return quote + line
+        prefix = _QUOTE_PREFIX.match(prev)
+        if prefix and _FENCE.match(prev[prefix.end() :]):
+            # after the quote's fence: its block ends there (the fence preprocessor parts them)
             return quote + line
         if "]:" in line and _DEFINITION_LINE.match(line) and _is_text(prev[len(quote) :]):
             return quote + "\\" + line.lstrip(" ")  # the paragraph's text, as under a paragraph
@@ -475,6 +574,9 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 return [" " * stack[-1].new + _NOTHING + line.lstrip(" ")]
             if _ATX_START.match(line):
                 return ["", " " * stack[-1].new + _mark_no_blank_before(line.lstrip(" "))]
+        if stack and indent < stack[-1].old and self.fence_closed == self.index - 1:
+            # kramdown's lazy line right after an item's fence: more of the item
+            return [" " * stack[-1].new + line.lstrip(" ")]
         if stack and not prev.strip() and indent < stack[-1].old:
             while stack and indent < stack[-1].old:
                 stack.pop()
@@ -530,9 +632,11 @@ class _KramdownLinesPreprocessor(Preprocessor):
         after_text = bool(stack) and indent < stack[-1].old and not _MARKER.match(prev)
         kind = "ul" if marker.group("marker") in "*+-" else "ol"
         nested = False
-        if stack and indent < stack[-1].old and _is_text(prev):
+        after_fence = self.fence_closed == self.index - 1
+        if stack and indent < stack[-1].old and (_is_text(prev) or after_fence):
             # kramdown's lazy line: a marker of another list's type right after an item's text
-            # is more of the item (a list in it), unless an enclosing list has its type
+            # (or its fence) is more of the item (a list in it), unless an enclosing list has
+            # its type
             first = next(i for i, item in enumerate(stack) if indent < item.old)
             level = next((i for i in range(first, len(stack)) if stack[i].kind == kind), None)
             if level is None:
@@ -552,6 +656,9 @@ class _KramdownLinesPreprocessor(Preprocessor):
         self.kinds = {d: k for d, k in self.kinds.items() if d < depth}
         self.kinds[depth] = kind
         item = _ListItem(old, new_indent + 4, kind)
+        item.first_chunk = not _KD_LIST.match(line[marker.end() :].lstrip(" "))
+        if stack and indent >= stack[-1].old:  # a nested list: the enclosing item's next chunk
+            stack[-1].first_chunk = False
         stack.append(item)
         text = " " * new_indent + marker.group("marker") + " " + line[marker.end() :]
         if starts_list and self.ended:
@@ -559,9 +666,8 @@ class _KramdownLinesPreprocessor(Preprocessor):
         if switched:  # kramdown starts a new list; python-markdown needs a block between
             self.document.breaks = True
             return ["", " " * new_indent + _LIST_BREAK, "", text]
-        blank = (
-            starts_list and prev.strip() and not prev.lstrip().startswith(("<", "|", "\x02bshtml"))
-        )
+        # (a line that opens with "<" is text here: the HTML preprocessor took block HTML)
+        blank = starts_list and prev.strip() and not prev.lstrip().startswith(("|", "\x02bshtml"))
         return ["", text] if blank or (after_text and prev.strip()) else [text]
 
 
@@ -605,11 +711,46 @@ def _lazy_code_line(line: str) -> bool:
 _LAZY_SPAN_TAGS = SPAN_ELEMENTS | {"script"}  # kramdown's LAZY_END_HTML_SPAN_ELEMENTS
 
 
-def _opens_fence(lines: list[str], index: int, base: int, unclosed: dict[str, int]) -> bool:
+class _ItemEnd:
+    """Where a list item's chunk of text ends, line by line: kramdown's list.rb parses an item's
+    text in chunks (the first ends at the first nested list's line, unless a blank line came
+    first), and the item ends at a line indented less than its text after a blank line, or at
+    a sibling's marker; a fence cannot close past either."""
+
+    __slots__ = ("blank", "first", "item")
+
+    def __init__(self, item: _ListItem) -> None:
+        self.item = item
+        self.first = item.first_chunk
+        self.blank = False
+
+    def ends(self, text: str) -> bool:
+        """Whether ``text``, the next line, is past the chunk."""
+        if not text.strip():
+            self.first, self.blank = False, True
+            return False
+        item = self.item
+        indent = _indent(text)
+        if indent >= item.old:
+            return self.first and _KD_LIST.match(text[item.old :]) is not None
+        if self.blank:
+            return True
+        marker = _MARKER.match(text)
+        return marker is not None and (marker.group("marker") in "*+-") == (item.kind == "ul")
+
+
+def _opens_fence(
+    lines: list[str],
+    index: int,
+    base: int,
+    unclosed: dict[str, tuple[int, int]],
+    item: _ListItem | None = None,
+) -> bool:
     """Whether ``lines[index]`` opens a fenced code block for kramdown (FENCED_CODEBLOCK_MATCH):
     a fence indented at most three columns past ``base`` (its container's), with at most one
-    word after it, and a line further on that closes it (else the line is paragraph text).
-    ``unclosed`` remembers, per fence, from where no line closes it."""
+    word after it, and a line further on (in the chunk of ``item``'s text it is in) that closes
+    it (else the line is paragraph text). ``unclosed`` remembers, per fence, the lines from
+    which none closes it before where the search stopped (the same for an opening between)."""
     line = lines[index]
     indent = _indent(line)
     opening = _FENCE_OPENING.match(line, indent)
@@ -617,14 +758,19 @@ def _opens_fence(lines: list[str], index: int, base: int, unclosed: dict[str, in
         return False
     fence = opening.group("fence")
     key = f"{indent} {fence}"
-    if index >= unclosed.get(key, len(lines)):
+    span = unclosed.get(key)
+    if span is not None and span[0] <= index < span[1]:
         return False
     char = fence[0]
+    chunk = _ItemEnd(item) if item is not None else None
     for later in range(index + 1, len(lines)):
         text = lines[later]
+        if chunk is not None and chunk.ends(text):
+            unclosed[key] = (index, later)
+            return False
         if char in text and closes_fence(text, fence, indent):
             return True
-    unclosed[key] = index
+    unclosed[key] = (index, len(lines))
     return False
 
 
@@ -645,7 +791,8 @@ def _setext_item(out: list[str], prev: str, line: str) -> bool:
         return False
     written = out[-1]
     opened = _MARKER.match(written)
-    if opened is None or written[opened.end() :].strip() != prev[marker.end() :].strip():
+    text = written[opened.end() :] if opened else ""
+    if opened is None or text.replace(_NO_BLANK_BEFORE, "").strip() != prev[marker.end() :].strip():
         return False
     level = "#" if line.strip()[0] == "=" else "##"
     out[-1] = f"{written[: opened.end()]}{level} {written[opened.end() :]}"
@@ -666,6 +813,9 @@ def _is_text(line: str) -> bool:
     return bool(stripped) and stripped[0] not in "|#>{\x02" and not _FENCE.match(stripped)
 
 
+_TASK_BOX = re.compile(r"\[[ xX]\][ \t]+")
+
+
 def _mark_no_blank_before(line: str) -> str:
     """``line`` marked: the blank line before it is not kramdown's (for the block it opens).
     A fence's opening line takes the mark at its end (the fence preprocessor moves it)."""
@@ -677,9 +827,13 @@ def _mark_no_blank_before(line: str) -> str:
     marker = _MARKER.match(line)
     if marker and not _HR.match(line):
         at = marker.end()
-    else:
-        atx = _ATX_START.match(line)
-        at = atx.end() if atx else _indent(line)
+        box = _TASK_BOX.match(line, at)  # the task list's box stays first
+        if box:
+            at = box.end()
+    else:  # (a header in a list item: python-markdown's indentation before it)
+        indent = _indent(line)
+        atx = _ATX_START.match(line[indent:] if indent else line)
+        at = indent + atx.end() if atx else indent
     return line[:at] + _NO_BLANK_BEFORE + line[at:]
 
 
@@ -731,8 +885,8 @@ class _HtmlBlockPreprocessor(Preprocessor):
         if "\x02" in text or "\x03" in text:  # no placeholders from the source
             text = text.replace("\x02", "").replace("\x03", "")
         lines = text.split("\n")
-        if "<" in text:
-            lines = self._html_blocks(lines, text + "\n")
+        if "<" in text:  # kramdown's source: one newline at its end (``adapt_source``)
+            lines = self._html_blocks(lines, (text[:-1] if text[-1:] == "\n" else text) + "\n")
         if "\t" in text:
             lines = _expand_tabs(lines, self.md.tab_length, self.document.tabbed)
         text = "\n".join(lines)
@@ -755,7 +909,7 @@ class _HtmlBlockPreprocessor(Preprocessor):
         out: list[str] = []
         fence: str | None = None
         fence_indent = 0
-        unclosed: dict[str, int] = {}
+        unclosed: dict[str, tuple[int, int]] = {}
         index = 0
         while index < len(lines):
             line = lines[index]
@@ -822,7 +976,7 @@ def _empty_blank_lines(lines: list[str]) -> list[str]:
     out: list[str] = []
     fence: str | None = None
     fence_indent = 0
-    unclosed: dict[str, int] = {}
+    unclosed: dict[str, tuple[int, int]] = {}
     for index, line in enumerate(lines):
         if fence is not None:
             if closes_fence(line, fence, fence_indent):
@@ -843,22 +997,36 @@ def _expand_tabs(lines: list[str], size: int, tabbed: dict[str, str]) -> list[st
     out: list[str] = []
     fence: str | None = None
     fence_indent = 0
-    unclosed: dict[str, int] = {}
+    unclosed: dict[str, tuple[int, int]] = {}
+    code = False  # the line before is indented code's (kramdown's lazy lines are more of it)
+    listed = False  # roughly: in a list (its items' text is indented, not code)
+    prev = ""
     for index, line in enumerate(lines):
         if fence is not None:
             if closes_fence(line, fence, fence_indent):
                 fence = None
             out.append(line)
+            prev = line
             continue
         if "\t" in line:  # only the indentation: kramdown keeps other tabs
             text = line.lstrip(" \t")
             written, line = line, line[: len(line) - len(text)].expandtabs(size) + text
             if line != written:
                 tabbed[line] = written
-        opening = _FENCE.match(line)
+        if not line.strip():
+            code = False
+        elif _indent(line) >= 4 and not prev.strip():
+            code = not listed  # (in a list, the item's text)
+        elif _indent(line) < 4:
+            if _MARKER.match(line) and not _HR.match(line):
+                listed = True
+            elif not prev.strip() and not _indent(line):
+                listed = False
+        opening = _FENCE.match(line) if not code else None
         if opening and _opens_fence(lines, index, _indent(line), unclosed):
             fence, fence_indent = opening.group("fence"), _indent(line)
         out.append(line)
+        prev = line
     return out
 
 
@@ -1214,10 +1382,22 @@ class _EntityProcessor(InlineProcessor):
         self, m: re.Match[str], data: str
     ) -> tuple[str, int, int]:
         char = entity(m.group(0))
+        # (span text: a paragraph holding only it is still one)
         if char is None:  # kramdown: the "&" is text, escaped
-            return self.md.htmlStash.store("&amp;"), m.start(0), m.start(0) + 1
+            return self.md.htmlStash.store(InlineHtml("&amp;")), m.start(0), m.start(0) + 1
         written = char if char == m.group(0) else escape_text(char)
-        return self.md.htmlStash.store(written), m.start(0), m.end(0)
+        return self.md.htmlStash.store(InlineHtml(written)), m.start(0), m.end(0)
+
+
+def _fence_shift(line: str, olds: tuple[int, ...], new: int) -> str:
+    """A line of fenced code in list items at columns ``olds`` (python-markdown's item at
+    ``new``), as kramdown's list.rb hands it to the fence: each item's indentation off where
+    the line has it, a lazy line as it is (the fence takes nothing more off)."""
+    if not olds:
+        return line
+    indent = _indent(line)
+    cut = max((old for old in olds if old <= indent), default=0)
+    return " " * new + line[cut:]
 
 
 def _shift(line: str, old: int, new: int) -> str:
@@ -1352,7 +1532,10 @@ class _MathBlockPreprocessor(Preprocessor):
             return None
         opening = lines[start].strip()
         end = start if len(opening) >= 4 and opening.endswith("$$") else ends[start + 1]
-        if end is None or (end + 1 < len(lines) and lines[end + 1].strip()):
+        if end is None:
+            return None
+        after = lines[end + 1] if end + 1 < len(lines) else ""
+        if after.strip() and not _BLOCK_BOUNDARY.match(after):
             return None
         return end
 
@@ -1362,6 +1545,12 @@ class _MathBlockPreprocessor(Preprocessor):
         )
         self.document.math_blocks.append(placeholder)
         return placeholder
+
+
+# kramdown's BLOCK_BOUNDARY after a block (besides a blank line) that this code takes: an ALD
+# line (an IAL line would be the math's: kramdown wraps it in a div then; the end-of-block
+# marker is gone by now)
+_BLOCK_BOUNDARY = re.compile(r"[ ]{0,3}\{:\w[\w-]*:")
 
 
 def _closing_lines(lines: list[str]) -> list[int | None]:
@@ -1415,7 +1604,8 @@ class _MathInlineProcessor(InlineProcessor):
         self, m: re.Match[str], data: str
     ) -> tuple[str, int, int]:
         body = html.escape(m.group(1).strip(), quote=False)
-        return self.md.htmlStash.store(f"\\({body}\\)"), m.start(0), m.end(0)
+        # span HTML: a paragraph holding only it is still one
+        return self.md.htmlStash.store(InlineHtml(f"\\({body}\\)")), m.start(0), m.end(0)
 
 
 # --- fenced code ---------------------------------------------------------------------------------
@@ -1439,6 +1629,12 @@ _FENCE_OPENING = re.compile(
     r"(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\s\x02]+?(?:\?[^\s\x02]*)?)?[ \t]*(?P<mark>\x02bsnbb\x03)?$"
 )
 _QUOTE_PREFIX = re.compile(r"[ ]*>[ >]*")
+_KD_QUOTE_PREFIX = re.compile(r"(?:[ ]{0,3}>[ ]?)+")  # kramdown's BLOCKQUOTE_START, each level
+# n levels of it (the first after its container's indentation, however deep)
+_KD_QUOTE_LEVELS = [
+    re.compile(rf"^(?:[ ]*>[ ]?(?:[ ]{{0,3}}>[ ]?){{{n - 1}}})?") for n in range(1, 9)
+]
+_KD_QUOTE_LEVELS.insert(0, re.compile(""))
 
 
 class _KramdownFencePreprocessor(SuperFencesBlockPreprocessor):  # type: ignore[misc]
@@ -1454,14 +1650,22 @@ class _KramdownFencePreprocessor(SuperFencesBlockPreprocessor):  # type: ignore[
         self._quoted: set[str] = set()
         self.fence: str | None
         start = 0
-        for count, raw in enumerate(lines):
-            line = raw.rstrip("\r")
+        # kramdown's fence needs its closing line in its container: one left open at the end,
+        # or given up (its quote or item ended), opens nothing, and the lines after it are
+        # scanned again. (ws, fence) -> (opening line, where it ended): a later opening before
+        # that with the same prefix and fence (or a longer one) is unclosed too.
+        unclosed: dict[tuple[str, str], tuple[int, int]] = {}
+        opened_ws = ""
+        count = 0
+        while count < len(lines):
+            line = lines[count].rstrip("\r")
+            count += 1
             if self.fence is None:
                 if "`" not in line and "~" not in line:
                     continue  # no fence opens here (skips the prefix walk on every line)
                 ws = self.parse_whitespace(line)
                 match = _FENCE_OPENING.match(line, self.ws_len)
-                if match is None:
+                if match is None or self._unclosed(unclosed, ws, match.group("fence"), count):
                     continue
                 self.lang = match.group("info") or ""
                 self.formatter = _fence_formatter
@@ -1469,7 +1673,8 @@ class _KramdownFencePreprocessor(SuperFencesBlockPreprocessor):  # type: ignore[
                 self.attrs: dict[str, str] = {}
                 self.classes: list[str] = []
                 self.id = ""
-                start = count
+                start = count - 1
+                opened_ws = ws
                 self.first = ws + self.normalize_ws(match.group(0))
                 self.ws = ws
                 self.quote_level = ws.count(">")
@@ -1477,22 +1682,55 @@ class _KramdownFencePreprocessor(SuperFencesBlockPreprocessor):  # type: ignore[
                 fence = match.group("fence")
                 self.fence = fence
                 self.fence_end = re.compile(re.escape(fence) + fence[0] + "*[ \t]*$")
+                quoted = _KD_QUOTE_PREFIX.match(line) if self.quote_level else None
+                if quoted and "\t" not in line[: self.ws_len]:
+                    # kramdown's blockquote takes "> " off its lines, no more: the code keeps
+                    # the rest of their indentation, the closing fence may have up to three
+                    self.ws = quoted.group()
+                    self.ws_len: int = len(self.ws)
+                    self.ws_virtual_len = self.ws_len
+                    self.fence_end = re.compile("[ ]{0,3}" + self.fence_end.pattern)
                 self._marked = match.group("mark") is not None
                 continue
             ws, content = self.parse_fence_line(line)
             quote_level = ws.count(">")
-            if self.quote_level:
-                self.eval_quoted(ws, content, quote_level, start, count + 1)
+            fence, stored = self.fence, len(self.stack)
+            if self.quote_level and not line.strip():
+                self.clear()  # kramdown: a blank line ends the quote (its fence unclosed)
+            elif self.quote_level:
+                self.eval_quoted(ws, content, quote_level, start, count)
             elif quote_level == 0:
-                self.eval_fence(ws, content, start, count + 1)
+                self.eval_fence(ws, content, start, count)
             else:
                 self.clear()
+            if self.fence is None and len(self.stack) == stored:  # given up: scan on after it
+                unclosed[(opened_ws, fence)] = (start, count - 1)
+                count = start + 1
+            elif count == len(lines) and self.fence is not None:  # never closed: the same
+                unclosed[(opened_ws, self.fence)] = (start, len(lines))
+                self.clear()
+                count = start + 1
         lines = list(self.reassemble(lines))
         return self._after_quoted_fences(lines) if self._quoted else lines
 
+    @staticmethod
+    def _unclosed(
+        unclosed: dict[tuple[str, str], tuple[int, int]], ws: str, fence: str, count: int
+    ) -> bool:
+        """Whether the fence opening on line ``count`` (1-based) is known to have no closing
+        line: one of its prefix and character, as long or shorter, opened before it was left
+        unclosed at or after it."""
+        return any(
+            start < count - 1 < end and key[0] == ws and fence.startswith(key[1])
+            for key, (start, end) in unclosed.items()
+        )
+
     def rebuild_block(self, lines: list[str]) -> str:
         """The code as kramdown takes it: every line with its newline (blank lines at the end
-        stay; no line, no text)."""
+        stay; no line, no text). In a quote, each line loses its own "> " per level."""
+        if self.quote_level and self.ws is not None and "\t" not in self.ws:
+            levels = _KD_QUOTE_LEVELS[min(self.quote_level, len(_KD_QUOTE_LEVELS) - 1)]
+            return "".join(levels.sub("", line, 1) + "\n" for line in lines)
         return "".join(line[self.ws_virtual_len :] + "\n" for line in lines)
 
     def _store(self, source: str, code: str, start: int, end: int) -> None:
@@ -2129,7 +2367,9 @@ class _IalLinePreprocessor(Preprocessor):
             if found is None:
                 out.append(line)
                 continue
-            self.document.alds[found.group(1)] = found.group(2)
+            alds = self.document.alds  # kramdown adds a name's definitions up
+            name = found.group(1)
+            alds[name] = f"{alds[name]} {found.group(2)}" if name in alds else found.group(2)
             if out and out[-1].strip():
                 out.append("")
         return out
@@ -2394,6 +2634,9 @@ class _NoBlankTreeprocessor(Treeprocessor):
             if element.text and _NO_BLANK_BEFORE in element.text:
                 element.text = _keep_kind(element.text, element.text.replace(_NO_BLANK_BEFORE, ""))
                 _drop_blank_before(element, parents, previous, root)
+            if element.tag == "p" and element.text and element.text.startswith(_BARE):
+                element.text = _keep_kind(element.text, element.text[len(_BARE) :])
+                element.set(BARE, "")  # written without its tags
             holder: etree.Element | None = None
             if element.text and _NO_BLANK in element.text:
                 element.text = _keep_kind(element.text, element.text.replace(_NO_BLANK, ""))
@@ -2576,6 +2819,7 @@ class _KramdownTableProcessor(BlockProcessor):
     or end-of-block line), and each needs a ``|`` outside code spans."""
 
     refused: tuple[str, int] | None = None  # lines not a table, and the depth they were met at
+    document: _Document | None = None
 
     def test(self, parent: etree.Element, block: str) -> bool:
         if "|" not in block or not getattr(self.parser, "at_boundary", True):
@@ -2610,8 +2854,8 @@ class _KramdownTableProcessor(BlockProcessor):
         if count == len(lines) and _NO_BLANK in lines[-1]:
             if len(blocks) > 1 and not _IAL_MARK_RE.match(blocks[1].lstrip(" ")):
                 return False  # a block follows without a blank line: not kramdown's boundary
-            if len(blocks) == 1 and parent.tag != "li":
-                return False  # (the end of an item's text is a boundary)
+            if len(blocks) == 1 and parent.tag not in ("li", "blockquote"):
+                return False  # (the end of an item's or a quote's text is a boundary)
         if not _pipe_on_line("\n".join(lines[:count])):
             return False
         leading_pipe = lines[0].lstrip().startswith("|")
@@ -2673,8 +2917,9 @@ class _KramdownTableProcessor(BlockProcessor):
         blocks.pop(0)
         if count < len(lines):
             ial = lines[count].replace(_NO_BLANK, "").strip()
-            if ial.startswith("{:"):  # the table's IAL
-                _apply_ial(self.parser.md, table, parse_ial(ial))
+            if ial.startswith("{:"):  # the table's IAL (with the ALDs it names)
+                alds = self.document.alds if self.document else None
+                _apply_ial(self.parser.md, table, parse_ial(with_alds(ial, alds) if alds else ial))
             if ial:
                 count += 1  # the IAL or end-of-block line
             if count < len(lines):
@@ -2822,7 +3067,9 @@ class _KramdownExtension(Extension):
         md.preprocessors.register(fences, "fenced_code_block", 25)
         md.parser.blockprocessors.register(_GfmHashHeaderProcessor(md.parser), "hashheader", 70)
         md.parser.blockprocessors.register(_SeparateBlockQuoteProcessor(md.parser), "quote", 20)
-        md.parser.blockprocessors.register(_KramdownTableProcessor(md.parser), "bs_table", 76)
+        tables = _KramdownTableProcessor(md.parser)
+        tables.document = self.document
+        md.parser.blockprocessors.register(tables, "bs_table", 76)
         md.parser.blockprocessors.deregister("table")  # kramdown's rules for every table
         md.parser.blockprocessors.register(_KramdownDefListProcessor(md.parser), "deflist", 25)
         md.parser.__class__ = _TrackingBlockParser
@@ -2930,8 +3177,8 @@ class _TypographyTreeprocessor(Treeprocessor):
         self._walk(root)
 
     def _walk(self, element: etree.Element) -> None:
-        if element.tag in _SKIP_TEXT:
-            return
+        if element.tag in _SKIP_TEXT and element.get(KD, "br")[1:2] == "r":
+            return  # (raw HTML's ``markdown="block"`` or ``"span"`` content is markdown's)
         children = list(element)
         if element.text:
             element.text = self._convert(element.text, children[0] if children else None)

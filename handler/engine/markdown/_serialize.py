@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 BLANK = "\x02blank"  # the element is followed by a blank line in the source
+BARE = "\x02bare"  # a paragraph written without its tags (kramdown's text no block parser took)
 KD = "\x02kd"  # a raw HTML element: category ("b"/"s"), content model ("r"/"b"/"s"), closed ("c")
 LEADING_BLANK = "\x02lead"  # markdown in a raw HTML element that opens with a blank line
 TOC = "\x02toc"  # the list kramdown replaces with the table of contents
@@ -174,6 +175,8 @@ class Serializer:
             return TOC_MARK
         pad = " " * indent
         if tag == "p":
+            if BARE in element.attrib:  # kramdown's text that no block took: no tags
+                return pad + self.inline_content(element).rstrip() + "\n"
             stashed = self._stashed(element)
             if stashed is not None:
                 return self._stashed_block(stashed, indent)
