@@ -165,6 +165,30 @@ CASES: dict[str, tuple[str, str]] = {
         "> (see\n[`x`]: mailto:me@example.com\n",
         '<blockquote>\n  <p>(see\n[<code class="language-plaintext highlighter-rouge">x</code>]: mailto:me@example.com</p>\n</blockquote>\n',
     ),
+    "blockquote-block-html": (
+        "> <div>x</div> done\n",
+        "<blockquote>\n  <div>x</div>\n  <p>done</p>\n</blockquote>\n",
+    ),
+    "blockquote-font-ends-paragraph": (
+        '> a\n> <font color="red">b</font> c\n',
+        '<blockquote>\n  <p>a</p>\n  <font color="red">b</font>\n  <p>c</p>\n</blockquote>\n',
+    ),
+    "list-item-block-html": (
+        "* <font>x</font> done\n* <div>y</div>\n",
+        "<ul>\n  <li>\n    <font>x</font>\n    <p>done</p>\n  </li>\n  <li>\n    <div>y</div>\n  </li>\n</ul>\n",
+    ),
+    "loose-list-item-block-html": (
+        '1. a\n\n1. <font color="red">b\n',
+        '<ol>\n  <li>\n    <p>a</p>\n  </li>\n  <li>\n    <font color="red">b\n</font>\n  </li>\n</ol>\n',
+    ),
+    "definition-block-html": (
+        "a\n: <div>x</div> y\n",
+        "<dl>\n  <dt>a</dt>\n  <dd>\n    <div>x</div>\n    <p>y</p>\n  </dd>\n</dl>\n",
+    ),
+    "list-item-unknown-tag-text": (
+        "1. <font\n *  more\n",
+        "<ol>\n  <li>&lt;font\n    <ul>\n      <li>more</li>\n    </ul>\n  </li>\n</ol>\n",
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks: the same HTML otherwise

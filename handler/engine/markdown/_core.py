@@ -89,7 +89,6 @@ from handler.engine.markdown._html import (
 )
 from handler.engine.markdown._serialize import (
     BLANK,
-    BLOCK_TAGS,
     KD,
     TOC,
     VOID,
@@ -98,6 +97,7 @@ from handler.engine.markdown._serialize import (
     RawBlock,
     Serializer,
     escape_text,
+    is_block,
 )
 
 __all__ = ["MarkdownLimit", "MarkdownRenderer", "check_limits", "highlight_code", "rouge_block"]
@@ -660,7 +660,8 @@ def _is_text(line: str) -> bool:
     marker = _MARKER.match(line)
     if marker:
         stripped = line[marker.end() :].strip()
-    if stripped[:1] == "<":  # not block HTML (a marker by now): text unless a tag ends it
+    if stripped[:1] == "<" and not marker:  # not block HTML (a marker by now): text unless a
+        # tag ends it (an item's first line is its text: block HTML there is parsed with it)
         tag = _LAZY_END_TAG.match(stripped)
         return tag is None or tag.group(1).lower() in SPAN_ELEMENTS
     return bool(stripped) and stripped[0] not in "|#>{\x02" and not _FENCE.match(stripped)
@@ -904,7 +905,13 @@ class _HtmlBlockProcessor(BlockProcessor):
                 self.parser.parseChunk(part.element, part.text)
             else:
                 part.element.text = part.text
-        if rest.strip():
+        if rest.strip() and self.parser.state.isstate("list"):
+            # in a tight list item's (or definition's) text: the rest is a paragraph of its own
+            # (python-markdown's list state would hang it on the HTML as a tail)
+            self.parser.state.set("bs_html")
+            self.parser.parseBlocks(parent, [rest])
+            self.parser.state.reset()
+        elif rest.strip():
             blocks.insert(0, rest)
 
 
@@ -1919,7 +1926,7 @@ def _first_paragraph(
     """(bare text?, blank line after it?, alone in the item?) for an item that opens with a
     paragraph, else None."""
     split = 0
-    while split < len(item) and item[split].tag not in BLOCK_TAGS:
+    while split < len(item) and not is_block(item[split]):
         split += 1
     if (item.text or "").strip() or split:
         alone = split == len(item)
@@ -1944,7 +1951,7 @@ def _set_item_paragraph(item: etree.Element, *, wrapped: bool) -> None:
         paragraph.text = item.text
         item.text = None
         for child in list(item):
-            if child.tag in BLOCK_TAGS:
+            if is_block(child):
                 break
             item.remove(child)
             paragraph.append(child)
@@ -2261,11 +2268,28 @@ class _TrackingBlockParser(BlockParser):
     depth = 0  # of parseBlocks calls: 1 is the document's own
 
     def parseBlocks(self, parent: etree.Element, blocks: list[str]) -> None:
+        if self.depth and parent.tag in _HTML_CONTAINERS:
+            blocks = self._html_blocks(blocks)
         self.depth += 1
         try:
             self._parse_blocks(parent, blocks)
         finally:
             self.depth -= 1
+
+    def _html_blocks(self, blocks: list[str]) -> list[str]:
+        """kramdown parses a blockquote's or list item's text as blocks like the document's: its
+        block HTML (``> <div>``, ``* <font>``) is taken out as ``_HtmlBlockPreprocessor`` takes
+        the document's, which cannot see it behind the ``>`` or the list marker."""
+        out: list[str] = []
+        for block in blocks:
+            if "<" not in block or not any(BLOCK_START.match(line) for line in block.split("\n")):
+                out.append(block)
+                continue
+            found = self.md.preprocessors["bs_html"]._html_blocks(  # type: ignore[attr-defined]
+                block.split("\n"), block + "\n"
+            )
+            out.extend("\n".join(found).split("\n\n"))
+        return out
 
     _table: list[tuple[BlockProcessor, tuple[str, ...] | None]] | None = None
 
@@ -2317,6 +2341,8 @@ class _TrackingBlockParser(BlockParser):
                     self.leading_blank = True  # definitions, then a blank line: kramdown's first
             boundary = boundary or blank
 
+
+_HTML_CONTAINERS = frozenset(("blockquote", "li", "dd"))  # their text is parsed as blocks
 
 # Text without which a block processor cannot take a block (python-markdown tries each one's
 # regular expression on every block otherwise): headers need a "#" or an underline, rules three
