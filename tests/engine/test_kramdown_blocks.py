@@ -189,6 +189,14 @@ CASES: dict[str, tuple[str, str]] = {
         "1. <font\n *  more\n",
         "<ol>\n  <li>&lt;font\n    <ul>\n      <li>more</li>\n    </ul>\n  </li>\n</ol>\n",
     ),
+    "setext-underline-indented-is-text": (
+        "code\n ---\nG)\n",
+        "<p>code\n —\nG)</p>\n",
+    ),
+    "definition-lazy-link-definition": (
+        'a\n: b\n[ref]: /u "t"\n*[c]: x\n\n[ref] c\n',
+        "<dl>\n  <dt>a</dt>\n  <dd>b\n[ref]: /u “t”\n*[c]: x</dd>\n</dl>\n\n<p>[ref] c</p>\n",
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks: the same HTML otherwise

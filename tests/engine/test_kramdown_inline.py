@@ -143,6 +143,18 @@ CASES: dict[str, tuple[str, str]] = {
         '# a\n\n[^n]\n====\n{::options auto_ids="false" /}\n',
         "<h1>a</h1>\n\n<h1>[^n]</h1>\n",
     ),
+    "link-definition-paren-title": (
+        "[ref]: <https://a.example/x?y=1&z=2> (paren title)\n\n[a][ref]\n",
+        '\n<p><a href="&lt;https://a.example/x?y=1&amp;z=2&gt; (paren title)">a</a></p>\n',
+    ),
+    "link-definition-url-with-spaces": (
+        '[a]: a b\n[b]: /b\n  "t"\n[c]: c "d\n\n[a], [b], [c]\n',
+        '<p>[c]: c “d</p>\n\n<p><a href="a b">a</a>, <a href="/b" title="t">b</a>, [c]</p>\n',
+    ),
+    "link-definition-url-on-next-line": (
+        "[ref]:\n/u\n\n[ref]\n",
+        "<p>[ref]:\n/u</p>\n\n<p>[ref]</p>\n",
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

@@ -28,7 +28,12 @@ from typing import Any
 
 import markdown
 from markdown.blockparser import BlockParser
-from markdown.blockprocessors import BlockProcessor, BlockQuoteProcessor, HashHeaderProcessor
+from markdown.blockprocessors import (
+    BlockProcessor,
+    BlockQuoteProcessor,
+    HashHeaderProcessor,
+    ReferenceProcessor,
+)
 from markdown.extensions import Extension
 from markdown.extensions.abbr import AbbrExtension
 from markdown.extensions.attr_list import (
@@ -221,6 +226,7 @@ _NOTHING = "\x02bsx\x03"  # keeps a line from python-markdown's block patterns, 
 _PARAGRAPH_RULE = re.compile(r"^[ ]{0,3}(?:=+|-+|\*{3,}|_{3,})[ ]*$")
 _SPACES = "\x02bssp{}\x03"
 _SETEXT_LINE = re.compile(r"^[ ]{0,3}(?:=+|-+)[ ]*$")
+_SETEXT_UNDERLINE_AT_0 = re.compile(r"^(?:=+|-+)[ \t]*$")  # kramdown's (SETEXT_HEADER_START)
 _ATX_START = re.compile(r"^[ ]{0,3}#{1,6}[ \t]+")
 _ANY_MARK = re.compile("\x02bs(?:ial:\\d+|break|nbb?|sp\\d|x)\x03")
 
@@ -327,8 +333,9 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 not stack
                 and _is_text(prev)
                 and _PARAGRAPH_RULE.match(line)
-                and (prev2.strip() or not _SETEXT_LINE.match(line))
-            ):  # kramdown: no setext underline but after a blank line, no rule in a paragraph
+                and (prev2.strip() or not _SETEXT_UNDERLINE_AT_0.match(line))
+            ):  # kramdown: no setext underline but after a blank line (and at the line's start:
+                # `` ---`` is text), no rule in a paragraph
                 line = _NOTHING + line
                 self.document.no_blank = True
             if stack and _item_underline(line, stack) and _setext_item(out, prev, line):
@@ -516,9 +523,12 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 self.definition = False
                 return ["", line]
             if stripped[0] == ":" or tag or _is_text(line):
-                return ["    " + stripped]
+                return ["    " + _lazy_text(stripped)]
         if self.definition and not start and indent > 0 and indent >= self.definition_indent:
-            return [" " * (4 + indent - self.definition_indent) + line.lstrip(" ")]
+            stripped = line.lstrip(" ")
+            if _is_text(prev):
+                stripped = _lazy_text(stripped)
+            return [" " * (4 + indent - self.definition_indent) + stripped]
         return None
 
     def _item(
@@ -563,6 +573,12 @@ class _KramdownLinesPreprocessor(Preprocessor):
             starts_list and prev.strip() and not prev.lstrip().startswith(("<", "|", "\x02bshtml"))
         )
         return ["", text] if blank or (after_text and prev.strip()) else [text]
+
+
+def _lazy_text(line: str) -> str:
+    """A line that is more of a paragraph's text: a link, footnote or abbreviation definition
+    (which in kramdown cannot interrupt a paragraph) escaped from python-markdown's."""
+    return "\\" + line if _DEFINITION_LINE.match(line) else line
 
 
 def _table_end(lines: list[str], start: int) -> int:
@@ -2688,6 +2704,45 @@ class _KramdownTableProcessor(BlockProcessor):
         return True
 
 
+# kramdown's LINK_DEFINITION_START (parser/kramdown/link.rb), a line at a time
+_LINK_DEFINITION = re.compile(
+    r"^[ ]{0,3}\[([^\n\]]+)\]:[ \t]*(?:<(.*?)>|([^\n]*?\S[^\n]*?))"
+    r"(?:(?:[ \t]*?\n|[ \t]+?)[ \t]*?([\"'])(.+?)\4)?[ \t]*?$",
+    re.M,
+)
+_QUOTE_IN_URL = re.compile(r"[ \t]+[\"']")
+
+
+class _KramdownReferenceProcessor(ReferenceProcessor):
+    """kramdown's link definition: the URL on the definition's own line, in ``<...>`` or all of
+    the line but a quoted title (on the line or the next); no ``(title)`` (it is more of the
+    URL) and no URL on the next line. A quote after a space in a URL that is not a title
+    makes the line no definition (``parse_link_definition`` returns false)."""
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> bool:
+        block = blocks.pop(0)
+        matches = [m for m in _LINK_DEFINITION.finditer(block) if _is_definition(m)]
+        if not matches:
+            blocks.insert(0, block)
+            return False
+        start = end = matches[0].start()
+        for m in matches:  # the definitions on the lines that follow (python-markdown's rule)
+            if m.start() > start and (block[end : m.start()].strip("\n") or "\n" in m.group()):
+                break
+            url = m.group(2) if m.group(2) is not None else m.group(3)
+            self.parser.md.references[m.group(1).strip().lower()] = (url, m.group(5))
+            end = m.end()
+        if block[end:].strip():
+            blocks.insert(0, block[end:].lstrip("\n"))
+        if block[:start].strip():
+            blocks.insert(0, block[:start].rstrip("\n"))
+        return True
+
+
+def _is_definition(match: re.Match[str]) -> bool:
+    return match.group(3) is None or _QUOTE_IN_URL.search(match.group(3)) is None
+
+
 class _SeparateBlockQuoteProcessor(BlockQuoteProcessor):
     """A blank line ends a kramdown blockquote: the next ``>`` block starts another one."""
 
@@ -2828,6 +2883,7 @@ class _KramdownExtension(Extension):
         md.preprocessors.register(fences, "fenced_code_block", 25)
         md.parser.blockprocessors.register(_GfmHashHeaderProcessor(md.parser), "hashheader", 70)
         md.parser.blockprocessors.register(_SeparateBlockQuoteProcessor(md.parser), "quote", 20)
+        md.parser.blockprocessors.register(_KramdownReferenceProcessor(md.parser), "reference", 15)
         md.parser.blockprocessors.register(_KramdownTableProcessor(md.parser), "bs_table", 76)
         md.parser.blockprocessors.deregister("table")  # kramdown's rules for every table
         md.parser.blockprocessors.register(_KramdownDefListProcessor(md.parser), "deflist", 25)
