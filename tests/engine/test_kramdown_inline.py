@@ -155,6 +155,34 @@ CASES: dict[str, tuple[str, str]] = {
         "[ref]:\n/u\n\n[ref]\n",
         "<p>[ref]:\n/u</p>\n\n<p>[ref]</p>\n",
     ),
+    "emphasis-strong-falls-back-to-em": (
+        "***_(see don't_***\n",
+        "<p><strong><em>_(see don’t_</em></strong></p>\n",
+    ),
+    "emphasis-rule-lines-are-emphasis": (
+        "Jekyll\n***\ndon't\n***\n",
+        "<p>Jekyll\n<em>**\ndon’t\n**</em></p>\n",
+    ),
+    "emphasis-run-opens-strong-first": (
+        "file.md\n*****gamma***\n",
+        "<p>file.md\n<strong>**<em>gamma</em></strong></p>\n",
+    ),
+    "emphasis-no-em-in-em": (
+        "*don't ***delta two;*** two;* _a *b* c_\n",
+        "<p><em>don’t <strong>*delta two;</strong></em> two;* <em>a *b* c</em></p>\n",
+    ),
+    "emphasis-two-delimiters-do-not-close-em": (
+        "*a **b** c* and *x **y*\n",
+        "<p><em>a <strong>b</strong> c</em> and <em>x **y</em></p>\n",
+    ),
+    "emphasis-underscore-intraword": (
+        "snake_case_name a-_b_ _c_d_ __e__f__\n",
+        "<p>snake_case_name a-_b_ <em>c_d</em> <strong>e__f</strong></p>\n",
+    ),
+    "emphasis-in-raw-html-em": (
+        '<section>\n<em markdown="1">*a*</em>\n</section>\n',
+        "<section>\n<em><em>a</em></em>\n</section>\n",
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

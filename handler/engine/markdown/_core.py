@@ -2232,6 +2232,16 @@ class _FastInlineProcessor(InlineTreeprocessor):
     def __init__(self, md: markdown.Markdown) -> None:
         super().__init__(md)
         self._table: list[tuple[Any, tuple[str, ...] | None]] | None = None
+        self._pending: list[etree.Element] = []  # emphasis made, its tag marked until the end
+
+    def run(self, tree: etree.Element, ancestors: list[str] | None = None) -> etree.Element:
+        outer, self._pending = self._pending, []
+        try:
+            return super().run(tree, ancestors)
+        finally:
+            for element in self._pending:
+                element.tag = element.tag[: -len(_PENDING)]
+            self._pending = outer
 
     def _patterns(self) -> list[tuple[Any, tuple[str, ...] | None]]:
         if self._table is None:
@@ -2263,12 +2273,55 @@ class _FastInlineProcessor(InlineTreeprocessor):
                     index += 1
                     start = 0
                     continue
+            if isinstance(pattern, _KramdownEmphasis):
+                data = self._emphasis(pattern, data, index)
+                index += 1
+                start = 0
+                continue
             data, matched, start = self._InlineProcessor__applyPattern(  # type: ignore[attr-defined]
                 pattern, data, index, start
             )
             if not matched:
                 index += 1
         return data
+
+    def _emphasis(self, pattern: _KramdownEmphasis, data: str, index: int) -> str:
+        """``data`` with kramdown's emphasis stashed, each element's text through the patterns
+        after it (as python-markdown does for a pattern's element)."""
+        # The emphasis open around the text: python-markdown's pass goes over the text of an
+        # element it has stashed again (its tag an ancestor then); a raw HTML ``<em>`` is no
+        # ``:em`` to kramdown, hence the pending tags.
+        opened = frozenset(tag[:-1] for tag in self.ancestors if tag[-1:] == _PENDING)
+        spans = pattern.spans(data, opened)
+        if all(isinstance(span, str) for span in spans):
+            return data
+        out: list[str] = []
+        for span in spans:
+            if isinstance(span, str):
+                out.append(span)
+            else:
+                element = self._emphasis_element(span, index)
+                out.append(self._InlineProcessor__stashNode(element, "em_strong"))  # type: ignore[attr-defined]
+        return "".join(out)
+
+    def _emphasis_element(self, span: tuple[str, list[_Span]], index: int) -> etree.Element:
+        tag, spans = span
+        element = etree.Element(tag + _PENDING)
+        self._pending.append(element)
+        last: etree.Element | None = None
+        self.ancestors.append(element.tag)
+        for part in spans:
+            if isinstance(part, str):
+                text = self._InlineProcessor__handleInline(part, index + 1)
+                if last is None:
+                    element.text = text
+                else:
+                    last.tail = text
+            else:
+                last = self._emphasis_element(part, index)
+                element.append(last)
+        self.ancestors.pop()
+        return element
 
 
 class _TrackingBlockParser(BlockParser):
@@ -2836,34 +2889,128 @@ class _KramdownAttrListTreeprocessor(AttrListTreeprocessor):
         return remainder
 
 
-def _no_nested_emphasis(processor: Any) -> None:
-    """kramdown opens no emphasis inside one of its kind (no ``em`` in an ``em``, no ``strong``
-    in a ``strong``): their delimiters are text (``_*a*_`` is ``<em>*a*</em>``)."""
-    build = processor._build_element
-
-    def _build_element(data: str, start: int = 0, offset: int = 0) -> Any:
-        regions = processor.regions
-        if start == 0 and len(regions) > 1:
-            regions[:] = _outer_regions(regions)
-        return build(data, start, offset)
-
-    processor._build_element = _build_element
+# A span of kramdown's emphasis parse: text, or (tag, spans) for an ``em`` or ``strong``.
+_Span = str | tuple[str, list["_Span"]]
+_EMPHASIS_CHAR = re.compile(r"[*_]")
+_PENDING = "\x02"  # ends the tag of an emphasis element during the inline pass
 
 
-def _outer_regions(regions: list[Any]) -> list[Any]:
-    """The emphasis regions ``(a, b, c, d, tags, size)`` not inside a region of their tag."""
-    kept: list[Any] = []
-    for region in regions:
-        tag = region[4][0] if region[-1] == 2 else region[4][1]
-        if tag in ("em", "strong") and any(
-            outer[0] <= region[0]
-            and region[3] <= outer[3]
-            and (outer[4][0] if outer[-1] == 2 else outer[4][1]) == tag
-            for outer in kept
+class _KramdownEmphasis(InlineProcessor):
+    """kramdown's emphasis (parser/kramdown/emphasis.rb), ported: one left-to-right pass over a
+    text whose code spans, links, HTML and escapes are already placeholders (their patterns come
+    first, as kramdown's span parsers take them before a delimiter inside them is seen).
+
+    At a ``*``/``_`` run (two at most) an ``em`` or ``strong`` opens unless the run is followed
+    by whitespace, an ``_`` follows a letter, or one of its kind is open; it closes at the next
+    run of its delimiter not after whitespace and not empty (an ``em`` not at exactly two
+    delimiters, an ``_`` not before a letter or digit); a ``strong`` that does not close is
+    tried as an ``em`` one character on (the first delimiter dropped, as kramdown does); a run
+    that opens nothing is text, and the pass goes on after it. ``_FastInlineProcessor`` calls
+    :meth:`spans` for the whole text in place of python-markdown's pattern loop."""
+
+    def __init__(self, md: markdown.Markdown) -> None:
+        super().__init__(r"[*_]", md)
+
+    def handleMatch(  # type: ignore[override]
+        self, m: re.Match[str], data: str
+    ) -> tuple[None, None, None]:
+        return None, None, None  # never used: the pass is :meth:`spans`
+
+    def spans(self, data: str, opened: frozenset[str]) -> list[_Span]:
+        """``data`` parsed into text and emphasis, inside the emphasis tags ``opened``."""
+        memo: dict[tuple[int, str, frozenset[str]], tuple[list[_Span], int]] = {}
+        return _emphasis_spans(data, 0, None, "", opened, memo)[1]
+
+
+def _emphasis_spans(
+    data: str,
+    pos: int,
+    stop: str | None,
+    tree: str,
+    opened: frozenset[str],
+    memo: dict[tuple[int, str, frozenset[str]], tuple[list[_Span], int]],
+) -> tuple[bool, list[_Span], int]:
+    """kramdown's ``parse_spans`` from ``pos`` into an element ``tree`` ("em", "strong" or ""
+    for the text's own), until ``stop`` closes it: (closed, spans, where it stopped)."""
+    spans: list[_Span] = []
+    size = len(data)
+    while pos < size:
+        found = _EMPHASIS_CHAR.search(data, pos)
+        if found is None:
+            if stop is None:
+                _add_text(spans, data[pos:])
+            return stop is None, spans, size
+        _add_text(spans, data[pos : found.start()])
+        pos = found.start()
+        if (
+            stop is not None
+            and data.startswith(stop, pos)
+            and _closes(data, pos, stop, tree, spans)
         ):
-            continue
-        kept.append(region)
-    return kept
+            return True, spans, pos
+        key = (pos, tree, opened)
+        if key not in memo:
+            memo[key] = _emphasis(data, pos, tree, opened, memo)
+        more, pos = memo[key]
+        for span in more:
+            if isinstance(span, str):
+                _add_text(spans, span)
+            else:
+                spans.append(span)
+    return stop is None, spans, pos
+
+
+def _closes(data: str, pos: int, stop: str, tree: str, spans: list[_Span]) -> bool:
+    """kramdown's test for an emphasis's closing delimiter ``stop`` at ``pos``."""
+    if not spans or _space_before(data, pos):
+        return False
+    after = pos + len(stop)
+    if tree == "em" and data.startswith(stop, after) and not data.startswith(stop[0], after + 1):
+        return False  # exactly two delimiters do not close an em
+    return not (stop[0] == "_" and data[after : after + 1].isalnum())
+
+
+def _emphasis(
+    data: str,
+    pos: int,
+    tree: str,
+    opened: frozenset[str],
+    memo: dict[tuple[int, str, frozenset[str]], tuple[list[_Span], int]],
+) -> tuple[list[_Span], int]:
+    """kramdown's ``parse_emphasis`` at the delimiter at ``pos``: (spans, position after)."""
+    char = data[pos]
+    run = char * 2 if data.startswith(char * 2, pos) else char
+    tag = "strong" if len(run) == 2 else "em"
+    after = pos + len(run)
+    before = data[pos - 1 : pos]
+    if (
+        (
+            char == "_"
+            and (before.isalpha() or (before == "-" and data[pos - 2 : pos - 1].isalpha()))
+        )
+        or data[after : after + 1] in _RUBY_SPACE
+        or tree == tag
+        or tag in opened
+    ):
+        return [run], after
+    inner = opened | {tree} if tree else opened
+    closed, spans, end = _emphasis_spans(data, after, run, tag, inner, memo)
+    stop = run
+    if not closed and tag == "strong" and tree != "em":
+        stop, tag = char, "em"
+        closed, spans, end = _emphasis_spans(data, pos + 1, stop, tag, inner, memo)
+    if closed:
+        return [(tag, spans)], end + len(stop)
+    return [run], after
+
+
+def _add_text(spans: list[_Span], text: str) -> None:
+    if not text:
+        return
+    if spans and isinstance(spans[-1], str):
+        spans[-1] += text
+    else:
+        spans.append(text)
 
 
 class _KramdownExtension(Extension):
@@ -2873,7 +3020,9 @@ class _KramdownExtension(Extension):
         self.document = _Document()
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
-        _no_nested_emphasis(md.inlinePatterns["em_strong"])
+        md.inlinePatterns.deregister("em_strong")
+        # before pymdownx's ``~~`` (at 60, as python-markdown's emphasis was)
+        md.inlinePatterns.register(_KramdownEmphasis(md), "em_strong", 61)
         md.ESCAPED_CHARS = [*md.ESCAPED_CHARS, *_KRAMDOWN_ESCAPES]
         superfences = md.preprocessors["fenced_code_block"]
         fences = _KramdownFencePreprocessor(md)
