@@ -183,6 +183,26 @@ CASES: dict[str, tuple[str, str]] = {
         '<section>\n<em markdown="1">*a*</em>\n</section>\n',
         "<section>\n<em><em>a</em></em>\n</section>\n",
     ),
+    "footnote-definition-ends-at-unindented-line": (
+        "[^note]: a\nb\n\n[^note]\n",
+        '<p>b</p>\n\n<p><sup id="fnref:note" role="doc-noteref"><a href="#fn:note" class="footnote" rel="footnote">1</a></sup></p>\n<div class="footnotes" role="doc-endnotes">\n  <ol>\n    <li id="fn:note" role="doc-endnote">\n      <p>a\xa0<a href="#fnref:note" class="reversefootnote" role="doc-backlink">&#8617;</a></p>\n    </li>\n  </ol>\n</div>\n',
+    ),
+    "footnote-definition-empty-first-line": (
+        "[^note]:\ntext\n",
+        "<p>text</p>\n",
+    ),
+    "footnote-definition-lazy-after-indented": (
+        "[^n]: a\n    b\nc\n\n[^n]\n",
+        '\n<p><sup id="fnref:n" role="doc-noteref"><a href="#fn:n" class="footnote" rel="footnote">1</a></sup></p>\n<div class="footnotes" role="doc-endnotes">\n  <ol>\n    <li id="fn:n" role="doc-endnote">\n      <p>a\nb\nc\xa0<a href="#fnref:n" class="reversefootnote" role="doc-backlink">&#8617;</a></p>\n    </li>\n  </ol>\n</div>\n',
+    ),
+    "footnote-definition-indented-after-blank-is-no-code": (
+        "[^n]: a\n\n    b\nc\n\n[^n]\n",
+        '\n<p><sup id="fnref:n" role="doc-noteref"><a href="#fn:n" class="footnote" rel="footnote">1</a></sup></p>\n<div class="footnotes" role="doc-endnotes">\n  <ol>\n    <li id="fn:n" role="doc-endnote">\n      <p>a</p>\n\n      <p>b\nc\xa0<a href="#fnref:n" class="reversefootnote" role="doc-backlink">&#8617;</a></p>\n    </li>\n  </ol>\n</div>\n',
+    ),
+    "raw-span-closes-before-paragraph-ial": (
+        '[^note]:\n~~page more~~\ncafé <s markdown="0">he\n{:title="t"}\n',
+        '<p title="t"><del>page more</del>\ncafé <s>he</s></p>\n',
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

@@ -42,7 +42,11 @@ from markdown.extensions.attr_list import (
     get_attrs_and_remainder,
 )
 from markdown.extensions.def_list import DefListExtension, DefListProcessor
-from markdown.extensions.footnotes import NBSP_PLACEHOLDER, FootnoteExtension
+from markdown.extensions.footnotes import (
+    NBSP_PLACEHOLDER,
+    FootnoteBlockProcessor,
+    FootnoteExtension,
+)
 from markdown.extensions.nl2br import Nl2BrExtension
 from markdown.extensions.tables import TableExtension
 from markdown.inlinepatterns import (
@@ -290,6 +294,8 @@ class _KramdownLinesPreprocessor(Preprocessor):
         self.definition = False  # in a definition list's definition (at the top level)
         self.lazy_definition = False
         self.ended = False  # a list just ended at a definition (nothing python-markdown keeps)
+        # in a footnote's definition (at the top level): "lazy" after an indented line
+        self.footnote: str | None = None
         out: list[str] = []
         stack: list[_ListItem] = []
         fence: str | None = None
@@ -341,7 +347,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
             if stack and _item_underline(line, stack) and _setext_item(out, prev, line):
                 prev2, prev = prev, line
                 continue
-            if not stack and line.strip():
+            if not stack and line.strip() and not self.footnote:
                 if _indent(line) >= 4 and (code or not prev.strip() or _ATX_START.match(prev)):
                     code = True
                     tabbed = self.document.tabbed.get(line) if self.document.tabbed else None
@@ -373,7 +379,19 @@ class _KramdownLinesPreprocessor(Preprocessor):
             if match and prev.strip() and (was_not_fence or not _FENCE.match(prev)):
                 _mark_no_blank(out, self.document, text=was_not_fence)  # a fence ends a paragraph
                 out.append("")
+            if self.footnote:
+                # kramdown's footnote definition (CODEBLOCK_MATCH): its first line, then groups
+                # of indented lines (a blank line before each), each with lazy lines after it;
+                # its indented lines are no code
+                if not line.strip():
+                    self.footnote = "start"
+                elif _indent(line) >= 4:
+                    self.footnote = "lazy"
+                elif self.footnote == "start":
+                    self.footnote = None  # it ends (_KramdownFootnoteProcessor ends it too)
             written = self._line(line, prev, stack)
+            if not stack and written and _FOOTNOTE_START.match(written[-1]):
+                self.footnote = "start"
             if len(written) > 1 and written[0] == "":  # a blank line only python-markdown needs
                 _mark_no_blank(out, self.document, text=was_not_fence)
             if (
@@ -600,6 +618,7 @@ _LAZY_END_TAG = re.compile(r"</?([A-Za-z][\w:.-]*)")
 _QUOTE_START = re.compile(r"[ ]{0,3}>")
 _DEFINITION_START = re.compile(r"[ ]{0,3}:[ \t|]")  # kramdown's DEFINITION_LIST_START
 _REFERENCE_LINE = re.compile(r"[ ]{0,3}\[[^\]]+\]:")
+_FOOTNOTE_START = re.compile(r"[ ]{0,3}\[\^\w[\w-]*\]:")  # kramdown's FOOTNOTE_DEFINITION_START
 _DEFINITION_LINE = re.compile(r"[ ]{0,3}(?:\[[^\]]+\]|\*\[[^\]]+\]):")  # links, abbreviations
 
 
@@ -1046,6 +1065,11 @@ class _RawSpanProcessor(InlineProcessor):
     def handleMatch(  # type: ignore[override]
         self, m: re.Match[str], data: str
     ) -> tuple[str | None, int | None, int | None]:
+        ial = _PARAGRAPH_IAL.search(data) if "{:" in data else None
+        if ial is not None:  # the paragraph's IAL line is no text of it (kramdown's LAZY_END)
+            if m.start(0) >= ial.start():
+                return None, None, None
+            data = data[: ial.start()].rstrip(" \t")
         text = _inline_source(self.md, data) if "\x02" in data else data
         if text is not data:  # positions move with the code spans put back: find the tag again
             before = _inline_source(self.md, data[: m.start(0)])
@@ -1064,6 +1088,8 @@ class _RawSpanProcessor(InlineProcessor):
         written, end = found
         return self.md.htmlStash.store(InlineHtml(written)), m.start(0), end
 
+
+_PARAGRAPH_IAL = re.compile(r"\n[ ]*\{:(?!:)[^}\n]*\}[ ]*$")
 
 _SPAN_CONTEXTS = frozenset(("p", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "li", "dt", "dd"))
 _INLINE_TAGS = frozenset(("a", "em", "strong", "del", "code", "sup", "sub", "span", "abbr"))
@@ -2796,6 +2822,38 @@ def _is_definition(match: re.Match[str]) -> bool:
     return match.group(3) is None or _QUOTE_IN_URL.search(match.group(3)) is None
 
 
+class _KramdownFootnoteProcessor(FootnoteBlockProcessor):
+    """kramdown's footnote definition (FOOTNOTE_DEFINITION_START): its first line, then indented
+    lines, each with lazy lines after it; a line that is neither ends it (python-markdown would
+    take every line of the block)."""
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> bool:
+        block = blocks[0]
+        match = self.RE.search(block)
+        if match is not None:
+            end = _footnote_end(block, match.end())
+            if end is not None:
+                blocks[0:1] = [block[:end].rstrip("\n"), block[end:]]
+        return bool(super().run(parent, blocks))
+
+
+def _footnote_end(block: str, at: int) -> int | None:
+    """Where the footnote definition whose first line ends at ``at`` ends in ``block``: at the
+    first line after it that is not indented and follows no indented line; None: at the end."""
+    indented = False
+    start = at + 1
+    while start < len(block):
+        stop = block.find("\n", start)
+        stop = len(block) if stop < 0 else stop
+        line = block[start:stop]
+        if _indent(line) >= 4:
+            indented = True
+        elif not indented:
+            return start
+        start = stop + 1
+    return None
+
+
 class _SeparateBlockQuoteProcessor(BlockQuoteProcessor):
     """A blank line ends a kramdown blockquote: the next ``>`` block starts another one."""
 
@@ -3033,6 +3091,8 @@ class _KramdownExtension(Extension):
         md.parser.blockprocessors.register(_GfmHashHeaderProcessor(md.parser), "hashheader", 70)
         md.parser.blockprocessors.register(_SeparateBlockQuoteProcessor(md.parser), "quote", 20)
         md.parser.blockprocessors.register(_KramdownReferenceProcessor(md.parser), "reference", 15)
+        footnotes = md.parser.blockprocessors["footnote"].footnotes  # type: ignore[attr-defined]
+        md.parser.blockprocessors.register(_KramdownFootnoteProcessor(footnotes), "footnote", 17)
         md.parser.blockprocessors.register(_KramdownTableProcessor(md.parser), "bs_table", 76)
         md.parser.blockprocessors.deregister("table")  # kramdown's rules for every table
         md.parser.blockprocessors.register(_KramdownDefListProcessor(md.parser), "deflist", 25)
