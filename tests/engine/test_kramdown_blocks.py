@@ -197,11 +197,20 @@ CASES: dict[str, tuple[str, str]] = {
         'a\n: b\n[ref]: /u "t"\n*[c]: x\n\n[ref] c\n',
         "<dl>\n  <dt>a</dt>\n  <dd>b\n[ref]: /u “t”\n*[c]: x</dd>\n</dl>\n\n<p>[ref] c</p>\n",
     ),
+    "nomarkdown-block-ends-before-next-line": (
+        "{::nomarkdown}\n*x*</b>\n{:/}\nb\n",
+        "*x*</b>\n<p>b</p>\n",
+    ),
+    "nomarkdown-block-in-list-item": (
+        "* a\n\n  {::nomarkdown}\n  <b>\n  {:/}\n",
+        "<ul>\n  <li>\n    <p>a</p>\n\n<b>\n  </li>\n</ul>\n",
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks: the same HTML otherwise
 BLANK_LINES_ONLY = frozenset(
     (
+        "nomarkdown-block-ends-before-next-line",
         "hr-spaced-dashes-before-html",
         "rule-before-html",
         "definition-ends-at-tag",

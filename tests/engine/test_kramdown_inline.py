@@ -203,6 +203,10 @@ CASES: dict[str, tuple[str, str]] = {
         '[^note]:\n~~page more~~\ncafé <s markdown="0">he\n{:title="t"}\n',
         '<p title="t"><del>page more</del>\ncafé <s>he</s></p>\n',
     ),
+    "nomarkdown-after-text-is-span": (
+        "a\n{::nomarkdown}\n*x*\n{:/}\nb\n",
+        "<p>a\n\n*x*\n\nb</p>\n",
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

@@ -1303,13 +1303,49 @@ class _KramdownExtensionsPreprocessor(Preprocessor):
             if value:  # kramdown's option holds for the whole document
                 self.document.auto_ids = value.group(1) == "true"
         text = _KRAMDOWN_OPTIONS.sub("", text)
-        text = _replace_spans(
-            text,
-            "{::nomarkdown}",
-            _NOMARKDOWN_END,
-            lambda inner: self.md.htmlStash.store(RawBlock(inner)),
-        )
+        if "{::nomarkdown}" in text:
+            text = self._nomarkdown(text)
         return text.split("\n")
+
+    def _nomarkdown(self, text: str) -> str:
+        """kramdown writes ``{::nomarkdown}`` as it is: a block one (its tags alone on their
+        lines, after a blank line) is a block of its own, the next line another block's."""
+        out: list[str] = []
+        at = 0
+        while (start := text.find("{::nomarkdown}", at)) >= 0:
+            end = _NOMARKDOWN_END.search(text, start + 14)
+            if end is None:
+                break
+            line = text.rfind("\n", 0, start) + 1
+            opening_end = text.find("\n", start)
+            closing = text.rfind("\n", 0, end.start()) + 1
+            after = text.find("\n", end.end())
+            after = len(text) if after < 0 else after
+            if (
+                start - line < 4
+                and not text[line:start].strip(" ")
+                and text[max(line - 2, 0) : line] in ("", "\n\n")
+                and 0 <= opening_end < closing
+                and not text[start + 14 : opening_end].strip()
+                and end.start() - closing < 4
+                and not text[closing : end.start()].strip(" ")
+                and not text[end.end() : after].strip()
+            ):
+                indent = start - line  # a container's (a list item's), off each line
+                body = "\n".join(
+                    row[min(indent, len(row) - len(row.lstrip(" "))) :]
+                    for row in text[opening_end + 1 : closing - 1].split("\n")
+                )
+                rest = text[after + 1 : after + 2]
+                mark = self.md.htmlStash.store(RawBlock(body))
+                out.extend((text[at:start], mark, "\n" if rest.strip() else ""))
+                at = after
+            else:
+                inner = text[start + 14 : end.start()]
+                out.extend((text[at:start], self.md.htmlStash.store(RawBlock(inner))))
+                at = end.end()
+        out.append(text[at:])
+        return "".join(out)
 
     def _comments(self, text: str) -> str:
         """kramdown writes a comment as an HTML comment: a block one (its tags alone on their
