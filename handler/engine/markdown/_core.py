@@ -1143,18 +1143,38 @@ def _own_texts(element: etree.Element) -> Iterator[str]:
         yield child.tail or ""
 
 
-_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
-
-
 def _in_code_span(text: str, at: int) -> bool:
     """Whether ``at`` is inside a code span of ``text`` (kramdown reads left to right: a code
     span opening before a tag takes it)."""
-    for span in _CODE_SPAN.finditer(text):
-        if span.start() >= at:
-            return False
-        if span.end() > at:
+    pos = 0
+    while 0 <= (tick := text.find("`", pos)) < at:
+        kind, _, pos = _code_span(text, tick)
+        if kind == "code" and pos > at:
             return True
     return False
+
+
+def _code_span(text: str, tick: int) -> tuple[str, str, int]:
+    """kramdown's code span (parser/kramdown/codespan.rb) at the backtick ``tick``: ("code",
+    content, end), or ("text", the backticks, end) where it is none. A run of backticks closes
+    at the next occurrence of the same run (also inside a longer one); a single backtick between
+    whitespace (or at the start) is text, and so is a run never closed; a multi-backtick span
+    loses one space at each end, a single one none."""
+    after = tick
+    end = len(text)
+    while after < end and text[after] == "`":
+        after += 1
+    run = text[tick:after]
+    if len(run) == 1 and _space_before(text, tick) and after < end and text[after] in _RUBY_SPACE:
+        return "text", run, after
+    close = text.find(run, after)
+    if close < 0:
+        return "text", run, after
+    code = text[after:close]
+    if len(run) > 1:
+        code = code[1:] if code[:1] == " " else code
+        code = code[:-1] if code[-1:] == " " else code
+    return "code", code, close + len(run)
 
 
 # Ruby's \s: the whitespace kramdown's code span rule looks at
@@ -1175,10 +1195,7 @@ def _space_before(data: str, at: int) -> bool:
 
 
 class _CodeSpanProcessor(BacktickInlineProcessor):
-    """kramdown's code span (parser/kramdown/codespan.rb): a run of backticks closes at the next
-    occurrence of the same run (also inside a longer one); a single backtick between whitespace
-    (or at the start) is text; a multi-backtick span loses one space at each end, a single one
-    none."""
+    """kramdown's code span (``_code_span``)."""
 
     def handleMatch(  # type: ignore[override]
         self, m: re.Match[str], data: str
@@ -1186,28 +1203,12 @@ class _CodeSpanProcessor(BacktickInlineProcessor):
         if m.group(1):
             return super().handleMatch(m, data)
         begin = m.start(0)
-        after = begin + 1
-        while after < len(data) and data[after] == "`":
-            after += 1
-        run = data[begin:after]
-        simple = len(run) == 1
-        if (
-            simple
-            and _space_before(data, begin)
-            and after < len(data)
-            and data[after] in _RUBY_SPACE
-        ):
-            return None, begin, after
-        close = data.find(run, after)
-        if close < 0:
-            return None, begin, after
-        text = data[after:close]
-        if not simple:
-            text = text[1:] if text[:1] == " " else text
-            text = text[:-1] if text[-1:] == " " else text
+        kind, text, end = _code_span(data, begin)
+        if kind == "text":
+            return None, begin, end
         element = etree.Element("code")
         element.text = markdown.util.AtomicString(markdown.util.code_escape(text))
-        return element, begin, close + len(run)
+        return element, begin, end
 
 
 class _BackslashBreakProcessor(InlineProcessor):
@@ -2614,25 +2615,6 @@ def _code_spans(text: str, html: bool = False) -> list[tuple[str, str]]:
 
 
 _BACKTICK = re.compile("`")
-
-
-def _code_span(text: str, tick: int) -> tuple[str, str, int]:
-    after = tick
-    end = len(text)
-    while after < end and text[after] == "`":
-        after += 1
-    run = text[tick:after]
-    lone = tick == 0 or text[tick - 1] in _RUBY_SPACE
-    if len(run) == 1 and lone and after < end and text[after] in _RUBY_SPACE:
-        return "text", run, after
-    close = text.find(run, after)
-    if close < 0:
-        return "text", run, after
-    code = text[after:close]
-    if len(run) > 1:
-        code = code[1:] if code[:1] == " " else code
-        code = code[:-1] if code[-1:] == " " else code
-    return "code", code, close + len(run)
 
 
 def _span_html(text: str, at: int) -> tuple[str, str, int]:
