@@ -207,6 +207,22 @@ CASES: dict[str, tuple[str, str]] = {
         "a\n{::nomarkdown}\n*x*\n{:/}\nb\n",
         "<p>a\n\n*x*\n\nb</p>\n",
     ),
+    "smart-quote-before-underscore": (
+        '"*hi*"_ a "_b "_c_ \'_\n',
+        "<p>“<em>hi</em>“_ a “<em>b “_c</em> ‘_</p>\n",
+    ),
+    "smart-quote-before-punctuation": (
+        'x "*hi*". "(a)" \'_x\' y\n',
+        "<p>x “<em>hi</em>”. “(a)” ‘_x’ y</p>\n",
+    ),
+    "smart-quote-at-emphasis-end": (
+        '_read "*hi*"_ **a "**b x "_a_ "__b__\n',
+        "<p><em>read “*hi*“</em> <strong>a “</strong>b x “<em>a</em> “<strong>b</strong></p>\n",
+    ),
+    "smart-quote-after-emphasis-char": (
+        'a*"b" c_\' d* \'x_\' y snake_case"s"\n',
+        "<p>a<em>“b” c_’ d</em> ‘x_’ y snake_case”s”</p>\n",
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

@@ -2369,7 +2369,9 @@ class _FastInlineProcessor(InlineTreeprocessor):
 
     def _emphasis_element(self, span: tuple[str, list[_Span]], index: int) -> etree.Element:
         tag, spans = span
-        element = etree.Element(tag + _PENDING)
+        name = tag.lstrip("*_")
+        closer, tag = tag[: len(tag) - len(name)], name
+        element = etree.Element(tag + _PENDING, {_CLOSER: closer})
         self._pending.append(element)
         last: etree.Element | None = None
         self.ancestors.append(element.tag)
@@ -2965,10 +2967,12 @@ class _KramdownAttrListTreeprocessor(AttrListTreeprocessor):
         return remainder
 
 
-# A span of kramdown's emphasis parse: text, or (tag, spans) for an ``em`` or ``strong``.
+# A span of kramdown's emphasis parse: text, or (delimiter + tag, spans) for an ``em`` or
+# ``strong`` (``"**strong"``, its closing delimiter first).
 _Span = str | tuple[str, list["_Span"]]
 _EMPHASIS_CHAR = re.compile(r"[*_]")
 _PENDING = "\x02"  # ends the tag of an emphasis element during the inline pass
+_CLOSER = "\x02closer"  # an emphasis element's closing delimiter (for the typography's rules)
 
 
 class _KramdownEmphasis(InlineProcessor):
@@ -3076,7 +3080,7 @@ def _emphasis(
         stop, tag = char, "em"
         closed, spans, end = _emphasis_spans(data, pos + 1, stop, tag, inner, memo)
     if closed:
-        return [(tag, spans)], end + len(stop)
+        return [(stop + tag, spans)], end + len(stop)
     return [run], after
 
 
@@ -3222,15 +3226,19 @@ class _TypographyTreeprocessor(Treeprocessor):
         if element.tag in _SKIP_TEXT:
             return
         children = list(element)
+        # after an emphasis's last text kramdown's source has its closing delimiter
+        closer = element.get(_CLOSER)
+        end = closer + (element.tail or "")[:2] if closer else ""
         if element.text:
-            element.text = self._convert(element.text, children[0] if children else None)
+            first = children[0] if children else None
+            element.text = self._convert(element.text, first, "" if children else end)
         for index, child in enumerate(children):
             self._walk(child)
             if child.tail:
                 following = children[index + 1] if index + 1 < len(children) else None
-                child.tail = self._convert(child.tail, following)
+                child.tail = self._convert(child.tail, following, "" if following else end)
 
-    def _convert(self, text: str, following: etree.Element | None = None) -> str:
+    def _convert(self, text: str, following: etree.Element | None = None, end: str = "") -> str:
         if isinstance(text, markdown.util.AtomicString) or _SYMBOLS.search(text) is None:
             return text
         out: list[str] = []
@@ -3239,15 +3247,18 @@ class _TypographyTreeprocessor(Treeprocessor):
             start, symbol = match.start(), match.group()
             out.append(text[last:start])
             # kramdown sees no preceding character at the start of a text run, after
-            # another span (escape, symbol, quote) or after a backslash.
+            # another span (escape, symbol, quote), after a backslash or after a ``*`` or
+            # ``_`` (its emphasis parser reads those first, emphasis or text).
             before = text[start - 1] if start > last else ""
-            if before in "\\\x03":
+            if before in "\\\x03*_":
                 before = ""
             after = text[match.end() : match.end() + 3]
             if after[:1] == "\x02":  # stashed HTML: kramdown sees its source
                 after = self._stashed_source(text, match.end()) or after
             if len(after) < 3 and following is not None:  # the source went on into an element
-                after += "*x" if following.tag in ("em", "strong") else "x"
+                after += (following.get(_CLOSER) or "") + "x"
+            elif len(after) < 3 and match.end() == len(text):
+                after += end
             out.append(self._symbol(symbol, before, after))
             last = match.end()
         out.append(text[last:])
@@ -3289,7 +3300,8 @@ def _quote_opens(quote: str, before: str, after: str) -> bool:
         return before in _NOT_CLOSE
     if first in ("_", "*") and second and not second.isspace():
         return True
-    if first in _PUNCT and after[1:3] != ".." and not _is_word(second):
+    # SQ_PUNCT(?!\.\.)\B: no word boundary after the punctuation (``_`` is a word character)
+    if first in _PUNCT and after[1:3] != ".." and _is_word(second) == (first == "_"):
         return False
     if decade:
         return False
