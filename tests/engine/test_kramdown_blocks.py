@@ -205,6 +205,10 @@ CASES: dict[str, tuple[str, str]] = {
         "* a\n\n  {::nomarkdown}\n  <b>\n  {:/}\n",
         "<ul>\n  <li>\n    <p>a</p>\n\n<b>\n  </li>\n</ul>\n",
     ),
+    "rule-after-link-definition": (
+        "[`a|b`]: /local/path.html\n***\n\n[^1]: a\n***\n",
+        "<hr />\n\n<hr />\n",
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks: the same HTML otherwise

@@ -338,6 +338,8 @@ class _KramdownLinesPreprocessor(Preprocessor):
             if (
                 not stack
                 and _is_text(prev)
+                # a definition is a block of its own (unless under text: then escaped, text)
+                and not (_DEFINITION_LINE.match(prev) and out and out[-1].lstrip(" ")[:1] != "\\")
                 and _PARAGRAPH_RULE.match(line)
                 and (prev2.strip() or not _SETEXT_UNDERLINE_AT_0.match(line))
             ):  # kramdown: no setext underline but after a blank line (and at the line's start:
