@@ -209,6 +209,10 @@ CASES: dict[str, tuple[str, str]] = {
         "[`a|b`]: /local/path.html\n***\n\n[^1]: a\n***\n",
         "<hr />\n\n<hr />\n",
     ),
+    "definition-under-text-starting-with-lt": (
+        "<s x</s>\n*[HTML]: list\n\n> <u x\n[a]: /u\n\nHTML [a]\n",
+        "<p>&lt;s x&lt;/s&gt;\n*[HTML]: list</p>\n\n<blockquote>\n  <p>&lt;u x\n[a]: /u</p>\n</blockquote>\n\n<p>HTML [a]</p>\n",
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks: the same HTML otherwise

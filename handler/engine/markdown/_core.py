@@ -433,7 +433,11 @@ class _KramdownLinesPreprocessor(Preprocessor):
         a lazy line that would start a block for python-markdown goes into the quote."""
         if _SETEXT_LINE.match(line) or _ATX_START.match(line):
             return quote + line
-        if "]:" in line and _DEFINITION_LINE.match(line) and _is_text(prev[len(quote) :]):
+        if (
+            "]:" in line
+            and _DEFINITION_LINE.match(line)
+            and _is_text(prev[len(quote) :], held=True)
+        ):
             return quote + "\\" + line.lstrip(" ")  # the paragraph's text, as under a paragraph
         if _HR.match(line):  # a rule's characters in the quote's paragraph
             self.document.no_blank = True
@@ -464,7 +468,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
             and indent < 4
             and "]:" in line
             and _DEFINITION_LINE.match(line)
-            and _is_text(prev)
+            and _is_text(prev, held=True)
             and (self.lazy_definition or not _DEFINITION_LINE.match(prev))
         ):  # kramdown: a definition right under a paragraph's line is more of its text
             self.lazy_definition = True
@@ -689,8 +693,10 @@ def _setext_item(out: list[str], prev: str, line: str) -> bool:
     return True
 
 
-def _is_text(line: str) -> bool:
-    """A line that is paragraph text (in a list item: its marker may open it)."""
+def _is_text(line: str, *, held: bool = False) -> bool:
+    """A line that is paragraph text (in a list item: its marker may open it). ``held``: the
+    line is in a paragraph already (the line before another): a ``<`` that writes no block tag
+    (``<s x</s>``) is its text, where as the next line it would end the paragraph."""
     stripped = line.strip()
     if not stripped or _HR.match(line) or _SETEXT_LINE.match(line) or _FENCE.match(line):
         return False
@@ -699,7 +705,7 @@ def _is_text(line: str) -> bool:
         stripped = line[marker.end() :].strip()
     if stripped[:1] == "<" and not marker:  # not block HTML (a marker by now): text unless a
         # tag ends it (an item's first line is its text: block HTML there is parsed with it)
-        tag = _LAZY_END_TAG.match(stripped)
+        tag = (TAG_RE if held else _LAZY_END_TAG).match(stripped)
         return tag is None or tag.group(1).lower() in SPAN_ELEMENTS
     return bool(stripped) and stripped[0] not in "|#>{\x02" and not _FENCE.match(stripped)
 
