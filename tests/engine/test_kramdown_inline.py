@@ -223,6 +223,22 @@ CASES: dict[str, tuple[str, str]] = {
         'a*"b" c_\' d* \'x_\' y snake_case"s"\n',
         "<p>a<em>“b” c_’ d</em> ‘x_’ y snake_case”s”</p>\n",
     ),
+    "smart-quote-pair-first-left-as-text": (
+        'w \'""a ..""\'\'x_y\n',
+        "<p>w ‘\"”a ..””'’x_y</p>\n",
+    ),
+    "smart-quote-at-emphasis-end-before-link": (
+        "w **'*[l](/u) b*_-a\na`c`\"*[l](/u)\n",
+        '<p>w <em>*‘</em><a href="/u">l</a> b<em>_-a\na<code class="language-plaintext highlighter-rouge">c</code>“</em><a href="/u">l</a></p>\n',
+    ),
+    "emphasis-reread-in-emphasis": (
+        "w __`c`'****-a-x_yb-`c`_ z\n",
+        '<p>w <em>_<code class="language-plaintext highlighter-rouge">c</code>‘****-a-x_yb-<code class="language-plaintext highlighter-rouge">c</code></em> z</p>\n',
+    ),
+    "emphasis-many-unclosed-delimiters": (
+        "*a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *e*\n",
+        "<p><em>a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *e</em></p>\n",
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

@@ -2362,8 +2362,9 @@ class _FastInlineProcessor(InlineTreeprocessor):
         # The emphasis open around the text: python-markdown's pass goes over the text of an
         # element it has stashed again (its tag an ancestor then); a raw HTML ``<em>`` is no
         # ``:em`` to kramdown, hence the pending tags.
-        opened = frozenset(tag[:-1] for tag in self.ancestors if tag[-1:] == _PENDING)
-        spans = pattern.spans(data, opened)
+        pending = [tag[:-1] for tag in self.ancestors if tag[-1:] == _PENDING]
+        tree = pending[-1] if self.ancestors and self.ancestors[-1][-1:] == _PENDING else ""
+        spans = pattern.spans(data, tree, frozenset(pending) - {tree})
         if all(isinstance(span, str) for span in spans):
             return data
         out: list[str] = []
@@ -3004,92 +3005,98 @@ class _KramdownEmphasis(InlineProcessor):
     ) -> tuple[None, None, None]:
         return None, None, None  # never used: the pass is :meth:`spans`
 
-    def spans(self, data: str, opened: frozenset[str]) -> list[_Span]:
-        """``data`` parsed into text and emphasis, inside the emphasis tags ``opened``."""
-        memo: dict[tuple[int, str, frozenset[str]], tuple[list[_Span], int]] = {}
-        return _emphasis_spans(data, 0, None, "", opened, memo)[1]
+    def spans(self, data: str, tree: str, opened: frozenset[str]) -> list[_Span]:
+        """``data`` parsed into text and emphasis, the text of an emphasis ``tree`` (or "") in
+        the emphasis tags ``opened``."""
+        return _EmphasisParse(data).spans(0, None, tree, opened)[1]
 
 
-def _emphasis_spans(
-    data: str,
-    pos: int,
-    stop: str | None,
-    tree: str,
-    opened: frozenset[str],
-    memo: dict[tuple[int, str, frozenset[str]], tuple[list[_Span], int]],
-) -> tuple[bool, list[_Span], int]:
-    """kramdown's ``parse_spans`` from ``pos`` into an element ``tree`` ("em", "strong" or ""
-    for the text's own), until ``stop`` closes it: (closed, spans, where it stopped)."""
-    spans: list[_Span] = []
-    size = len(data)
-    while pos < size:
-        found = _EMPHASIS_CHAR.search(data, pos)
-        if found is None:
-            if stop is None:
-                _add_text(spans, data[pos:])
-            return stop is None, spans, size
-        _add_text(spans, data[pos : found.start()])
-        pos = found.start()
+class _EmphasisParse:
+    """One text's emphasis parse. kramdown's is quadratic (an emphasis that does not close
+    reads to the end of the text, for every delimiter); two records keep this one linear in
+    the delimiters: each delimiter's result in a context, and the delimiters from which an
+    emphasis was read to the end without closing (read again from there, it would not close
+    either: what follows a delimiter depends on it and the context alone)."""
+
+    def __init__(self, data: str) -> None:
+        self.data = data
+        self.done: dict[tuple[int, str, frozenset[str]], tuple[list[_Span], int]] = {}
+        self.unclosed: set[tuple[int, str, frozenset[str]]] = set()
+
+    def spans(
+        self, pos: int, stop: str | None, tree: str, opened: frozenset[str]
+    ) -> tuple[bool, list[_Span], int]:
+        """kramdown's ``parse_spans`` from ``pos`` into an element ``tree`` ("em", "strong" or
+        "" for the text's own), until ``stop`` closes it: (closed, spans, where it stopped)."""
+        data = self.data
+        spans: list[_Span] = []
+        size = len(data)
+        read: list[tuple[int, str, frozenset[str]]] = []  # delimiters read with text before
+        while pos < size:
+            found = _EMPHASIS_CHAR.search(data, pos)
+            if found is None:
+                break
+            _add_text(spans, data[pos : found.start()])
+            pos = found.start()
+            if stop is not None and spans:
+                key = (pos, stop, opened)
+                if key in self.unclosed:
+                    break
+                read.append(key)
+                if data.startswith(stop, pos) and _closes(data, pos, stop, tree):
+                    return True, spans, pos
+            at = (pos, tree, opened)
+            if at not in self.done:
+                self.done[at] = self.emphasis(pos, tree, opened)
+            more, pos = self.done[at]
+            for span in more:
+                if isinstance(span, str):
+                    _add_text(spans, span)
+                else:
+                    spans.append(span)
+        if stop is not None:
+            self.unclosed.update(read)
+            return False, spans, size
+        _add_text(spans, data[pos:])
+        return True, spans, size
+
+    def emphasis(self, pos: int, tree: str, opened: frozenset[str]) -> tuple[list[_Span], int]:
+        """kramdown's ``parse_emphasis`` at the delimiter at ``pos``: (spans, position after)."""
+        data = self.data
+        char = data[pos]
+        run = char * 2 if data.startswith(char * 2, pos) else char
+        tag = "strong" if len(run) == 2 else "em"
+        after = pos + len(run)
+        before = data[pos - 1 : pos]
         if (
-            stop is not None
-            and data.startswith(stop, pos)
-            and _closes(data, pos, stop, tree, spans)
+            (
+                char == "_"
+                and (before.isalpha() or (before == "-" and data[pos - 2 : pos - 1].isalpha()))
+            )
+            or data[after : after + 1] in _RUBY_SPACE
+            or tree == tag
+            or tag in opened
         ):
-            return True, spans, pos
-        key = (pos, tree, opened)
-        if key not in memo:
-            memo[key] = _emphasis(data, pos, tree, opened, memo)
-        more, pos = memo[key]
-        for span in more:
-            if isinstance(span, str):
-                _add_text(spans, span)
-            else:
-                spans.append(span)
-    return stop is None, spans, pos
+            return [run], after
+        inner = opened | {tree} if tree else opened
+        closed, spans, end = self.spans(after, run, tag, inner)
+        stop = run
+        if not closed and tag == "strong" and tree != "em":
+            stop, tag = char, "em"
+            closed, spans, end = self.spans(pos + 1, stop, tag, inner)
+        if closed:
+            return [(stop + tag, spans)], end + len(stop)
+        return [run], after
 
 
-def _closes(data: str, pos: int, stop: str, tree: str, spans: list[_Span]) -> bool:
-    """kramdown's test for an emphasis's closing delimiter ``stop`` at ``pos``."""
-    if not spans or _space_before(data, pos):
+def _closes(data: str, pos: int, stop: str, tree: str) -> bool:
+    """kramdown's test for an emphasis's (not empty) closing delimiter ``stop`` at ``pos``."""
+    if _space_before(data, pos):
         return False
     after = pos + len(stop)
     if tree == "em" and data.startswith(stop, after) and not data.startswith(stop[0], after + 1):
         return False  # exactly two delimiters do not close an em
     return not (stop[0] == "_" and data[after : after + 1].isalnum())
-
-
-def _emphasis(
-    data: str,
-    pos: int,
-    tree: str,
-    opened: frozenset[str],
-    memo: dict[tuple[int, str, frozenset[str]], tuple[list[_Span], int]],
-) -> tuple[list[_Span], int]:
-    """kramdown's ``parse_emphasis`` at the delimiter at ``pos``: (spans, position after)."""
-    char = data[pos]
-    run = char * 2 if data.startswith(char * 2, pos) else char
-    tag = "strong" if len(run) == 2 else "em"
-    after = pos + len(run)
-    before = data[pos - 1 : pos]
-    if (
-        (
-            char == "_"
-            and (before.isalpha() or (before == "-" and data[pos - 2 : pos - 1].isalpha()))
-        )
-        or data[after : after + 1] in _RUBY_SPACE
-        or tree == tag
-        or tag in opened
-    ):
-        return [run], after
-    inner = opened | {tree} if tree else opened
-    closed, spans, end = _emphasis_spans(data, after, run, tag, inner, memo)
-    stop = run
-    if not closed and tag == "strong" and tree != "em":
-        stop, tag = char, "em"
-        closed, spans, end = _emphasis_spans(data, pos + 1, stop, tag, inner, memo)
-    if closed:
-        return [(stop + tag, spans)], end + len(stop)
-    return [run], after
 
 
 def _add_text(spans: list[_Span], text: str) -> None:
@@ -3230,20 +3237,21 @@ class _TypographyTreeprocessor(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         self._walk(root)
 
-    def _walk(self, element: etree.Element) -> None:
+    def _walk(self, element: etree.Element, outside: str = "") -> None:
+        """``outside``: the source right after ``element`` (after its tail, if it has none)."""
         if element.tag in _SKIP_TEXT:
             return
         children = list(element)
         # after an emphasis's last text kramdown's source has its closing delimiter
         closer = element.get(_CLOSER)
-        end = closer + (element.tail or "")[:2] if closer else ""
+        end = closer + ((element.tail or "")[:2] or outside) if closer else ""
         if element.text:
             first = children[0] if children else None
             element.text = self._convert(element.text, first, "" if children else end)
         for index, child in enumerate(children):
-            self._walk(child)
+            following = children[index + 1] if index + 1 < len(children) else None
+            self._walk(child, end if following is None else _source_start(following))
             if child.tail:
-                following = children[index + 1] if index + 1 < len(children) else None
                 child.tail = self._convert(child.tail, following, "" if following else end)
 
     def _convert(self, text: str, following: etree.Element | None = None, end: str = "") -> str:
@@ -3251,6 +3259,7 @@ class _TypographyTreeprocessor(Treeprocessor):
             return text
         out: list[str] = []
         last = 0
+        literal = -1  # where a quote left as written ends
         for match in _SYMBOLS.finditer(text):
             start, symbol = match.start(), match.group()
             out.append(text[last:start])
@@ -3264,10 +3273,15 @@ class _TypographyTreeprocessor(Treeprocessor):
             if after[:1] == "\x02":  # stashed HTML: kramdown sees its source
                 after = self._stashed_source(text, match.end()) or after
             if len(after) < 3 and following is not None:  # the source went on into an element
-                after += (following.get(_CLOSER) or "") + "x"
-            elif len(after) < 3 and match.end() == len(text):
+                after += _source_start(following)
+            elif len(after) < 3:  # the text ends: after an emphasis's, its closing delimiter
                 after += end
-            out.append(self._symbol(symbol, before, after))
+            if start == literal:  # after a quote left as text: the rule that left it
+                before = text[start - 1]  # closes this one
+            written = self._symbol(symbol, before, after)
+            if written in ("'", '"'):
+                literal = match.end()
+            out.append(written)
             last = match.end()
         out.append(text[last:])
         return "".join(out)
@@ -3287,6 +3301,8 @@ class _TypographyTreeprocessor(Treeprocessor):
     def _symbol(self, symbol: str, before: str, after: str) -> str:
         if symbol not in ("'", '"'):
             return _SYMBOL_CHARS[symbol]
+        if not before and after[:1] in ("'", '"') and _quote_is_text(symbol, after):
+            return symbol
         lsquo, rsquo, ldquo, rdquo = self.quotes
         single = symbol == "'"
         if _quote_opens(symbol, before, after):
@@ -3296,6 +3312,23 @@ class _TypographyTreeprocessor(Treeprocessor):
 
 def _is_word(char: str) -> bool:
     return char.isascii() and (char.isalnum() or char == "_")
+
+
+def _source_start(element: etree.Element) -> str:
+    """How the source of ``element`` (in a paragraph) starts, as far as a smart quote's rules
+    look: its markup (an emphasis: its delimiter), then a word character."""
+    return _SOURCE_START.get(element.tag, element.get(_CLOSER, "")) + "x"
+
+
+def _quote_is_text(quote: str, after: str) -> bool:
+    """A quote kramdown sees nothing before, with a quote after it: the parser's match
+    (``[^\\]?["']``) takes it as the next quote's preceding character, and unless a rule
+    takes it as a quote first (a closing one before punctuation then no word character, an
+    opening pair before a word), it is left as written."""
+    second = after[1:2]
+    if after[1:3] != ".." and not _is_word(second):
+        return False
+    return not (after[:1] != quote and _is_word(second))
 
 
 def _quote_opens(quote: str, before: str, after: str) -> bool:
@@ -3316,6 +3349,8 @@ def _quote_opens(quote: str, before: str, after: str) -> bool:
     return not (not first or first.isspace() or (first == "s" and not _is_word(second)))
 
 
+# How the source of an element in a paragraph starts (an emphasis: its delimiter)
+_SOURCE_START = {"a": "[", "img": "![", "code": "`", "sup": "[^", "del": "~~"}
 _NOT_CLOSE = frozenset(" \\\t\r\n[{(-")
 
 
