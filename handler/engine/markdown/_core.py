@@ -3036,7 +3036,8 @@ class _EmphasisParse:
             found = _EMPHASIS_CHAR.search(data, pos)
             if found is None:
                 break
-            _add_text(spans, data[pos : found.start()])
+            if pos < found.start():
+                spans.append(data[pos : found.start()])
             pos = found.start()
             if stop is not None and spans:
                 key = (pos, stop, opened)
@@ -3049,16 +3050,13 @@ class _EmphasisParse:
             if at not in self.done:
                 self.done[at] = self.emphasis(pos, tree, opened)
             more, pos = self.done[at]
-            for span in more:
-                if isinstance(span, str):
-                    _add_text(spans, span)
-                else:
-                    spans.append(span)
+            spans.extend(more)
         if stop is not None:
             self.unclosed.update(read)
             return False, spans, size
-        _add_text(spans, data[pos:])
-        return True, spans, size
+        if pos < size:
+            spans.append(data[pos:])
+        return True, _joined(spans), size
 
     def emphasis(self, pos: int, tree: str, opened: frozenset[str]) -> tuple[list[_Span], int]:
         """kramdown's ``parse_emphasis`` at the delimiter at ``pos``: (spans, position after)."""
@@ -3085,7 +3083,7 @@ class _EmphasisParse:
             stop, tag = char, "em"
             closed, spans, end = self.spans(pos + 1, stop, tag, inner)
         if closed:
-            return [(stop + tag, spans)], end + len(stop)
+            return [(stop + tag, _joined(spans))], end + len(stop)
         return [run], after
 
 
@@ -3099,13 +3097,21 @@ def _closes(data: str, pos: int, stop: str, tree: str) -> bool:
     return not (stop[0] == "_" and data[after : after + 1].isalnum())
 
 
-def _add_text(spans: list[_Span], text: str) -> None:
-    if not text:
-        return
-    if spans and isinstance(spans[-1], str):
-        spans[-1] += text
-    else:
-        spans.append(text)
+def _joined(spans: list[_Span]) -> list[_Span]:
+    """``spans`` with each run of texts one text."""
+    out: list[_Span] = []
+    texts: list[str] = []
+    for span in spans:
+        if isinstance(span, str):
+            texts.append(span)
+            continue
+        if texts:
+            out.append("".join(texts))
+            texts.clear()
+        out.append(span)
+    if texts:
+        out.append("".join(texts))
+    return out
 
 
 class _KramdownExtension(Extension):
