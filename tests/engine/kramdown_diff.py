@@ -708,9 +708,10 @@ CAUSES: list[Cause] = [
     ),
     Cause(
         "link-definition-after-text",
-        "a link definition right under a paragraph line or between list items (no blank line): "
-        "kramdown does not read it as a definition there, or splits the list (issue 14, gap 8)",
-        _src(r"^\S.*\n\s{0,3}\[[^\]\n]+\]:"),
+        "a link (or abbreviation) definition right under a paragraph line or between list items "
+        "(no blank line): kramdown does not read it as a definition there, or splits the list "
+        "(issue 14, gap 8)",
+        _src(r"^\S.*\n\s{0,3}\*?\[[^\]\n]+\]:"),
     ),
     Cause(
         "definition-list",

@@ -201,11 +201,60 @@ CASES: dict[str, tuple[str, str]] = {
         "+ &mdash;\n\n+ b\n```\n`````\n",
         '<ul>\n  <li>\n    <p>—</p>\n  </li>\n  <li>\n    <p>b</p>\n    <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div>    </div>\n  </li>\n</ul>\n',
     ),
+    "blockquote-block-html": (
+        "> <div>x</div> done\n",
+        "<blockquote>\n  <div>x</div>\n  <p>done</p>\n</blockquote>\n",
+    ),
+    "blockquote-font-ends-paragraph": (
+        '> a\n> <font color="red">b</font> c\n',
+        '<blockquote>\n  <p>a</p>\n  <font color="red">b</font>\n  <p>c</p>\n</blockquote>\n',
+    ),
+    "list-item-block-html": (
+        "* <font>x</font> done\n* <div>y</div>\n",
+        "<ul>\n  <li>\n    <font>x</font>\n    <p>done</p>\n  </li>\n  <li>\n    <div>y</div>\n  </li>\n</ul>\n",
+    ),
+    "loose-list-item-block-html": (
+        '1. a\n\n1. <font color="red">b\n',
+        '<ol>\n  <li>\n    <p>a</p>\n  </li>\n  <li>\n    <font color="red">b\n</font>\n  </li>\n</ol>\n',
+    ),
+    "definition-block-html": (
+        "a\n: <div>x</div> y\n",
+        "<dl>\n  <dt>a</dt>\n  <dd>\n    <div>x</div>\n    <p>y</p>\n  </dd>\n</dl>\n",
+    ),
+    "list-item-unknown-tag-text": (
+        "1. <font\n *  more\n",
+        "<ol>\n  <li>&lt;font\n    <ul>\n      <li>more</li>\n    </ul>\n  </li>\n</ol>\n",
+    ),
+    "setext-underline-indented-is-text": (
+        "code\n ---\nG)\n",
+        "<p>code\n —\nG)</p>\n",
+    ),
+    "definition-lazy-link-definition": (
+        'a\n: b\n[ref]: /u "t"\n*[c]: x\n\n[ref] c\n',
+        "<dl>\n  <dt>a</dt>\n  <dd>b\n[ref]: /u “t”\n*[c]: x</dd>\n</dl>\n\n<p>[ref] c</p>\n",
+    ),
+    "nomarkdown-block-ends-before-next-line": (
+        "{::nomarkdown}\n*x*</b>\n{:/}\nb\n",
+        "*x*</b>\n<p>b</p>\n",
+    ),
+    "nomarkdown-block-in-list-item": (
+        "* a\n\n  {::nomarkdown}\n  <b>\n  {:/}\n",
+        "<ul>\n  <li>\n    <p>a</p>\n\n<b>\n  </li>\n</ul>\n",
+    ),
+    "rule-after-link-definition": (
+        "[`a|b`]: /local/path.html\n***\n\n[^1]: a\n***\n",
+        "<hr />\n\n<hr />\n",
+    ),
+    "definition-under-text-starting-with-lt": (
+        "<s x</s>\n*[HTML]: list\n\n> <u x\n[a]: /u\n\nHTML [a]\n",
+        "<p>&lt;s x&lt;/s&gt;\n*[HTML]: list</p>\n\n<blockquote>\n  <p>&lt;u x\n[a]: /u</p>\n</blockquote>\n\n<p>HTML [a]</p>\n",
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks: the same HTML otherwise
 BLANK_LINES_ONLY = frozenset(
     (
+        "nomarkdown-block-ends-before-next-line",
         "hr-spaced-dashes-before-html",
         "rule-before-html",
         "definition-ends-at-tag",

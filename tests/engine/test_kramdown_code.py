@@ -251,6 +251,14 @@ CASES: dict[str, tuple[str, str]] = {
         "```\n  \n```\n",
         '<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>  \n</code></pre></div></div>\n',
     ),
+    "code-lone-backtick-before-raw-span": (
+        "a ` <u>*x*</u> `b`\n",
+        '<p>a ` <u>*x*</u> <code class="language-plaintext highlighter-rouge">b</code></p>\n',
+    ),
+    "code-span-closed-inside-longer-run": (
+        "``a <u>x``` b</u>\n",
+        '<p><code class="language-plaintext highlighter-rouge">a &lt;u&gt;x</code>` b&lt;/u&gt;</p>\n',
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

@@ -163,6 +163,102 @@ CASES: dict[str, tuple[str, str]] = {
         "a\n{: .tbl}\nb\n==\n",
         '<p class="tbl">a</p>\n<p>b\n==</p>\n',
     ),
+    "link-definition-paren-title": (
+        "[ref]: <https://a.example/x?y=1&z=2> (paren title)\n\n[a][ref]\n",
+        '\n<p><a href="&lt;https://a.example/x?y=1&amp;z=2&gt; (paren title)">a</a></p>\n',
+    ),
+    "link-definition-url-with-spaces": (
+        '[a]: a b\n[b]: /b\n  "t"\n[c]: c "d\n\n[a], [b], [c]\n',
+        '<p>[c]: c “d</p>\n\n<p><a href="a b">a</a>, <a href="/b" title="t">b</a>, [c]</p>\n',
+    ),
+    "link-definition-url-on-next-line": (
+        "[ref]:\n/u\n\n[ref]\n",
+        "<p>[ref]:\n/u</p>\n\n<p>[ref]</p>\n",
+    ),
+    "emphasis-strong-falls-back-to-em": (
+        "***_(see don't_***\n",
+        "<p><strong><em>_(see don’t_</em></strong></p>\n",
+    ),
+    "emphasis-rule-lines-are-emphasis": (
+        "Jekyll\n***\ndon't\n***\n",
+        "<p>Jekyll\n<em>**\ndon’t\n**</em></p>\n",
+    ),
+    "emphasis-run-opens-strong-first": (
+        "file.md\n*****gamma***\n",
+        "<p>file.md\n<strong>**<em>gamma</em></strong></p>\n",
+    ),
+    "emphasis-no-em-in-em": (
+        "*don't ***delta two;*** two;* _a *b* c_\n",
+        "<p><em>don’t <strong>*delta two;</strong></em> two;* <em>a *b* c</em></p>\n",
+    ),
+    "emphasis-two-delimiters-do-not-close-em": (
+        "*a **b** c* and *x **y*\n",
+        "<p><em>a <strong>b</strong> c</em> and <em>x **y</em></p>\n",
+    ),
+    "emphasis-underscore-intraword": (
+        "snake_case_name a-_b_ _c_d_ __e__f__\n",
+        "<p>snake_case_name a-_b_ <em>c_d</em> <strong>e__f</strong></p>\n",
+    ),
+    "emphasis-in-raw-html-em": (
+        '<section>\n<em markdown="1">*a*</em>\n</section>\n',
+        "<section>\n<em><em>a</em></em>\n</section>\n",
+    ),
+    "footnote-definition-ends-at-unindented-line": (
+        "[^note]: a\nb\n\n[^note]\n",
+        '<p>b</p>\n\n<p><sup id="fnref:note" role="doc-noteref"><a href="#fn:note" class="footnote" rel="footnote">1</a></sup></p>\n<div class="footnotes" role="doc-endnotes">\n  <ol>\n    <li id="fn:note" role="doc-endnote">\n      <p>a\xa0<a href="#fnref:note" class="reversefootnote" role="doc-backlink">&#8617;</a></p>\n    </li>\n  </ol>\n</div>\n',
+    ),
+    "footnote-definition-empty-first-line": (
+        "[^note]:\ntext\n",
+        "<p>text</p>\n",
+    ),
+    "footnote-definition-lazy-after-indented": (
+        "[^n]: a\n    b\nc\n\n[^n]\n",
+        '\n<p><sup id="fnref:n" role="doc-noteref"><a href="#fn:n" class="footnote" rel="footnote">1</a></sup></p>\n<div class="footnotes" role="doc-endnotes">\n  <ol>\n    <li id="fn:n" role="doc-endnote">\n      <p>a\nb\nc\xa0<a href="#fnref:n" class="reversefootnote" role="doc-backlink">&#8617;</a></p>\n    </li>\n  </ol>\n</div>\n',
+    ),
+    "footnote-definition-indented-after-blank-is-no-code": (
+        "[^n]: a\n\n    b\nc\n\n[^n]\n",
+        '\n<p><sup id="fnref:n" role="doc-noteref"><a href="#fn:n" class="footnote" rel="footnote">1</a></sup></p>\n<div class="footnotes" role="doc-endnotes">\n  <ol>\n    <li id="fn:n" role="doc-endnote">\n      <p>a</p>\n\n      <p>b\nc\xa0<a href="#fnref:n" class="reversefootnote" role="doc-backlink">&#8617;</a></p>\n    </li>\n  </ol>\n</div>\n',
+    ),
+    "raw-span-closes-before-paragraph-ial": (
+        '[^note]:\n~~page more~~\ncafé <s markdown="0">he\n{:title="t"}\n',
+        '<p title="t"><del>page more</del>\ncafé <s>he</s></p>\n',
+    ),
+    "nomarkdown-after-text-is-span": (
+        "a\n{::nomarkdown}\n*x*\n{:/}\nb\n",
+        "<p>a\n\n*x*\n\nb</p>\n",
+    ),
+    "smart-quote-before-underscore": (
+        '"*hi*"_ a "_b "_c_ \'_\n',
+        "<p>“<em>hi</em>“_ a “<em>b “_c</em> ‘_</p>\n",
+    ),
+    "smart-quote-before-punctuation": (
+        'x "*hi*". "(a)" \'_x\' y\n',
+        "<p>x “<em>hi</em>”. “(a)” ‘_x’ y</p>\n",
+    ),
+    "smart-quote-at-emphasis-end": (
+        '_read "*hi*"_ **a "**b x "_a_ "__b__\n',
+        "<p><em>read “*hi*“</em> <strong>a “</strong>b x “<em>a</em> “<strong>b</strong></p>\n",
+    ),
+    "smart-quote-after-emphasis-char": (
+        'a*"b" c_\' d* \'x_\' y snake_case"s"\n',
+        "<p>a<em>“b” c_’ d</em> ‘x_’ y snake_case”s”</p>\n",
+    ),
+    "smart-quote-pair-first-left-as-text": (
+        'w \'""a ..""\'\'x_y\n',
+        "<p>w ‘\"”a ..””'’x_y</p>\n",
+    ),
+    "smart-quote-at-emphasis-end-before-link": (
+        "w **'*[l](/u) b*_-a\na`c`\"*[l](/u)\n",
+        '<p>w <em>*‘</em><a href="/u">l</a> b<em>_-a\na<code class="language-plaintext highlighter-rouge">c</code>“</em><a href="/u">l</a></p>\n',
+    ),
+    "emphasis-reread-in-emphasis": (
+        "w __`c`'****-a-x_yb-`c`_ z\n",
+        '<p>w <em>_<code class="language-plaintext highlighter-rouge">c</code>‘****-a-x_yb-<code class="language-plaintext highlighter-rouge">c</code></em> z</p>\n',
+    ),
+    "emphasis-many-unclosed-delimiters": (
+        "*a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *e*\n",
+        "<p><em>a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *e</em></p>\n",
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

@@ -28,7 +28,12 @@ from typing import Any
 
 import markdown
 from markdown.blockparser import BlockParser
-from markdown.blockprocessors import BlockProcessor, BlockQuoteProcessor, HashHeaderProcessor
+from markdown.blockprocessors import (
+    BlockProcessor,
+    BlockQuoteProcessor,
+    HashHeaderProcessor,
+    ReferenceProcessor,
+)
 from markdown.extensions import Extension
 from markdown.extensions.abbr import AbbrExtension
 from markdown.extensions.attr_list import (
@@ -37,7 +42,11 @@ from markdown.extensions.attr_list import (
     get_attrs_and_remainder,
 )
 from markdown.extensions.def_list import DefListExtension, DefListProcessor
-from markdown.extensions.footnotes import NBSP_PLACEHOLDER, FootnoteExtension
+from markdown.extensions.footnotes import (
+    NBSP_PLACEHOLDER,
+    FootnoteBlockProcessor,
+    FootnoteExtension,
+)
 from markdown.extensions.nl2br import Nl2BrExtension
 from markdown.extensions.tables import TableExtension
 from markdown.inlinepatterns import (
@@ -90,7 +99,6 @@ from handler.engine.markdown._html import (
 from handler.engine.markdown._serialize import (
     BARE,
     BLANK,
-    BLOCK_TAGS,
     KD,
     TOC,
     VOID,
@@ -99,6 +107,7 @@ from handler.engine.markdown._serialize import (
     RawBlock,
     Serializer,
     escape_text,
+    is_block,
 )
 
 __all__ = ["MarkdownLimit", "MarkdownRenderer", "check_limits", "highlight_code", "rouge_block"]
@@ -222,6 +231,7 @@ _NOTHING = "\x02bsx\x03"  # keeps a line from python-markdown's block patterns, 
 _PARAGRAPH_RULE = re.compile(r"^[ ]{0,3}(?:=+|-+|\*{3,}|_{3,})[ ]*$")
 _SPACES = "\x02bssp{}\x03"
 _SETEXT_LINE = re.compile(r"^[ ]{0,3}(?:=+|-+)[ ]*$")
+_SETEXT_UNDERLINE_AT_0 = re.compile(r"^(?:=+|-+)[ \t]*$")  # kramdown's (SETEXT_HEADER_START)
 _ATX_START = re.compile(r"^[ ]{0,3}#{1,6}[ \t]+")
 _ANY_MARK = re.compile("\x02bs(?:ial:\\d+|break|nbb?|sp\\d|x|bare)\x03")
 # A line that starts text no block parser of kramdown's takes (1-3 spaces then a tab: not
@@ -294,6 +304,8 @@ class _KramdownLinesPreprocessor(Preprocessor):
         self.ended = False  # a list just ended at a definition (nothing python-markdown keeps)
         self.index = 0  # of the line being read
         self.fence_closed = -1  # the last line that closed a fence in a list item
+        # in a footnote's definition (at the top level): "lazy" after an indented line
+        self.footnote: str | None = None
         out: list[str] = []
         stack: list[_ListItem] = []
         fence: str | None = None
@@ -374,9 +386,12 @@ class _KramdownLinesPreprocessor(Preprocessor):
             if (
                 not stack
                 and _is_text(prev)
+                # a definition is a block of its own (unless under text: then escaped, text)
+                and not (_DEFINITION_LINE.match(prev) and out and out[-1].lstrip(" ")[:1] != "\\")
                 and _PARAGRAPH_RULE.match(line)
-                and (prev2.strip() or not _SETEXT_LINE.match(line))
-            ):  # kramdown: no setext underline but after a blank line, no rule in a paragraph
+                and (prev2.strip() or not _SETEXT_UNDERLINE_AT_0.match(line))
+            ):  # kramdown: no setext underline but after a blank line (and at the line's start:
+                # `` ---`` is text), no rule in a paragraph
                 line = _NOTHING + line
                 self.document.no_blank = True
             if stack and _item_underline(line, stack) and _setext_item(out, prev, line):
@@ -399,7 +414,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
                     prev2, prev = prev, line
                     continue
                 line, bare = _BARE + tabbed, index
-            if not stack and line.strip():
+            if not stack and line.strip() and not self.footnote:
                 if _indent(line) >= 4 and (code or not prev.strip() or _ATX_START.match(prev)):
                     code = True
                     if tabbed is not None and tabbed.startswith(("\t", "    ")):
@@ -442,6 +457,16 @@ class _KramdownLinesPreprocessor(Preprocessor):
             if match and prev.strip() and (was_not_fence or not _FENCE.match(prev)):
                 _mark_no_blank(out, self.document, text=was_not_fence)  # a fence ends a paragraph
                 out.append("")
+            if self.footnote:
+                # kramdown's footnote definition (CODEBLOCK_MATCH): its first line, then groups
+                # of indented lines (a blank line before each), each with lazy lines after it;
+                # its indented lines are no code
+                if not line.strip():
+                    self.footnote = "start"
+                elif _indent(line) >= 4:
+                    self.footnote = "lazy"
+                elif self.footnote == "start":
+                    self.footnote = None  # it ends (_KramdownFootnoteProcessor ends it too)
             if (
                 (bare == index - 1 and line.strip())
                 or (
@@ -462,6 +487,8 @@ class _KramdownLinesPreprocessor(Preprocessor):
                     self.document.no_blank = True
             else:
                 written = self._line(line, prev, stack)
+            if not stack and written and _FOOTNOTE_START.match(written[-1]):
+                self.footnote = "start"
             if len(written) > 1 and written[0] == "":  # a blank line only python-markdown needs
                 _mark_no_blank(out, self.document, text=was_not_fence)
             if (
@@ -505,7 +532,11 @@ class _KramdownLinesPreprocessor(Preprocessor):
         if prefix and _FENCE.match(prev[prefix.end() :]):
             # after the quote's fence: its block ends there (the fence preprocessor parts them)
             return quote + line
-        if "]:" in line and _DEFINITION_LINE.match(line) and _is_text(prev[len(quote) :]):
+        if (
+            "]:" in line
+            and _DEFINITION_LINE.match(line)
+            and _is_text(prev[len(quote) :], held=True)
+        ):
             return quote + "\\" + line.lstrip(" ")  # the paragraph's text, as under a paragraph
         if _HR.match(line):  # a rule's characters in the quote's paragraph
             self.document.no_blank = True
@@ -536,7 +567,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
             and indent < 4
             and "]:" in line
             and _DEFINITION_LINE.match(line)
-            and _is_text(prev)
+            and _is_text(prev, held=True)
             and (self.lazy_definition or not _DEFINITION_LINE.match(prev))
         ):  # kramdown: a definition right under a paragraph's line is more of its text
             self.lazy_definition = True
@@ -618,9 +649,12 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 self.definition = False
                 return ["", line]
             if stripped[0] == ":" or tag or _is_text(line):
-                return ["    " + stripped]
+                return ["    " + _lazy_text(stripped)]
         if self.definition and not start and indent > 0 and indent >= self.definition_indent:
-            return [" " * (4 + indent - self.definition_indent) + line.lstrip(" ")]
+            stripped = line.lstrip(" ")
+            if _is_text(prev):
+                stripped = _lazy_text(stripped)
+            return [" " * (4 + indent - self.definition_indent) + stripped]
         return None
 
     def _item(
@@ -671,6 +705,12 @@ class _KramdownLinesPreprocessor(Preprocessor):
         return ["", text] if blank or (after_text and prev.strip()) else [text]
 
 
+def _lazy_text(line: str) -> str:
+    """A line that is more of a paragraph's text: a link, footnote or abbreviation definition
+    (which in kramdown cannot interrupt a paragraph) escaped from python-markdown's."""
+    return "\\" + line if _DEFINITION_LINE.match(line) else line
+
+
 def _table_end(lines: list[str], start: int) -> int:
     """After the table kramdown reads from ``lines[start]`` (after a blank line): its end, or
     0. Its first line is not a list item, rule, header, quote or fence (parsed before tables)."""
@@ -690,6 +730,7 @@ _LAZY_END_TAG = re.compile(r"</?([A-Za-z][\w:.-]*)")
 _QUOTE_START = re.compile(r"[ ]{0,3}>")
 _DEFINITION_START = re.compile(r"[ ]{0,3}:[ \t|]")  # kramdown's DEFINITION_LIST_START
 _REFERENCE_LINE = re.compile(r"[ ]{0,3}\[[^\]]+\]:")
+_FOOTNOTE_START = re.compile(r"[ ]{0,3}\[\^\w[\w-]*\]:")  # kramdown's FOOTNOTE_DEFINITION_START
 _DEFINITION_LINE = re.compile(r"[ ]{0,3}(?:\[[^\]]+\]|\*\[[^\]]+\]):")  # links, abbreviations
 
 
@@ -799,16 +840,19 @@ def _setext_item(out: list[str], prev: str, line: str) -> bool:
     return True
 
 
-def _is_text(line: str) -> bool:
-    """A line that is paragraph text (in a list item: its marker may open it)."""
+def _is_text(line: str, *, held: bool = False) -> bool:
+    """A line that is paragraph text (in a list item: its marker may open it). ``held``: the
+    line is in a paragraph already (the line before another): a ``<`` that writes no block tag
+    (``<s x</s>``) is its text, where as the next line it would end the paragraph."""
     stripped = line.strip()
     if not stripped or _HR.match(line) or _SETEXT_LINE.match(line) or _FENCE.match(line):
         return False
     marker = _MARKER.match(line)
     if marker:
         stripped = line[marker.end() :].strip()
-    if stripped[:1] == "<":  # not block HTML (a marker by now): text unless a tag ends it
-        tag = _LAZY_END_TAG.match(stripped)
+    if stripped[:1] == "<" and not marker:  # not block HTML (a marker by now): text unless a
+        # tag ends it (an item's first line is its text: block HTML there is parsed with it)
+        tag = (TAG_RE if held else _LAZY_END_TAG).match(stripped)
         return tag is None or tag.group(1).lower() in SPAN_ELEMENTS
     return bool(stripped) and stripped[0] not in "|#>{\x02" and not _FENCE.match(stripped)
 
@@ -1072,7 +1116,13 @@ class _HtmlBlockProcessor(BlockProcessor):
                 self.parser.parseChunk(part.element, part.text)
             else:
                 part.element.text = part.text
-        if rest.strip():
+        if rest.strip() and self.parser.state.isstate("list"):
+            # in a tight list item's (or definition's) text: the rest is a paragraph of its own
+            # (python-markdown's list state would hang it on the HTML as a tail)
+            self.parser.state.set("bs_html")
+            self.parser.parseBlocks(parent, [rest])
+            self.parser.state.reset()
+        elif rest.strip():
             blocks.insert(0, rest)
 
 
@@ -1209,6 +1259,11 @@ class _RawSpanProcessor(InlineProcessor):
     def handleMatch(  # type: ignore[override]
         self, m: re.Match[str], data: str
     ) -> tuple[str | None, int | None, int | None]:
+        ial = _PARAGRAPH_IAL.search(data) if "{:" in data else None
+        if ial is not None:  # the paragraph's IAL line is no text of it (kramdown's LAZY_END)
+            if m.start(0) >= ial.start():
+                return None, None, None
+            data = data[: ial.start()].rstrip(" \t")
         text = _inline_source(self.md, data) if "\x02" in data else data
         if text is not data:  # positions move with the code spans put back: find the tag again
             before = _inline_source(self.md, data[: m.start(0)])
@@ -1227,6 +1282,8 @@ class _RawSpanProcessor(InlineProcessor):
         written, end = found
         return self.md.htmlStash.store(InlineHtml(written)), m.start(0), end
 
+
+_PARAGRAPH_IAL = re.compile(r"\n[ ]*\{:(?!:)[^}\n]*\}[ ]*$")
 
 _SPAN_CONTEXTS = frozenset(("p", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "li", "dt", "dd"))
 _INLINE_TAGS = frozenset(("a", "em", "strong", "del", "code", "sup", "sub", "span", "abbr"))
@@ -1280,18 +1337,38 @@ def _own_texts(element: etree.Element) -> Iterator[str]:
         yield child.tail or ""
 
 
-_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
-
-
 def _in_code_span(text: str, at: int) -> bool:
     """Whether ``at`` is inside a code span of ``text`` (kramdown reads left to right: a code
     span opening before a tag takes it)."""
-    for span in _CODE_SPAN.finditer(text):
-        if span.start() >= at:
-            return False
-        if span.end() > at:
+    pos = 0
+    while 0 <= (tick := text.find("`", pos)) < at:
+        kind, _, pos = _code_span(text, tick)
+        if kind == "code" and pos > at:
             return True
     return False
+
+
+def _code_span(text: str, tick: int) -> tuple[str, str, int]:
+    """kramdown's code span (parser/kramdown/codespan.rb) at the backtick ``tick``: ("code",
+    content, end), or ("text", the backticks, end) where it is none. A run of backticks closes
+    at the next occurrence of the same run (also inside a longer one); a single backtick between
+    whitespace (or at the start) is text, and so is a run never closed; a multi-backtick span
+    loses one space at each end, a single one none."""
+    after = tick
+    end = len(text)
+    while after < end and text[after] == "`":
+        after += 1
+    run = text[tick:after]
+    if len(run) == 1 and _space_before(text, tick) and after < end and text[after] in _RUBY_SPACE:
+        return "text", run, after
+    close = text.find(run, after)
+    if close < 0:
+        return "text", run, after
+    code = text[after:close]
+    if len(run) > 1:
+        code = code[1:] if code[:1] == " " else code
+        code = code[:-1] if code[-1:] == " " else code
+    return "code", code, close + len(run)
 
 
 # Ruby's \s: the whitespace kramdown's code span rule looks at
@@ -1312,10 +1389,7 @@ def _space_before(data: str, at: int) -> bool:
 
 
 class _CodeSpanProcessor(BacktickInlineProcessor):
-    """kramdown's code span (parser/kramdown/codespan.rb): a run of backticks closes at the next
-    occurrence of the same run (also inside a longer one); a single backtick between whitespace
-    (or at the start) is text; a multi-backtick span loses one space at each end, a single one
-    none."""
+    """kramdown's code span (``_code_span``)."""
 
     def handleMatch(  # type: ignore[override]
         self, m: re.Match[str], data: str
@@ -1323,28 +1397,12 @@ class _CodeSpanProcessor(BacktickInlineProcessor):
         if m.group(1):
             return super().handleMatch(m, data)
         begin = m.start(0)
-        after = begin + 1
-        while after < len(data) and data[after] == "`":
-            after += 1
-        run = data[begin:after]
-        simple = len(run) == 1
-        if (
-            simple
-            and _space_before(data, begin)
-            and after < len(data)
-            and data[after] in _RUBY_SPACE
-        ):
-            return None, begin, after
-        close = data.find(run, after)
-        if close < 0:
-            return None, begin, after
-        text = data[after:close]
-        if not simple:
-            text = text[1:] if text[:1] == " " else text
-            text = text[:-1] if text[-1:] == " " else text
+        kind, text, end = _code_span(data, begin)
+        if kind == "text":
+            return None, begin, end
         element = etree.Element("code")
         element.text = markdown.util.AtomicString(markdown.util.code_escape(text))
-        return element, begin, close + len(run)
+        return element, begin, end
 
 
 class _BackslashBreakProcessor(InlineProcessor):
@@ -1452,13 +1510,49 @@ class _KramdownExtensionsPreprocessor(Preprocessor):
             if value:  # kramdown's option holds for the whole document
                 self.document.auto_ids = value.group(1) == "true"
         text = _KRAMDOWN_OPTIONS.sub("", text)
-        text = _replace_spans(
-            text,
-            "{::nomarkdown}",
-            _NOMARKDOWN_END,
-            lambda inner: self.md.htmlStash.store(RawBlock(inner)),
-        )
+        if "{::nomarkdown}" in text:
+            text = self._nomarkdown(text)
         return text.split("\n")
+
+    def _nomarkdown(self, text: str) -> str:
+        """kramdown writes ``{::nomarkdown}`` as it is: a block one (its tags alone on their
+        lines, after a blank line) is a block of its own, the next line another block's."""
+        out: list[str] = []
+        at = 0
+        while (start := text.find("{::nomarkdown}", at)) >= 0:
+            end = _NOMARKDOWN_END.search(text, start + 14)
+            if end is None:
+                break
+            line = text.rfind("\n", 0, start) + 1
+            opening_end = text.find("\n", start)
+            closing = text.rfind("\n", 0, end.start()) + 1
+            after = text.find("\n", end.end())
+            after = len(text) if after < 0 else after
+            if (
+                start - line < 4
+                and not text[line:start].strip(" ")
+                and text[max(line - 2, 0) : line] in ("", "\n\n")
+                and 0 <= opening_end < closing
+                and not text[start + 14 : opening_end].strip()
+                and end.start() - closing < 4
+                and not text[closing : end.start()].strip(" ")
+                and not text[end.end() : after].strip()
+            ):
+                indent = start - line  # a container's (a list item's), off each line
+                body = "\n".join(
+                    row[min(indent, len(row) - len(row.lstrip(" "))) :]
+                    for row in text[opening_end + 1 : closing - 1].split("\n")
+                )
+                rest = text[after + 1 : after + 2]
+                mark = self.md.htmlStash.store(RawBlock(body))
+                out.extend((text[at:start], mark, "\n" if rest.strip() else ""))
+                at = after
+            else:
+                inner = text[start + 14 : end.start()]
+                out.extend((text[at:start], self.md.htmlStash.store(RawBlock(inner))))
+                at = end.end()
+        out.append(text[at:])
+        return "".join(out)
 
     def _comments(self, text: str) -> str:
         """kramdown writes a comment as an HTML comment: a block one (its tags alone on their
@@ -2177,7 +2271,7 @@ def _first_paragraph(
     """(bare text?, blank line after it?, alone in the item?) for an item that opens with a
     paragraph, else None."""
     split = 0
-    while split < len(item) and item[split].tag not in BLOCK_TAGS:
+    while split < len(item) and not is_block(item[split]):
         split += 1
     if (item.text or "").strip() or split:
         alone = split == len(item)
@@ -2202,7 +2296,7 @@ def _set_item_paragraph(item: etree.Element, *, wrapped: bool) -> None:
         paragraph.text = item.text
         item.text = None
         for child in list(item):
-            if child.tag in BLOCK_TAGS:
+            if is_block(child):
                 break
             item.remove(child)
             paragraph.append(child)
@@ -2469,6 +2563,16 @@ class _FastInlineProcessor(InlineTreeprocessor):
     def __init__(self, md: markdown.Markdown) -> None:
         super().__init__(md)
         self._table: list[tuple[Any, tuple[str, ...] | None]] | None = None
+        self._pending: list[etree.Element] = []  # emphasis made, its tag marked until the end
+
+    def run(self, tree: etree.Element, ancestors: list[str] | None = None) -> etree.Element:
+        outer, self._pending = self._pending, []
+        try:
+            return super().run(tree, ancestors)
+        finally:
+            for element in self._pending:
+                element.tag = element.tag[: -len(_PENDING)]
+            self._pending = outer
 
     def _patterns(self) -> list[tuple[Any, tuple[str, ...] | None]]:
         if self._table is None:
@@ -2502,10 +2606,56 @@ class _FastInlineProcessor(InlineTreeprocessor):
                     index += 1
                     start = 0
                     continue
+            if isinstance(pattern, _KramdownEmphasis):
+                data = self._emphasis(pattern, data, index)
+                index += 1
+                start = 0
+                continue
             data, matched, start = apply(pattern, data, index, start)
             if not matched:
                 index += 1
         return data
+
+    def _emphasis(self, pattern: _KramdownEmphasis, data: str, index: int) -> str:
+        """``data`` with kramdown's emphasis stashed, each element's text through the patterns
+        after it (as python-markdown does for a pattern's element)."""
+        # The emphasis open around the text: python-markdown's pass goes over the text of an
+        # element it has stashed again (its tag an ancestor then); a raw HTML ``<em>`` is no
+        # ``:em`` to kramdown, hence the pending tags.
+        pending = [tag[:-1] for tag in self.ancestors if tag[-1:] == _PENDING]
+        tree = pending[-1] if self.ancestors and self.ancestors[-1][-1:] == _PENDING else ""
+        spans = pattern.spans(data, tree, frozenset(pending) - {tree})
+        if all(isinstance(span, str) for span in spans):
+            return data
+        out: list[str] = []
+        for span in spans:
+            if isinstance(span, str):
+                out.append(span)
+            else:
+                element = self._emphasis_element(span, index)
+                out.append(self._InlineProcessor__stashNode(element, "em_strong"))  # type: ignore[attr-defined]
+        return "".join(out)
+
+    def _emphasis_element(self, span: tuple[str, list[_Span]], index: int) -> etree.Element:
+        tag, spans = span
+        name = tag.lstrip("*_")
+        closer, tag = tag[: len(tag) - len(name)], name
+        element = etree.Element(tag + _PENDING, {_CLOSER: closer})
+        self._pending.append(element)
+        last: etree.Element | None = None
+        self.ancestors.append(element.tag)
+        for part in spans:
+            if isinstance(part, str):
+                text = self._InlineProcessor__handleInline(part, index + 1)
+                if last is None:
+                    element.text = text
+                else:
+                    last.tail = text
+            else:
+                last = self._emphasis_element(part, index)
+                element.append(last)
+        self.ancestors.pop()
+        return element
 
 
 class _TrackingBlockParser(BlockParser):
@@ -2521,11 +2671,28 @@ class _TrackingBlockParser(BlockParser):
     depth = 0  # of parseBlocks calls: 1 is the document's own
 
     def parseBlocks(self, parent: etree.Element, blocks: list[str]) -> None:
+        if self.depth and parent.tag in _HTML_CONTAINERS:
+            blocks = self._html_blocks(blocks)
         self.depth += 1
         try:
             self._parse_blocks(parent, blocks)
         finally:
             self.depth -= 1
+
+    def _html_blocks(self, blocks: list[str]) -> list[str]:
+        """kramdown parses a blockquote's or list item's text as blocks like the document's: its
+        block HTML (``> <div>``, ``* <font>``) is taken out as ``_HtmlBlockPreprocessor`` takes
+        the document's, which cannot see it behind the ``>`` or the list marker."""
+        out: list[str] = []
+        for block in blocks:
+            if "<" not in block or not any(BLOCK_START.match(line) for line in block.split("\n")):
+                out.append(block)
+                continue
+            found = self.md.preprocessors["bs_html"]._html_blocks(  # type: ignore[attr-defined]
+                block.split("\n"), block + "\n"
+            )
+            out.extend("\n".join(found).split("\n\n"))
+        return out
 
     _table: list[tuple[BlockProcessor, tuple[str, ...] | None]] | None = None
 
@@ -2577,6 +2744,8 @@ class _TrackingBlockParser(BlockParser):
                     self.leading_blank = True  # definitions, then a blank line: kramdown's first
             boundary = boundary or blank
 
+
+_HTML_CONTAINERS = frozenset(("blockquote", "li", "dd"))  # their text is parsed as blocks
 
 # Text without which a block processor cannot take a block (python-markdown tries each one's
 # regular expression on every block otherwise): headers need a "#" or an underline, rules three
@@ -2720,25 +2889,6 @@ def _code_spans(text: str, html: bool = False) -> list[tuple[str, str]]:
 
 
 _BACKTICK = re.compile("`")
-
-
-def _code_span(text: str, tick: int) -> tuple[str, str, int]:
-    after = tick
-    end = len(text)
-    while after < end and text[after] == "`":
-        after += 1
-    run = text[tick:after]
-    lone = tick == 0 or text[tick - 1] in _RUBY_SPACE
-    if len(run) == 1 and lone and after < end and text[after] in _RUBY_SPACE:
-        return "text", run, after
-    close = text.find(run, after)
-    if close < 0:
-        return "text", run, after
-    code = text[after:close]
-    if len(run) > 1:
-        code = code[1:] if code[:1] == " " else code
-        code = code[:-1] if code[-1:] == " " else code
-    return "code", code, close + len(run)
 
 
 def _span_html(text: str, at: int) -> tuple[str, str, int]:
@@ -2927,6 +3077,77 @@ class _KramdownTableProcessor(BlockProcessor):
         return True
 
 
+# kramdown's LINK_DEFINITION_START (parser/kramdown/link.rb), a line at a time
+_LINK_DEFINITION = re.compile(
+    r"^[ ]{0,3}\[([^\n\]]+)\]:[ \t]*(?:<(.*?)>|([^\n]*?\S[^\n]*?))"
+    r"(?:(?:[ \t]*?\n|[ \t]+?)[ \t]*?([\"'])(.+?)\4)?[ \t]*?$",
+    re.M,
+)
+_QUOTE_IN_URL = re.compile(r"[ \t]+[\"']")
+
+
+class _KramdownReferenceProcessor(ReferenceProcessor):
+    """kramdown's link definition: the URL on the definition's own line, in ``<...>`` or all of
+    the line but a quoted title (on the line or the next); no ``(title)`` (it is more of the
+    URL) and no URL on the next line. A quote after a space in a URL that is not a title
+    makes the line no definition (``parse_link_definition`` returns false)."""
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> bool:
+        block = blocks.pop(0)
+        matches = [m for m in _LINK_DEFINITION.finditer(block) if _is_definition(m)]
+        if not matches:
+            blocks.insert(0, block)
+            return False
+        start = end = matches[0].start()
+        for m in matches:  # the definitions on the lines that follow (python-markdown's rule)
+            if m.start() > start and (block[end : m.start()].strip("\n") or "\n" in m.group()):
+                break
+            url = m.group(2) if m.group(2) is not None else m.group(3)
+            self.parser.md.references[m.group(1).strip().lower()] = (url, m.group(5))
+            end = m.end()
+        if block[end:].strip():
+            blocks.insert(0, block[end:].lstrip("\n"))
+        if block[:start].strip():
+            blocks.insert(0, block[:start].rstrip("\n"))
+        return True
+
+
+def _is_definition(match: re.Match[str]) -> bool:
+    return match.group(3) is None or _QUOTE_IN_URL.search(match.group(3)) is None
+
+
+class _KramdownFootnoteProcessor(FootnoteBlockProcessor):
+    """kramdown's footnote definition (FOOTNOTE_DEFINITION_START): its first line, then indented
+    lines, each with lazy lines after it; a line that is neither ends it (python-markdown would
+    take every line of the block)."""
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> bool:
+        block = blocks[0]
+        match = self.RE.search(block)
+        if match is not None:
+            end = _footnote_end(block, match.end())
+            if end is not None:
+                blocks[0:1] = [block[:end].rstrip("\n"), block[end:]]
+        return bool(super().run(parent, blocks))
+
+
+def _footnote_end(block: str, at: int) -> int | None:
+    """Where the footnote definition whose first line ends at ``at`` ends in ``block``: at the
+    first line after it that is not indented and follows no indented line; None: at the end."""
+    indented = False
+    start = at + 1
+    while start < len(block):
+        stop = block.find("\n", start)
+        stop = len(block) if stop < 0 else stop
+        line = block[start:stop]
+        if _indent(line) >= 4:
+            indented = True
+        elif not indented:
+            return start
+        start = stop + 1
+    return None
+
+
 class _SeparateBlockQuoteProcessor(BlockQuoteProcessor):
     """A blank line ends a kramdown blockquote: the next ``>`` block starts another one."""
 
@@ -3020,34 +3241,142 @@ class _KramdownAttrListTreeprocessor(AttrListTreeprocessor):
         return remainder
 
 
-def _no_nested_emphasis(processor: Any) -> None:
-    """kramdown opens no emphasis inside one of its kind (no ``em`` in an ``em``, no ``strong``
-    in a ``strong``): their delimiters are text (``_*a*_`` is ``<em>*a*</em>``)."""
-    build = processor._build_element
-
-    def _build_element(data: str, start: int = 0, offset: int = 0) -> Any:
-        regions = processor.regions
-        if start == 0 and len(regions) > 1:
-            regions[:] = _outer_regions(regions)
-        return build(data, start, offset)
-
-    processor._build_element = _build_element
+# A span of kramdown's emphasis parse: text, or (delimiter + tag, spans) for an ``em`` or
+# ``strong`` (``"**strong"``, its closing delimiter first).
+_Span = str | tuple[str, list["_Span"]]
+_EMPHASIS_CHAR = re.compile(r"[*_]")
+_PENDING = "\x02"  # ends the tag of an emphasis element during the inline pass
+_CLOSER = "\x02closer"  # an emphasis element's closing delimiter (for the typography's rules)
 
 
-def _outer_regions(regions: list[Any]) -> list[Any]:
-    """The emphasis regions ``(a, b, c, d, tags, size)`` not inside a region of their tag."""
-    kept: list[Any] = []
-    for region in regions:
-        tag = region[4][0] if region[-1] == 2 else region[4][1]
-        if tag in ("em", "strong") and any(
-            outer[0] <= region[0]
-            and region[3] <= outer[3]
-            and (outer[4][0] if outer[-1] == 2 else outer[4][1]) == tag
-            for outer in kept
+class _KramdownEmphasis(InlineProcessor):
+    """kramdown's emphasis (parser/kramdown/emphasis.rb), ported: one left-to-right pass over a
+    text whose code spans, links, HTML and escapes are already placeholders (their patterns come
+    first, as kramdown's span parsers take them before a delimiter inside them is seen).
+
+    At a ``*``/``_`` run (two at most) an ``em`` or ``strong`` opens unless the run is followed
+    by whitespace, an ``_`` follows a letter, or one of its kind is open; it closes at the next
+    run of its delimiter not after whitespace and not empty (an ``em`` not at exactly two
+    delimiters, an ``_`` not before a letter or digit); a ``strong`` that does not close is
+    tried as an ``em`` one character on (the first delimiter dropped, as kramdown does); a run
+    that opens nothing is text, and the pass goes on after it. ``_FastInlineProcessor`` calls
+    :meth:`spans` for the whole text in place of python-markdown's pattern loop."""
+
+    def __init__(self, md: markdown.Markdown) -> None:
+        super().__init__(r"[*_]", md)
+
+    def handleMatch(  # type: ignore[override]
+        self, m: re.Match[str], data: str
+    ) -> tuple[None, None, None]:
+        return None, None, None  # never used: the pass is :meth:`spans`
+
+    def spans(self, data: str, tree: str, opened: frozenset[str]) -> list[_Span]:
+        """``data`` parsed into text and emphasis, the text of an emphasis ``tree`` (or "") in
+        the emphasis tags ``opened``."""
+        return _EmphasisParse(data).spans(0, None, tree, opened)[1]
+
+
+class _EmphasisParse:
+    """One text's emphasis parse. kramdown's is quadratic (an emphasis that does not close
+    reads to the end of the text, for every delimiter); two records keep this one linear in
+    the delimiters: each delimiter's result in a context, and the delimiters from which an
+    emphasis was read to the end without closing (read again from there, it would not close
+    either: what follows a delimiter depends on it and the context alone)."""
+
+    def __init__(self, data: str) -> None:
+        self.data = data
+        self.done: dict[tuple[int, str, frozenset[str]], tuple[list[_Span], int]] = {}
+        self.unclosed: set[tuple[int, str, frozenset[str]]] = set()
+
+    def spans(
+        self, pos: int, stop: str | None, tree: str, opened: frozenset[str]
+    ) -> tuple[bool, list[_Span], int]:
+        """kramdown's ``parse_spans`` from ``pos`` into an element ``tree`` ("em", "strong" or
+        "" for the text's own), until ``stop`` closes it: (closed, spans, where it stopped)."""
+        data = self.data
+        spans: list[_Span] = []
+        size = len(data)
+        read: list[tuple[int, str, frozenset[str]]] = []  # delimiters read with text before
+        while pos < size:
+            found = _EMPHASIS_CHAR.search(data, pos)
+            if found is None:
+                break
+            if pos < found.start():
+                spans.append(data[pos : found.start()])
+            pos = found.start()
+            if stop is not None and spans:
+                key = (pos, stop, opened)
+                if key in self.unclosed:
+                    break
+                read.append(key)
+                if data.startswith(stop, pos) and _closes(data, pos, stop, tree):
+                    return True, spans, pos
+            at = (pos, tree, opened)
+            if at not in self.done:
+                self.done[at] = self.emphasis(pos, tree, opened)
+            more, pos = self.done[at]
+            spans.extend(more)
+        if stop is not None:
+            self.unclosed.update(read)
+            return False, spans, size
+        if pos < size:
+            spans.append(data[pos:])
+        return True, _joined(spans), size
+
+    def emphasis(self, pos: int, tree: str, opened: frozenset[str]) -> tuple[list[_Span], int]:
+        """kramdown's ``parse_emphasis`` at the delimiter at ``pos``: (spans, position after)."""
+        data = self.data
+        char = data[pos]
+        run = char * 2 if data.startswith(char * 2, pos) else char
+        tag = "strong" if len(run) == 2 else "em"
+        after = pos + len(run)
+        before = data[pos - 1 : pos]
+        if (
+            (
+                char == "_"
+                and (before.isalpha() or (before == "-" and data[pos - 2 : pos - 1].isalpha()))
+            )
+            or data[after : after + 1] in _RUBY_SPACE
+            or tree == tag
+            or tag in opened
         ):
+            return [run], after
+        inner = opened | {tree} if tree else opened
+        closed, spans, end = self.spans(after, run, tag, inner)
+        stop = run
+        if not closed and tag == "strong" and tree != "em":
+            stop, tag = char, "em"
+            closed, spans, end = self.spans(pos + 1, stop, tag, inner)
+        if closed:
+            return [(stop + tag, _joined(spans))], end + len(stop)
+        return [run], after
+
+
+def _closes(data: str, pos: int, stop: str, tree: str) -> bool:
+    """kramdown's test for an emphasis's (not empty) closing delimiter ``stop`` at ``pos``."""
+    if _space_before(data, pos):
+        return False
+    after = pos + len(stop)
+    if tree == "em" and data.startswith(stop, after) and not data.startswith(stop[0], after + 1):
+        return False  # exactly two delimiters do not close an em
+    return not (stop[0] == "_" and data[after : after + 1].isalnum())
+
+
+def _joined(spans: list[_Span]) -> list[_Span]:
+    """``spans`` with each run of texts one text."""
+    out: list[_Span] = []
+    texts: list[str] = []
+    for span in spans:
+        if isinstance(span, str):
+            texts.append(span)
             continue
-        kept.append(region)
-    return kept
+        if texts:
+            out.append("".join(texts))
+            texts.clear()
+        out.append(span)
+    if texts:
+        out.append("".join(texts))
+    return out
 
 
 class _KramdownExtension(Extension):
@@ -3057,7 +3386,9 @@ class _KramdownExtension(Extension):
         self.document = _Document()
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
-        _no_nested_emphasis(md.inlinePatterns["em_strong"])
+        md.inlinePatterns.deregister("em_strong")
+        # before pymdownx's ``~~`` (at 60, as python-markdown's emphasis was)
+        md.inlinePatterns.register(_KramdownEmphasis(md), "em_strong", 61)
         md.ESCAPED_CHARS = [*md.ESCAPED_CHARS, *_KRAMDOWN_ESCAPES]
         superfences = md.preprocessors["fenced_code_block"]
         fences = _KramdownFencePreprocessor(md)
@@ -3067,6 +3398,9 @@ class _KramdownExtension(Extension):
         md.preprocessors.register(fences, "fenced_code_block", 25)
         md.parser.blockprocessors.register(_GfmHashHeaderProcessor(md.parser), "hashheader", 70)
         md.parser.blockprocessors.register(_SeparateBlockQuoteProcessor(md.parser), "quote", 20)
+        md.parser.blockprocessors.register(_KramdownReferenceProcessor(md.parser), "reference", 15)
+        footnotes = md.parser.blockprocessors["footnote"].footnotes  # type: ignore[attr-defined]
+        md.parser.blockprocessors.register(_KramdownFootnoteProcessor(footnotes), "footnote", 17)
         tables = _KramdownTableProcessor(md.parser)
         tables.document = self.document
         md.parser.blockprocessors.register(tables, "bs_table", 76)
@@ -3176,37 +3510,51 @@ class _TypographyTreeprocessor(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         self._walk(root)
 
-    def _walk(self, element: etree.Element) -> None:
+    def _walk(self, element: etree.Element, outside: str = "") -> None:
+        """``outside``: the source right after ``element`` (after its tail, if it has none)."""
         if element.tag in _SKIP_TEXT and element.get(KD, "br")[1:2] == "r":
             return  # (raw HTML's ``markdown="block"`` or ``"span"`` content is markdown's)
         children = list(element)
+        # after an emphasis's last text kramdown's source has its closing delimiter
+        closer = element.get(_CLOSER)
+        end = closer + ((element.tail or "")[:2] or outside) if closer else ""
         if element.text:
-            element.text = self._convert(element.text, children[0] if children else None)
+            first = children[0] if children else None
+            element.text = self._convert(element.text, first, "" if children else end)
         for index, child in enumerate(children):
-            self._walk(child)
+            following = children[index + 1] if index + 1 < len(children) else None
+            self._walk(child, end if following is None else _source_start(following))
             if child.tail:
-                following = children[index + 1] if index + 1 < len(children) else None
-                child.tail = self._convert(child.tail, following)
+                child.tail = self._convert(child.tail, following, "" if following else end)
 
-    def _convert(self, text: str, following: etree.Element | None = None) -> str:
+    def _convert(self, text: str, following: etree.Element | None = None, end: str = "") -> str:
         if isinstance(text, markdown.util.AtomicString) or _SYMBOLS.search(text) is None:
             return text
         out: list[str] = []
         last = 0
+        literal = -1  # where a quote left as written ends
         for match in _SYMBOLS.finditer(text):
             start, symbol = match.start(), match.group()
             out.append(text[last:start])
             # kramdown sees no preceding character at the start of a text run, after
-            # another span (escape, symbol, quote) or after a backslash.
+            # another span (escape, symbol, quote), after a backslash or after a ``*`` or
+            # ``_`` (its emphasis parser reads those first, emphasis or text).
             before = text[start - 1] if start > last else ""
-            if before in "\\\x03":
+            if before in "\\\x03*_":
                 before = ""
             after = text[match.end() : match.end() + 3]
             if after[:1] == "\x02":  # stashed HTML: kramdown sees its source
                 after = self._stashed_source(text, match.end()) or after
             if len(after) < 3 and following is not None:  # the source went on into an element
-                after += "*x" if following.tag in ("em", "strong") else "x"
-            out.append(self._symbol(symbol, before, after))
+                after += _source_start(following)
+            elif len(after) < 3:  # the text ends: after an emphasis's, its closing delimiter
+                after += end
+            if start == literal:  # after a quote left as text: the rule that left it
+                before = text[start - 1]  # closes this one
+            written = self._symbol(symbol, before, after)
+            if written in ("'", '"'):
+                literal = match.end()
+            out.append(written)
             last = match.end()
         out.append(text[last:])
         return "".join(out)
@@ -3226,6 +3574,8 @@ class _TypographyTreeprocessor(Treeprocessor):
     def _symbol(self, symbol: str, before: str, after: str) -> str:
         if symbol not in ("'", '"'):
             return _SYMBOL_CHARS[symbol]
+        if not before and after[:1] in ("'", '"') and _quote_is_text(symbol, after):
+            return symbol
         lsquo, rsquo, ldquo, rdquo = self.quotes
         single = symbol == "'"
         if _quote_opens(symbol, before, after):
@@ -3235,6 +3585,23 @@ class _TypographyTreeprocessor(Treeprocessor):
 
 def _is_word(char: str) -> bool:
     return char.isascii() and (char.isalnum() or char == "_")
+
+
+def _source_start(element: etree.Element) -> str:
+    """How the source of ``element`` (in a paragraph) starts, as far as a smart quote's rules
+    look: its markup (an emphasis: its delimiter), then a word character."""
+    return _SOURCE_START.get(element.tag, element.get(_CLOSER, "")) + "x"
+
+
+def _quote_is_text(quote: str, after: str) -> bool:
+    """A quote kramdown sees nothing before, with a quote after it: the parser's match
+    (``[^\\]?["']``) takes it as the next quote's preceding character, and unless a rule
+    takes it as a quote first (a closing one before punctuation then no word character, an
+    opening pair before a word), it is left as written."""
+    second = after[1:2]
+    if after[1:3] != ".." and not _is_word(second):
+        return False
+    return not (after[:1] != quote and _is_word(second))
 
 
 def _quote_opens(quote: str, before: str, after: str) -> bool:
@@ -3247,13 +3614,16 @@ def _quote_opens(quote: str, before: str, after: str) -> bool:
         return before in _NOT_CLOSE
     if first in ("_", "*") and second and not second.isspace():
         return True
-    if first in _PUNCT and after[1:3] != ".." and not _is_word(second):
+    # SQ_PUNCT(?!\.\.)\B: no word boundary after the punctuation (``_`` is a word character)
+    if first in _PUNCT and after[1:3] != ".." and _is_word(second) == (first == "_"):
         return False
     if decade:
         return False
     return not (not first or first.isspace() or (first == "s" and not _is_word(second)))
 
 
+# How the source of an element in a paragraph starts (an emphasis: its delimiter)
+_SOURCE_START = {"a": "[", "img": "![", "code": "`", "sup": "[^", "del": "~~"}
 _NOT_CLOSE = frozenset(" \\\t\r\n[{(-")
 
 

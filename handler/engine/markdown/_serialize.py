@@ -67,6 +67,11 @@ _AMP = re.compile(r"&(?!(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);)", re.I)
 _PLACEHOLDER = re.compile("^\x02wzxhzdk:(\\d+)\x03$")
 
 
+def is_block(element: etree.Element) -> bool:
+    """A block element, or block HTML (``* <font>a</font>``: not the text of its list item)."""
+    return element.tag in BLOCK_TAGS or element.get(KD, "")[:1] == "b"
+
+
 def escape_text(text: str) -> str:
     """kramdown's ``escape_html(text, :text)``: ``&`` (not in a reference), ``<`` and ``>``."""
     if "&" in text:
@@ -221,7 +226,7 @@ class Serializer:
         pad = " " * indent
         children = list(item)
         split = 0
-        while split < len(children) and children[split].tag not in BLOCK_TAGS:
+        while split < len(children) and not is_block(children[split]):
             split += 1
         text = item.text or ""
         if not toc:
