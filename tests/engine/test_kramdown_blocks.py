@@ -165,6 +165,34 @@ CASES: dict[str, tuple[str, str]] = {
         "> (see\n[`x`]: mailto:me@example.com\n",
         '<blockquote>\n  <p>(see\n[<code class="language-plaintext highlighter-rouge">x</code>]: mailto:me@example.com</p>\n</blockquote>\n',
     ),
+    "blockquote-list-lazy-item-of-another-type": (
+        "> 2. [x](#anchor)\n* alpha\n",
+        '<blockquote>\n  <ol>\n    <li><a href="#anchor">x</a>\n      <ul>\n        <li>alpha</li>\n      </ul>\n    </li>\n  </ol>\n</blockquote>\n',
+    ),
+    "blockquote-header-between-nested-quotes": (
+        "> >\n> ### two;\n> >\n",
+        '<blockquote>\n  <blockquote>\n\n    <h3 id="two">two;</h3>\n\n  </blockquote>\n</blockquote>\n',
+    ),
+    "blockquote-list-lazy-link-definition": (
+        "> + b\n> [`x`]: ../up.md\nalpha\n",
+        '<blockquote>\n  <ul>\n    <li>b\n[<code class="language-plaintext highlighter-rouge">x</code>]: ../up.md\nalpha</li>\n  </ul>\n</blockquote>\n',
+    ),
+    "blockquote-html-block": (
+        "> <wbr> café\n",
+        "<blockquote>\n  <wbr />\n  <p>café</p>\n</blockquote>\n",
+    ),
+    "blockquote-nested-ends-at-html": (
+        "> > beta\n><wbr> <br />\n",
+        "<blockquote>\n  <blockquote>\n    <p>beta</p>\n  </blockquote>\n  <wbr />\n  <p><br /></p>\n</blockquote>\n",
+    ),
+    "blockquote-indented-code-lazy-line": (
+        ">     code\n[^2]\n",
+        '<blockquote>\n  <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>code [^2]\n</code></pre></div>  </div>\n</blockquote>\n',
+    ),
+    "blockquote-ends-a-list": (
+        "3. note\n+ [^n]\n\n  > it's <br>\n+ 90's\n+  site\n",
+        "<ol>\n  <li>note\n    <ul>\n      <li>[^n]</li>\n    </ul>\n  </li>\n</ol>\n\n<blockquote>\n  <p>it’s <br /></p>\n  <ul>\n    <li>90’s</li>\n    <li>site</li>\n  </ul>\n</blockquote>\n",
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks: the same HTML otherwise
@@ -175,6 +203,7 @@ BLANK_LINES_ONLY = frozenset(
         "definition-ends-at-tag",
         "blockquote-lazy-header",
         "definition-first-paragraph-bare",
+        "blockquote-header-between-nested-quotes",
     )
 )
 

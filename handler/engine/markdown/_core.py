@@ -294,21 +294,23 @@ class _KramdownLinesPreprocessor(Preprocessor):
         not_fence = False  # the previous line looks like a fence and opens none
         code = False  # the previous line is in an indented code block (outside lists)
         unclosed: dict[str, int] = {}
-        quote: str | None = None  # the ">" prefix of the top-level quote line before
-        quote_fence: str | None = None
+        quoted = 0  # lines before it are the rest of a quote
         for index, line in enumerate(lines):
-            if quote is not None:
-                if not line.strip():
-                    quote = quote_fence = None
-                elif quote_fence is not None:  # a fence opened by a lazy line: the quote's
-                    if closes_fence(line, quote_fence, 0):
-                        quote_fence = None
-                    line = quote + line
-                elif not _QUOTE_START.match(line):
-                    line = self._quote_lazy(line, prev, quote, out)
-                    opened = _FENCE.match(line[len(quote) :])
-                    if opened and line.startswith(quote):
-                        quote_fence = opened.group("fence")
+            if index < quoted:
+                continue
+            if (
+                fence is None
+                and index >= table_end
+                and _QUOTE_START.match(line)
+                and (not stack or (not prev.strip() and _indent(line) < stack[0].old))
+            ):  # a blockquote (ending any list): its lines go through the preprocessors
+                stack.clear()
+                self.kinds.clear()
+                self.ended = code = not_fence = False
+                quoted = _quote_end(lines, index)
+                out.extend(self._quote(lines[index:quoted]))
+                prev2, prev = lines[quoted - 2] if quoted - index > 1 else prev, lines[quoted - 1]
+                continue
             if fence is not None:
                 if closes_fence(line, fence, fence_indent):
                     fence = None
@@ -384,8 +386,6 @@ class _KramdownLinesPreprocessor(Preprocessor):
                         written.insert(0, "")
                     self.document.no_blank = True
             out.extend(written)
-            if not stack and quote is None and _QUOTE_START.match(line):
-                quote = _QUOTE_PREFIX.match(line).group()  # type: ignore[union-attr]
             lazy = bool(match and stack and prev.strip() and _indent(line) < stack[-1].old)
             if match and (not stack or lazy or _indent(line) >= stack[-1].old or not prev.strip()):
                 fence, fence_indent = match.group("fence"), _indent(line)
@@ -401,22 +401,14 @@ class _KramdownLinesPreprocessor(Preprocessor):
             prev2, prev = prev, line
         return out
 
-    def _quote_lazy(self, line: str, prev: str, quote: str, out: list[str]) -> str:
-        """kramdown's blockquote takes every line up to a blank line (or block HTML, an IAL):
-        a lazy line that would start a block for python-markdown goes into the quote."""
-        if _SETEXT_LINE.match(line) or _ATX_START.match(line):
-            return quote + line
-        if "]:" in line and _DEFINITION_LINE.match(line) and _is_text(prev[len(quote) :]):
-            return quote + "\\" + line.lstrip(" ")  # the paragraph's text, as under a paragraph
-        if _HR.match(line):  # a rule's characters in the quote's paragraph
-            self.document.no_blank = True
-            return quote + _NOTHING + line
-        if _MARKER.match(line) or _FENCE.match(line):
-            if prev.strip(" >"):  # python-markdown needs a blank line before the block
-                self._no_blank(out)
-                out.append(quote.rstrip())
-            return quote + line
-        return line
+    def _quote(self, lines: list[str]) -> list[str]:
+        """kramdown's blockquote: its lines without their ``>`` (lazy lines as they are) parsed
+        as a document of their own: so they go through the block HTML and line preprocessors
+        here (a list or HTML block inside it, a lazy line's rules), then get ``>`` back."""
+        inner = [_QUOTE_MARK.sub("", line, count=1) for line in lines]
+        inner = self.md.preprocessors["bs_html"].run(inner, source=False)  # type: ignore[call-arg]
+        inner = _KramdownLinesPreprocessor(self.md, self.document).run(inner)
+        return [f"> {line}" if line else ">" for line in inner]
 
     def _no_blank(self, out: list[str]) -> None:
         _mark_no_blank(out, self.document)
@@ -565,6 +557,18 @@ class _KramdownLinesPreprocessor(Preprocessor):
         return ["", text] if blank or (after_text and prev.strip()) else [text]
 
 
+def _quote_end(lines: list[str], start: int) -> int:
+    """The end of the blockquote that starts at ``lines[start]``: kramdown's quote takes every
+    line up to its LAZY_END (a blank line, an IAL, an end-of-block marker, block HTML)."""
+    end = start + 1
+    while end < len(lines):
+        line = lines[end]
+        if not line.strip() or _IAL_LINE.match(line) or not _lazy_code_line(line):
+            break
+        end += 1
+    return end
+
+
 def _table_end(lines: list[str], start: int) -> int:
     """After the table kramdown reads from ``lines[start]`` (after a blank line): its end, or
     0. Its first line is not a list item, rule, header, quote or fence (parsed before tables)."""
@@ -582,6 +586,7 @@ def _table_end(lines: list[str], start: int) -> int:
 # kramdown's LAZY_END_HTML_START/STOP: a tag (not a span element's) ends a lazy paragraph
 _LAZY_END_TAG = re.compile(r"</?([A-Za-z][\w:.-]*)")
 _QUOTE_START = re.compile(r"[ ]{0,3}>")
+_QUOTE_MARK = re.compile(r"^[ ]{0,3}> ?")  # kramdown's BLOCKQUOTE_START, taken off its lines
 _DEFINITION_START = re.compile(r"[ ]{0,3}:[ \t|]")  # kramdown's DEFINITION_LIST_START
 _REFERENCE_LINE = re.compile(r"[ ]{0,3}\[[^\]]+\]:")
 _DEFINITION_LINE = re.compile(r"[ ]{0,3}(?:\[[^\]]+\]|\*\[[^\]]+\]):")  # links, abbreviations
@@ -722,13 +727,14 @@ class _HtmlBlockPreprocessor(Preprocessor):
         super().__init__(md)
         self.document = document
 
-    def run(self, lines: list[str]) -> list[str]:
+    def run(self, lines: list[str], *, source: bool = True) -> list[str]:
         """python-markdown's whitespace clean-up (which replaces its own, as raw HTML does not
-        get it in kramdown: tabs and blank lines stay), with the HTML blocks taken out."""
+        get it in kramdown: tabs and blank lines stay), with the HTML blocks taken out. Not
+        ``source``: the lines of a blockquote, preprocessed (the marks in them are ours)."""
         text = "\n".join(lines)
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
-        if "\x02" in text or "\x03" in text:  # no placeholders from the source
+        if source and ("\x02" in text or "\x03" in text):  # no placeholders from the source
             text = text.replace("\x02", "").replace("\x03", "")
         lines = text.split("\n")
         if "<" in text:
