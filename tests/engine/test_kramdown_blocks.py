@@ -193,6 +193,22 @@ CASES: dict[str, tuple[str, str]] = {
         "3. note\n+ [^n]\n\n  > it's <br>\n+ 90's\n+  site\n",
         "<ol>\n  <li>note\n    <ul>\n      <li>[^n]</li>\n    </ul>\n  </li>\n</ol>\n\n<blockquote>\n  <p>it’s <br /></p>\n  <ul>\n    <li>90’s</li>\n    <li>site</li>\n  </ul>\n</blockquote>\n",
     ),
+    "blockquote-in-list-item-lazy-link-definition": (
+        "2. don't\n\n   > (see\n[`x`]: mailto:me@example.com\n",
+        '<ol>\n  <li>\n    <p>don’t</p>\n\n    <blockquote>\n      <p>(see\n[<code class="language-plaintext highlighter-rouge">x</code>]: mailto:me@example.com</p>\n    </blockquote>\n  </li>\n</ol>\n',
+    ),
+    "blockquote-in-list-item-lazy-list": (
+        "10. end.\n\n    >`<b>`\n> 2. über\n",
+        '<ol>\n  <li>\n    <p>end.</p>\n\n    <blockquote>\n      <p><code class="language-plaintext highlighter-rouge">&lt;b&gt;</code></p>\n      <ol>\n        <li>über</li>\n      </ol>\n    </blockquote>\n  </li>\n</ol>\n',
+    ),
+    "lazy-link-definition-is-a-reference": (
+        "1. end.\n\nend.\n[Ref Label]:\n$x$\n\n[Ref Label]: #anchor\n",
+        '<ol>\n  <li>end.</li>\n</ol>\n\n<p>end.\n<a href="#anchor">Ref Label</a>:\n$x$</p>\n\n',
+    ),
+    "lazy-abbreviation-definitions-no-emphasis": (
+        "<br/></figure>\n*[W3C]:\n*[W3C]:\n",
+        "<p><br />&lt;/figure&gt;\n*[W3C]:\n*[W3C]:</p>\n",
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks: the same HTML otherwise

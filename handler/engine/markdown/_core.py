@@ -311,6 +311,20 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 out.extend(self._quote(lines[index:quoted]))
                 prev2, prev = lines[quoted - 2] if quoted - index > 1 else prev, lines[quoted - 1]
                 continue
+            if (
+                fence is None
+                and index >= table_end
+                and stack
+                and _indent(line) >= stack[-1].old
+                and _QUOTE_START.match(line, stack[-1].old)
+            ):  # a blockquote in a list item: the same, its lines without the item's indentation
+                top = stack[-1]
+                quoted = _quote_end(lines, index, top.old)
+                region = [text[min(_indent(text), top.old) :] for text in lines[index:quoted]]
+                out.extend(" " * top.new + text for text in self._quote(region))
+                code = not_fence = False
+                prev2, prev = lines[quoted - 2] if quoted - index > 1 else prev, lines[quoted - 1]
+                continue
             if fence is not None:
                 if closes_fence(line, fence, fence_indent):
                     fence = None
@@ -410,6 +424,14 @@ class _KramdownLinesPreprocessor(Preprocessor):
         inner = _KramdownLinesPreprocessor(self.md, self.document).run(inner)
         return [f"> {line}" if line else ">" for line in inner]
 
+    def _as_text(self, definition: str) -> str:
+        """A link or abbreviation definition's line kept from python-markdown's block patterns
+        (kramdown's paragraph text): its ``[`` a link's still, an abbreviation's ``*`` text."""
+        if definition[:1] == "*":
+            return "\\" + definition
+        self.document.no_blank = True
+        return _NOTHING + definition
+
     def _no_blank(self, out: list[str]) -> None:
         _mark_no_blank(out, self.document)
 
@@ -433,7 +455,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
             and (self.lazy_definition or not _DEFINITION_LINE.match(prev))
         ):  # kramdown: a definition right under a paragraph's line is more of its text
             self.lazy_definition = True
-            return [line[:indent] + "\\" + line[indent:]]
+            return [line[:indent] + self._as_text(line[indent:])]
         self.lazy_definition = False
         if _IAL_LINE.match(line) and prev.strip():
             stripped = prev.strip()
@@ -461,7 +483,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 self.kinds.clear()
                 return ["", line]
             if _REFERENCE_LINE.match(line):
-                return [" " * stack[-1].new + "\\" + line.lstrip(" ")]
+                return [" " * stack[-1].new + self._as_text(line.lstrip(" "))]
             if _PARAGRAPH_RULE.match(line):
                 self.document.no_blank = True
                 return [" " * stack[-1].new + _NOTHING + line.lstrip(" ")]
@@ -557,13 +579,17 @@ class _KramdownLinesPreprocessor(Preprocessor):
         return ["", text] if blank or (after_text and prev.strip()) else [text]
 
 
-def _quote_end(lines: list[str], start: int) -> int:
+def _quote_end(lines: list[str], start: int, item: int = 0) -> int:
     """The end of the blockquote that starts at ``lines[start]``: kramdown's quote takes every
-    line up to its LAZY_END (a blank line, an IAL, an end-of-block marker, block HTML)."""
+    line up to its LAZY_END (a blank line, an IAL, an end-of-block marker, block HTML). In a
+    list item (its content at column ``item``), a list marker left of that column ends it too
+    (kramdown's list reads the next item before a lazy line)."""
     end = start + 1
     while end < len(lines):
         line = lines[end]
         if not line.strip() or _IAL_LINE.match(line) or not _lazy_code_line(line):
+            break
+        if item and _indent(line) < item and _MARKER.match(line) and not _HR.match(line):
             break
         end += 1
     return end
