@@ -209,6 +209,22 @@ CASES: dict[str, tuple[str, str]] = {
         "<br/></figure>\n*[W3C]:\n*[W3C]:\n",
         "<p><br />&lt;/figure&gt;\n*[W3C]:\n*[W3C]:</p>\n",
     ),
+    "blockquote-on-item-line-lazy-lines": (
+        "1. >> `x\\`\n[ref]:\n10.\n",
+        '<ol>\n  <li>\n    <blockquote>\n      <blockquote>\n        <p><code class="language-plaintext highlighter-rouge">x\\</code>\n[ref]:\n10.</p>\n      </blockquote>\n    </blockquote>\n  </li>\n</ol>\n',
+    ),
+    "blockquote-on-item-line-then-nested-list": (
+        "* > a\n  * b\n",
+        "<ul>\n  <li>\n    <blockquote>\n      <p>a</p>\n    </blockquote>\n    <ul>\n      <li>b</li>\n    </ul>\n  </li>\n</ul>\n",
+    ),
+    "blockquote-in-item-then-nested-list": (
+        "- a\n  > b\n  - c\n",
+        "<ul>\n  <li>a\n    <blockquote>\n      <p>b</p>\n    </blockquote>\n    <ul>\n      <li>c</li>\n    </ul>\n  </li>\n</ul>\n",
+    ),
+    "blockquote-on-item-line-lazy-then-item": (
+        "- > a\n  > b\nc\n- d\n",
+        "<ul>\n  <li>\n    <blockquote>\n      <p>a\nb\nc</p>\n    </blockquote>\n  </li>\n  <li>d</li>\n</ul>\n",
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks: the same HTML otherwise

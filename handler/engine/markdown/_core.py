@@ -319,9 +319,20 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 and _QUOTE_START.match(line, stack[-1].old)
             ):  # a blockquote in a list item: the same, its lines without the item's indentation
                 top = stack[-1]
-                quoted = _quote_end(lines, index, top.old)
+                quoted = _quote_end(lines, index, top.old, nested=bool(prev.strip()))
                 region = [text[min(_indent(text), top.old) :] for text in lines[index:quoted]]
+                if prev.strip():  # python-markdown's quote in an item needs a blank line before
+                    self._no_blank(out)
+                    out.append("")
                 out.extend(" " * top.new + text for text in self._quote(region))
+                if (
+                    quoted < len(lines)
+                    and _MARKER.match(lines[quoted])
+                    and _indent(lines[quoted]) >= top.old
+                ):  # a list in the item after the quote, not the quote's lazy line (an item
+                    # further left has its blank line from _item)
+                    self._no_blank(out)
+                    out.append("")
                 code = not_fence = False
                 prev2, prev = lines[quoted - 2] if quoted - index > 1 else prev, lines[quoted - 1]
                 continue
@@ -382,7 +393,25 @@ class _KramdownLinesPreprocessor(Preprocessor):
             if match and prev.strip() and (was_not_fence or not _FENCE.match(prev)):
                 _mark_no_blank(out, self.document, text=was_not_fence)  # a fence ends a paragraph
                 out.append("")
+            before = stack[-1] if stack else None
             written = self._line(line, prev, stack)
+            last = line  # the last line written (a quote the item opens with: its last line)
+            if stack and stack[-1] is not before and _QUOTE_START.match(line, stack[-1].old):
+                # an item that opens with a blockquote: the quote's lines, as in an item
+                item = stack[-1]
+                quoted = _quote_end(lines, index, item.old, nested=True)
+                region = [line[item.old :]]
+                region += [
+                    text[min(_indent(text), item.old) :] for text in lines[index + 1 : quoted]
+                ]
+                inner = self._quote(region)
+                marker = _MARKER.match(written[-1])
+                assert marker is not None  # the item's first line, as _item writes it
+                written[-1] = written[-1][: marker.end()] + inner[0]
+                # at the marker's column: python-markdown keeps an item's indented lines as
+                # they are (its blockquote would not see their ">")
+                written += [" " * (item.new - 4) + text for text in inner[1:]]
+                last = lines[quoted - 1]
             if len(written) > 1 and written[0] == "":  # a blank line only python-markdown needs
                 _mark_no_blank(out, self.document, text=was_not_fence)
             if (
@@ -412,7 +441,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 opening = out[at].lstrip(" ") if at is not None else ""
                 if at is not None and _FENCE.match(opening):
                     out[at] = " " * fence_shift[1] + opening
-            prev2, prev = prev, line
+            prev2, prev = (prev, line) if last is line else (lines[quoted - 2], last)
         return out
 
     def _quote(self, lines: list[str]) -> list[str]:
@@ -579,18 +608,21 @@ class _KramdownLinesPreprocessor(Preprocessor):
         return ["", text] if blank or (after_text and prev.strip()) else [text]
 
 
-def _quote_end(lines: list[str], start: int, item: int = 0) -> int:
+def _quote_end(lines: list[str], start: int, item: int = 0, nested: bool = False) -> int:
     """The end of the blockquote that starts at ``lines[start]``: kramdown's quote takes every
     line up to its LAZY_END (a blank line, an IAL, an end-of-block marker, block HTML). In a
     list item (its content at column ``item``), a list marker left of that column ends it too
-    (kramdown's list reads the next item before a lazy line)."""
+    (kramdown's list reads the next item before a lazy line), and one at it while the item has
+    had no blank line (``nested``: kramdown's list starts a nested list's text there)."""
     end = start + 1
     while end < len(lines):
         line = lines[end]
         if not line.strip() or _IAL_LINE.match(line) or not _lazy_code_line(line):
             break
-        if item and _indent(line) < item and _MARKER.match(line) and not _HR.match(line):
-            break
+        if item and _MARKER.match(line) and not _HR.match(line):
+            indent = _indent(line)
+            if indent < item or (nested and indent < item + 4):
+                break
         end += 1
     return end
 
