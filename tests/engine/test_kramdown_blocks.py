@@ -225,6 +225,26 @@ CASES: dict[str, tuple[str, str]] = {
         "- > a\n  > b\nc\n- d\n",
         "<ul>\n  <li>\n    <blockquote>\n      <p>a\nb\nc</p>\n    </blockquote>\n  </li>\n  <li>d</li>\n</ul>\n",
     ),
+    "pipe-line-then-link-definition-is-text": (
+        "|\n[Ref Label]: https://a.example/paren_(x)\nHTML5\n",
+        "<p>|\n[Ref Label]: https://a.example/paren_(x)\nHTML5</p>\n",
+    ),
+    "pipe-in-code-span-no-table-link-definition-text": (
+        "|\n[`a|b`]: mailto:me@example.com\n",
+        '<p>|\n[<code class="language-plaintext highlighter-rouge">a|b</code>]: mailto:me@example.com</p>\n',
+    ),
+    "list-lazy-pipe-line-then-link-definition": (
+        "* more\n  - why?\n|\n[1]:\n  - file.md\n* G)\n",
+        "<ul>\n  <li>more\n    <ul>\n      <li>why?\n|\n[1]:</li>\n      <li>file.md</li>\n    </ul>\n  </li>\n  <li>G)</li>\n</ul>\n",
+    ),
+    "outer-item-after-loose-nested-item": (
+        "- a\n  - b\n\n    c\n  - e\n- f\n",
+        "<ul>\n  <li>a\n    <ul>\n      <li>\n        <p>b</p>\n\n        <p>c</p>\n      </li>\n      <li>\n        <p>e</p>\n      </li>\n    </ul>\n  </li>\n  <li>f</li>\n</ul>\n",
+    ),
+    "outer-item-after-nested-list-after-header-item": (
+        "* HTML\n  -\n\n  - read\n* 2023\n",
+        '<ul>\n  <li>\n    <h2 id="html">HTML</h2>\n\n    <ul>\n      <li>read</li>\n    </ul>\n  </li>\n  <li>2023</li>\n</ul>\n',
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks: the same HTML otherwise

@@ -295,6 +295,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
         code = False  # the previous line is in an indented code block (outside lists)
         unclosed: dict[str, int] = {}
         quoted = 0  # lines before it are the rest of a quote
+        block = 0  # in out: the first line after the last blank line (python-markdown's block)
         for index, line in enumerate(lines):
             if index < quoted:
                 continue
@@ -324,6 +325,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 if prev.strip():  # python-markdown's quote in an item needs a blank line before
                     self._no_blank(out)
                     out.append("")
+                    block = len(out)
                 out.extend(" " * top.new + text for text in self._quote(region))
                 if (
                     quoted < len(lines)
@@ -333,6 +335,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
                     # further left has its blank line from _item)
                     self._no_blank(out)
                     out.append("")
+                    block = len(out)
                 code = not_fence = False
                 prev2, prev = lines[quoted - 2] if quoted - index > 1 else prev, lines[quoted - 1]
                 continue
@@ -394,7 +397,20 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 _mark_no_blank(out, self.document, text=was_not_fence)  # a fence ends a paragraph
                 out.append("")
             before = stack[-1] if stack else None
+            depth = len(stack)
             written = self._line(line, prev, stack)
+            if (
+                stack
+                and len(stack) < depth
+                and stack[-1] is not before
+                and written[0]
+                and block < len(out)
+                and _indent(out[block]) >= 4
+                and _indent(written[0]) < 4
+            ):  # an item of an outer list after a nested one's block that python-markdown
+                # reads as indented (a nested list's item after a blank line): it would take
+                # the item into the nested list without a blank line between them
+                written = ["", *written]
             last = line  # the last line written (a quote the item opens with: its last line)
             if stack and stack[-1] is not before and _QUOTE_START.match(line, stack[-1].old):
                 # an item that opens with a blockquote: the quote's lines, as in an item
@@ -428,6 +444,8 @@ class _KramdownLinesPreprocessor(Preprocessor):
                     if not first:
                         written.insert(0, "")
                     self.document.no_blank = True
+            if "" in written:
+                block = len(out) + len(written) - written[::-1].index("")
             out.extend(written)
             lazy = bool(match and stack and prev.strip() and _indent(line) < stack[-1].old)
             if match and (not stack or lazy or _indent(line) >= stack[-1].old or not prev.strip()):
@@ -480,7 +498,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
             and indent < 4
             and "]:" in line
             and _DEFINITION_LINE.match(line)
-            and _is_text(prev)
+            and (_is_text(prev) or _PIPE_TEXT.match(prev))
             and (self.lazy_definition or not _DEFINITION_LINE.match(prev))
         ):  # kramdown: a definition right under a paragraph's line is more of its text
             self.lazy_definition = True
@@ -498,6 +516,14 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 ("```", "~~~")
             ):
                 return ["", _shift(line, stack[-1].old, stack[-1].new) if stack else line]
+        if (
+            stack
+            and prev.strip()
+            and indent < stack[-1].old
+            and _PIPE_TEXT.match(prev)
+            and _REFERENCE_LINE.match(line)
+        ):  # (a lazy line after a line of pipes: no table, as the line before it was text)
+            return [" " * stack[-1].new + self._as_text(line.lstrip(" "))]
         if (
             stack
             and prev.strip()
@@ -638,7 +664,9 @@ def _table_end(lines: list[str], start: int) -> int:
     end = start + 1
     while end < len(lines) and _TABLE_LINE.match(lines[end]):
         end += 1
-    return end if end == len(lines) or _TABLE_END.match(lines[end]) else 0
+    if end < len(lines) and not _TABLE_END.match(lines[end]):
+        return 0
+    return end if _pipe_on_line("\n".join(lines[start:end])) else 0
 
 
 # kramdown's LAZY_END_HTML_START/STOP: a tag (not a span element's) ends a lazy paragraph
@@ -646,6 +674,9 @@ _LAZY_END_TAG = re.compile(r"</?([A-Za-z][\w:.-]*)")
 _QUOTE_START = re.compile(r"[ ]{0,3}>")
 _QUOTE_MARK = re.compile(r"^[ ]{0,3}> ?")  # kramdown's BLOCKQUOTE_START, taken off its lines
 _DEFINITION_START = re.compile(r"[ ]{0,3}:[ \t|]")  # kramdown's DEFINITION_LIST_START
+# A line that opens with a pipe, met by _line: a table's lines were taken before (_table_end),
+# so it is paragraph text (kramdown's table needs a block boundary after its lines)
+_PIPE_TEXT = re.compile(r"[ ]*\|")
 _REFERENCE_LINE = re.compile(r"[ ]{0,3}\[[^\]]+\]:")
 _DEFINITION_LINE = re.compile(r"[ ]{0,3}(?:\[[^\]]+\]|\*\[[^\]]+\]):")  # links, abbreviations
 
