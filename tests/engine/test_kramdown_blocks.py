@@ -245,6 +245,30 @@ CASES: dict[str, tuple[str, str]] = {
         "* HTML\n  -\n\n  - read\n* 2023\n",
         '<ul>\n  <li>\n    <h2 id="html">HTML</h2>\n\n    <ul>\n      <li>read</li>\n    </ul>\n  </li>\n  <li>2023</li>\n</ul>\n',
     ),
+    "list-lazy-rule-then-link-definition": (
+        "- gamma\n***\n[the `x` flag]:\n- list\n",
+        '<ul>\n  <li>gamma\n***\n[the <code class="language-plaintext highlighter-rouge">x</code> flag]:</li>\n  <li>list</li>\n</ul>\n',
+    ),
+    "end-of-block-marker-after-blank-wraps-last-item": (
+        "* a\n* b\n\n^\n",
+        "<ul>\n  <li>a</li>\n  <li>\n    <p>b</p>\n  </li>\n</ul>\n",
+    ),
+    "end-of-block-marker-after-blank-one-item": (
+        "* ``tick''\n\n^\n",
+        "<ul>\n  <li>\n    <p>``tick’’</p>\n  </li>\n</ul>\n",
+    ),
+    "end-of-block-marker-no-blank-last-item-bare": (
+        "* a\n* b\n^\n",
+        "<ul>\n  <li>a</li>\n  <li>b</li>\n</ul>\n",
+    ),
+    "header-in-item-ends-its-paragraph": (
+        "* a\n  # h\n  b\n",
+        '<ul>\n  <li>a\n    <h1 id="h">h</h1>\n    <p>b</p>\n  </li>\n</ul>\n',
+    ),
+    "header-past-item-column-is-text": (
+        "- a\n   ## h\n- b\n",
+        "<ul>\n  <li>a\n ## h</li>\n  <li>b</li>\n</ul>\n",
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks: the same HTML otherwise

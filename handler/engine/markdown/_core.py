@@ -217,6 +217,8 @@ _LIST_BREAK = "\x02bsbreak\x03"
 # Ends a line followed by a blank line that only python-markdown needs: not a blank for kramdown.
 _NO_BLANK = "\x02bsnb\x03"
 _NO_BLANK_BEFORE = "\x02bsnbb\x03"  # starts a line that follows a blank line kramdown has not
+_END_OF_LIST = "\x02bseol\x03"  # ends an item's text: an end-of-block marker ends its list
+_END_ITEM = "bs-eob"  # on an item the end-of-block marker ends the list after (a blank line)
 _NOTHING = "\x02bsx\x03"  # keeps a line from python-markdown's block patterns, then goes
 _PARAGRAPH_RULE = re.compile(r"^[ ]{0,3}(?:=+|-+|\*{3,}|_{3,})[ ]*$")
 _SPACES = "\x02bssp{}\x03"
@@ -278,6 +280,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
         self.definition = False
         self.definition_indent = 2
         self.lazy_definition = False  # the line before was a definition's, as paragraph text
+        self.rule_text = False  # the line before was a rule's characters, as an item's text
 
     def run(self, lines: list[str]) -> list[str]:
         self.kinds = {}
@@ -379,6 +382,13 @@ class _KramdownLinesPreprocessor(Preprocessor):
                     code = False
             if line[:1] == "^" and not line[1:].strip():
                 # kramdown's end-of-block marker: ends the paragraph, list or quote, writes nothing
+                if len(stack) == 1 and not prev.strip() and _is_text(prev2):
+                    # kramdown's list, ended by the marker, wraps its last item's paragraph in
+                    # <p> when a blank line follows it (no exception for the last item)
+                    at = next((i for i in range(len(out) - 1, -1, -1) if out[i].strip()), None)
+                    if at is not None:
+                        out[at] += _END_OF_LIST
+                        self.document.no_blank = True
                 if stack:
                     stack.clear()
                     self.kinds.clear()
@@ -483,6 +493,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
         _mark_no_blank(out, self.document)
 
     def _line(self, line: str, prev: str, stack: list[_ListItem]) -> list[str]:
+        rule_text, self.rule_text = self.rule_text, False
         if not line.strip():
             return [line]
         indent = _indent(line)
@@ -520,9 +531,9 @@ class _KramdownLinesPreprocessor(Preprocessor):
             stack
             and prev.strip()
             and indent < stack[-1].old
-            and _PIPE_TEXT.match(prev)
+            and (rule_text or _PIPE_TEXT.match(prev))
             and _REFERENCE_LINE.match(line)
-        ):  # (a lazy line after a line of pipes: no table, as the line before it was text)
+        ):  # (a lazy line after a line of pipes, no table, or a rule's, as the line before)
             return [" " * stack[-1].new + self._as_text(line.lstrip(" "))]
         if (
             stack
@@ -540,7 +551,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
             if _REFERENCE_LINE.match(line):
                 return [" " * stack[-1].new + self._as_text(line.lstrip(" "))]
             if _PARAGRAPH_RULE.match(line):
-                self.document.no_blank = True
+                self.document.no_blank = self.rule_text = True
                 return [" " * stack[-1].new + _NOTHING + line.lstrip(" ")]
             if _ATX_START.match(line):
                 return ["", " " * stack[-1].new + _mark_no_blank_before(line.lstrip(" "))]
@@ -559,6 +570,9 @@ class _KramdownLinesPreprocessor(Preprocessor):
             # kramdown strips each enclosing item's indentation the line has
             outer = next((item.old for item in reversed(stack) if item.old <= indent), 0)
             extra = indent - outer
+            if outer == top.old == indent and _ATX_START.match(line[outer:]) and _is_text(prev):
+                # GFM's header (at the item's column) ends its paragraph: a block of the item's
+                return ["", " " * top.new + _mark_no_blank_before(line[outer:])]
             if 0 < extra < 4 and _is_text(prev) and _is_text(line):
                 # A paragraph's next line keeps what kramdown keeps of its indentation (python-
                 # markdown's would depend on the item's blocks): a mark the serializer writes.
@@ -2001,6 +2015,9 @@ def _list_paragraphs(root: etree.Element, stash: Sequence[object]) -> None:
             transparent = (not blank_after or (last and only)) and (
                 not last or len(items) == 1 or plain_seen
             )
+            if _END_ITEM in item.attrib:  # kramdown's eob_found: a blank line after the item's
+                del item.attrib[_END_ITEM]  # paragraph, and no exception for the last item
+                transparent = transparent and not only
             if transparent:
                 plain_seen = True
             _set_item_paragraph(item, wrapped=not transparent)
@@ -2462,6 +2479,8 @@ class _NoBlankTreeprocessor(Treeprocessor):
                     previous[child] = before
                 before = child
         for element in list(root.iter()):
+            if _END_OF_LIST in (element.text or "") or _END_OF_LIST in (element.tail or ""):
+                self._end_of_list(element, parents)
             if element.text and _NOTHING in element.text:
                 element.text = _keep_kind(element.text, element.text.replace(_NOTHING, ""))
             if element.tail and _NOTHING in element.tail:
@@ -2482,6 +2501,21 @@ class _NoBlankTreeprocessor(Treeprocessor):
                 if up is None or up[-1] is not holder:
                     break
                 holder = up
+
+    @staticmethod
+    def _end_of_list(element: etree.Element, parents: dict[etree.Element, etree.Element]) -> None:
+        """The ``_END_OF_LIST`` mark out, its item marked (for ``_list_paragraphs``)."""
+        text, tail = element.text or "", element.tail or ""
+        in_text = _END_OF_LIST in text
+        if in_text:
+            element.text = _keep_kind(text, text.replace(_END_OF_LIST, ""))
+        if _END_OF_LIST in tail:
+            element.tail = _keep_kind(tail, tail.replace(_END_OF_LIST, ""))
+        holder = element if in_text else parents.get(element)
+        while holder is not None and holder.tag != "li":
+            holder = parents.get(holder)
+        if holder is not None:
+            holder.set(_END_ITEM, "")
 
 
 def _drop_blank_before(
