@@ -573,7 +573,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
             if outer == top.old == indent and _ATX_START.match(line[outer:]) and _is_text(prev):
                 # GFM's header (at the item's column) ends its paragraph: a block of the item's
                 return ["", " " * top.new + _mark_no_blank_before(line[outer:])]
-            if 0 < extra < 4 and _is_text(prev) and _is_text(line):
+            if 0 < extra < 4 and _is_text(prev) and (_is_text(line) or line[indent] == "#"):
                 # A paragraph's next line keeps what kramdown keeps of its indentation (python-
                 # markdown's would depend on the item's blocks): a mark the serializer writes.
                 self.document.spaces = True
