@@ -269,6 +269,14 @@ CASES: dict[str, tuple[str, str]] = {
         "- a\n   ## h\n- b\n",
         "<ul>\n  <li>a\n ## h</li>\n  <li>b</li>\n</ul>\n",
     ),
+    "footnotes-numbered-in-reference-order": (
+        "[^a]: x\n[^b]: y\n\n[^b] [^a]\n",
+        '\n<p><sup id="fnref:b" role="doc-noteref"><a href="#fn:b" class="footnote" rel="footnote">1</a></sup> <sup id="fnref:a" role="doc-noteref"><a href="#fn:a" class="footnote" rel="footnote">2</a></sup></p>\n<div class="footnotes" role="doc-endnotes">\n  <ol>\n    <li id="fn:b" role="doc-endnote">\n      <p>y\xa0<a href="#fnref:b" class="reversefootnote" role="doc-backlink">&#8617;</a></p>\n    </li>\n    <li id="fn:a" role="doc-endnote">\n      <p>x\xa0<a href="#fnref:a" class="reversefootnote" role="doc-backlink">&#8617;</a></p>\n    </li>\n  </ol>\n</div>\n',
+    ),
+    "footnote-without-text-not-numbered": (
+        "[^note]:\n[^n]: naïve\n\n[^n]\n",
+        '\n<p><sup id="fnref:n" role="doc-noteref"><a href="#fn:n" class="footnote" rel="footnote">1</a></sup></p>\n<div class="footnotes" role="doc-endnotes">\n  <ol>\n    <li id="fn:n" role="doc-endnote">\n      <p>naïve\xa0<a href="#fnref:n" class="reversefootnote" role="doc-backlink">&#8617;</a></p>\n    </li>\n  </ol>\n</div>\n',
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks: the same HTML otherwise

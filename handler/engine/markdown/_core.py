@@ -37,7 +37,11 @@ from markdown.extensions.attr_list import (
     get_attrs_and_remainder,
 )
 from markdown.extensions.def_list import DefListExtension, DefListProcessor
-from markdown.extensions.footnotes import NBSP_PLACEHOLDER, FootnoteExtension
+from markdown.extensions.footnotes import (
+    NBSP_PLACEHOLDER,
+    FootnoteExtension,
+    FootnoteReorderingProcessor,
+)
 from markdown.extensions.nl2br import Nl2BrExtension
 from markdown.extensions.tables import TableExtension
 from markdown.inlinepatterns import (
@@ -2914,6 +2918,27 @@ def _outer_regions(regions: list[Any]) -> list[Any]:
     return kept
 
 
+class _FootnoteReorderingProcessor(FootnoteReorderingProcessor):
+    """python-markdown's footnotes in the order the text refers to them (kramdown's numbers),
+    for a footnote without text too (python-markdown's expects a backlink in every one)."""
+
+    def reorder_footnotes(self, parent: etree.Element) -> None:
+        old_list = parent.find("ol")
+        if old_list is None:
+            return
+        parent.remove(old_list)
+        order = {name: index for index, name in enumerate(self.footnotes.footnote_order)}
+        separator = self.footnotes.get_separator()
+        last = len(self.footnotes.footnotes)
+
+        def position(item: etree.Element) -> int:
+            return order.get(item.get("id", "").split(separator, 1)[-1], last)
+
+        new_list = etree.SubElement(parent, "ol")
+        for item in sorted(old_list.findall("li"), key=position):
+            new_list.append(item)
+
+
 class _KramdownExtension(Extension):
     def __init__(self, toc_levels: range) -> None:
         super().__init__()
@@ -2935,6 +2960,12 @@ class _KramdownExtension(Extension):
         md.parser.blockprocessors.deregister("table")  # kramdown's rules for every table
         md.parser.blockprocessors.register(_KramdownDefListProcessor(md.parser), "deflist", 25)
         md.parser.__class__ = _TrackingBlockParser
+        if "footnote-reorder" in md.treeprocessors:
+            reorder = md.treeprocessors["footnote-reorder"]
+            assert isinstance(reorder, FootnoteReorderingProcessor)
+            md.treeprocessors.register(
+                _FootnoteReorderingProcessor(reorder.footnotes), "footnote-reorder", 19
+            )
         document = self.document
         md.preprocessors.register(
             _KramdownExtensionsPreprocessor(md, document), "bs_extensions", 29
@@ -3316,7 +3347,8 @@ class MarkdownRenderer:
                 custom_fences=[{"name": "*", "class": "", "format": _fence_format}]
             ),
             TableExtension(),
-            FootnoteExtension(BACKLINK_TITLE="", SUPERSCRIPT_TEXT="{}"),
+            # kramdown numbers footnotes in the order the text refers to them
+            FootnoteExtension(BACKLINK_TITLE="", SUPERSCRIPT_TEXT="{}", USE_DEFINITION_ORDER=False),
             DefListExtension(),
             AbbrExtension(),
             AttrListExtension(),
