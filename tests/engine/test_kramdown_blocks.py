@@ -277,6 +277,18 @@ CASES: dict[str, tuple[str, str]] = {
         "[^note]:\n[^n]: naïve\n\n[^n]\n",
         '\n<p><sup id="fnref:n" role="doc-noteref"><a href="#fn:n" class="footnote" rel="footnote">1</a></sup></p>\n<div class="footnotes" role="doc-endnotes">\n  <ol>\n    <li id="fn:n" role="doc-endnote">\n      <p>naïve\xa0<a href="#fnref:n" class="reversefootnote" role="doc-backlink">&#8617;</a></p>\n    </li>\n  </ol>\n</div>\n',
     ),
+    "list-ends-paragraph-of-lt-text": (
+        "<a\n1. snake_case_name\nwhy?\n2. beta\n",
+        "<p>&lt;a</p>\n<ol>\n  <li>snake_case_name\nwhy?</li>\n  <li>beta</li>\n</ol>\n",
+    ),
+    "list-ends-paragraph-of-span-html": (
+        "<span>a</span>\n1. x\n",
+        "<p><span>a</span></p>\n<ol>\n  <li>x</li>\n</ol>\n",
+    ),
+    "list-ends-paragraph-of-pipes": (
+        "| a | b |\n- x\n",
+        "<p>| a | b |</p>\n<ul>\n  <li>x</li>\n</ul>\n",
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks: the same HTML otherwise
