@@ -289,6 +289,22 @@ CASES: dict[str, tuple[str, str]] = {
         "| a | b |\n- x\n",
         "<p>| a | b |</p>\n<ul>\n  <li>x</li>\n</ul>\n",
     ),
+    "list-lazy-indented-link-definition-is-text": (
+        "snake_case_name\n   1.   why?\n        - site\n    [1]:\n        - café\n",
+        "<p>snake_case_name</p>\n<ol>\n  <li>why?\n    <ul>\n      <li>site\n  [1]:</li>\n      <li>café</li>\n    </ul>\n  </li>\n</ol>\n",
+    ),
+    "link-definition-after-setext-item-is-a-definition": (
+        "page\n1.  [z `y` w][]\n    ===\n[z `y` w]: ../up.md\n1. `\n",
+        '<p>page</p>\n<ol>\n  <li>\n    <h1 id="z-y-w"><a href="../up.md">z <code class="language-plaintext highlighter-rouge">y</code> w</a></h1>\n  </li>\n  <li>`</li>\n</ol>\n',
+    ),
+    "marker-four-columns-past-item-text-is-text": (
+        "10. yes!{:.c}\n        -  delta\n        - [ ] end.\n",
+        "<ol>\n  <li>yes!{:.c}\n    -  delta\n    - [ ] end.</li>\n</ol>\n",
+    ),
+    "link-definition-in-item-ends-nested-list": (
+        "+ naïve\n  - below)\n\n  [ref]: #anchor\n  - naïve\n",
+        "<ul>\n  <li>naïve\n    <ul>\n      <li>below)</li>\n    </ul>\n\n    <ul>\n      <li>naïve</li>\n    </ul>\n  </li>\n</ul>\n",
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks: the same HTML otherwise

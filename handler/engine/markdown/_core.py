@@ -369,7 +369,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 line = _NOTHING + line
                 self.document.no_blank = True
             if stack and _item_underline(line, stack) and _setext_item(out, prev, line):
-                prev2, prev = prev, line
+                prev2, prev = prev, line.lstrip(" ")  # (an underline, at any indentation)
                 continue
             if not stack and line.strip():
                 if _indent(line) >= 4 and (code or not prev.strip() or _ATX_START.match(prev)):
@@ -503,7 +503,13 @@ class _KramdownLinesPreprocessor(Preprocessor):
         indent = _indent(line)
         marker = _MARKER.match(line)
         if marker and not _HR.match(line) and (stack or indent < 4):
-            return self._item(line, prev, marker, stack)
+            if not (stack and 4 <= indent - stack[-1].old < 10 and _is_text(prev)):
+                return self._item(line, prev, marker, stack)
+            # four columns past the item's text: no marker (kramdown's LIST_START allows three),
+            # the paragraph's text with its indentation
+            self.document.spaces = True
+            extra = indent - stack[-1].old
+            return [" " * stack[-1].new + _SPACES.format(extra) + line.lstrip(" ")]
         if not stack and (self.definition or ":" in line[:4]):
             lazy = self._definition_line(line, prev, indent)
             if lazy is not None:
@@ -552,7 +558,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 stack.clear()
                 self.kinds.clear()
                 return ["", line]
-            if _REFERENCE_LINE.match(line):
+            if _REFERENCE_LINE.match(line, indent):  # (indented or not: text)
                 return [" " * stack[-1].new + self._as_text(line.lstrip(" "))]
             if _PARAGRAPH_RULE.match(line):
                 self.document.no_blank = self.rule_text = True
@@ -567,6 +573,8 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 # kramdown's list ends here; python-markdown, with a definition removed, would
                 # take a list after it for more of this one
                 self.ended = bool(_DEFINITION_LINE.match(line))
+            elif _DEFINITION_LINE.match(line):  # the same in an item: a list after it is new
+                self.kinds[len(stack)] = ""
         elif not stack and not _DEFINITION_LINE.match(line):
             self.ended = False
         if stack:
