@@ -559,6 +559,11 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 self.kinds.clear()
                 return ["", line]
             if _REFERENCE_LINE.match(line, indent):  # (indented or not: text)
+                kept = _lazy_spaces(indent, stack)
+                if 0 < kept < 10:
+                    self.document.spaces = True
+                    spaces = _SPACES.format(kept)
+                    return [" " * stack[-1].new + spaces + self._as_text(line.lstrip(" "))]
                 return [" " * stack[-1].new + self._as_text(line.lstrip(" "))]
             if _PARAGRAPH_RULE.match(line):
                 self.document.no_blank = self.rule_text = True
@@ -662,6 +667,19 @@ class _KramdownLinesPreprocessor(Preprocessor):
             and (opening != "<" or _is_text(prev))  # (a paragraph's span HTML or "<" text)
         )
         return ["", text] if blank or (after_text and prev.strip()) else [text]
+
+
+def _lazy_spaces(indent: int, stack: list[_ListItem]) -> int:
+    """The spaces kramdown keeps of a lazy line's ``indent`` in the innermost item: each list
+    takes its item's indentation off the line when the line has that much left."""
+    kept = indent
+    outer = 0
+    for item in stack:
+        width = item.old - outer
+        if kept >= width:
+            kept -= width
+        outer = item.old
+    return kept
 
 
 def _quote_end(lines: list[str], start: int, item: int = 0, nested: bool = False) -> int:
