@@ -305,6 +305,10 @@ CASES: dict[str, tuple[str, str]] = {
         "+ naïve\n  - below)\n\n  [ref]: #anchor\n  - naïve\n",
         "<ul>\n  <li>naïve\n    <ul>\n      <li>below)</li>\n    </ul>\n\n    <ul>\n      <li>naïve</li>\n    </ul>\n  </li>\n</ul>\n",
     ),
+    "list-ends-paragraph-of-closing-tag-text": (
+        "</table>\n10. [`a|b`]\n\n    90's\n10. [x] note\n",
+        '<p>&lt;/table&gt;</p>\n<ol class="task-list">\n  <li>\n    <p>[<code class="language-plaintext highlighter-rouge">a|b</code>]</p>\n\n    <p>90’s</p>\n  </li>\n  <li class="task-list-item">\n    <p><input type="checkbox" class="task-list-item-checkbox" disabled="disabled" checked="checked" />note</p>\n  </li>\n</ol>\n',
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks: the same HTML otherwise

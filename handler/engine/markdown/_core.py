@@ -659,13 +659,8 @@ class _KramdownLinesPreprocessor(Preprocessor):
         if switched:  # kramdown starts a new list; python-markdown needs a block between
             self.document.breaks = True
             return ["", " " * new_indent + _LIST_BREAK, "", text]
-        opening = prev.lstrip()[:1]
-        blank = (
-            starts_list
-            and prev.strip()
-            and not prev.lstrip().startswith("\x02bshtml")
-            and (opening != "<" or _is_text(prev))  # (a paragraph's span HTML or "<" text)
-        )
+        # (a line that opens with "<" is text by now: block HTML is a mark, _HtmlBlockProcessor's)
+        blank = starts_list and prev.strip() and not prev.lstrip().startswith("\x02bshtml")
         return ["", text] if blank or (after_text and prev.strip()) else [text]
 
 
