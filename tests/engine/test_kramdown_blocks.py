@@ -309,6 +309,10 @@ CASES: dict[str, tuple[str, str]] = {
         "</table>\n10. [`a|b`]\n\n    90's\n10. [x] note\n",
         '<p>&lt;/table&gt;</p>\n<ol class="task-list">\n  <li>\n    <p>[<code class="language-plaintext highlighter-rouge">a|b</code>]</p>\n\n    <p>90’s</p>\n  </li>\n  <li class="task-list-item">\n    <p><input type="checkbox" class="task-list-item-checkbox" disabled="disabled" checked="checked" />note</p>\n  </li>\n</ol>\n',
     ),
+    "definition-after-math-block-is-text": (
+        "90's\n: list\n\n$$ $$\n\n: Jekyll\n: delta\n",
+        "<dl>\n  <dt>90’s</dt>\n  <dd>list</dd>\n</dl>\n\n\\[\\]\n\n<dl>\n  <dt>: Jekyll</dt>\n  <dd>delta</dd>\n</dl>\n",
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks: the same HTML otherwise

@@ -2854,6 +2854,15 @@ class _KramdownDefListProcessor(DefListProcessor):
         rest, self.rest = self.rest, None
         m = self.RE.search(raw_block)
         sibling = self.lastChild(parent)
+        if (
+            m is not None
+            and not raw_block[: m.start()].strip()
+            and sibling is not None
+            and sibling.tag == "p"
+            and _is_block_placeholder(sibling, self.parser.md.htmlStash.rawHtmlBlocks)
+        ):  # kramdown's definition needs a paragraph before (a math block is none): text
+            blocks[0] = "\\" + raw_block.lstrip(" ")
+            return False if self.RE.search(blocks[0]) is None else self.run(parent, blocks)
         more = (  # another definition of the list before
             m is not None
             and not raw_block[: m.start()].strip()
