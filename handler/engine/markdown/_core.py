@@ -458,6 +458,11 @@ class _KramdownLinesPreprocessor(Preprocessor):
                     if not first:
                         written.insert(0, "")
                     self.document.no_blank = True
+            if not_fence and _FENCE.match(written[-1]):
+                # text to kramdown: the fence preprocessor must not open a fence there (and
+                # take the fences after it for its code)
+                written[-1] += _NOTHING  # (at the end: "~~" at its start stays no strikethrough)
+                self.document.no_blank = True
             if "" in written:
                 block = len(out) + len(written) - written[::-1].index("")
             out.extend(written)
