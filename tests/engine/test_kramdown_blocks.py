@@ -313,9 +313,22 @@ CASES: dict[str, tuple[str, str]] = {
         "90's\n: list\n\n$$ $$\n\n: Jekyll\n: delta\n",
         "<dl>\n  <dt>90’s</dt>\n  <dd>list</dd>\n</dl>\n\n\\[\\]\n\n<dl>\n  <dt>: Jekyll</dt>\n  <dd>delta</dd>\n</dl>\n",
     ),
+    "math-block-as-item-text": (
+        "- $$x^2$$\n- 2023\n",
+        "<ul>\n  <li>\n\\[x^2\\]\n  </li>\n  <li>2023</li>\n</ul>\n",
+    ),
+    "math-block-as-item-text-blank-after": (
+        "- $$x^2$$\n\n- b\n",
+        "<ul>\n  <li>\n\\[x^2\\]\n  </li>\n  <li>b</li>\n</ul>\n",
+    ),
+    "inline-math-with-more-item-text": (
+        "- $$x^2$$\n  more\n- 2023\n",
+        "<ul>\n  <li>\\(x^2\\)\nmore</li>\n  <li>2023</li>\n</ul>\n",
+    ),
 }
 
-# kramdown writes a blank line fewer or more between these blocks: the same HTML otherwise
+# kramdown writes a blank line fewer or more between these blocks (or line breaks around a math
+# block alone in an item): the same HTML otherwise
 BLANK_LINES_ONLY = frozenset(
     (
         "hr-spaced-dashes-before-html",
@@ -324,6 +337,7 @@ BLANK_LINES_ONLY = frozenset(
         "blockquote-lazy-header",
         "definition-first-paragraph-bare",
         "blockquote-header-between-nested-quotes",
+        "math-block-as-item-text",
     )
 )
 
