@@ -325,10 +325,38 @@ CASES: dict[str, tuple[str, str]] = {
         "- $$x^2$$\n  more\n- 2023\n",
         "<ul>\n  <li>\\(x^2\\)\nmore</li>\n  <li>2023</li>\n</ul>\n",
     ),
+    "block-html-as-item-text": (
+        "* <div>a</div>\n* b\n",
+        "<ul>\n  <li>\n    <div>a</div>\n  </li>\n  <li>b</li>\n</ul>\n",
+    ),
+    "html-comment-then-paragraph-in-item": (
+        "* <!-- --> [`x`]\nnote](#anchor)\n",
+        '<ul>\n  <li>\n    <!-- -->\n    <p>[<code class="language-plaintext highlighter-rouge">x</code>]\nnote](#anchor)</p>\n  </li>\n</ul>\n',
+    ),
+    "multi-line-block-html-in-item": (
+        "1. <div>\n   a\n   </div>\n2. b\n",
+        "<ol>\n  <li>\n    <div>\na\n</div>\n  </li>\n  <li>b</li>\n</ol>\n",
+    ),
+    "span-html-in-item-stays-inline": (
+        "* <b>a</b> x\n* b\n",
+        "<ul>\n  <li><b>a</b> x</li>\n  <li>b</li>\n</ul>\n",
+    ),
+    "task-list-block-html-item-no-task-item": (
+        "- [x] a\n- <div>b</div>\n- c\n",
+        '<ul class="task-list">\n  <li class="task-list-item"><input type="checkbox" class="task-list-item-checkbox" disabled="disabled" checked="checked" />a</li>\n  <li>\n    <div>b</div>\n  </li>\n  <li class="task-list-item">c</li>\n</ul>\n',
+    ),
+    "unclosed-span-tag-in-item-ends-with-item": (
+        "- <s>delta\n- b\n",
+        "<ul>\n  <li>\n    <s>delta\n</s>\n  </li>\n  <li>b</li>\n</ul>\n",
+    ),
+    "block-tag-line-ends-list-after-item-html": (
+        "- <div>\nlazy\n</div>\n- x\n",
+        "<ul>\n  <li>\n    <div>\nlazy\n</div>\n  </li>\n</ul>\n<p>&lt;/div&gt;</p>\n<ul>\n  <li>x</li>\n</ul>\n",
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks (or line breaks around a math
-# block alone in an item): the same HTML otherwise
+# block alone in an item, or a span element's block HTML in one): the same HTML otherwise
 BLANK_LINES_ONLY = frozenset(
     (
         "hr-spaced-dashes-before-html",
@@ -338,6 +366,8 @@ BLANK_LINES_ONLY = frozenset(
         "definition-first-paragraph-bare",
         "blockquote-header-between-nested-quotes",
         "math-block-as-item-text",
+        "unclosed-span-tag-in-item-ends-with-item",
+        "block-tag-line-ends-list-after-item-html",
     )
 )
 

@@ -562,6 +562,16 @@ class _KramdownLinesPreprocessor(Preprocessor):
         if (
             stack
             and prev.strip()
+            and indent < min(stack[-1].old, 4)
+            and line[indent] == "<"
+            and not _lazy_code_line(line)
+        ):  # a block tag's line is no lazy line (kramdown's list's lazy_re): it ends the list
+            stack.clear()
+            self.kinds.clear()
+            return ["", line]
+        if (
+            stack
+            and prev.strip()
             and indent < stack[-1].old
             and (rule_text or _PIPE_TEXT.match(prev))
             and _REFERENCE_LINE.match(line)
@@ -869,6 +879,8 @@ _HTML_MARK = "\x02bshtml:{}\x03"
 # which the engine tries at every position of the text).
 _WHITESPACE_LINE = re.compile(r"\n +(?=\n)")
 _TRAILING_SPACE = re.compile(r"\n[ \t\n]*$")
+# a list item's marker before block HTML (the HTML parser says whether it is a block)
+_ITEM_HTML = re.compile(r"[ ]*(?:[*+-]|\d+\.)[ ]{1,4}(?=<)")
 _HTML_MARK_RE = re.compile("^[ ]{0,3}\x02bshtml:(\\d+)\x03")
 
 
@@ -929,26 +941,28 @@ class _HtmlBlockPreprocessor(Preprocessor):
             if opening and _indent(line) < 4 and _opens_fence(lines, index, 0, unclosed):
                 fence, fence_indent = opening.group("fence"), _indent(line)
             parsed = None
+            item = None  # a list item whose text opens with the block HTML: its marker
             if "<" in line and BLOCK_START.match(line) and not _script_in_paragraph(line, out):
-                parsed = HtmlParser(text).parse(starts[index])
+                parsed = _html_block(text, starts[index])
+            elif (
+                "<" in line
+                and (item := _ITEM_HTML.match(line)) is not None
+                and (_indent(line) < 4 or (out and out[-1].strip()))  # (not indented code)
+            ):
+                parsed = _item_html_block(lines, index, item.end(), starts)
             if parsed is None:
                 out.append(line)
                 index += 1
                 continue
             block, end = parsed
-            while "<" in text[end : end + 4]:  # kramdown: another block starts where it ended
-                more = HtmlParser(text).parse(end)
-                if more is None or more[1] <= end or "<!" in text[end : end + 5]:
-                    break
-                block.nodes.extend(more[0].nodes)
-                block.markdown.extend(more[0].markdown)
-                end = more[1]
             for part in block.markdown:
                 if part.block:
                     part.text = "\n".join(self._inner(part.text.split("\n")))
             self.document.html_blocks.append(block)
             mark = " " * _indent(line) + _HTML_MARK.format(len(self.document.html_blocks) - 1)
-            if out and out[-1].strip() and not _HTML_MARK_RE.match(out[-1]):
+            if item is not None:  # kramdown parses the item's text as a document: its block
+                mark = line[: item.end()] + mark.lstrip(" ")
+            elif out and out[-1].strip() and not _HTML_MARK_RE.match(out[-1]):
                 if _FENCE.match(out[-1]):  # the fence's line cannot take the mark
                     mark += _NO_BLANK_BEFORE
                 _mark_no_blank(out, self.document)
@@ -957,7 +971,9 @@ class _HtmlBlockPreprocessor(Preprocessor):
             index = bisect.bisect_right(starts, end) - 1
             if index < len(lines) and end > starts[index]:  # the line goes on after the HTML
                 rest = text[end : starts[index + 1] - 1]
-                if rest.strip():
+                if rest.strip() and item is not None:  # the item's next block
+                    out.append(" " * item.end() + rest.lstrip(" "))
+                elif rest.strip():
                     out.append(rest)
                 elif block.nodes and block.nodes[-1].tag in ("script", "style"):
                     out.append("")  # kramdown does not take the rest of their line: a blank line
@@ -975,6 +991,54 @@ class _HtmlBlockPreprocessor(Preprocessor):
                 lines = preprocessor.run(lines)
             after = after or preprocessor is self
         return lines
+
+
+def _html_block(text: str, start: int) -> tuple[HtmlBlock, int] | None:
+    """The block HTML at ``start`` of ``text`` (with the blocks that start where it ends, as
+    kramdown reads them), and where it ends; None when there is none."""
+    parsed = HtmlParser(text).parse(start)
+    if parsed is None:
+        return None
+    block, end = parsed
+    while "<" in text[end : end + 4]:  # kramdown: another block starts where it ended
+        more = HtmlParser(text).parse(end)
+        if more is None or more[1] <= end or "<!" in text[end : end + 5]:
+            break
+        block.nodes.extend(more[0].nodes)
+        block.markdown.extend(more[0].markdown)
+        end = more[1]
+    return block, end
+
+
+def _item_html_block(
+    lines: list[str], index: int, column: int, starts: list[int]
+) -> tuple[HtmlBlock, int] | None:
+    """The block HTML that opens the text of the list item on ``lines[index]`` (at ``column``):
+    parsed, as kramdown does, in the item's text alone (its lines without the item's
+    indentation; its lazy lines as they are), with its end in the document's text."""
+    taken = [lines[index][column:]]
+    cut = [column]  # the columns taken off each line
+    for line in lines[index + 1 :]:
+        indent = _indent(line)
+        if line.strip() and indent < column:
+            if not taken[-1].strip() or (_MARKER.match(line) and not _HR.match(line)):
+                break  # the item ends: a line after a blank one, or another item
+            if not _lazy_code_line(line):
+                break  # no lazy line: an IAL, an end-of-block marker, a block tag
+            cut.append(0)  # a lazy line
+        else:
+            cut.append(min(indent, column))
+        taken.append(line[cut[-1] :])
+    text = "\n".join(taken) + "\n"
+    parsed = _html_block(text, 0)
+    if parsed is None:
+        return None
+    block, end = parsed
+    row = text.count("\n", 0, end)
+    if row >= len(taken):  # the end of the item's text
+        return block, starts[index + len(taken)]
+    column_end = end - (text.rindex("\n", 0, end) + 1 if row else 0)
+    return block, starts[index + row] + cut[row] + column_end
 
 
 def _empty_blank_lines(lines: list[str]) -> list[str]:
@@ -2043,7 +2107,8 @@ def _starts_with_paragraph(item: etree.Element, stash: Sequence[object]) -> bool
     if text:  # text, or a code block's or block HTML's placeholder
         match = _STASH.match(text)
         return not (match and match.end() == len(text) and not _is_block_placeholder(item, stash))
-    return len(item) > 0 and item[0].tag not in _ITEM_BLOCKS
+    # (block HTML, a span element's too, is no paragraph)
+    return len(item) > 0 and item[0].tag not in _ITEM_BLOCKS and item[0].get(KD, "")[:1] != "b"
 
 
 def _list_paragraphs(root: etree.Element, stash: Sequence[object]) -> None:
