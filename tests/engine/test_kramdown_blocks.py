@@ -353,6 +353,18 @@ CASES: dict[str, tuple[str, str]] = {
         "- <div>\nlazy\n</div>\n- x\n",
         "<ul>\n  <li>\n    <div>\nlazy\n</div>\n  </li>\n</ul>\n<p>&lt;/div&gt;</p>\n<ul>\n  <li>x</li>\n</ul>\n",
     ),
+    "block-html-as-definition-text": (
+        "a\n: <div>x</div> y\n: z\n",
+        "<dl>\n  <dt>a</dt>\n  <dd>\n    <div>x</div>\n    <p>y</p>\n  </dd>\n  <dd>z</dd>\n</dl>\n",
+    ),
+    "html-comment-then-ial-in-definition": (
+        "file.md\n: <!-- --> {: start}\n",
+        "<dl>\n  <dt>file.md</dt>\n  <dd>\n    <!-- -->\n  </dd>\n</dl>\n",
+    ),
+    "html-then-ial-on-its-line": (
+        "<div>a</div> {: .c}\nb\n",
+        '<div class="c">a</div>\n<p>b</p>\n',
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks (or line breaks around a math

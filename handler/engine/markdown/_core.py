@@ -880,7 +880,7 @@ _HTML_MARK = "\x02bshtml:{}\x03"
 _WHITESPACE_LINE = re.compile(r"\n +(?=\n)")
 _TRAILING_SPACE = re.compile(r"\n[ \t\n]*$")
 # a list item's marker before block HTML (the HTML parser says whether it is a block)
-_ITEM_HTML = re.compile(r"[ ]*(?:[*+-]|\d+\.)[ ]{1,4}(?=<)")
+_ITEM_HTML = re.compile(r"[ ]*(?:[*+-]|\d+\.|:)[ ]{1,4}(?=<)")
 _HTML_MARK_RE = re.compile("^[ ]{0,3}\x02bshtml:(\\d+)\x03")
 
 
@@ -971,7 +971,11 @@ class _HtmlBlockPreprocessor(Preprocessor):
             index = bisect.bisect_right(starts, end) - 1
             if index < len(lines) and end > starts[index]:  # the line goes on after the HTML
                 rest = text[end : starts[index + 1] - 1]
-                if rest.strip() and item is not None:  # the item's next block
+                if rest.strip() and _IAL_LINE.match(rest):  # a block IAL: a line of its own
+                    self.document.no_blank = True  # (the blank line before it is not kramdown's)
+                    ial = " " * (item.end() if item else 0) + _NO_BLANK + rest.lstrip(" ")
+                    out.extend(["", ial])
+                elif rest.strip() and item is not None:  # the item's next block
                     out.append(" " * item.end() + rest.lstrip(" "))
                 elif rest.strip():
                     out.append(rest)
@@ -1128,7 +1132,12 @@ class _HtmlBlockProcessor(BlockProcessor):
                 self.parser.parseChunk(part.element, part.text)
             else:
                 part.element.text = part.text
-        if rest.strip():
+        if rest.strip() and parent.tag == "dd" and self.parser.state.isstate("list"):
+            # kramdown's next block, not the definition's tight text (the HTML's tail)
+            self.parser.state.set("bs-html-rest")
+            self.parser.parseBlocks(parent, [rest])
+            self.parser.state.reset()
+        elif rest.strip():
             blocks.insert(0, rest)
 
 
