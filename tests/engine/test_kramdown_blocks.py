@@ -365,6 +365,14 @@ CASES: dict[str, tuple[str, str]] = {
         "<div>a</div> {: .c}\nb\n",
         '<div class="c">a</div>\n<p>b</p>\n',
     ),
+    "html-comment-item-after-lazy-line": (
+        "* [^2]\nmailto:me@example.com\n* <!-- --> note\n",
+        "<ul>\n  <li>[^2]\nmailto:me@example.com</li>\n  <li>\n    <!-- -->\n    <p>note</p>\n  </li>\n</ul>\n",
+    ),
+    "void-block-html-then-text-in-item": (
+        "- <wbr> x\n",
+        "<ul>\n  <li>\n    <wbr />\n    <p>x</p>\n  </li>\n</ul>\n",
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks (or line breaks around a math
@@ -379,6 +387,7 @@ BLANK_LINES_ONLY = frozenset(
         "blockquote-header-between-nested-quotes",
         "math-block-as-item-text",
         "unclosed-span-tag-in-item-ends-with-item",
+        "void-block-html-then-text-in-item",
         "block-tag-line-ends-list-after-item-html",
     )
 )

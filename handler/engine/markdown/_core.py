@@ -1132,7 +1132,11 @@ class _HtmlBlockProcessor(BlockProcessor):
                 self.parser.parseChunk(part.element, part.text)
             else:
                 part.element.text = part.text
-        if rest.strip() and parent.tag == "dd" and self.parser.state.isstate("list"):
+        if rest.strip() and parent.tag in ("li", "dd"):
+            # the rest of an item's first line after its HTML (at its text's column): a block
+            # of the item's, whatever the indentation python-markdown's list left it
+            rest = rest.lstrip(" ")
+        if rest.strip() and parent.tag in ("li", "dd") and self.parser.state.isstate("list"):
             # kramdown's next block, not the definition's tight text (the HTML's tail)
             self.parser.state.set("bs-html-rest")
             self.parser.parseBlocks(parent, [rest])
