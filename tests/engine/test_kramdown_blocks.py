@@ -373,6 +373,14 @@ CASES: dict[str, tuple[str, str]] = {
         "- <wbr> x\n",
         "<ul>\n  <li>\n    <wbr />\n    <p>x</p>\n  </li>\n</ul>\n",
     ),
+    "lazy-line-after-item-setext-header": (
+        "1. CSS\n   ---\nsite\n",
+        '<ol>\n  <li>\n    <h2 id="css">CSS</h2>\n    <p>site</p>\n  </li>\n</ol>\n',
+    ),
+    "lazy-line-after-item-atx-header": (
+        "- # CSS\nsite\n",
+        '<ul>\n  <li>\n    <h1 id="css">CSS</h1>\n    <p>site</p>\n  </li>\n</ul>\n',
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks (or line breaks around a math

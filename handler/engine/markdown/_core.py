@@ -569,6 +569,10 @@ class _KramdownLinesPreprocessor(Preprocessor):
             stack.clear()
             self.kinds.clear()
             return ["", line]
+        if stack and prev.strip() and indent < stack[-1].old and _header_line(prev):
+            # a lazy line after an item's header: the item's next block (python-markdown's
+            # list would leave a less indented line to the header's tail)
+            return [" " * stack[-1].new + line.lstrip(" ")]
         if (
             stack
             and prev.strip()
@@ -694,6 +698,14 @@ class _KramdownLinesPreprocessor(Preprocessor):
         # (a line that opens with "<" is text by now: block HTML is a mark, _HtmlBlockProcessor's)
         blank = starts_list and prev.strip() and not prev.lstrip().startswith("\x02bshtml")
         return ["", text] if blank or (after_text and prev.strip()) else [text]
+
+
+def _header_line(line: str) -> bool:
+    """A header's line in a list item: ATX (after the marker or not) or a setext underline."""
+    if _SETEXT_LINE.match(line):
+        return True
+    marker = _MARKER.match(line)
+    return bool(_ATX_START.match(line[marker.end() :] if marker else line))
 
 
 def _lazy_spaces(indent: int, stack: list[_ListItem]) -> int:
