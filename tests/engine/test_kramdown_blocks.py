@@ -381,6 +381,14 @@ CASES: dict[str, tuple[str, str]] = {
         "- # CSS\nsite\n",
         '<ul>\n  <li>\n    <h1 id="css">CSS</h1>\n    <p>site</p>\n  </li>\n</ul>\n',
     ),
+    "definition-lazy-header-line": (
+        "one,\n: x\n#### w]\n",
+        '<dl>\n  <dt>one,</dt>\n  <dd>x\n    <h4 id="w">w]</h4>\n  </dd>\n</dl>\n',
+    ),
+    "definition-lazy-line-after-header": (
+        "a\n: b\n# h\nc\n",
+        '<dl>\n  <dt>a</dt>\n  <dd>b\n    <h1 id="h">h</h1>\n    <p>c</p>\n  </dd>\n</dl>\n',
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks (or line breaks around a math

@@ -651,8 +651,11 @@ class _KramdownLinesPreprocessor(Preprocessor):
             if tag and tag.group(1).lower() not in SPAN_ELEMENTS:  # ends the definition list
                 self.definition = False
                 return ["", line]
-            if stripped[0] == ":" or tag or _is_text(line):
-                return ["    " + stripped]
+            if _ATX_START.match(prev) and stripped[0] != ":":  # after a header: a block
+                self.document.no_blank = True
+                return ["", "    " + _mark_no_blank_before(stripped)]
+            if stripped[0] == ":" or tag or _is_text(line) or _ATX_START.match(stripped):
+                return ["    " + stripped]  # (a header: a block of the definition's)
         if self.definition and not start and indent > 0 and indent >= self.definition_indent:
             return [" " * (4 + indent - self.definition_indent) + line.lstrip(" ")]
         return None
