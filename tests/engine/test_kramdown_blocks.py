@@ -389,6 +389,10 @@ CASES: dict[str, tuple[str, str]] = {
         "a\n: b\n# h\nc\n",
         '<dl>\n  <dt>a</dt>\n  <dd>b\n    <h1 id="h">h</h1>\n    <p>c</p>\n  </dd>\n</dl>\n',
     ),
+    "list-lazy-definition-after-definition": (
+        "- list\n\n  [x]: /y\n[z]: /w\n- b\n\n[x] [z]\n",
+        '<ul>\n  <li>\n    <p>list</p>\n\n  </li>\n  <li>\n    <p>b</p>\n  </li>\n</ul>\n\n<p><a href="/w">x</a></p>\n',
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks (or line breaks around a math
@@ -404,6 +408,7 @@ BLANK_LINES_ONLY = frozenset(
         "math-block-as-item-text",
         "unclosed-span-tag-in-item-ends-with-item",
         "void-block-html-then-text-in-item",
+        "list-lazy-definition-after-definition",
         "block-tag-line-ends-list-after-item-html",
     )
 )

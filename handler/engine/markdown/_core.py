@@ -520,6 +520,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
 
     def _line(self, line: str, prev: str, stack: list[_ListItem]) -> list[str]:
         rule_text, self.rule_text = self.rule_text, False
+        lazy_definition = self.lazy_definition  # the line before: a definition made text
         if not line.strip():
             return [line]
         indent = _indent(line)
@@ -595,6 +596,9 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 self.kinds.clear()
                 return ["", line]
             if _REFERENCE_LINE.match(line, indent):  # (indented or not: text)
+                if _DEFINITION_LINE.match(prev.lstrip(" ")) and not lazy_definition:
+                    return [" " * stack[-1].new + line.lstrip(" ")]  # a definition after one
+                self.lazy_definition = True
                 kept = _lazy_spaces(indent, stack)
                 if 0 < kept < 10:
                     self.document.spaces = True
