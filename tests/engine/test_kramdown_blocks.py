@@ -393,6 +393,26 @@ CASES: dict[str, tuple[str, str]] = {
         "- list\n\n  [x]: /y\n[z]: /w\n- b\n\n[x] [z]\n",
         '<ul>\n  <li>\n    <p>list</p>\n\n  </li>\n  <li>\n    <p>b</p>\n  </li>\n</ul>\n\n<p><a href="/w">x</a></p>\n',
     ),
+    "list-item-ial": (
+        "* {: .c} a\n",
+        '<ul>\n  <li class="c">a</li>\n</ul>\n',
+    ),
+    "list-item-ial-loose-list": (
+        "- {: .c} a\n\n- b\n",
+        '<ul>\n  <li class="c">\n    <p>a</p>\n  </li>\n  <li>\n    <p>b</p>\n  </li>\n</ul>\n',
+    ),
+    "list-item-ial-nested-multi-line": (
+        '- a\n  - {: .d title="t"} b\n    more\n',
+        '<ul>\n  <li>a\n    <ul>\n      <li class="d" title="t">b\nmore</li>\n    </ul>\n  </li>\n</ul>\n',
+    ),
+    "list-item-ial-from-ald": (
+        "{:r: .q}\n- {: r} a\n",
+        '<ul>\n  <li class="q">a</li>\n</ul>\n',
+    ),
+    "list-item-ial-invalid-leaves-item-empty": (
+        "* {: {x}\n",
+        "<ul>\n  <li></li>\n</ul>\n",
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks (or line breaks around a math

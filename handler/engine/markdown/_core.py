@@ -221,6 +221,10 @@ _LIST_BREAK = "\x02bsbreak\x03"
 # Ends a line followed by a blank line that only python-markdown needs: not a blank for kramdown.
 _NO_BLANK = "\x02bsnb\x03"
 _NO_BLANK_BEFORE = "\x02bsnbb\x03"  # starts a line that follows a blank line kramdown has not
+_ITEM_IAL = "\x02bsli:{}\x03"  # opens an item's text: the item's IAL (kramdown's LIST_ITEM_IAL)
+_ITEM_IAL_RE = re.compile("\x02bsli:(\\d+)\x03")
+# kramdown's LIST_ITEM_IAL: an IAL that opens an item's (or a definition's) first line
+_LIST_ITEM_IAL = re.compile(r"[ \t]*\{:(?!(?:\w[\w-]*)?:|/)((?:\\\}|[^}])+)\}[ \t]*")
 _END_OF_LIST = "\x02bseol\x03"  # ends an item's text: an end-of-block marker ends its list
 _END_ITEM = "bs-eob"  # on an item the end-of-block marker ends the list after (a blank line)
 _NOTHING = "\x02bsx\x03"  # keeps a line from python-markdown's block patterns, then goes
@@ -250,9 +254,11 @@ class _Document:
     alds: dict[str, str] = field(default_factory=dict)  # kramdown's attribute list definitions
     auto_ids: bool | None = None  # set by ``{::options auto_ids="..." /}``
     tabbed: dict[str, str] = field(default_factory=dict)  # line with tabs expanded -> as written
+    item_ials: list[str] = field(default_factory=list)  # list items' IALs, by _ITEM_IAL's number
 
     def reset(self) -> None:
         self.tabbed.clear()
+        self.item_ials.clear()
         self.ials.clear()
         self.alds.clear()
         self.auto_ids = None
@@ -696,7 +702,13 @@ class _KramdownLinesPreprocessor(Preprocessor):
         self.kinds[depth] = kind
         item = _ListItem(old, new_indent + 4, kind)
         stack.append(item)
-        text = " " * new_indent + marker.group("marker") + " " + line[marker.end() :]
+        content = line[marker.end() :]
+        ial = _LIST_ITEM_IAL.match(content) if "{:" in content[:4] else None
+        if ial is not None:  # the item's own attributes (the tree processor sets them)
+            self.document.item_ials.append("{:" + ial.group(1) + "}")
+            self.document.no_blank = True
+            content = _ITEM_IAL.format(len(self.document.item_ials) - 1) + content[ial.end() :]
+        text = " " * new_indent + marker.group("marker") + " " + content
         if starts_list and self.ended:
             switched, self.ended = True, False
         if switched:  # kramdown starts a new list; python-markdown needs a block between
@@ -2629,6 +2641,8 @@ class _NoBlankTreeprocessor(Treeprocessor):
         for element in list(root.iter()):
             if _END_OF_LIST in (element.text or "") or _END_OF_LIST in (element.tail or ""):
                 self._end_of_list(element, parents)
+            if "\x02bsli:" in (element.text or "") or "\x02bsli:" in (element.tail or ""):
+                self._item_ial(element, parents)
             if element.text and _NOTHING in element.text:
                 element.text = _keep_kind(element.text, element.text.replace(_NOTHING, ""))
             if element.tail and _NOTHING in element.tail:
@@ -2649,6 +2663,25 @@ class _NoBlankTreeprocessor(Treeprocessor):
                 if up is None or up[-1] is not holder:
                     break
                 holder = up
+
+    def _item_ial(
+        self, element: etree.Element, parents: dict[etree.Element, etree.Element]
+    ) -> None:
+        """An ``_ITEM_IAL`` mark out, its IAL's attributes on the item it opens."""
+        text, tail = element.text or "", element.tail or ""
+        found = _ITEM_IAL_RE.search(text) or _ITEM_IAL_RE.search(tail)
+        if found is None:
+            return
+        element.text = _keep_kind(text, _ITEM_IAL_RE.sub("", text)) if text else element.text
+        element.tail = _keep_kind(tail, _ITEM_IAL_RE.sub("", tail)) if tail else element.tail
+        holder = element if found.string is text else parents.get(element)
+        while holder is not None and holder.tag not in ("li", "dd"):
+            holder = parents.get(holder)
+        if holder is None:
+            return
+        ial = self.document.item_ials[int(found.group(1))]
+        alds = self.document.alds
+        _apply_ial(self.md, holder, parse_ial(with_alds(ial, alds) if alds else ial))
 
     @staticmethod
     def _end_of_list(element: etree.Element, parents: dict[etree.Element, etree.Element]) -> None:
