@@ -413,6 +413,14 @@ CASES: dict[str, tuple[str, str]] = {
         "* {: {x}\n",
         "<ul>\n  <li></li>\n</ul>\n",
     ),
+    "definition-ial": (
+        "a\n: {: .c} b\n: {: #i} c\n",
+        '<dl>\n  <dt>a</dt>\n  <dd class="c">b</dd>\n  <dd id="i">c</dd>\n</dl>\n',
+    ),
+    "definition-ial-undefined-reference": (
+        '"*hi*"\n: {: start}\n',
+        "<dl>\n  <dt>“<em>hi</em>”</dt>\n  <dd></dd>\n</dl>\n",
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks (or line breaks around a math

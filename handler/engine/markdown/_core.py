@@ -653,6 +653,13 @@ class _KramdownLinesPreprocessor(Preprocessor):
             self.definition = True
             after = len(line) - len(line[start.end() :].lstrip(" "))
             self.definition_indent = after if after - start.end() < 3 else start.end()
+            content = line[start.end() :]
+            ial = _LIST_ITEM_IAL.match(content) if "{:" in content[:4] else None
+            if ial is not None:  # the definition's own attributes, as an item's
+                self.document.item_ials.append("{:" + ial.group(1) + "}")
+                self.document.no_blank = True
+                mark = _ITEM_IAL.format(len(self.document.item_ials) - 1)
+                return [line[: start.end()] + mark + content[ial.end() :]]
         elif not prev.strip():
             self.definition = indent >= self.definition_indent
         elif self.definition and indent < 4:
