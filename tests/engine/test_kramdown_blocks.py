@@ -1,7 +1,9 @@
 """kramdown's block rules fixed for issue 14's differential test (group "blocks"): hard breaks,
 task list items, setext headers in list items and with a one-character underline, list markers,
-the end-of-block marker, rules, definition lists, lists nested by a marker of another type, and
-blockquotes' lazy lines. Each case is a minimal document of the causes in ``kramdown_known.md``.
+the end-of-block marker, rules, definition lists, lists nested by a marker of another type,
+blockquotes (their lazy lines; lists, HTML and code in them), link definitions read as paragraph
+text, block HTML and math opening an item, item and definition IALs, and footnote numbering.
+Each case is a minimal document of the causes in ``kramdown_known.md``.
 
 The expected HTML is kramdown's as Jekyll 4.3.1 calls it (kramdown 2.4, kramdown-parser-gfm 1.1),
 recorded through the differential test's harness (``kramdown_diff.Kramdown``, the converter
