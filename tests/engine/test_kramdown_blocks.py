@@ -423,6 +423,14 @@ CASES: dict[str, tuple[str, str]] = {
         '"*hi*"\n: {: start}\n',
         "<dl>\n  <dt>“<em>hi</em>”</dt>\n  <dd></dd>\n</dl>\n",
     ),
+    "link-definition-in-last-item-wraps-its-paragraph": (
+        "+ note\n\n  [`x`]: https://a.example/x?y=1&z=2\n",
+        "<ul>\n  <li>\n    <p>note</p>\n\n  </li>\n</ul>\n",
+    ),
+    "link-definition-in-nested-item-outer-bare": (
+        "- a\n  - b\n\n  [x]: /y\n",
+        "<ul>\n  <li>a\n    <ul>\n      <li>b</li>\n    </ul>\n\n  </li>\n</ul>\n",
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks (or line breaks around a math
@@ -439,6 +447,8 @@ BLANK_LINES_ONLY = frozenset(
         "unclosed-span-tag-in-item-ends-with-item",
         "void-block-html-then-text-in-item",
         "list-lazy-definition-after-definition",
+        "link-definition-in-last-item-wraps-its-paragraph",
+        "link-definition-in-nested-item-outer-bare",
         "block-tag-line-ends-list-after-item-html",
     )
 )

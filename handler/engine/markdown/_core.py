@@ -225,7 +225,9 @@ _ITEM_IAL = "\x02bsli:{}\x03"  # opens an item's text: the item's IAL (kramdown'
 _ITEM_IAL_RE = re.compile("\x02bsli:(\\d+)\x03")
 # kramdown's LIST_ITEM_IAL: an IAL that opens an item's (or a definition's) first line
 _LIST_ITEM_IAL = re.compile(r"[ \t]*\{:(?!(?:\w[\w-]*)?:|/)((?:\\\}|[^}])+)\}[ \t]*")
-_END_OF_LIST = "\x02bseol\x03"  # ends an item's text: an end-of-block marker ends its list
+_END_OF_LIST = (
+    "\x02bseol\x03"  # ends an item's paragraph: kramdown's :eob follows (a marker, a link def)
+)
 _END_ITEM = "bs-eob"  # on an item the end-of-block marker ends the list after (a blank line)
 _NOTHING = "\x02bsx\x03"  # keeps a line from python-markdown's block patterns, then goes
 _PARAGRAPH_RULE = re.compile(r"^[ ]{0,3}(?:=+|-+|\*{3,}|_{3,})[ ]*$")
@@ -450,6 +452,19 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 last = lines[quoted - 1]
             elif stack and stack[-1] is not before and "$$" in line:
                 self._math_item(written, lines, index, stack[-1])
+            elif (
+                stack
+                and stack[-1] is before
+                and not prev.strip()
+                and _is_text(prev2)
+                and _indent(line) >= stack[-1].old
+                and _DEFINITION_LINE.match(line.lstrip(" "))
+            ):  # kramdown's link definition leaves an element in the item (an :eob): its
+                # paragraph before the blank line is no last item's bare text
+                at = next((i for i in range(len(out) - 1, -1, -1) if out[i].strip()), None)
+                if at is not None:
+                    out[at] += _END_OF_LIST
+                    self.document.no_blank = True
             if len(written) > 1 and written[0] == "":  # a blank line only python-markdown needs
                 _mark_no_blank(out, self.document, text=was_not_fence)
             if (
