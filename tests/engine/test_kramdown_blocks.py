@@ -431,10 +431,19 @@ CASES: dict[str, tuple[str, str]] = {
         "- a\n  - b\n\n  [x]: /y\n",
         "<ul>\n  <li>a\n    <ul>\n      <li>b</li>\n    </ul>\n\n  </li>\n</ul>\n",
     ),
+    "math-block-as-definition-text": (
+        "note\n: $$x^2$$\n: b\n",
+        "<dl>\n  <dt>note</dt>\n  <dd>\n\\[x^2\\]\n  </dd>\n  <dd>b</dd>\n</dl>\n",
+    ),
+    "inline-math-with-more-definition-text": (
+        "note\n: $$x^2$$ c\n",
+        "<dl>\n  <dt>note</dt>\n  <dd>\\(x^2\\) c</dd>\n</dl>\n",
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks (or line breaks around a math
-# block alone in an item, or a span element's block HTML in one): the same HTML otherwise
+# block alone in an item or a definition, or a span element's block HTML in an item): the same
+# HTML otherwise
 BLANK_LINES_ONLY = frozenset(
     (
         "hr-spaced-dashes-before-html",
@@ -444,6 +453,7 @@ BLANK_LINES_ONLY = frozenset(
         "definition-first-paragraph-bare",
         "blockquote-header-between-nested-quotes",
         "math-block-as-item-text",
+        "math-block-as-definition-text",
         "unclosed-span-tag-in-item-ends-with-item",
         "void-block-html-then-text-in-item",
         "list-lazy-definition-after-definition",

@@ -451,7 +451,11 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 written += [" " * (item.new - 4) + text for text in inner[1:]]
                 last = lines[quoted - 1]
             elif stack and stack[-1] is not before and "$$" in line:
-                self._math_item(written, lines, index, stack[-1])
+                self._math_item(written, lines, index, stack[-1].old)
+            elif not stack and "$$" in line and written[-1] == line:
+                definition = _DEFINITION_START.match(line)
+                if definition is not None:
+                    self._math_item(written, lines, index, definition.end())
             elif (
                 stack
                 and stack[-1] is before
@@ -513,20 +517,22 @@ class _KramdownLinesPreprocessor(Preprocessor):
         inner = _KramdownLinesPreprocessor(self.md, self.document).run(inner)
         return [f"> {line}" if line else ">" for line in inner]
 
-    def _math_item(self, written: list[str], lines: list[str], index: int, item: _ListItem) -> None:
-        """An item whose text is a ``$$...$$`` line alone (the item ends after it): kramdown's
-        math block, stashed here (the math preprocessor sees only blocks at a line's start)."""
-        content = lines[index][item.old :].strip()
+    def _math_item(self, written: list[str], lines: list[str], index: int, column: int) -> None:
+        """An item (or a definition) whose text, from ``column``, is a ``$$...$$`` line alone
+        (the item ends after it): kramdown's math block, stashed here (the math preprocessor
+        sees only blocks at a line's start)."""
+        content = lines[index][column:].strip()
         if len(content) < 4 or not (content.startswith("$$") and content.endswith("$$")):
             return
         after = lines[index + 1] if index + 1 < len(lines) else ""
-        if after.strip() and not (_MARKER.match(after) and _indent(after) < item.old):
+        ends = (_MARKER.match(after) and _indent(after) < column) or _DEFINITION_START.match(after)
+        if after.strip() and not ends:
             return  # more of the item's text: a paragraph with inline math
         math = self.md.preprocessors["bs_math"]
         assert isinstance(math, _MathBlockPreprocessor)
-        marker = _MARKER.match(written[-1])
-        assert marker is not None  # the item's first line, as _item writes it
-        written[-1] = written[-1][: marker.end()] + math._stash(content[2:-2])
+        head = _MARKER.match(written[-1]) or _DEFINITION_START.match(written[-1])
+        assert head is not None  # the item's (the definition's) first line, as written
+        written[-1] = written[-1][: head.end()] + math._stash(content[2:-2])
 
     def _as_text(self, definition: str) -> str:
         """A link or abbreviation definition's line kept from python-markdown's block patterns
