@@ -439,6 +439,14 @@ CASES: dict[str, tuple[str, str]] = {
         "note\n: $$x^2$$ c\n",
         "<dl>\n  <dt>note</dt>\n  <dd>\\(x^2\\) c</dd>\n</dl>\n",
     ),
+    "nested-list-after-later-paragraph-of-item": (
+        "+ read\n\n  1\n  * list\n",
+        "<ul>\n  <li>\n    <p>read</p>\n\n    <p>1</p>\n    <ul>\n      <li>list</li>\n    </ul>\n  </li>\n</ul>\n",
+    ),
+    "nested-list-after-later-paragraph-loose": (
+        "- a\n\n  b\n  * c\n\n  d\n",
+        "<ul>\n  <li>\n    <p>a</p>\n\n    <p>b</p>\n    <ul>\n      <li>c</li>\n    </ul>\n\n    <p>d</p>\n  </li>\n</ul>\n",
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks (or line breaks around a math

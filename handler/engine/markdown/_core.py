@@ -744,6 +744,10 @@ class _KramdownLinesPreprocessor(Preprocessor):
             return ["", " " * new_indent + _LIST_BREAK, "", text]
         # (a line that opens with "<" is text by now: block HTML is a mark, _HtmlBlockProcessor's)
         blank = starts_list and prev.strip() and not prev.lstrip().startswith("\x02bshtml")
+        # a nested list right after a later paragraph of the item (not its first line's):
+        # python-markdown's indented block would keep the marker in the paragraph
+        later = len(stack) > 1 and indent >= stack[-2].old and not _MARKER.match(prev)
+        blank = blank or (later and _is_text(prev))
         return ["", text] if blank or (after_text and prev.strip()) else [text]
 
 
