@@ -447,6 +447,10 @@ CASES: dict[str, tuple[str, str]] = {
         "- a\n\n  b\n  * c\n\n  d\n",
         "<ul>\n  <li>\n    <p>a</p>\n\n    <p>b</p>\n    <ul>\n      <li>c</li>\n    </ul>\n\n    <p>d</p>\n  </li>\n</ul>\n",
     ),
+    "indented-dashes-under-paragraph-are-text": (
+        "a\n ---\n",
+        "<p>a\n —</p>\n",
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks (or line breaks around a math

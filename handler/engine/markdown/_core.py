@@ -372,8 +372,9 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 not stack
                 and _is_text(prev)
                 and _PARAGRAPH_RULE.match(line)
-                and (prev2.strip() or not _SETEXT_LINE.match(line))
-            ):  # kramdown: no setext underline but after a blank line, no rule in a paragraph
+                and (prev2.strip() or line[:1] == " " or not _SETEXT_LINE.match(line))
+            ):  # kramdown: no setext underline but after a blank line (and at column 0), no rule in
+                # a paragraph
                 line = _NOTHING + line
                 self.document.no_blank = True
             if stack and _item_underline(line, stack) and _setext_item(out, prev, line):
