@@ -1,7 +1,9 @@
 """kramdown's block rules fixed for issue 14's differential test (group "blocks"): hard breaks,
 task list items, setext headers in list items and with a one-character underline, list markers,
-the end-of-block marker, rules, definition lists, lists nested by a marker of another type, and
-blockquotes' lazy lines. Each case is a minimal document of the causes in ``kramdown_known.md``.
+the end-of-block marker, rules, definition lists, lists nested by a marker of another type,
+blockquotes (their lazy lines; lists, HTML and code in them), link definitions read as paragraph
+text, block HTML and math opening an item, item and definition IALs, and footnote numbering.
+Each case is a minimal document of the causes in ``kramdown_known.md``.
 
 The expected HTML is kramdown's as Jekyll 4.3.1 calls it (kramdown 2.4, kramdown-parser-gfm 1.1),
 recorded through the differential test's harness (``kramdown_diff.Kramdown``, the converter
@@ -249,9 +251,295 @@ CASES: dict[str, tuple[str, str]] = {
         "<s x</s>\n*[HTML]: list\n\n> <u x\n[a]: /u\n\nHTML [a]\n",
         "<p>&lt;s x&lt;/s&gt;\n*[HTML]: list</p>\n\n<blockquote>\n  <p>&lt;u x\n[a]: /u</p>\n</blockquote>\n\n<p>HTML [a]</p>\n",
     ),
+    "blockquote-list-lazy-item-of-another-type": (
+        "> 2. [x](#anchor)\n* alpha\n",
+        '<blockquote>\n  <ol>\n    <li><a href="#anchor">x</a>\n      <ul>\n        <li>alpha</li>\n      </ul>\n    </li>\n  </ol>\n</blockquote>\n',
+    ),
+    "blockquote-header-between-nested-quotes": (
+        "> >\n> ### two;\n> >\n",
+        '<blockquote>\n  <blockquote>\n\n    <h3 id="two">two;</h3>\n\n  </blockquote>\n</blockquote>\n',
+    ),
+    "blockquote-list-lazy-link-definition": (
+        "> + b\n> [`x`]: ../up.md\nalpha\n",
+        '<blockquote>\n  <ul>\n    <li>b\n[<code class="language-plaintext highlighter-rouge">x</code>]: ../up.md\nalpha</li>\n  </ul>\n</blockquote>\n',
+    ),
+    "blockquote-html-block": (
+        "> <wbr> café\n",
+        "<blockquote>\n  <wbr />\n  <p>café</p>\n</blockquote>\n",
+    ),
+    "blockquote-nested-ends-at-html": (
+        "> > beta\n><wbr> <br />\n",
+        "<blockquote>\n  <blockquote>\n    <p>beta</p>\n  </blockquote>\n  <wbr />\n  <p><br /></p>\n</blockquote>\n",
+    ),
+    "blockquote-indented-code-lazy-line": (
+        ">     code\n[^2]\n",
+        '<blockquote>\n  <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>code [^2]\n</code></pre></div>  </div>\n</blockquote>\n',
+    ),
+    "blockquote-ends-a-list": (
+        "3. note\n+ [^n]\n\n  > it's <br>\n+ 90's\n+  site\n",
+        "<ol>\n  <li>note\n    <ul>\n      <li>[^n]</li>\n    </ul>\n  </li>\n</ol>\n\n<blockquote>\n  <p>it’s <br /></p>\n  <ul>\n    <li>90’s</li>\n    <li>site</li>\n  </ul>\n</blockquote>\n",
+    ),
+    "blockquote-in-list-item-lazy-link-definition": (
+        "2. don't\n\n   > (see\n[`x`]: mailto:me@example.com\n",
+        '<ol>\n  <li>\n    <p>don’t</p>\n\n    <blockquote>\n      <p>(see\n[<code class="language-plaintext highlighter-rouge">x</code>]: mailto:me@example.com</p>\n    </blockquote>\n  </li>\n</ol>\n',
+    ),
+    "blockquote-in-list-item-lazy-list": (
+        "10. end.\n\n    >`<b>`\n> 2. über\n",
+        '<ol>\n  <li>\n    <p>end.</p>\n\n    <blockquote>\n      <p><code class="language-plaintext highlighter-rouge">&lt;b&gt;</code></p>\n      <ol>\n        <li>über</li>\n      </ol>\n    </blockquote>\n  </li>\n</ol>\n',
+    ),
+    "lazy-link-definition-is-a-reference": (
+        "1. end.\n\nend.\n[Ref Label]:\n$x$\n\n[Ref Label]: #anchor\n",
+        '<ol>\n  <li>end.</li>\n</ol>\n\n<p>end.\n<a href="#anchor">Ref Label</a>:\n$x$</p>\n\n',
+    ),
+    "lazy-abbreviation-definitions-no-emphasis": (
+        "<br/></figure>\n*[W3C]:\n*[W3C]:\n",
+        "<p><br />&lt;/figure&gt;\n*[W3C]:\n*[W3C]:</p>\n",
+    ),
+    "blockquote-on-item-line-lazy-lines": (
+        "1. >> `x\\`\n[ref]:\n10.\n",
+        '<ol>\n  <li>\n    <blockquote>\n      <blockquote>\n        <p><code class="language-plaintext highlighter-rouge">x\\</code>\n[ref]:\n10.</p>\n      </blockquote>\n    </blockquote>\n  </li>\n</ol>\n',
+    ),
+    "blockquote-on-item-line-then-nested-list": (
+        "* > a\n  * b\n",
+        "<ul>\n  <li>\n    <blockquote>\n      <p>a</p>\n    </blockquote>\n    <ul>\n      <li>b</li>\n    </ul>\n  </li>\n</ul>\n",
+    ),
+    "blockquote-in-item-then-nested-list": (
+        "- a\n  > b\n  - c\n",
+        "<ul>\n  <li>a\n    <blockquote>\n      <p>b</p>\n    </blockquote>\n    <ul>\n      <li>c</li>\n    </ul>\n  </li>\n</ul>\n",
+    ),
+    "blockquote-on-item-line-lazy-then-item": (
+        "- > a\n  > b\nc\n- d\n",
+        "<ul>\n  <li>\n    <blockquote>\n      <p>a\nb\nc</p>\n    </blockquote>\n  </li>\n  <li>d</li>\n</ul>\n",
+    ),
+    "pipe-line-then-link-definition-is-text": (
+        "|\n[Ref Label]: https://a.example/paren_(x)\nHTML5\n",
+        "<p>|\n[Ref Label]: https://a.example/paren_(x)\nHTML5</p>\n",
+    ),
+    "pipe-in-code-span-no-table-link-definition-text": (
+        "|\n[`a|b`]: mailto:me@example.com\n",
+        '<p>|\n[<code class="language-plaintext highlighter-rouge">a|b</code>]: mailto:me@example.com</p>\n',
+    ),
+    "list-lazy-pipe-line-then-link-definition": (
+        "* more\n  - why?\n|\n[1]:\n  - file.md\n* G)\n",
+        "<ul>\n  <li>more\n    <ul>\n      <li>why?\n|\n[1]:</li>\n      <li>file.md</li>\n    </ul>\n  </li>\n  <li>G)</li>\n</ul>\n",
+    ),
+    "outer-item-after-loose-nested-item": (
+        "- a\n  - b\n\n    c\n  - e\n- f\n",
+        "<ul>\n  <li>a\n    <ul>\n      <li>\n        <p>b</p>\n\n        <p>c</p>\n      </li>\n      <li>\n        <p>e</p>\n      </li>\n    </ul>\n  </li>\n  <li>f</li>\n</ul>\n",
+    ),
+    "outer-item-after-nested-list-after-header-item": (
+        "* HTML\n  -\n\n  - read\n* 2023\n",
+        '<ul>\n  <li>\n    <h2 id="html">HTML</h2>\n\n    <ul>\n      <li>read</li>\n    </ul>\n  </li>\n  <li>2023</li>\n</ul>\n',
+    ),
+    "list-lazy-rule-then-link-definition": (
+        "- gamma\n***\n[the `x` flag]:\n- list\n",
+        '<ul>\n  <li>gamma\n***\n[the <code class="language-plaintext highlighter-rouge">x</code> flag]:</li>\n  <li>list</li>\n</ul>\n',
+    ),
+    "end-of-block-marker-after-blank-wraps-last-item": (
+        "* a\n* b\n\n^\n",
+        "<ul>\n  <li>a</li>\n  <li>\n    <p>b</p>\n  </li>\n</ul>\n",
+    ),
+    "end-of-block-marker-after-blank-one-item": (
+        "* ``tick''\n\n^\n",
+        "<ul>\n  <li>\n    <p>``tick’’</p>\n  </li>\n</ul>\n",
+    ),
+    "end-of-block-marker-no-blank-last-item-bare": (
+        "* a\n* b\n^\n",
+        "<ul>\n  <li>a</li>\n  <li>b</li>\n</ul>\n",
+    ),
+    "header-in-item-ends-its-paragraph": (
+        "* a\n  # h\n  b\n",
+        '<ul>\n  <li>a\n    <h1 id="h">h</h1>\n    <p>b</p>\n  </li>\n</ul>\n',
+    ),
+    "header-past-item-column-is-text": (
+        "- a\n   ## h\n- b\n",
+        "<ul>\n  <li>a\n ## h</li>\n  <li>b</li>\n</ul>\n",
+    ),
+    "footnotes-numbered-in-reference-order": (
+        "[^a]: x\n[^b]: y\n\n[^b] [^a]\n",
+        '\n<p><sup id="fnref:b" role="doc-noteref"><a href="#fn:b" class="footnote" rel="footnote">1</a></sup> <sup id="fnref:a" role="doc-noteref"><a href="#fn:a" class="footnote" rel="footnote">2</a></sup></p>\n<div class="footnotes" role="doc-endnotes">\n  <ol>\n    <li id="fn:b" role="doc-endnote">\n      <p>y\xa0<a href="#fnref:b" class="reversefootnote" role="doc-backlink">&#8617;</a></p>\n    </li>\n    <li id="fn:a" role="doc-endnote">\n      <p>x\xa0<a href="#fnref:a" class="reversefootnote" role="doc-backlink">&#8617;</a></p>\n    </li>\n  </ol>\n</div>\n',
+    ),
+    "footnote-without-text-not-numbered": (
+        "[^note]:\n[^n]: naïve\n\n[^n]\n",
+        '\n<p><sup id="fnref:n" role="doc-noteref"><a href="#fn:n" class="footnote" rel="footnote">1</a></sup></p>\n<div class="footnotes" role="doc-endnotes">\n  <ol>\n    <li id="fn:n" role="doc-endnote">\n      <p>naïve\xa0<a href="#fnref:n" class="reversefootnote" role="doc-backlink">&#8617;</a></p>\n    </li>\n  </ol>\n</div>\n',
+    ),
+    "list-ends-paragraph-of-lt-text": (
+        "<a\n1. snake_case_name\nwhy?\n2. beta\n",
+        "<p>&lt;a</p>\n<ol>\n  <li>snake_case_name\nwhy?</li>\n  <li>beta</li>\n</ol>\n",
+    ),
+    "list-ends-paragraph-of-span-html": (
+        "<span>a</span>\n1. x\n",
+        "<p><span>a</span></p>\n<ol>\n  <li>x</li>\n</ol>\n",
+    ),
+    "list-ends-paragraph-of-pipes": (
+        "| a | b |\n- x\n",
+        "<p>| a | b |</p>\n<ul>\n  <li>x</li>\n</ul>\n",
+    ),
+    "list-lazy-indented-link-definition-is-text": (
+        "snake_case_name\n   1.   why?\n        - site\n    [1]:\n        - café\n",
+        "<p>snake_case_name</p>\n<ol>\n  <li>why?\n    <ul>\n      <li>site\n  [1]:</li>\n      <li>café</li>\n    </ul>\n  </li>\n</ol>\n",
+    ),
+    "link-definition-after-setext-item-is-a-definition": (
+        "page\n1.  [z `y` w][]\n    ===\n[z `y` w]: ../up.md\n1. `\n",
+        '<p>page</p>\n<ol>\n  <li>\n    <h1 id="z-y-w"><a href="../up.md">z <code class="language-plaintext highlighter-rouge">y</code> w</a></h1>\n  </li>\n  <li>`</li>\n</ol>\n',
+    ),
+    "marker-four-columns-past-item-text-is-text": (
+        "10. yes!{:.c}\n        -  delta\n        - [ ] end.\n",
+        "<ol>\n  <li>yes!{:.c}\n    -  delta\n    - [ ] end.</li>\n</ol>\n",
+    ),
+    "link-definition-in-item-ends-nested-list": (
+        "+ naïve\n  - below)\n\n  [ref]: #anchor\n  - naïve\n",
+        "<ul>\n  <li>naïve\n    <ul>\n      <li>below)</li>\n    </ul>\n\n    <ul>\n      <li>naïve</li>\n    </ul>\n  </li>\n</ul>\n",
+    ),
+    "list-ends-paragraph-of-closing-tag-text": (
+        "</table>\n10. [`a|b`]\n\n    90's\n10. [x] note\n",
+        '<p>&lt;/table&gt;</p>\n<ol class="task-list">\n  <li>\n    <p>[<code class="language-plaintext highlighter-rouge">a|b</code>]</p>\n\n    <p>90’s</p>\n  </li>\n  <li class="task-list-item">\n    <p><input type="checkbox" class="task-list-item-checkbox" disabled="disabled" checked="checked" />note</p>\n  </li>\n</ol>\n',
+    ),
+    "definition-after-math-block-is-text": (
+        "90's\n: list\n\n$$ $$\n\n: Jekyll\n: delta\n",
+        "<dl>\n  <dt>90’s</dt>\n  <dd>list</dd>\n</dl>\n\n\\[\\]\n\n<dl>\n  <dt>: Jekyll</dt>\n  <dd>delta</dd>\n</dl>\n",
+    ),
+    "math-block-as-item-text": (
+        "- $$x^2$$\n- 2023\n",
+        "<ul>\n  <li>\n\\[x^2\\]\n  </li>\n  <li>2023</li>\n</ul>\n",
+    ),
+    "math-block-as-item-text-blank-after": (
+        "- $$x^2$$\n\n- b\n",
+        "<ul>\n  <li>\n\\[x^2\\]\n  </li>\n  <li>b</li>\n</ul>\n",
+    ),
+    "inline-math-with-more-item-text": (
+        "- $$x^2$$\n  more\n- 2023\n",
+        "<ul>\n  <li>\\(x^2\\)\nmore</li>\n  <li>2023</li>\n</ul>\n",
+    ),
+    "block-html-as-item-text": (
+        "* <div>a</div>\n* b\n",
+        "<ul>\n  <li>\n    <div>a</div>\n  </li>\n  <li>b</li>\n</ul>\n",
+    ),
+    "html-comment-then-paragraph-in-item": (
+        "* <!-- --> [`x`]\nnote](#anchor)\n",
+        '<ul>\n  <li>\n    <!-- -->\n    <p>[<code class="language-plaintext highlighter-rouge">x</code>]\nnote](#anchor)</p>\n  </li>\n</ul>\n',
+    ),
+    "multi-line-block-html-in-item": (
+        "1. <div>\n   a\n   </div>\n2. b\n",
+        "<ol>\n  <li>\n    <div>\na\n</div>\n  </li>\n  <li>b</li>\n</ol>\n",
+    ),
+    "span-html-in-item-stays-inline": (
+        "* <b>a</b> x\n* b\n",
+        "<ul>\n  <li><b>a</b> x</li>\n  <li>b</li>\n</ul>\n",
+    ),
+    "task-list-block-html-item-no-task-item": (
+        "- [x] a\n- <div>b</div>\n- c\n",
+        '<ul class="task-list">\n  <li class="task-list-item"><input type="checkbox" class="task-list-item-checkbox" disabled="disabled" checked="checked" />a</li>\n  <li>\n    <div>b</div>\n  </li>\n  <li class="task-list-item">c</li>\n</ul>\n',
+    ),
+    "unclosed-span-tag-in-item-ends-with-item": (
+        "- <s>delta\n- b\n",
+        "<ul>\n  <li>\n    <s>delta\n</s>\n  </li>\n  <li>b</li>\n</ul>\n",
+    ),
+    "block-tag-line-ends-list-after-item-html": (
+        "- <div>\nlazy\n</div>\n- x\n",
+        "<ul>\n  <li>\n    <div>\nlazy\n</div>\n  </li>\n</ul>\n<p>&lt;/div&gt;</p>\n<ul>\n  <li>x</li>\n</ul>\n",
+    ),
+    "block-html-as-definition-text": (
+        "a\n: <div>x</div> y\n: z\n",
+        "<dl>\n  <dt>a</dt>\n  <dd>\n    <div>x</div>\n    <p>y</p>\n  </dd>\n  <dd>z</dd>\n</dl>\n",
+    ),
+    "html-comment-then-ial-in-definition": (
+        "file.md\n: <!-- --> {: start}\n",
+        "<dl>\n  <dt>file.md</dt>\n  <dd>\n    <!-- -->\n  </dd>\n</dl>\n",
+    ),
+    "html-then-ial-on-its-line": (
+        "<div>a</div> {: .c}\nb\n",
+        '<div class="c">a</div>\n<p>b</p>\n',
+    ),
+    "html-comment-item-after-lazy-line": (
+        "* [^2]\nmailto:me@example.com\n* <!-- --> note\n",
+        "<ul>\n  <li>[^2]\nmailto:me@example.com</li>\n  <li>\n    <!-- -->\n    <p>note</p>\n  </li>\n</ul>\n",
+    ),
+    "void-block-html-then-text-in-item": (
+        "- <wbr> x\n",
+        "<ul>\n  <li>\n    <wbr />\n    <p>x</p>\n  </li>\n</ul>\n",
+    ),
+    "lazy-line-after-item-setext-header": (
+        "1. CSS\n   ---\nsite\n",
+        '<ol>\n  <li>\n    <h2 id="css">CSS</h2>\n    <p>site</p>\n  </li>\n</ol>\n',
+    ),
+    "lazy-line-after-item-atx-header": (
+        "- # CSS\nsite\n",
+        '<ul>\n  <li>\n    <h1 id="css">CSS</h1>\n    <p>site</p>\n  </li>\n</ul>\n',
+    ),
+    "definition-lazy-header-line": (
+        "one,\n: x\n#### w]\n",
+        '<dl>\n  <dt>one,</dt>\n  <dd>x\n    <h4 id="w">w]</h4>\n  </dd>\n</dl>\n',
+    ),
+    "definition-lazy-line-after-header": (
+        "a\n: b\n# h\nc\n",
+        '<dl>\n  <dt>a</dt>\n  <dd>b\n    <h1 id="h">h</h1>\n    <p>c</p>\n  </dd>\n</dl>\n',
+    ),
+    "list-lazy-definition-after-definition": (
+        "- list\n\n  [x]: /y\n[z]: /w\n- b\n\n[x] [z]\n",
+        '<ul>\n  <li>\n    <p>list</p>\n\n  </li>\n  <li>\n    <p>b</p>\n  </li>\n</ul>\n\n<p><a href="/w">x</a></p>\n',
+    ),
+    "list-item-ial": (
+        "* {: .c} a\n",
+        '<ul>\n  <li class="c">a</li>\n</ul>\n',
+    ),
+    "list-item-ial-loose-list": (
+        "- {: .c} a\n\n- b\n",
+        '<ul>\n  <li class="c">\n    <p>a</p>\n  </li>\n  <li>\n    <p>b</p>\n  </li>\n</ul>\n',
+    ),
+    "list-item-ial-nested-multi-line": (
+        '- a\n  - {: .d title="t"} b\n    more\n',
+        '<ul>\n  <li>a\n    <ul>\n      <li class="d" title="t">b\nmore</li>\n    </ul>\n  </li>\n</ul>\n',
+    ),
+    "list-item-ial-from-ald": (
+        "{:r: .q}\n- {: r} a\n",
+        '<ul>\n  <li class="q">a</li>\n</ul>\n',
+    ),
+    "list-item-ial-invalid-leaves-item-empty": (
+        "* {: {x}\n",
+        "<ul>\n  <li></li>\n</ul>\n",
+    ),
+    "definition-ial": (
+        "a\n: {: .c} b\n: {: #i} c\n",
+        '<dl>\n  <dt>a</dt>\n  <dd class="c">b</dd>\n  <dd id="i">c</dd>\n</dl>\n',
+    ),
+    "definition-ial-undefined-reference": (
+        '"*hi*"\n: {: start}\n',
+        "<dl>\n  <dt>“<em>hi</em>”</dt>\n  <dd></dd>\n</dl>\n",
+    ),
+    "link-definition-in-last-item-wraps-its-paragraph": (
+        "+ note\n\n  [`x`]: https://a.example/x?y=1&z=2\n",
+        "<ul>\n  <li>\n    <p>note</p>\n\n  </li>\n</ul>\n",
+    ),
+    "link-definition-in-nested-item-outer-bare": (
+        "- a\n  - b\n\n  [x]: /y\n",
+        "<ul>\n  <li>a\n    <ul>\n      <li>b</li>\n    </ul>\n\n  </li>\n</ul>\n",
+    ),
+    "math-block-as-definition-text": (
+        "note\n: $$x^2$$\n: b\n",
+        "<dl>\n  <dt>note</dt>\n  <dd>\n\\[x^2\\]\n  </dd>\n  <dd>b</dd>\n</dl>\n",
+    ),
+    "inline-math-with-more-definition-text": (
+        "note\n: $$x^2$$ c\n",
+        "<dl>\n  <dt>note</dt>\n  <dd>\\(x^2\\) c</dd>\n</dl>\n",
+    ),
+    "nested-list-after-later-paragraph-of-item": (
+        "+ read\n\n  1\n  * list\n",
+        "<ul>\n  <li>\n    <p>read</p>\n\n    <p>1</p>\n    <ul>\n      <li>list</li>\n    </ul>\n  </li>\n</ul>\n",
+    ),
+    "nested-list-after-later-paragraph-loose": (
+        "- a\n\n  b\n  * c\n\n  d\n",
+        "<ul>\n  <li>\n    <p>a</p>\n\n    <p>b</p>\n    <ul>\n      <li>c</li>\n    </ul>\n\n    <p>d</p>\n  </li>\n</ul>\n",
+    ),
+    "indented-dashes-under-paragraph-are-text": (
+        "a\n ---\n",
+        "<p>a\n —</p>\n",
+    ),
 }
 
-# kramdown writes a blank line fewer or more between these blocks: the same HTML otherwise
+# kramdown writes a blank line fewer or more between these blocks (or line breaks around a math
+# block alone in an item or a definition, or a span element's block HTML in an item): the same
+# HTML otherwise
 BLANK_LINES_ONLY = frozenset(
     (
         "nomarkdown-block-ends-before-next-line",
@@ -260,6 +548,15 @@ BLANK_LINES_ONLY = frozenset(
         "definition-ends-at-tag",
         "blockquote-lazy-header",
         "definition-first-paragraph-bare",
+        "blockquote-header-between-nested-quotes",
+        "math-block-as-item-text",
+        "math-block-as-definition-text",
+        "unclosed-span-tag-in-item-ends-with-item",
+        "void-block-html-then-text-in-item",
+        "list-lazy-definition-after-definition",
+        "link-definition-in-last-item-wraps-its-paragraph",
+        "link-definition-in-nested-item-outer-bare",
+        "block-tag-line-ends-list-after-item-html",
     )
 )
 

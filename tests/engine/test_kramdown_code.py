@@ -259,6 +259,14 @@ CASES: dict[str, tuple[str, str]] = {
         "``a <u>x``` b</u>\n",
         '<p><code class="language-plaintext highlighter-rouge">a &lt;u&gt;x</code>` b&lt;/u&gt;</p>\n',
     ),
+    "unclosed-fence-text-opens-no-fence-for-later-ones": (
+        "~~~~\n\n+   2023\n    ```plaintext\n```\n+ b\n",
+        '<p>~~~~</p>\n\n<ul>\n  <li>2023\n    <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div>    </div>\n  </li>\n  <li>b</li>\n</ul>\n',
+    ),
+    "unclosed-fence-text-then-fence": (
+        "~~~\na\n\n```\nb\n```\n",
+        '<p>~~~\na</p>\n\n<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>b\n</code></pre></div></div>\n',
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

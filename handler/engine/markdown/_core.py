@@ -46,6 +46,7 @@ from markdown.extensions.footnotes import (
     NBSP_PLACEHOLDER,
     FootnoteBlockProcessor,
     FootnoteExtension,
+    FootnoteReorderingProcessor,
 )
 from markdown.extensions.nl2br import Nl2BrExtension
 from markdown.extensions.tables import TableExtension
@@ -227,6 +228,14 @@ _LIST_BREAK = "\x02bsbreak\x03"
 # Ends a line followed by a blank line that only python-markdown needs: not a blank for kramdown.
 _NO_BLANK = "\x02bsnb\x03"
 _NO_BLANK_BEFORE = "\x02bsnbb\x03"  # starts a line that follows a blank line kramdown has not
+_ITEM_IAL = "\x02bsli:{}\x03"  # opens an item's text: the item's IAL (kramdown's LIST_ITEM_IAL)
+_ITEM_IAL_RE = re.compile("\x02bsli:(\\d+)\x03")
+# kramdown's LIST_ITEM_IAL: an IAL that opens an item's (or a definition's) first line
+_LIST_ITEM_IAL = re.compile(r"[ \t]*\{:(?!(?:\w[\w-]*)?:|/)((?:\\\}|[^}])+)\}[ \t]*")
+_END_OF_LIST = (
+    "\x02bseol\x03"  # ends an item's paragraph: kramdown's :eob follows (a marker, a link def)
+)
+_END_ITEM = "bs-eob"  # on an item the end-of-block marker ends the list after (a blank line)
 _NOTHING = "\x02bsx\x03"  # keeps a line from python-markdown's block patterns, then goes
 _PARAGRAPH_RULE = re.compile(r"^[ ]{0,3}(?:=+|-+|\*{3,}|_{3,})[ ]*$")
 _SPACES = "\x02bssp{}\x03"
@@ -259,9 +268,11 @@ class _Document:
     alds: dict[str, str] = field(default_factory=dict)  # kramdown's attribute list definitions
     auto_ids: bool | None = None  # set by ``{::options auto_ids="..." /}``
     tabbed: dict[str, str] = field(default_factory=dict)  # line with tabs expanded -> as written
+    item_ials: list[str] = field(default_factory=list)  # list items' IALs, by _ITEM_IAL's number
 
     def reset(self) -> None:
         self.tabbed.clear()
+        self.item_ials.clear()
         self.ials.clear()
         self.alds.clear()
         self.auto_ids = None
@@ -296,6 +307,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
         self.lazy_definition = False  # the line before was a definition's, as paragraph text
         self.index = 0
         self.fence_closed = -1
+        self.rule_text = False  # the line before was a rule's characters, as an item's text
 
     def run(self, lines: list[str]) -> list[str]:
         self.kinds = {}
@@ -318,40 +330,53 @@ class _KramdownLinesPreprocessor(Preprocessor):
         not_fence = False  # the previous line looks like a fence and opens none
         code = False  # the previous line is in an indented code block (outside lists)
         unclosed: dict[str, tuple[int, int]] = {}
-        quote: str | None = None  # the ">" prefix of the top-level quote line before
-        quote_fence: str | None = None
-        quoted_fence: str | None = None
         bare = fence_end = -2  # the last line of bare text, the last fence's closing line
+        quoted = 0  # lines before it are the rest of a quote
+        block = 0  # in out: the first line after the last blank line (python-markdown's block)
         for index, line in enumerate(lines):
             self.index = index
-            if quote is not None:
-                if not line.strip():
-                    quote = quote_fence = None
-                elif quote_fence is not None:  # a fence opened by a lazy line: the quote's
-                    if closes_fence(line, quote_fence, 0):
-                        quote_fence = None
-                    line = quote + line
-                elif not _QUOTE_START.match(line):
-                    if quoted_fence is not None:  # a lazy line in the quote's fence: its code
-                        closing = closes_fence(line, quoted_fence, 3)  # or its closing line
-                        kd_quote = _KD_QUOTE_PREFIX.match(quote)  # (kramdown's "> ", no more)
-                        lazy_quote = kd_quote.group() if kd_quote else quote
-                        line = lazy_quote + (line.lstrip(" ") if closing else line)
-                    else:
-                        line = self._quote_lazy(line, prev, quote, out)
-                        opened = _FENCE.match(line[len(quote) :])
-                        if opened and line.startswith(quote):
-                            quote_fence = opened.group("fence")
-            prefix = _QUOTE_PREFIX.match(line)
-            if prefix is None or (quote is None and not _QUOTE_START.match(line)):
-                quoted_fence = None
-            else:  # the fence open in the quote (to tell its lazy closing line)
-                content = line[prefix.end() :]
-                if quoted_fence is None:
-                    opens = _FENCE_OPENING.match(content)
-                    quoted_fence = opens.group("fence") if opens else None
-                elif closes_fence(content, quoted_fence, 3):
-                    quoted_fence = None
+            if index < quoted:
+                continue
+            if (
+                fence is None
+                and index >= table_end
+                and _QUOTE_START.match(line)
+                and (not stack or (not prev.strip() and _indent(line) < stack[0].old))
+            ):  # a blockquote (ending any list): its lines go through the preprocessors
+                stack.clear()
+                self.kinds.clear()
+                self.ended = code = not_fence = False
+                quoted = _quote_end(lines, index)
+                out.extend(self._quote(lines[index:quoted]))
+                prev2, prev = lines[quoted - 2] if quoted - index > 1 else prev, lines[quoted - 1]
+                continue
+            if (
+                fence is None
+                and index >= table_end
+                and stack
+                and _indent(line) >= stack[-1].old
+                and _QUOTE_START.match(line, stack[-1].old)
+            ):  # a blockquote in a list item: the same, its lines without the item's indentation
+                top = stack[-1]
+                quoted = _quote_end(lines, index, top.old, nested=bool(prev.strip()))
+                region = [text[min(_indent(text), top.old) :] for text in lines[index:quoted]]
+                if prev.strip():  # python-markdown's quote in an item needs a blank line before
+                    self._no_blank(out)
+                    out.append("")
+                    block = len(out)
+                out.extend(" " * top.new + text for text in self._quote(region))
+                if (
+                    quoted < len(lines)
+                    and _MARKER.match(lines[quoted])
+                    and _indent(lines[quoted]) >= top.old
+                ):  # a list in the item after the quote, not the quote's lazy line (an item
+                    # further left has its blank line from _item)
+                    self._no_blank(out)
+                    out.append("")
+                    block = len(out)
+                code = not_fence = False
+                prev2, prev = lines[quoted - 2] if quoted - index > 1 else prev, lines[quoted - 1]
+                continue
             if fence is not None:
                 if closes_fence(line, fence, fence_indent):
                     fence = None
@@ -395,14 +420,13 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 line = _NOTHING + line
                 self.document.no_blank = True
             if stack and _item_underline(line, stack) and _setext_item(out, prev, line):
-                prev2, prev = prev, line
+                prev2, prev = prev, line.lstrip(" ")  # (an underline, at any indentation)
                 continue
             tabbed = self.document.tabbed.get(line) if self.document.tabbed else None
             starts = not prev.strip() or _ATX_START.match(prev) or fence_end == index - 1
             if (
                 tabbed is not None
                 and not stack
-                and quote is None
                 and _NO_BLOCK.match(tabbed)
                 and (bare == index - 1 or (starts and not (code and prev.strip())))
             ):  # no block parser of kramdown's takes it: its text, bare (lines after it join it)
@@ -428,6 +452,13 @@ class _KramdownLinesPreprocessor(Preprocessor):
                     code = False
             if line[:1] == "^" and not line[1:].strip():
                 # kramdown's end-of-block marker: ends the paragraph, list or quote, writes nothing
+                if len(stack) == 1 and not prev.strip() and _is_text(prev2):
+                    # kramdown's list, ended by the marker, wraps its last item's paragraph in
+                    # <p> when a blank line follows it (no exception for the last item)
+                    at = next((i for i in range(len(out) - 1, -1, -1) if out[i].strip()), None)
+                    if at is not None:
+                        out[at] += _END_OF_LIST
+                        self.document.no_blank = True
                 if stack:
                     stack.clear()
                     self.kinds.clear()
@@ -467,6 +498,8 @@ class _KramdownLinesPreprocessor(Preprocessor):
                     self.footnote = "lazy"
                 elif self.footnote == "start":
                     self.footnote = None  # it ends (_KramdownFootnoteProcessor ends it too)
+            before = stack[-1] if stack else None
+            depth = len(stack)
             if (
                 (bare == index - 1 and line.strip())
                 or (
@@ -489,6 +522,54 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 written = self._line(line, prev, stack)
             if not stack and written and _FOOTNOTE_START.match(written[-1]):
                 self.footnote = "start"
+            if (
+                stack
+                and len(stack) < depth
+                and stack[-1] is not before
+                and written[0]
+                and block < len(out)
+                and _indent(out[block]) >= 4
+                and _indent(written[0]) < 4
+            ):  # an item of an outer list after a nested one's block that python-markdown
+                # reads as indented (a nested list's item after a blank line): it would take
+                # the item into the nested list without a blank line between them
+                written = ["", *written]
+            last = line  # the last line written (a quote the item opens with: its last line)
+            if stack and stack[-1] is not before and _QUOTE_START.match(line, stack[-1].old):
+                # an item that opens with a blockquote: the quote's lines, as in an item
+                item = stack[-1]
+                quoted = _quote_end(lines, index, item.old, nested=True)
+                region = [line[item.old :]]
+                region += [
+                    text[min(_indent(text), item.old) :] for text in lines[index + 1 : quoted]
+                ]
+                inner = self._quote(region)
+                marker = _MARKER.match(written[-1])
+                assert marker is not None  # the item's first line, as _item writes it
+                written[-1] = written[-1][: marker.end()] + inner[0]
+                # at the marker's column: python-markdown keeps an item's indented lines as
+                # they are (its blockquote would not see their ">")
+                written += [" " * (item.new - 4) + text for text in inner[1:]]
+                last = lines[quoted - 1]
+            elif stack and stack[-1] is not before and "$$" in line:
+                self._math_item(written, lines, index, stack[-1].old)
+            elif not stack and "$$" in line and written[-1] == line:
+                definition = _DEFINITION_START.match(line)
+                if definition is not None:
+                    self._math_item(written, lines, index, definition.end())
+            elif (
+                stack
+                and stack[-1] is before
+                and not prev.strip()
+                and _is_text(prev2)
+                and _indent(line) >= stack[-1].old
+                and _DEFINITION_LINE.match(line.lstrip(" "))
+            ):  # kramdown's link definition leaves an element in the item (an :eob): its
+                # paragraph before the blank line is no last item's bare text
+                at = next((i for i in range(len(out) - 1, -1, -1) if out[i].strip()), None)
+                if at is not None:
+                    out[at] += _END_OF_LIST
+                    self.document.no_blank = True
             if len(written) > 1 and written[0] == "":  # a blank line only python-markdown needs
                 _mark_no_blank(out, self.document, text=was_not_fence)
             if (
@@ -505,9 +586,14 @@ class _KramdownLinesPreprocessor(Preprocessor):
                     if not first:
                         written.insert(0, "")
                     self.document.no_blank = True
+            if not_fence and _FENCE.match(written[-1]):
+                # text to kramdown: the fence preprocessor must not open a fence there (and
+                # take the fences after it for its code)
+                written[-1] += _NOTHING  # (at the end: "~~" at its start stays no strikethrough)
+                self.document.no_blank = True
+            if "" in written:
+                block = len(out) + len(written) - written[::-1].index("")
             out.extend(written)
-            if not stack and quote is None and _QUOTE_START.match(line):
-                quote = _QUOTE_PREFIX.match(line).group()  # type: ignore[union-attr]
             lazy = bool(match and stack and prev.strip() and _indent(line) < stack[-1].old)
             if match and (not stack or lazy or _indent(line) >= stack[-1].old or not prev.strip()):
                 fence, fence_indent = match.group("fence"), _indent(line)
@@ -519,45 +605,62 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 opening = out[at].lstrip(" ") if at is not None else ""
                 if at is not None and _FENCE.match(opening):
                     out[at] = " " * fence_shift[1] + opening
-                fence_at = at if quote is None else None
-            prev2, prev = prev, line
+                fence_at = at
+            prev2, prev = (prev, line) if last is line else (lines[quoted - 2], last)
         return out
 
-    def _quote_lazy(self, line: str, prev: str, quote: str, out: list[str]) -> str:
-        """kramdown's blockquote takes every line up to a blank line (or block HTML, an IAL):
-        a lazy line that would start a block for python-markdown goes into the quote."""
-        if _SETEXT_LINE.match(line) or _ATX_START.match(line):
-            return quote + line
-        prefix = _QUOTE_PREFIX.match(prev)
-        if prefix and _FENCE.match(prev[prefix.end() :]):
-            # after the quote's fence: its block ends there (the fence preprocessor parts them)
-            return quote + line
-        if (
-            "]:" in line
-            and _DEFINITION_LINE.match(line)
-            and _is_text(prev[len(quote) :], held=True)
-        ):
-            return quote + "\\" + line.lstrip(" ")  # the paragraph's text, as under a paragraph
-        if _HR.match(line):  # a rule's characters in the quote's paragraph
-            self.document.no_blank = True
-            return quote + _NOTHING + line
-        if _MARKER.match(line) or _FENCE.match(line):
-            if prev.strip(" >"):  # python-markdown needs a blank line before the block
-                self._no_blank(out)
-                out.append(quote.rstrip())
-            return quote + line
-        return line
+    def _quote(self, lines: list[str]) -> list[str]:
+        """kramdown's blockquote: its lines without their ``>`` (lazy lines as they are) parsed
+        as a document of their own: so they go through the block HTML and line preprocessors
+        here (a list or HTML block inside it, a lazy line's rules), then get ``>`` back."""
+        inner = [_QUOTE_MARK.sub("", line, count=1) for line in lines]
+        inner = self.md.preprocessors["bs_html"].run(inner, source=False)  # type: ignore[call-arg]
+        inner = _KramdownLinesPreprocessor(self.md, self.document).run(inner)
+        return [f"> {line}" if line else ">" for line in inner]
+
+    def _math_item(self, written: list[str], lines: list[str], index: int, column: int) -> None:
+        """An item (or a definition) whose text, from ``column``, is a ``$$...$$`` line alone
+        (the item ends after it): kramdown's math block, stashed here (the math preprocessor
+        sees only blocks at a line's start)."""
+        content = lines[index][column:].strip()
+        if len(content) < 4 or not (content.startswith("$$") and content.endswith("$$")):
+            return
+        after = lines[index + 1] if index + 1 < len(lines) else ""
+        ends = (_MARKER.match(after) and _indent(after) < column) or _DEFINITION_START.match(after)
+        if after.strip() and not ends:
+            return  # more of the item's text: a paragraph with inline math
+        math = self.md.preprocessors["bs_math"]
+        assert isinstance(math, _MathBlockPreprocessor)
+        head = _MARKER.match(written[-1]) or _DEFINITION_START.match(written[-1])
+        assert head is not None  # the item's (the definition's) first line, as written
+        written[-1] = written[-1][: head.end()] + math._stash(content[2:-2])
+
+    def _as_text(self, definition: str) -> str:
+        """A link or abbreviation definition's line kept from python-markdown's block patterns
+        (kramdown's paragraph text): its ``[`` a link's still, an abbreviation's ``*`` text."""
+        if definition[:1] == "*":
+            return "\\" + definition
+        self.document.no_blank = True
+        return _NOTHING + definition
 
     def _no_blank(self, out: list[str]) -> None:
         _mark_no_blank(out, self.document)
 
     def _line(self, line: str, prev: str, stack: list[_ListItem]) -> list[str]:
+        rule_text, self.rule_text = self.rule_text, False
+        lazy_definition = self.lazy_definition  # the line before: a definition made text
         if not line.strip():
             return [line]
         indent = _indent(line)
         marker = _MARKER.match(line)
         if marker and not _HR.match(line) and (stack or indent < 4):
-            return self._item(line, prev, marker, stack)
+            if not (stack and 4 <= indent - stack[-1].old < 10 and _is_text(prev)):
+                return self._item(line, prev, marker, stack)
+            # four columns past the item's text: no marker (kramdown's LIST_START allows three),
+            # the paragraph's text with its indentation
+            self.document.spaces = True
+            extra = indent - stack[-1].old
+            return [" " * stack[-1].new + _SPACES.format(extra) + line.lstrip(" ")]
         if not stack and (self.definition or ":" in line[:4]):
             lazy = self._definition_line(line, prev, indent)
             if lazy is not None:
@@ -567,11 +670,11 @@ class _KramdownLinesPreprocessor(Preprocessor):
             and indent < 4
             and "]:" in line
             and _DEFINITION_LINE.match(line)
-            and _is_text(prev, held=True)
+            and (_is_text(prev, held=True) or _PIPE_TEXT.match(prev))
             and (self.lazy_definition or not _DEFINITION_LINE.match(prev))
         ):  # kramdown: a definition right under a paragraph's line is more of its text
             self.lazy_definition = True
-            return [line[:indent] + "\\" + line[indent:]]
+            return [line[:indent] + self._as_text(line[indent:])]
         self.lazy_definition = False
         if _IAL_LINE.match(line) and prev.strip():
             stripped = prev.strip()
@@ -588,6 +691,28 @@ class _KramdownLinesPreprocessor(Preprocessor):
         if (
             stack
             and prev.strip()
+            and indent < min(stack[-1].old, 4)
+            and line[indent] == "<"
+            and not _lazy_code_line(line)
+        ):  # a block tag's line is no lazy line (kramdown's list's lazy_re): it ends the list
+            stack.clear()
+            self.kinds.clear()
+            return ["", line]
+        if stack and prev.strip() and indent < stack[-1].old and _header_line(prev):
+            # a lazy line after an item's header: the item's next block (python-markdown's
+            # list would leave a less indented line to the header's tail)
+            return [" " * stack[-1].new + line.lstrip(" ")]
+        if (
+            stack
+            and prev.strip()
+            and indent < stack[-1].old
+            and (rule_text or _PIPE_TEXT.match(prev))
+            and _REFERENCE_LINE.match(line)
+        ):  # (a lazy line after a line of pipes, no table, or a rule's, as the line before)
+            return [" " * stack[-1].new + self._as_text(line.lstrip(" "))]
+        if (
+            stack
+            and prev.strip()
             and indent < stack[-1].old
             and not _FENCE.match(line)
             and not _HTML_MARK_RE.match(line)
@@ -598,10 +723,18 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 stack.clear()
                 self.kinds.clear()
                 return ["", line]
-            if _REFERENCE_LINE.match(line):
-                return [" " * stack[-1].new + "\\" + line.lstrip(" ")]
+            if _REFERENCE_LINE.match(line, indent):  # (indented or not: text)
+                if _DEFINITION_LINE.match(prev.lstrip(" ")) and not lazy_definition:
+                    return [" " * stack[-1].new + line.lstrip(" ")]  # a definition after one
+                self.lazy_definition = True
+                kept = _lazy_spaces(indent, stack)
+                if 0 < kept < 10:
+                    self.document.spaces = True
+                    spaces = _SPACES.format(kept)
+                    return [" " * stack[-1].new + spaces + self._as_text(line.lstrip(" "))]
+                return [" " * stack[-1].new + self._as_text(line.lstrip(" "))]
             if _PARAGRAPH_RULE.match(line):
-                self.document.no_blank = True
+                self.document.no_blank = self.rule_text = True
                 return [" " * stack[-1].new + _NOTHING + line.lstrip(" ")]
             if _ATX_START.match(line):
                 return ["", " " * stack[-1].new + _mark_no_blank_before(line.lstrip(" "))]
@@ -616,6 +749,8 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 # kramdown's list ends here; python-markdown, with a definition removed, would
                 # take a list after it for more of this one
                 self.ended = bool(_DEFINITION_LINE.match(line))
+            elif _DEFINITION_LINE.match(line):  # the same in an item: a list after it is new
+                self.kinds[len(stack)] = ""
         elif not stack and not _DEFINITION_LINE.match(line):
             self.ended = False
         if stack:
@@ -623,7 +758,10 @@ class _KramdownLinesPreprocessor(Preprocessor):
             # kramdown strips each enclosing item's indentation the line has
             outer = next((item.old for item in reversed(stack) if item.old <= indent), 0)
             extra = indent - outer
-            if 0 < extra < 4 and _is_text(prev) and _is_text(line):
+            if outer == top.old == indent and _ATX_START.match(line[outer:]) and _is_text(prev):
+                # GFM's header (at the item's column) ends its paragraph: a block of the item's
+                return ["", " " * top.new + _mark_no_blank_before(line[outer:])]
+            if 0 < extra < 4 and _is_text(prev) and (_is_text(line) or line[indent] == "#"):
                 # A paragraph's next line keeps what kramdown keeps of its indentation (python-
                 # markdown's would depend on the item's blocks): a mark the serializer writes.
                 self.document.spaces = True
@@ -640,6 +778,13 @@ class _KramdownLinesPreprocessor(Preprocessor):
             self.definition = True
             after = len(line) - len(line[start.end() :].lstrip(" "))
             self.definition_indent = after if after - start.end() < 3 else start.end()
+            content = line[start.end() :]
+            ial = _LIST_ITEM_IAL.match(content) if "{:" in content[:4] else None
+            if ial is not None:  # the definition's own attributes, as an item's
+                self.document.item_ials.append("{:" + ial.group(1) + "}")
+                self.document.no_blank = True
+                mark = _ITEM_IAL.format(len(self.document.item_ials) - 1)
+                return [line[: start.end()] + mark + content[ial.end() :]]
         elif not prev.strip():
             self.definition = indent >= self.definition_indent
         elif self.definition and indent < 4:
@@ -648,8 +793,11 @@ class _KramdownLinesPreprocessor(Preprocessor):
             if tag and tag.group(1).lower() not in SPAN_ELEMENTS:  # ends the definition list
                 self.definition = False
                 return ["", line]
-            if stripped[0] == ":" or tag or _is_text(line):
-                return ["    " + _lazy_text(stripped)]
+            if _ATX_START.match(prev) and stripped[0] != ":":  # after a header: a block
+                self.document.no_blank = True
+                return ["", "    " + _mark_no_blank_before(stripped)]
+            if stripped[0] == ":" or tag or _is_text(line) or _ATX_START.match(stripped):
+                return ["    " + _lazy_text(stripped)]  # (a header: a block of the definition's)
         if self.definition and not start and indent > 0 and indent >= self.definition_indent:
             stripped = line.lstrip(" ")
             if _is_text(prev):
@@ -694,14 +842,24 @@ class _KramdownLinesPreprocessor(Preprocessor):
         if stack and indent >= stack[-1].old:  # a nested list: the enclosing item's next chunk
             stack[-1].first_chunk = False
         stack.append(item)
-        text = " " * new_indent + marker.group("marker") + " " + line[marker.end() :]
+        content = line[marker.end() :]
+        ial = _LIST_ITEM_IAL.match(content) if "{:" in content[:4] else None
+        if ial is not None:  # the item's own attributes (the tree processor sets them)
+            self.document.item_ials.append("{:" + ial.group(1) + "}")
+            self.document.no_blank = True
+            content = _ITEM_IAL.format(len(self.document.item_ials) - 1) + content[ial.end() :]
+        text = " " * new_indent + marker.group("marker") + " " + content
         if starts_list and self.ended:
             switched, self.ended = True, False
         if switched:  # kramdown starts a new list; python-markdown needs a block between
             self.document.breaks = True
             return ["", " " * new_indent + _LIST_BREAK, "", text]
-        # (a line that opens with "<" is text here: the HTML preprocessor took block HTML)
-        blank = starts_list and prev.strip() and not prev.lstrip().startswith(("|", "\x02bshtml"))
+        # (a line that opens with "<" is text by now: block HTML is a mark, _HtmlBlockProcessor's)
+        blank = starts_list and prev.strip() and not prev.lstrip().startswith("\x02bshtml")
+        # a nested list right after a later paragraph of the item (not its first line's):
+        # python-markdown's indented block would keep the marker in the paragraph
+        later = len(stack) > 1 and indent >= stack[-2].old and not _MARKER.match(prev)
+        blank = blank or (later and _is_text(prev))
         return ["", text] if blank or (after_text and prev.strip()) else [text]
 
 
@@ -709,6 +867,46 @@ def _lazy_text(line: str) -> str:
     """A line that is more of a paragraph's text: a link, footnote or abbreviation definition
     (which in kramdown cannot interrupt a paragraph) escaped from python-markdown's."""
     return "\\" + line if _DEFINITION_LINE.match(line) else line
+
+
+def _header_line(line: str) -> bool:
+    """A header's line in a list item: ATX (after the marker or not) or a setext underline."""
+    if _SETEXT_LINE.match(line):
+        return True
+    marker = _MARKER.match(line)
+    return bool(_ATX_START.match(line[marker.end() :] if marker else line))
+
+
+def _lazy_spaces(indent: int, stack: list[_ListItem]) -> int:
+    """The spaces kramdown keeps of a lazy line's ``indent`` in the innermost item: each list
+    takes its item's indentation off the line when the line has that much left."""
+    kept = indent
+    outer = 0
+    for item in stack:
+        width = item.old - outer
+        if kept >= width:
+            kept -= width
+        outer = item.old
+    return kept
+
+
+def _quote_end(lines: list[str], start: int, item: int = 0, nested: bool = False) -> int:
+    """The end of the blockquote that starts at ``lines[start]``: kramdown's quote takes every
+    line up to its LAZY_END (a blank line, an IAL, an end-of-block marker, block HTML). In a
+    list item (its content at column ``item``), a list marker left of that column ends it too
+    (kramdown's list reads the next item before a lazy line), and one at it while the item has
+    had no blank line (``nested``: kramdown's list starts a nested list's text there)."""
+    end = start + 1
+    while end < len(lines):
+        line = lines[end]
+        if not line.strip() or _IAL_LINE.match(line) or not _lazy_code_line(line):
+            break
+        if item and _MARKER.match(line) and not _HR.match(line):
+            indent = _indent(line)
+            if indent < item or (nested and indent < item + 4):
+                break
+        end += 1
+    return end
 
 
 def _table_end(lines: list[str], start: int) -> int:
@@ -722,13 +920,19 @@ def _table_end(lines: list[str], start: int) -> int:
     end = start + 1
     while end < len(lines) and _TABLE_LINE.match(lines[end]):
         end += 1
-    return end if end == len(lines) or _TABLE_END.match(lines[end]) else 0
+    if end < len(lines) and not _TABLE_END.match(lines[end]):
+        return 0
+    return end if _pipe_on_line("\n".join(lines[start:end])) else 0
 
 
 # kramdown's LAZY_END_HTML_START/STOP: a tag (not a span element's) ends a lazy paragraph
 _LAZY_END_TAG = re.compile(r"</?([A-Za-z][\w:.-]*)")
 _QUOTE_START = re.compile(r"[ ]{0,3}>")
+_QUOTE_MARK = re.compile(r"^[ ]{0,3}> ?")  # kramdown's BLOCKQUOTE_START, taken off its lines
 _DEFINITION_START = re.compile(r"[ ]{0,3}:[ \t|]")  # kramdown's DEFINITION_LIST_START
+# A line that opens with a pipe, met by _line: a table's lines were taken before (_table_end),
+# so it is paragraph text (kramdown's table needs a block boundary after its lines)
+_PIPE_TEXT = re.compile(r"[ ]*\|")
 _REFERENCE_LINE = re.compile(r"[ ]{0,3}\[[^\]]+\]:")
 _FOOTNOTE_START = re.compile(r"[ ]{0,3}\[\^\w[\w-]*\]:")  # kramdown's FOOTNOTE_DEFINITION_START
 _DEFINITION_LINE = re.compile(r"[ ]{0,3}(?:\[[^\]]+\]|\*\[[^\]]+\]):")  # links, abbreviations
@@ -908,6 +1112,8 @@ _HTML_MARK = "\x02bshtml:{}\x03"
 # which the engine tries at every position of the text).
 _WHITESPACE_LINE = re.compile(r"\n +(?=\n)")
 _TRAILING_SPACE = re.compile(r"\n[ \t\n]*$")
+# a list item's marker before block HTML (the HTML parser says whether it is a block)
+_ITEM_HTML = re.compile(r"[ ]*(?:[*+-]|\d+\.|:)[ ]{1,4}(?=<)")
 _HTML_MARK_RE = re.compile("^[ ]{0,3}\x02bshtml:(\\d+)\x03")
 
 
@@ -920,13 +1126,14 @@ class _HtmlBlockPreprocessor(Preprocessor):
         super().__init__(md)
         self.document = document
 
-    def run(self, lines: list[str]) -> list[str]:
+    def run(self, lines: list[str], *, source: bool = True) -> list[str]:
         """python-markdown's whitespace clean-up (which replaces its own, as raw HTML does not
-        get it in kramdown: tabs and blank lines stay), with the HTML blocks taken out."""
+        get it in kramdown: tabs and blank lines stay), with the HTML blocks taken out. Not
+        ``source``: the lines of a blockquote, preprocessed (the marks in them are ours)."""
         text = "\n".join(lines)
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
-        if "\x02" in text or "\x03" in text:  # no placeholders from the source
+        if source and ("\x02" in text or "\x03" in text):  # no placeholders from the source
             text = text.replace("\x02", "").replace("\x03", "")
         lines = text.split("\n")
         if "<" in text:  # kramdown's source: one newline at its end (``adapt_source``)
@@ -967,26 +1174,28 @@ class _HtmlBlockPreprocessor(Preprocessor):
             if opening and _indent(line) < 4 and _opens_fence(lines, index, 0, unclosed):
                 fence, fence_indent = opening.group("fence"), _indent(line)
             parsed = None
+            item = None  # a list item whose text opens with the block HTML: its marker
             if "<" in line and BLOCK_START.match(line) and not _script_in_paragraph(line, out):
-                parsed = HtmlParser(text).parse(starts[index])
+                parsed = _html_block(text, starts[index])
+            elif (
+                "<" in line
+                and (item := _ITEM_HTML.match(line)) is not None
+                and (_indent(line) < 4 or (out and out[-1].strip()))  # (not indented code)
+            ):
+                parsed = _item_html_block(lines, index, item.end(), starts)
             if parsed is None:
                 out.append(line)
                 index += 1
                 continue
             block, end = parsed
-            while "<" in text[end : end + 4]:  # kramdown: another block starts where it ended
-                more = HtmlParser(text).parse(end)
-                if more is None or more[1] <= end or "<!" in text[end : end + 5]:
-                    break
-                block.nodes.extend(more[0].nodes)
-                block.markdown.extend(more[0].markdown)
-                end = more[1]
             for part in block.markdown:
                 if part.block:
                     part.text = "\n".join(self._inner(part.text.split("\n")))
             self.document.html_blocks.append(block)
             mark = " " * _indent(line) + _HTML_MARK.format(len(self.document.html_blocks) - 1)
-            if out and out[-1].strip() and not _HTML_MARK_RE.match(out[-1]):
+            if item is not None:  # kramdown parses the item's text as a document: its block
+                mark = line[: item.end()] + mark.lstrip(" ")
+            elif out and out[-1].strip() and not _HTML_MARK_RE.match(out[-1]):
                 if _FENCE.match(out[-1]):  # the fence's line cannot take the mark
                     mark += _NO_BLANK_BEFORE
                 _mark_no_blank(out, self.document)
@@ -995,7 +1204,13 @@ class _HtmlBlockPreprocessor(Preprocessor):
             index = bisect.bisect_right(starts, end) - 1
             if index < len(lines) and end > starts[index]:  # the line goes on after the HTML
                 rest = text[end : starts[index + 1] - 1]
-                if rest.strip():
+                if rest.strip() and _IAL_LINE.match(rest):  # a block IAL: a line of its own
+                    self.document.no_blank = True  # (the blank line before it is not kramdown's)
+                    ial = " " * (item.end() if item else 0) + _NO_BLANK + rest.lstrip(" ")
+                    out.extend(["", ial])
+                elif rest.strip() and item is not None:  # the item's next block
+                    out.append(" " * item.end() + rest.lstrip(" "))
+                elif rest.strip():
                     out.append(rest)
                 elif block.nodes and block.nodes[-1].tag in ("script", "style"):
                     out.append("")  # kramdown does not take the rest of their line: a blank line
@@ -1013,6 +1228,57 @@ class _HtmlBlockPreprocessor(Preprocessor):
                 lines = preprocessor.run(lines)
             after = after or preprocessor is self
         return lines
+
+
+def _html_block(text: str, start: int) -> tuple[HtmlBlock, int] | None:
+    """The block HTML at ``start`` of ``text`` (with the blocks that start where it ends, as
+    kramdown reads them), and where it ends; None when there is none."""
+    parsed = HtmlParser(text).parse(start)
+    if parsed is None:
+        return None
+    block, end = parsed
+    while "<" in text[end : end + 4]:  # kramdown: another block starts where it ended
+        more = HtmlParser(text).parse(end)
+        if more is None or more[1] <= end or "<!" in text[end : end + 5]:
+            break
+        block.nodes.extend(more[0].nodes)
+        block.markdown.extend(more[0].markdown)
+        end = more[1]
+    return block, end
+
+
+def _item_html_block(
+    lines: list[str], index: int, column: int, starts: list[int]
+) -> tuple[HtmlBlock, int] | None:
+    """The block HTML that opens the text of the list item on ``lines[index]`` (at ``column``):
+    parsed, as kramdown does, in the item's text alone (its lines without the item's
+    indentation; its lazy lines as they are), with its end in the document's text."""
+    taken = [lines[index][column:]]
+    cut = [column]  # the columns taken off each line
+    for line in lines[index + 1 :]:
+        indent = _indent(line)
+        if line.strip() and indent < column:
+            if not taken[-1].strip() or (_MARKER.match(line) and not _HR.match(line)):
+                break  # the item ends: a line after a blank one, or another item
+            if not _lazy_code_line(line):
+                break  # no lazy line: an IAL, an end-of-block marker, a block tag
+            cut.append(0)  # a lazy line
+        else:
+            cut.append(min(indent, column))
+        taken.append(line[cut[-1] :])
+    while len(taken) > 1 and not taken[-1].strip():
+        taken.pop()  # blank lines the item ends with (the document's last newline) are not its
+        cut.pop()
+    text = "\n".join(taken) + "\n"
+    parsed = _html_block(text, 0)
+    if parsed is None:
+        return None
+    block, end = parsed
+    row = text.count("\n", 0, end)
+    if row >= len(taken):  # the end of the item's text
+        return block, starts[index + len(taken)]
+    column_end = end - (text.rindex("\n", 0, end) + 1 if row else 0)
+    return block, starts[index + row] + cut[row] + column_end
 
 
 def _empty_blank_lines(lines: list[str]) -> list[str]:
@@ -1116,6 +1382,10 @@ class _HtmlBlockProcessor(BlockProcessor):
                 self.parser.parseChunk(part.element, part.text)
             else:
                 part.element.text = part.text
+        if rest.strip() and parent.tag in ("li", "dd"):
+            # the rest of an item's first line after its HTML (at its text's column): a block
+            # of the item's, whatever the indentation python-markdown's list left it
+            rest = rest.lstrip(" ")
         if rest.strip() and self.parser.state.isstate("list"):
             # in a tight list item's (or definition's) text: the rest is a paragraph of its own
             # (python-markdown's list state would hang it on the HTML as a tail)
@@ -2235,7 +2505,8 @@ def _starts_with_paragraph(item: etree.Element, stash: Sequence[object]) -> bool
     if text:  # text, or a code block's or block HTML's placeholder
         match = _STASH.match(text)
         return not (match and match.end() == len(text) and not _is_block_placeholder(item, stash))
-    return len(item) > 0 and item[0].tag not in _ITEM_BLOCKS
+    # (block HTML, a span element's too, is no paragraph)
+    return len(item) > 0 and item[0].tag not in _ITEM_BLOCKS and item[0].get(KD, "")[:1] != "b"
 
 
 def _list_paragraphs(root: etree.Element, stash: Sequence[object]) -> None:
@@ -2258,6 +2529,9 @@ def _list_paragraphs(root: etree.Element, stash: Sequence[object]) -> None:
             transparent = (not blank_after or (last and only)) and (
                 not last or len(items) == 1 or plain_seen
             )
+            if _END_ITEM in item.attrib:  # kramdown's eob_found: a blank line after the item's
+                del item.attrib[_END_ITEM]  # paragraph, and no exception for the last item
+                transparent = transparent and not only
             if transparent:
                 plain_seen = True
             _set_item_paragraph(item, wrapped=not transparent)
@@ -2796,6 +3070,10 @@ class _NoBlankTreeprocessor(Treeprocessor):
                     previous[child] = before
                 before = child
         for element in list(root.iter()):
+            if _END_OF_LIST in (element.text or "") or _END_OF_LIST in (element.tail or ""):
+                self._end_of_list(element, parents)
+            if "\x02bsli:" in (element.text or "") or "\x02bsli:" in (element.tail or ""):
+                self._item_ial(element, parents)
             if element.text and _NOTHING in element.text:
                 element.text = _keep_kind(element.text, element.text.replace(_NOTHING, ""))
             if element.tail and _NOTHING in element.tail:
@@ -2819,6 +3097,40 @@ class _NoBlankTreeprocessor(Treeprocessor):
                 if up is None or up[-1] is not holder:
                     break
                 holder = up
+
+    def _item_ial(
+        self, element: etree.Element, parents: dict[etree.Element, etree.Element]
+    ) -> None:
+        """An ``_ITEM_IAL`` mark out, its IAL's attributes on the item it opens."""
+        text, tail = element.text or "", element.tail or ""
+        found = _ITEM_IAL_RE.search(text) or _ITEM_IAL_RE.search(tail)
+        if found is None:
+            return
+        element.text = _keep_kind(text, _ITEM_IAL_RE.sub("", text)) if text else element.text
+        element.tail = _keep_kind(tail, _ITEM_IAL_RE.sub("", tail)) if tail else element.tail
+        holder = element if found.string is text else parents.get(element)
+        while holder is not None and holder.tag not in ("li", "dd"):
+            holder = parents.get(holder)
+        if holder is None:
+            return
+        ial = self.document.item_ials[int(found.group(1))]
+        alds = self.document.alds
+        _apply_ial(self.md, holder, parse_ial(with_alds(ial, alds) if alds else ial))
+
+    @staticmethod
+    def _end_of_list(element: etree.Element, parents: dict[etree.Element, etree.Element]) -> None:
+        """The ``_END_OF_LIST`` mark out, its item marked (for ``_list_paragraphs``)."""
+        text, tail = element.text or "", element.tail or ""
+        in_text = _END_OF_LIST in text
+        if in_text:
+            element.text = _keep_kind(text, text.replace(_END_OF_LIST, ""))
+        if _END_OF_LIST in tail:
+            element.tail = _keep_kind(tail, tail.replace(_END_OF_LIST, ""))
+        holder = element if in_text else parents.get(element)
+        while holder is not None and holder.tag != "li":
+            holder = parents.get(holder)
+        if holder is not None:
+            holder.set(_END_ITEM, "")
 
 
 def _drop_blank_before(
@@ -3182,6 +3494,15 @@ class _KramdownDefListProcessor(DefListProcessor):
         rest, self.rest = self.rest, None
         m = self.RE.search(raw_block)
         sibling = self.lastChild(parent)
+        if (
+            m is not None
+            and not raw_block[: m.start()].strip()
+            and sibling is not None
+            and sibling.tag == "p"
+            and _is_block_placeholder(sibling, self.parser.md.htmlStash.rawHtmlBlocks)
+        ):  # kramdown's definition needs a paragraph before (a math block is none): text
+            blocks[0] = "\\" + raw_block.lstrip(" ")
+            return False if self.RE.search(blocks[0]) is None else self.run(parent, blocks)
         more = (  # another definition of the list before
             m is not None
             and not raw_block[: m.start()].strip()
@@ -3379,6 +3700,27 @@ def _joined(spans: list[_Span]) -> list[_Span]:
     return out
 
 
+class _FootnoteReorderingProcessor(FootnoteReorderingProcessor):
+    """python-markdown's footnotes in the order the text refers to them (kramdown's numbers),
+    for a footnote without text too (python-markdown's expects a backlink in every one)."""
+
+    def reorder_footnotes(self, parent: etree.Element) -> None:
+        old_list = parent.find("ol")
+        if old_list is None:
+            return
+        parent.remove(old_list)
+        order = {name: index for index, name in enumerate(self.footnotes.footnote_order)}
+        separator = self.footnotes.get_separator()
+        last = len(self.footnotes.footnotes)
+
+        def position(item: etree.Element) -> int:
+            return order.get(item.get("id", "").split(separator, 1)[-1], last)
+
+        new_list = etree.SubElement(parent, "ol")
+        for item in sorted(old_list.findall("li"), key=position):
+            new_list.append(item)
+
+
 class _KramdownExtension(Extension):
     def __init__(self, toc_levels: range) -> None:
         super().__init__()
@@ -3407,6 +3749,12 @@ class _KramdownExtension(Extension):
         md.parser.blockprocessors.deregister("table")  # kramdown's rules for every table
         md.parser.blockprocessors.register(_KramdownDefListProcessor(md.parser), "deflist", 25)
         md.parser.__class__ = _TrackingBlockParser
+        if "footnote-reorder" in md.treeprocessors:
+            reorder = md.treeprocessors["footnote-reorder"]
+            assert isinstance(reorder, FootnoteReorderingProcessor)
+            md.treeprocessors.register(
+                _FootnoteReorderingProcessor(reorder.footnotes), "footnote-reorder", 19
+            )
         document = self.document
         md.preprocessors.register(
             _KramdownExtensionsPreprocessor(md, document), "bs_extensions", 29
@@ -3825,7 +4173,8 @@ class MarkdownRenderer:
                 custom_fences=[{"name": "*", "class": "", "format": _fence_format}]
             ),
             TableExtension(),
-            FootnoteExtension(BACKLINK_TITLE="", SUPERSCRIPT_TEXT="{}"),
+            # kramdown numbers footnotes in the order the text refers to them
+            FootnoteExtension(BACKLINK_TITLE="", SUPERSCRIPT_TEXT="{}", USE_DEFINITION_ORDER=False),
             DefListExtension(),
             AbbrExtension(),
             AttrListExtension(),
