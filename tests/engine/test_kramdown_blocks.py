@@ -535,6 +535,38 @@ CASES: dict[str, tuple[str, str]] = {
         "a\n ---\n",
         "<p>a\n —</p>\n",
     ),
+    "blockquote-empty-line-then-list-with-fence": (
+        ">\n+ ~~page~~\n```html\n```\n",
+        '<blockquote>\n\n  <ul>\n    <li><del>page</del>\n      <div class="language-html highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div>      </div>\n    </li>\n  </ul>\n</blockquote>\n',
+    ),
+    "definition-lazy-list-marker-opens-list-in-it": (
+        "a\n: roll\n2. site\n",
+        "<dl>\n  <dt>a</dt>\n  <dd>roll\n    <ol>\n      <li>site</li>\n    </ol>\n  </dd>\n</dl>\n",
+    ),
+    "definition-list-lazy-items-then-next-definition": (
+        "a\n: roll\n- site\n- two\nb\n: x\n",
+        "<dl>\n  <dt>a</dt>\n  <dd>roll\n    <ul>\n      <li>site</li>\n      <li>two\nb</li>\n    </ul>\n  </dd>\n  <dd>x</dd>\n</dl>\n",
+    ),
+    "definition-indented-list-marker-after-text": (
+        "a\n: roll\n    - site\n",
+        "<dl>\n  <dt>a</dt>\n  <dd>roll\n    <ul>\n      <li>site</li>\n    </ul>\n  </dd>\n</dl>\n",
+    ),
+    "definition-list-first-then-lazy-sibling": (
+        "a\n: - x\n- y\n",
+        "<dl>\n  <dt>a</dt>\n  <dd>\n    <ul>\n      <li>x</li>\n      <li>y</li>\n    </ul>\n  </dd>\n</dl>\n",
+    ),
+    "hashes-without-space-then-abbreviation-definition-is-text": (
+        "####(N\n*[W3C]: HTML\n",
+        "<p>####(N\n*[W3C]: HTML</p>\n",
+    ),
+    "list-ends-before-indented-code-under-wide-item": (
+        "1.   `x\\`\n\n   \n\n    | b\n",
+        '<ol>\n  <li><code class="language-plaintext highlighter-rouge">x\\</code></li>\n</ol>\n\n<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>| b\n</code></pre></div></div>\n',
+    ),
+    "no-table-right-after-nomarkdown-block": (
+        "{::nomarkdown}\n{:/}\n|\n:-: |\n\\< | |\n",
+        "\n<p>|\n:-: |\n&lt; | |</p>\n",
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks (or line breaks around a math
@@ -557,6 +589,8 @@ BLANK_LINES_ONLY = frozenset(
         "link-definition-in-last-item-wraps-its-paragraph",
         "link-definition-in-nested-item-outer-bare",
         "block-tag-line-ends-list-after-item-html",
+        "blockquote-empty-line-then-list-with-fence",
+        "no-table-right-after-nomarkdown-block",
     )
 )
 

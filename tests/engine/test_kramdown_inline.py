@@ -259,6 +259,14 @@ CASES: dict[str, tuple[str, str]] = {
         "*a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *e*\n",
         "<p><em>a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *e</em></p>\n",
     ),
+    "angle-quote-takes-a-space-of-hard-break": (
+        "a <<  \nwhy?\n",
+        "<p>a «\xa0 \nwhy?</p>\n",
+    ),
+    "angle-quote-then-hard-break-in-quote": (
+        "> <<   \nwhy?\n",
+        "<blockquote>\n  <p>«\xa0<br />\nwhy?</p>\n</blockquote>\n",
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

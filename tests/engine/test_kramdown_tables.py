@@ -114,6 +114,10 @@ CASES: dict[str, tuple[str, str]] = {
         "* a\n\n  >b ||\n* c\n",
         "<ul>\n  <li>\n    <p>a</p>\n\n    <blockquote>\n      <table>\n        <tbody>\n          <tr>\n            <td>b</td>\n            <td>\xa0</td>\n          </tr>\n        </tbody>\n      </table>\n    </blockquote>\n  </li>\n  <li>\n    <p>c</p>\n  </li>\n</ul>\n",
     ),
+    "no-table-right-after-comment-block": (
+        "{::comment}\nx\n{:/}\na | b\n",
+        "<!-- x -->\n<p>a | b</p>\n",
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

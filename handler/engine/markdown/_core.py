@@ -308,6 +308,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
         self.index = 0
         self.fence_closed = -1
         self.rule_text = False  # the line before was a rule's characters, as an item's text
+        self.after_fence_text = False  # the line before looks like a fence and is text
 
     def run(self, lines: list[str]) -> list[str]:
         self.kinds = {}
@@ -322,7 +323,6 @@ class _KramdownLinesPreprocessor(Preprocessor):
         stack: list[_ListItem] = []
         fence: str | None = None
         fence_shift: tuple[tuple[int, ...], int] = ((), 0)  # the items' columns, the new one
-        fence_indent = 0
         fence_at: int | None = None  # where the open fence's opening line is in ``out``
         definitions_at: int | None = None  # where link definitions after a fence go
         prev = prev2 = ""
@@ -378,7 +378,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 prev2, prev = lines[quoted - 2] if quoted - index > 1 else prev, lines[quoted - 1]
                 continue
             if fence is not None:
-                if closes_fence(line, fence, fence_indent):
+                if closes_fence(line, fence, _container_column(line, fence_shift[0])):
                     fence = None
                     out.append(" " * fence_shift[1] + line.lstrip(" "))
                     definitions_at = fence_at
@@ -478,7 +478,10 @@ class _KramdownLinesPreprocessor(Preprocessor):
             if item is not None and not prev.strip() and _indent(line) < item.old:
                 # after a blank line: the line is in the innermost item it is indented for
                 item = next((it for it in reversed(stack) if it.old <= _indent(line)), None)
-            if match and not _opens_fence(lines, index, base, unclosed, item):  # kramdown's text
+            olds = tuple(open_item.old for open_item in stack)
+            if match and not _opens_fence(
+                lines, index, base, unclosed, item, olds
+            ):  # kramdown's text
                 match, not_fence = None, True
                 # kept from the fence preprocessor, which would take it for a fence (in a
                 # container, or closed in another chunk of an item): the mark ends the line (a
@@ -500,6 +503,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
                     self.footnote = None  # it ends (_KramdownFootnoteProcessor ends it too)
             before = stack[-1] if stack else None
             depth = len(stack)
+            self.after_fence_text = was_not_fence
             if (
                 (bare == index - 1 and line.strip())
                 or (
@@ -596,7 +600,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
             out.extend(written)
             lazy = bool(match and stack and prev.strip() and _indent(line) < stack[-1].old)
             if match and (not stack or lazy or _indent(line) >= stack[-1].old or not prev.strip()):
-                fence, fence_indent = match.group("fence"), _indent(line)
+                fence = match.group("fence")
                 # (a lazy line's fence goes into the item too)
                 fence_shift = (tuple(item.old for item in stack), stack[-1].new if stack else 0)
                 # kramdown keeps the code's indentation in its container; python-markdown's
@@ -653,6 +657,28 @@ class _KramdownLinesPreprocessor(Preprocessor):
             return [line]
         indent = _indent(line)
         marker = _MARKER.match(line)
+        if stack and stack[0].kind == "dd" and _DEFINITION_START.match(line):
+            stack.clear()  # the next definition ends the lists in this one
+            self.kinds.clear()
+            written = self._line(line, prev, stack)  # (python-markdown: a block of its own)
+            if written[0] == "" or not prev.strip():
+                return written
+            # its text bare, as after the definition's text (the blank is python-markdown's)
+            start = _DEFINITION_START.match(written[0])
+            at = len(written[0]) - len(written[0][start.end() if start else 0 :].lstrip(" \t"))
+            self.document.no_blank = True
+            return ["", written[0][:at] + _NO_BLANK_BEFORE + written[0][at:], *written[1:]]
+        if (
+            marker
+            and not stack
+            and self.definition
+            and not _HR.match(line)
+            and (indent >= self.definition_indent or _is_text(prev))
+        ):  # kramdown's definition is parsed as a list item's text: a list marker after its
+            # text (lazily, or at its indentation) opens a list in it, not after the list
+            stack.append(_ListItem(self.definition_indent, 4, "dd"))
+            written = self._item(line, prev, marker, stack)
+            return written if written[0] == "" or not prev.strip() else ["", *written]
         if marker and not _HR.match(line) and (stack or indent < 4):
             if not (stack and 4 <= indent - stack[-1].old < 10 and _is_text(prev)):
                 return self._item(line, prev, marker, stack)
@@ -746,6 +772,13 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 stack.pop()
             if not stack:
                 self.kinds.clear()
+                self.definition = False  # (a definition's list ended: so did the definition)
+                if indent >= 4:
+                    # kramdown's list ends at a line less indented than its item's text (an
+                    # item's text may start past column 4): indented code after it, where
+                    # python-markdown would take the line into the item
+                    self.document.breaks = True
+                    return [_LIST_BREAK, "", line]
                 # kramdown's list ends here; python-markdown, with a definition removed, would
                 # take a list after it for more of this one
                 self.ended = bool(_DEFINITION_LINE.match(line))
@@ -859,7 +892,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
         # a nested list right after a later paragraph of the item (not its first line's):
         # python-markdown's indented block would keep the marker in the paragraph
         later = len(stack) > 1 and indent >= stack[-2].old and not _MARKER.match(prev)
-        blank = blank or (later and _is_text(prev))
+        blank = blank or (later and (_is_text(prev) or self.after_fence_text))
         return ["", text] if blank or (after_text and prev.strip()) else [text]
 
 
@@ -990,12 +1023,15 @@ def _opens_fence(
     base: int,
     unclosed: dict[str, tuple[int, int]],
     item: _ListItem | None = None,
+    olds: tuple[int, ...] | None = None,
 ) -> bool:
     """Whether ``lines[index]`` opens a fenced code block for kramdown (FENCED_CODEBLOCK_MATCH):
     a fence indented at most three columns past ``base`` (its container's), with at most one
     word after it, and a line further on (in the chunk of ``item``'s text it is in) that closes
     it (else the line is paragraph text). ``unclosed`` remembers, per fence, the lines from
-    which none closes it before where the search stopped (the same for an opening between)."""
+    which none closes it before where the search stopped (the same for an opening between).
+    ``olds``: the columns of the list items it is in (a closing line's indentation counts from
+    the item's column it has, as list.rb takes it off); without them, from the opening's."""
     line = lines[index]
     indent = _indent(line)
     opening = _FENCE_OPENING.match(line, indent)
@@ -1013,7 +1049,8 @@ def _opens_fence(
         if chunk is not None and chunk.ends(text):
             unclosed[key] = (index, later)
             return False
-        if char in text and closes_fence(text, fence, indent):
+        column = indent if olds is None else _container_column(text, olds)
+        if char in text and closes_fence(text, fence, column):
             return True
     unclosed[key] = (index, len(lines))
     return False
@@ -1058,7 +1095,9 @@ def _is_text(line: str, *, held: bool = False) -> bool:
         # tag ends it (an item's first line is its text: block HTML there is parsed with it)
         tag = (TAG_RE if held else _LAZY_END_TAG).match(stripped)
         return tag is None or tag.group(1).lower() in SPAN_ELEMENTS
-    return bool(stripped) and stripped[0] not in "|#>{\x02" and not _FENCE.match(stripped)
+    if stripped[:1] == "#":  # GFM's ATX header needs a space or tab after its hashes
+        return not _ATX_START.match(stripped)
+    return bool(stripped) and stripped[0] not in "|>{\x02" and not _FENCE.match(stripped)
 
 
 _TASK_BOX = re.compile(r"\[[ xX]\][ \t]+")
@@ -1088,8 +1127,10 @@ def _mark_no_blank_before(line: str) -> str:
 def _mark_no_blank(out: list[str], document: _Document, *, text: bool = False) -> None:
     """Mark the last line written: the blank line about to follow is not kramdown's (``text``:
     the line looks like a fence and is paragraph text)."""
-    if not out or not out[-1].strip() or (_FENCE.match(out[-1]) and not text):
+    if not out or not out[-1].strip():
         return
+    if not text and _FENCE.match(_QUOTE_PREFIX.sub("", out[-1], 1) if ">" in out[-1] else out[-1]):
+        return  # (a fence's closing line, in a quote too: the mark would keep it open)
     document.no_blank = True
     if _IAL_LINE.match(out[-1]):  # kept apart for the IAL preprocessor
         indent = _indent(out[-1])
@@ -1717,6 +1758,14 @@ class _EntityProcessor(InlineProcessor):
         return self.md.htmlStash.store(InlineHtml(written)), m.start(0), m.end(0)
 
 
+def _container_column(line: str, olds: tuple[int, ...]) -> int:
+    """The column a fence's line in list items at columns ``olds`` starts at for kramdown:
+    list.rb takes each item's indentation off a line that has it (a lazy line keeps its own),
+    and FENCED_CODEBLOCK_MATCH's closing line may then have up to three spaces."""
+    indent = _indent(line)
+    return max((old for old in olds if old <= indent), default=0)
+
+
 def _fence_shift(line: str, olds: tuple[int, ...], new: int) -> str:
     """A line of fenced code in list items at columns ``olds`` (python-markdown's item at
     ``new``), as kramdown's list.rb hands it to the fence: each item's indentation off where
@@ -1813,16 +1862,30 @@ class _KramdownExtensionsPreprocessor(Preprocessor):
                     row[min(indent, len(row) - len(row.lstrip(" "))) :]
                     for row in text[opening_end + 1 : closing - 1].split("\n")
                 )
-                rest = text[after + 1 : after + 2]
                 mark = self.md.htmlStash.store(RawBlock(body))
-                out.extend((text[at:start], mark, "\n" if rest.strip() else ""))
-                at = after
+                out.extend((text[at:start], mark))
+                at = self._next_block(text, after, out)
             else:
                 inner = text[start + 14 : end.start()]
                 out.extend((text[at:start], self.md.htmlStash.store(RawBlock(inner))))
                 at = end.end()
         out.append(text[at:])
         return "".join(out)
+
+    def _next_block(self, text: str, after: int, out: list[str]) -> int:
+        """After a block extension whose closing line ends at ``after``: a line right after it
+        starts a block of its own (a blank line for python-markdown), marked as kramdown's,
+        which has no blank line there (so no table either: kramdown's needs a block boundary).
+        Where to go on in ``text``."""
+        if after >= len(text):
+            return after
+        end = text.find("\n", after + 1)
+        end = len(text) if end < 0 else end
+        if not text[after + 1 : end].strip():
+            return after
+        self.document.no_blank = True
+        out.extend(("\n\n", _mark_no_blank_before(text[after + 1 : end])))
+        return end
 
     def _comments(self, text: str) -> str:
         """kramdown writes a comment as an HTML comment: a block one (its tags alone on their
@@ -1853,9 +1916,8 @@ class _KramdownExtensionsPreprocessor(Preprocessor):
                     row[min(indent, len(row) - len(row.lstrip(" "))) :] for row in lines
                 )
                 mark = self.md.htmlStash.store(f"<!-- {body} -->")
-                rest = text[after + 1 : after + 2]
-                out.extend((text[at:start], mark, "\n" if rest.strip() else ""))
-                at = after
+                out.extend((text[at:start], mark))
+                at = self._next_block(text, after, out)
             else:
                 comment = self.md.htmlStash.store(InlineHtml(f"<!-- {inner} -->"))
                 out.extend((text[at:start], comment))
@@ -2012,6 +2074,7 @@ class _KramdownFencePreprocessor(SuperFencesBlockPreprocessor):  # type: ignore[
     def search_nested(self, lines: list[str]) -> list[str]:
         self._marked = False
         self._quoted: set[str] = set()
+        self.item_column = 0  # a quoted fence's list item's column (after the quote's "> ")
         self.fence: str | None
         start = 0
         # kramdown's fence needs its closing line in its container: one left open at the end,
@@ -2047,10 +2110,15 @@ class _KramdownFencePreprocessor(SuperFencesBlockPreprocessor):  # type: ignore[
                 self.fence = fence
                 self.fence_end = re.compile(re.escape(fence) + fence[0] + "*[ \t]*$")
                 quoted = _KD_QUOTE_PREFIX.match(line) if self.quote_level else None
+                self.item_column = 0
                 if quoted and "\t" not in line[: self.ws_len]:
                     # kramdown's blockquote takes "> " off its lines, no more: the code keeps
-                    # the rest of their indentation, the closing fence may have up to three
-                    self.ws = quoted.group()
+                    # the rest of their indentation, the closing fence may have up to three.
+                    # In a list item in the quote the lines preprocessor has put the fence's
+                    # lines at the item's column (a multiple of four): that goes too.
+                    column = _indent(line[quoted.end() :])
+                    self.item_column = column - column % 4
+                    self.ws = quoted.group() + " " * self.item_column
                     self.ws_len: int = len(self.ws)
                     self.ws_virtual_len = self.ws_len
                     self.fence_end = re.compile("[ ]{0,3}" + self.fence_end.pattern)
@@ -2094,7 +2162,8 @@ class _KramdownFencePreprocessor(SuperFencesBlockPreprocessor):  # type: ignore[
         stay; no line, no text). In a quote, each line loses its own "> " per level."""
         if self.quote_level and self.ws is not None and "\t" not in self.ws:
             levels = _KD_QUOTE_LEVELS[min(self.quote_level, len(_KD_QUOTE_LEVELS) - 1)]
-            return "".join(levels.sub("", line, 1) + "\n" for line in lines)
+            cut = self.item_column
+            return "".join(levels.sub("", line, 1)[cut:] + "\n" for line in lines)
         return "".join(line[self.ws_virtual_len :] + "\n" for line in lines)
 
     def _store(self, source: str, code: str, start: int, end: int) -> None:
@@ -3494,6 +3563,8 @@ class _KramdownDefListProcessor(DefListProcessor):
         rest, self.rest = self.rest, None
         m = self.RE.search(raw_block)
         sibling = self.lastChild(parent)
+        # a definition right after a list in the one before (kramdown: no blank line between)
+        marked = m is not None and m.group(2).startswith(_NO_BLANK_BEFORE)
         if (
             m is not None
             and not raw_block[: m.start()].strip()
@@ -3517,7 +3588,7 @@ class _KramdownDefListProcessor(DefListProcessor):
             dd = sibling[-1]  # type: ignore[index]
             if dd.tag != "dd":
                 return result
-            if raw_block is not rest and dd.text and dd.text.strip():
+            if raw_block is not rest and not marked and dd.text and dd.text.strip():
                 paragraph = etree.Element("p")
                 paragraph.text, dd.text = dd.text, None
                 dd.insert(0, paragraph)
@@ -3526,7 +3597,7 @@ class _KramdownDefListProcessor(DefListProcessor):
                 dd.remove(dd[0])
         starts = m is not None and not raw_block[: m.start()].strip()
         dl = self.lastChild(parent)
-        if not (starts and raw_block is not rest) and dl is not None and len(dl):
+        if not (starts and raw_block is not rest and not marked) and dl is not None and len(dl):
             dl[-1].set(_TIGHT, "")  # its first paragraph stays bare, blocks after it or not
         return result
 
@@ -3792,8 +3863,10 @@ class _KramdownExtension(Extension):
         md.inlinePatterns.register(
             _MathInlineProcessor(r"(?<!\\)\$\$(.+?)\$\$", md), "bs_math_inline", 185
         )
+        # (before the hard line break: kramdown reads "<<  " at a line's end as "<< " and one
+        # space, no break)
         md.inlinePatterns.register(
-            _AngleQuoteProcessor(r"(?<!\\)(?: >>|<< |<<|>>)", md), "bs_angle", 95
+            _AngleQuoteProcessor(r"(?<!\\)(?: >>|<< |<<|>>)", md), "bs_angle", 105
         )
         header_ids = _HeaderIdTreeprocessor(md)
         header_ids.document = document
