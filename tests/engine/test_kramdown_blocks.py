@@ -567,6 +567,34 @@ CASES: dict[str, tuple[str, str]] = {
         "{::nomarkdown}\n{:/}\n|\n:-: |\n\\< | |\n",
         "\n<p>|\n:-: |\n&lt; | |</p>\n",
     ),
+    "definition-lazy-fence-is-the-definitions": (
+        "__über__\n: 日本\n```html\n```\n",
+        '<dl>\n  <dt><strong>über</strong></dt>\n  <dd>日本\n    <div class="language-html highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div>    </div>\n  </dd>\n</dl>\n',
+    ),
+    "definition-lazy-fence-closed-by-longer-run": (
+        "C++\n: HTML5\n`````\n``````\n",
+        '<dl>\n  <dt>C++</dt>\n  <dd>HTML5\n    <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div>    </div>\n  </dd>\n</dl>\n',
+    ),
+    "item-text-with-pipe-before-lazy-fence-is-no-table": (
+        "- a |\n~~~~\nb\n~~~~\n",
+        '<ul>\n  <li>a |\n    <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>b\n</code></pre></div>    </div>\n  </li>\n</ul>\n',
+    ),
+    "link-definition-with-title-before-list": (
+        '[1]: ../up.md "quote inside"\n1. done\n',
+        "<ol>\n  <li>done</li>\n</ol>\n",
+    ),
+    "lazy-list-of-other-type-after-item-setext-header": (
+        "+ Label][]\n---\n1. '90s\n+ $$\n",
+        '<ul>\n  <li>\n    <h2 id="label">Label][]</h2>\n    <ol>\n      <li>’90s</li>\n    </ol>\n  </li>\n  <li>$$</li>\n</ul>\n',
+    ),
+    "rule-after-blank-line-ends-list-though-indented": (
+        "- \\{\n\n  `````\n\n  ---\n",
+        "<ul>\n  <li>\n    <p>{</p>\n\n    <p>`````</p>\n  </li>\n</ul>\n\n<hr />\n",
+    ),
+    "definition-after-fence-looking-text-is-text": (
+        "```shell\n```\n````\n[z `y` w]:\n* title))\n",
+        '<div class="language-shell highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div></div>\n<p>````\n[z <code class="language-plaintext highlighter-rouge">y</code> w]:</p>\n<ul>\n  <li>title))</li>\n</ul>\n',
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks (or line breaks around a math
@@ -591,6 +619,7 @@ BLANK_LINES_ONLY = frozenset(
         "block-tag-line-ends-list-after-item-html",
         "blockquote-empty-line-then-list-with-fence",
         "no-table-right-after-nomarkdown-block",
+        "link-definition-with-title-before-list",
     )
 )
 

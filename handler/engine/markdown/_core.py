@@ -490,6 +490,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 self.document.no_blank = True
             if match and prev.strip() and (was_not_fence or not _FENCE.match(prev)):
                 _mark_no_blank(out, self.document, text=was_not_fence)  # a fence ends a paragraph
+                self._no_table(out, block)
                 out.append("")
             if self.footnote:
                 # kramdown's footnote definition (CODEBLOCK_MATCH): its first line, then groups
@@ -603,6 +604,10 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 fence = match.group("fence")
                 # (a lazy line's fence goes into the item too)
                 fence_shift = (tuple(item.old for item in stack), stack[-1].new if stack else 0)
+                if not stack and self.definition and written[-1].startswith("    "):
+                    # in a definition (lazily or not): its lines lose the definition's
+                    # indentation where they have it, as list.rb's definitions do
+                    fence_shift = ((self.definition_indent,), 4)
                 # kramdown keeps the code's indentation in its container; python-markdown's
                 # fences take the opening line's off: so the fence lines go to the container's
                 at = next((i for i in range(len(out) - 1, -1, -1) if out[i].strip()), None)
@@ -647,6 +652,20 @@ class _KramdownLinesPreprocessor(Preprocessor):
         self.document.no_blank = True
         return _NOTHING + definition
 
+    def _no_table(self, out: list[str], block: int) -> None:
+        """The paragraph in ``out[block:]``, right before a fence: no table for kramdown
+        (whose table must end at a block boundary), though python-markdown sees it end there.
+        A mark opens its text (after an item's marker), which the table processor refuses."""
+        if block >= len(out) or not any("|" in text for text in out[block:]):
+            return
+        first = out[block]
+        marker = _MARKER.match(first)
+        at = marker.end() if marker and not _HR.match(first) else _indent(first)
+        if not _is_text(first[at:]):
+            return
+        self.document.no_blank = True
+        out[block] = first[:at] + _NOTHING + first[at:]
+
     def _no_blank(self, out: list[str]) -> None:
         _mark_no_blank(out, self.document)
 
@@ -657,6 +676,11 @@ class _KramdownLinesPreprocessor(Preprocessor):
             return [line]
         indent = _indent(line)
         marker = _MARKER.match(line)
+        if stack and not prev.strip() and _HR.match(line) and stack[0].kind != "dd":
+            # kramdown's list ends at a rule after a blank line (indented up to three spaces)
+            stack.clear()
+            self.kinds.clear()
+            return [line.lstrip(" ")]
         if stack and stack[0].kind == "dd" and _DEFINITION_START.match(line):
             stack.clear()  # the next definition ends the lists in this one
             self.kinds.clear()
@@ -696,7 +720,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
             and indent < 4
             and "]:" in line
             and _DEFINITION_LINE.match(line)
-            and (_is_text(prev, held=True) or _PIPE_TEXT.match(prev))
+            and (_is_text(prev, held=True) or _PIPE_TEXT.match(prev) or self.after_fence_text)
             and (self.lazy_definition or not _DEFINITION_LINE.match(prev))
         ):  # kramdown: a definition right under a paragraph's line is more of its text
             self.lazy_definition = True
@@ -829,8 +853,14 @@ class _KramdownLinesPreprocessor(Preprocessor):
             if _ATX_START.match(prev) and stripped[0] != ":":  # after a header: a block
                 self.document.no_blank = True
                 return ["", "    " + _mark_no_blank_before(stripped)]
-            if stripped[0] == ":" or tag or _is_text(line) or _ATX_START.match(stripped):
-                return ["    " + _lazy_text(stripped)]  # (a header: a block of the definition's)
+            if (
+                stripped[0] == ":"
+                or tag
+                or _is_text(line)
+                or _ATX_START.match(stripped)
+                or _FENCE.match(stripped)
+            ):  # (a header or a fence: a block of the definition's)
+                return ["    " + _lazy_text(stripped)]
         if self.definition and not start and indent > 0 and indent >= self.definition_indent:
             stripped = line.lstrip(" ")
             if _is_text(prev):
@@ -848,10 +878,11 @@ class _KramdownLinesPreprocessor(Preprocessor):
         kind = "ul" if marker.group("marker") in "*+-" else "ol"
         nested = False
         after_fence = self.fence_closed == self.index - 1
-        if stack and indent < stack[-1].old and (_is_text(prev) or after_fence):
+        after_header = bool(prev.strip()) and _header_line(prev)
+        if stack and indent < stack[-1].old and (_is_text(prev) or after_fence or after_header):
             # kramdown's lazy line: a marker of another list's type right after an item's text
-            # (or its fence) is more of the item (a list in it), unless an enclosing list has
-            # its type
+            # (or its fence, or its header) is more of the item (a list in it), unless an
+            # enclosing list has its type
             first = next(i for i, item in enumerate(stack) if indent < item.old)
             level = next((i for i in range(first, len(stack)) if stack[i].kind == kind), None)
             if level is None:
@@ -860,6 +891,10 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 del stack[level:]
             nested = True
         while stack and indent < stack[-1].old and not nested:
+            if stack[-1].kind == "dd":
+                if prev.strip():
+                    break  # a lazy line of the definition's (kramdown's definition is an item)
+                self.definition = False
             stack.pop()
         space = len(marker.group("space")) or 1
         if space > 4:
@@ -3461,7 +3496,7 @@ class _KramdownTableProcessor(BlockProcessor):
 # kramdown's LINK_DEFINITION_START (parser/kramdown/link.rb), a line at a time
 _LINK_DEFINITION = re.compile(
     r"^[ ]{0,3}\[([^\n\]]+)\]:[ \t]*(?:<(.*?)>|([^\n]*?\S[^\n]*?))"
-    r"(?:(?:[ \t]*?\n|[ \t]+?)[ \t]*?([\"'])(.+?)\4)?[ \t]*?$",
+    r"(?:(?:[ \t]*?\n|[ \t]+?)[ \t]*?([\"'])(.+?)\4)?[ \t]*?(?:\x02bsnb\x03)?$",
     re.M,
 )
 _QUOTE_IN_URL = re.compile(r"[ \t]+[\"']")
@@ -3471,7 +3506,8 @@ class _KramdownReferenceProcessor(ReferenceProcessor):
     """kramdown's link definition: the URL on the definition's own line, in ``<...>`` or all of
     the line but a quoted title (on the line or the next); no ``(title)`` (it is more of the
     URL) and no URL on the next line. A quote after a space in a URL that is not a title
-    makes the line no definition (``parse_link_definition`` returns false)."""
+    makes the line no definition (``parse_link_definition`` returns false). The lines
+    preprocessor's ``_NO_BLANK`` may end the line (a block right after it)."""
 
     def run(self, parent: etree.Element, blocks: list[str]) -> bool:
         block = blocks.pop(0)
