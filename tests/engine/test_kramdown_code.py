@@ -291,6 +291,18 @@ CASES: dict[str, tuple[str, str]] = {
         "1. site\n\n   `````bash $\n   * list\n``````\n",
         "<ol>\n  <li>\n    <p>site</p>\n\n    <p>`````bash $</p>\n    <ul>\n      <li>list\n``````</li>\n    </ul>\n  </li>\n</ol>\n",
     ),
+    "indented-code-in-item-keeps-extra-spaces": (
+        "- a\n\n      header\n       x\n",
+        '<ul>\n  <li>\n    <p>a</p>\n\n    <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>header\n x\n</code></pre></div>    </div>\n  </li>\n</ul>\n',
+    ),
+    "indented-code-in-item-then-sibling-wraps-paragraph": (
+        "- a\n\n      code\n- b\n",
+        '<ul>\n  <li>\n    <p>a</p>\n\n    <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>code\n</code></pre></div>    </div>\n  </li>\n  <li>\n    <p>b</p>\n  </li>\n</ul>\n',
+    ),
+    "fence-in-item-in-quote-in-item-loses-item-indentation": (
+        '* inside")\n  > - 2023\n~~~~~\nindented\n~~~~~\n',
+        '<ul>\n  <li>inside”)\n    <blockquote>\n      <ul>\n        <li>2023\n          <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>indented\n</code></pre></div>          </div>\n        </li>\n      </ul>\n    </blockquote>\n  </li>\n</ul>\n',
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

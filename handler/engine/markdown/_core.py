@@ -2090,7 +2090,9 @@ _FENCE_OPENING = re.compile(
     r"(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\s\x02]+?(?:\?[^\s\x02]*)?)?[ \t]*(?P<mark>\x02bsnbb\x03)?$"
 )
 _QUOTE_PREFIX = re.compile(r"[ ]*>[ >]*")
-_KD_QUOTE_PREFIX = re.compile(r"(?:[ ]{0,3}>[ ]?)+")  # kramdown's BLOCKQUOTE_START, each level
+# kramdown's BLOCKQUOTE_START, each level (the first after its container's indentation, a list
+# item's however deep: the lines preprocessor has put a quote in an item at the item's column)
+_KD_QUOTE_PREFIX = re.compile(r"[ ]*>[ ]?(?:[ ]{0,3}>[ ]?)*")
 # n levels of it (the first after its container's indentation, however deep)
 _KD_QUOTE_LEVELS = [
     re.compile(rf"^(?:[ ]*>[ ]?(?:[ ]{{0,3}}>[ ]?){{{n - 1}}})?") for n in range(1, 9)
@@ -2628,7 +2630,7 @@ def _list_paragraphs(root: etree.Element, stash: Sequence[object]) -> None:
             if first is None:
                 plain_seen = True
                 continue
-            implicit, blank_after, only = first
+            _bare, blank_after, only = first
             last = index == len(items) - 1
             transparent = (not blank_after or (last and only)) and (
                 not last or len(items) == 1 or plain_seen
@@ -2639,7 +2641,7 @@ def _list_paragraphs(root: etree.Element, stash: Sequence[object]) -> None:
             if transparent:
                 plain_seen = True
             _set_item_paragraph(item, wrapped=not transparent)
-            if not transparent and implicit and blank_after:
+            if not transparent and blank_after:
                 item[0].set(BLANK, "")
 
 
@@ -2653,9 +2655,13 @@ def _first_paragraph(
         split += 1
     if (item.text or "").strip() or split:
         alone = split == len(item)
-        return True, alone and BLANK in item.attrib, alone
+        # indented code right after the text: python-markdown's item took it, after the blank
+        # line it needs, into the bare text's item (code cannot interrupt a paragraph)
+        code = not alone and item[split].tag == "pre" and not item[split].get("class")
+        return True, (alone and BLANK in item.attrib) or code, alone
     if len(item) and item[0].tag == "p" and not _is_block_placeholder(item[0], stash):
-        return False, BLANK in item[0].attrib, len(item) == 1
+        code = len(item) > 1 and item[1].tag == "pre" and not item[1].get("class")
+        return False, BLANK in item[0].attrib or code, len(item) == 1
     return None
 
 
