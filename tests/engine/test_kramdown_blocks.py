@@ -595,6 +595,22 @@ CASES: dict[str, tuple[str, str]] = {
         "```shell\n```\n````\n[z `y` w]:\n* title))\n",
         '<div class="language-shell highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div></div>\n<p>````\n[z <code class="language-plaintext highlighter-rouge">y</code> w]:</p>\n<ul>\n  <li>title))</li>\n</ul>\n',
     ),
+    "definition-after-table-is-text-then-its-term": (
+        "|\n\n: yes!\n: CSS\n",
+        "<table>\n  <tbody>\n    <tr>\n    </tr>\n  </tbody>\n</table>\n\n<dl>\n  <dt>: yes!</dt>\n  <dd>CSS</dd>\n</dl>\n",
+    ),
+    "definition-at-document-start-is-text": (
+        ": a\n: b\n",
+        "<dl>\n  <dt>: a</dt>\n  <dd>b</dd>\n</dl>\n",
+    ),
+    "footnote-definition-under-brace-text-is-text": (
+        "{x}\n[^1]: <!-- c -->\n",
+        "<p>{x}\n[^1]: <!-- c --></p>\n",
+    ),
+    "list-in-item-after-fence-looking-text-and-lazy-line": (
+        "- page\n\n  ```sh {.x}\n{{\n  * list\n````\n",
+        "<ul>\n  <li>\n    <p>page</p>\n\n    <p>```sh {.x}\n{{</p>\n    <ul>\n      <li>list\n````</li>\n    </ul>\n  </li>\n</ul>\n",
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks (or line breaks around a math

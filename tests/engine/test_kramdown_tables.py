@@ -118,6 +118,10 @@ CASES: dict[str, tuple[str, str]] = {
         "{::comment}\nx\n{:/}\na | b\n",
         "<!-- x -->\n<p>a | b</p>\n",
     ),
+    "table-as-item-text-right-after-fence": (
+        "alpha\n~~~json\n~~~~\n+ | b\n* 2023\n",
+        '<p>alpha</p>\n<div class="language-json highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div></div>\n<ul>\n  <li>\n    <table>\n      <tbody>\n        <tr>\n          <td>b</td>\n        </tr>\n      </tbody>\n    </table>\n  </li>\n  <li>2023</li>\n</ul>\n',
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

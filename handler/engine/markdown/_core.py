@@ -1132,7 +1132,9 @@ def _is_text(line: str, *, held: bool = False) -> bool:
         return tag is None or tag.group(1).lower() in SPAN_ELEMENTS
     if stripped[:1] == "#":  # GFM's ATX header needs a space or tab after its hashes
         return not _ATX_START.match(stripped)
-    return bool(stripped) and stripped[0] not in "|>{\x02" and not _FENCE.match(stripped)
+    if stripped[:1] == "{":  # an IAL, ALD or extension, or text
+        return stripped[1:2] != ":"
+    return bool(stripped) and stripped[0] not in "|>\x02" and not _FENCE.match(stripped)
 
 
 _TASK_BOX = re.compile(r"\[[ xX]\][ \t]+")
@@ -3403,6 +3405,9 @@ class _KramdownTableProcessor(BlockProcessor):
             if depth <= self.refused[1]:
                 self.refused = None
         first, _, rest = block.partition("\n")
+        if first.startswith(_NO_BLANK_BEFORE) and parent.tag == "li" and not len(parent):
+            # an item's text right after a fence: a block of its own, with its boundary
+            first = first[len(_NO_BLANK_BEFORE) :]
         if _indent(first) > 3 or not first.strip() or not _TABLE_LINE.match(first):
             return False
         if _KD_LIST.match(first) or _HR.match(first) or _ATX_START.match(first):
@@ -3416,6 +3421,9 @@ class _KramdownTableProcessor(BlockProcessor):
 
     def run(self, parent: etree.Element, blocks: list[str]) -> bool:
         lines = blocks[0].split("\n")
+        first_marked = lines[0].startswith(_NO_BLANK_BEFORE) and parent.tag == "li"
+        if first_marked:  # (see test; the mark goes back into the first cell)
+            lines[0] = lines[0][len(_NO_BLANK_BEFORE) :]
         count = 0
         while count < len(lines) and _TABLE_LINE.match(lines[count]):
             count += 1
@@ -3483,6 +3491,8 @@ class _KramdownTableProcessor(BlockProcessor):
                     cell.text = cells[index] if index < len(cells) else ""
                     if align[index]:
                         cell.set("style", f"text-align: {align[index]}")
+        if first_marked and len(table[0][0]):
+            table[0][0][0].text = _NO_BLANK_BEFORE + (table[0][0][0].text or "")
         last_row = table[-1][-1]
         if marked and len(last_row):
             last_row[-1].text = (last_row[-1].text or "") + _NO_BLANK
@@ -3610,10 +3620,17 @@ class _KramdownDefListProcessor(DefListProcessor):
         if (
             m is not None
             and not raw_block[: m.start()].strip()
-            and sibling is not None
-            and sibling.tag == "p"
-            and _is_block_placeholder(sibling, self.parser.md.htmlStash.rawHtmlBlocks)
-        ):  # kramdown's definition needs a paragraph before (a math block is none): text
+            and (
+                (
+                    sibling is not None
+                    and sibling.tag == "p"
+                    and _is_block_placeholder(sibling, self.parser.md.htmlStash.rawHtmlBlocks)
+                )
+                or (sibling is not None and sibling.tag not in ("p", "dl"))
+                or (sibling is None and not (parent.text or "").strip())
+            )
+        ):  # kramdown's definition needs a paragraph before (a math block, a table is none):
+            # text
             blocks[0] = "\\" + raw_block.lstrip(" ")
             return False if self.RE.search(blocks[0]) is None else self.run(parent, blocks)
         more = (  # another definition of the list before
