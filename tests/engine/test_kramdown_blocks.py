@@ -611,6 +611,18 @@ CASES: dict[str, tuple[str, str]] = {
         "- page\n\n  ```sh {.x}\n{{\n  * list\n````\n",
         "<ul>\n  <li>\n    <p>page</p>\n\n    <p>```sh {.x}\n{{</p>\n    <ul>\n      <li>list\n````</li>\n    </ul>\n  </li>\n</ul>\n",
     ),
+    "link-definition-under-later-paragraph-in-item-is-text": (
+        "+ I\n\n  w]\n  [the `x` flag]: https://a.example/paren_(x)\n",
+        '<ul>\n  <li>\n    <p>I</p>\n\n    <p>w]\n[the <code class="language-plaintext highlighter-rouge">x</code> flag]: https://a.example/paren_(x)</p>\n  </li>\n</ul>\n',
+    ),
+    "abbreviation-under-later-paragraph-in-item-is-text": (
+        "- a\n\n  b\n  *[x]: y\n\n  x\n",
+        "<ul>\n  <li>\n    <p>a</p>\n\n    <p>b\n*[x]: y</p>\n\n    <p>x</p>\n  </li>\n</ul>\n",
+    ),
+    "indented-list-in-definition-then-next-term": (
+        "I delta\n:   delta\n\n    * not a list\n\nb\n: c\n",
+        "<dl>\n  <dt>I delta</dt>\n  <dd>delta\n\n    <ul>\n      <li>not a list</li>\n    </ul>\n  </dd>\n  <dt>b</dt>\n  <dd>c</dd>\n</dl>\n",
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks (or line breaks around a math
@@ -636,6 +648,7 @@ BLANK_LINES_ONLY = frozenset(
         "blockquote-empty-line-then-list-with-fence",
         "no-table-right-after-nomarkdown-block",
         "link-definition-with-title-before-list",
+        "indented-list-in-definition-then-next-term",
     )
 )
 

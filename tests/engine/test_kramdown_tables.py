@@ -122,6 +122,10 @@ CASES: dict[str, tuple[str, str]] = {
         "alpha\n~~~json\n~~~~\n+ | b\n* 2023\n",
         '<p>alpha</p>\n<div class="language-json highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div></div>\n<ul>\n  <li>\n    <table>\n      <tbody>\n        <tr>\n          <td>b</td>\n        </tr>\n      </tbody>\n    </table>\n  </li>\n  <li>2023</li>\n</ul>\n',
     ),
+    "no-table-in-second-item-before-lazy-fence": (
+        "+ `<b>`\n+ [^1] |\n````html\n````\n",
+        '<ul>\n  <li><code class="language-plaintext highlighter-rouge">&lt;b&gt;</code></li>\n  <li>[^1] |\n    <div class="language-html highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div>    </div>\n  </li>\n</ul>\n',
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

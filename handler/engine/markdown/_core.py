@@ -525,6 +525,8 @@ class _KramdownLinesPreprocessor(Preprocessor):
                     self.document.no_blank = True
             else:
                 written = self._line(line, prev, stack)
+            if stack:
+                code = False  # (a list in a definition, indented: no code)
             if not stack and written and _FOOTNOTE_START.match(written[-1]):
                 self.footnote = "start"
             if (
@@ -656,9 +658,18 @@ class _KramdownLinesPreprocessor(Preprocessor):
         """The paragraph in ``out[block:]``, right before a fence: no table for kramdown
         (whose table must end at a block boundary), though python-markdown sees it end there.
         A mark opens its text (after an item's marker), which the table processor refuses."""
-        if block >= len(out) or not any("|" in text for text in out[block:]):
+        # (the paragraph starts at its item's marker, when an item opened after the blank line)
+        start = next(
+            (
+                i
+                for i in range(len(out) - 1, block - 1, -1)
+                if _MARKER.match(out[i]) and not _HR.match(out[i])
+            ),
+            block,
+        )
+        if start >= len(out) or not any("|" in text for text in out[start:]):
             return
-        first = out[block]
+        block, first = start, out[start]
         marker = _MARKER.match(first)
         at = marker.end() if marker and not _HR.match(first) else _indent(first)
         if not _is_text(first[at:]):
@@ -725,6 +736,17 @@ class _KramdownLinesPreprocessor(Preprocessor):
         ):  # kramdown: a definition right under a paragraph's line is more of its text
             self.lazy_definition = True
             return [line[:indent] + self._as_text(line[indent:])]
+        if (
+            stack
+            and 0 <= indent - stack[-1].old < 4
+            and "]:" in line
+            and _DEFINITION_LINE.match(line, stack[-1].old)
+            and _is_text(prev, held=True)
+            and (self.lazy_definition or not _DEFINITION_LINE.match(prev.lstrip(" ")))
+        ):  # the same in a list item (its text at the item's column)
+            self.lazy_definition = True
+            kept_spaces = line[stack[-1].old : indent]
+            return [" " * stack[-1].new + kept_spaces + self._as_text(line[indent:])]
         self.lazy_definition = False
         if _IAL_LINE.match(line) and prev.strip():
             stripped = prev.strip()
