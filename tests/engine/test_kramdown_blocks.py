@@ -623,6 +623,22 @@ CASES: dict[str, tuple[str, str]] = {
         "I delta\n:   delta\n\n    * not a list\n\nb\n: c\n",
         "<dl>\n  <dt>I delta</dt>\n  <dd>delta\n\n    <ul>\n      <li>not a list</li>\n    </ul>\n  </dd>\n  <dt>b</dt>\n  <dd>c</dd>\n</dl>\n",
     ),
+    "rule-characters-under-item-text-then-lazy-definition-are-text": (
+        "- gamma\n  ***\n[the `x` flag]:\n- list\n",
+        '<ul>\n  <li>gamma\n***\n[the <code class="language-plaintext highlighter-rouge">x</code> flag]:</li>\n  <li>list</li>\n</ul>\n',
+    ),
+    "footnote-definition-then-term-and-definition": (
+        "[^note]: __init__\ngamma\n: C++\n",
+        "<dl>\n  <dt>gamma</dt>\n  <dd>C++</dd>\n</dl>\n",
+    ),
+    "abbreviation-then-pipe-term-and-definition": (
+        "*[W3C]: one,\n|\n: gamma\n\nW3C\nCSS\n",
+        '<dl>\n  <dt>|</dt>\n  <dd>gamma</dd>\n</dl>\n\n<p><abbr title="one,">W3C</abbr>\nCSS</p>\n',
+    ),
+    "link-definitions-with-pipe-before-fence-are-definitions": (
+        "x\n\n [`a|b`]: #anchor\n[R]: /u\n``` python\nz\n```\n\n[R] [`a|b`]\n",
+        '<p>x</p>\n\n<div class="language-python highlighter-rouge"><div class="highlight"><pre class="highlight"><code><span class="n">z</span>\n</code></pre></div></div>\n\n<p><a href="#anchor">R</a></p>\n',
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks (or line breaks around a math

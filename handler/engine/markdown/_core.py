@@ -240,6 +240,7 @@ _NOTHING = "\x02bsx\x03"  # keeps a line from python-markdown's block patterns, 
 _PARAGRAPH_RULE = re.compile(r"^[ ]{0,3}(?:=+|-+|\*{3,}|_{3,})[ ]*$")
 _SPACES = "\x02bssp{}\x03"
 _SETEXT_LINE = re.compile(r"^[ ]{0,3}(?:=+|-+)[ ]*$")
+_STAR_RULE = re.compile(r"(?:\*{3,}|_{3,})[ ]*$")  # a rule's line no setext underline
 _SETEXT_UNDERLINE_AT_0 = re.compile(r"^(?:=+|-+)[ \t]*$")  # kramdown's (SETEXT_HEADER_START)
 _ATX_START = re.compile(r"^[ ]{0,3}#{1,6}[ \t]+")
 _ANY_MARK = re.compile("\x02bs(?:ial:\\d+|break|nbb?|sp\\d|x|bare)\x03")
@@ -672,8 +673,8 @@ class _KramdownLinesPreprocessor(Preprocessor):
         block, first = start, out[start]
         marker = _MARKER.match(first)
         at = marker.end() if marker and not _HR.match(first) else _indent(first)
-        if not _is_text(first[at:]):
-            return
+        if not _is_text(first[at:]) or _DEFINITION_LINE.match(first, at):
+            return  # (no paragraph; or definitions, which python-markdown takes off first)
         self.document.no_blank = True
         out[block] = first[:at] + _NOTHING + first[at:]
 
@@ -837,6 +838,10 @@ class _KramdownLinesPreprocessor(Preprocessor):
             # kramdown strips each enclosing item's indentation the line has
             outer = next((item.old for item in reversed(stack) if item.old <= indent), 0)
             extra = indent - outer
+            if outer == top.old == indent and _is_text(prev) and _STAR_RULE.match(line, indent):
+                # a rule's characters under the item's text: more of it (as a lazy line's)
+                self.document.no_blank = self.rule_text = True
+                return [" " * top.new + _NOTHING + line[outer:]]
             if outer == top.old == indent and _ATX_START.match(line[outer:]) and _is_text(prev):
                 # GFM's header (at the item's column) ends its paragraph: a block of the item's
                 return ["", " " * top.new + _mark_no_blank_before(line[outer:])]
@@ -3622,6 +3627,23 @@ class _SeparateBlockQuoteProcessor(BlockQuoteProcessor):
 _TIGHT = "bs-tight"  # on a definition whose first paragraph kramdown writes without <p>
 
 
+_ABBREVIATION_START = re.compile(r"[*]\[[^\]]*?\][ ]?:")  # python-markdown's abbreviation
+
+
+def _opens_with_definition(block: str) -> bool:
+    """Whether ``block`` opens with a line a definition processor takes (link, footnote,
+    abbreviation): the lines preprocessor has made those under a paragraph's line text."""
+    first = block.partition("\n")[0]
+    if first[:1] == "*":
+        return _ABBREVIATION_START.match(first) is not None
+    if first.lstrip(" ")[:1] != "[":
+        return False
+    if _FOOTNOTE_START.match(first):
+        return True
+    link = _LINK_DEFINITION.match(first)
+    return link is not None and _is_definition(link)
+
+
 class _KramdownDefListProcessor(DefListProcessor):
     """python-markdown's definitions with kramdown's paragraph rule: a definition whose ``:``
     line follows a blank line starts with a ``<p>``, any other with bare text (python-markdown
@@ -3636,6 +3658,11 @@ class _KramdownDefListProcessor(DefListProcessor):
         raw_block = blocks[0]
         rest, self.rest = self.rest, None
         m = self.RE.search(raw_block)
+        if m is not None and m.start() > 0 and _opens_with_definition(raw_block):
+            # a link, footnote or abbreviation definition is a block of its own to kramdown
+            # (its processor takes it off; the paragraph after it may be the term)
+            self.rest = rest
+            return False
         sibling = self.lastChild(parent)
         # a definition right after a list in the one before (kramdown: no blank line between)
         marked = m is not None and m.group(2).startswith(_NO_BLANK_BEFORE)
