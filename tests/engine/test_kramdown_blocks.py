@@ -639,6 +639,26 @@ CASES: dict[str, tuple[str, str]] = {
         "x\n\n [`a|b`]: #anchor\n[R]: /u\n``` python\nz\n```\n\n[R] [`a|b`]\n",
         '<p>x</p>\n\n<div class="language-python highlighter-rouge"><div class="highlight"><pre class="highlight"><code><span class="n">z</span>\n</code></pre></div></div>\n\n<p><a href="#anchor">R</a></p>\n',
     ),
+    "empty-nested-quote-in-item-has-no-paragraph": (
+        "* a\n>>\n* b\n",
+        "<ul>\n  <li>a\n    <blockquote>\n      <blockquote>\n\n      </blockquote>\n    </blockquote>\n  </li>\n  <li>b</li>\n</ul>\n",
+    ),
+    "quote-in-item-lazy-marker-of-other-type-after-blank-is-text": (
+        "- I\n\n  >it's\n1. why?\n",
+        "<ul>\n  <li>\n    <p>I</p>\n\n    <blockquote>\n      <p>it’s\n      1. why?</p>\n    </blockquote>\n  </li>\n</ul>\n",
+    ),
+    "quote-in-item-in-quote-lazy-marker-of-other-type-is-text": (
+        "> + below)***\n>\n>   > end.\n1. &quot;\n",
+        '<blockquote>\n  <ul>\n    <li>\n      <p>below)***</p>\n\n      <blockquote>\n        <p>end.\n      1. "</p>\n      </blockquote>\n    </li>\n  </ul>\n</blockquote>\n',
+    ),
+    "link-definition-right-after-comment-block": (
+        "{::comment}\nhidden *x*\n{:/comment}\n  [z `y` w]: </local/path.html>\n\n[z `y` w]\n",
+        '<!-- hidden *x* -->\n\n<p><a href="/local/path.html">z <code class="language-plaintext highlighter-rouge">y</code> w</a></p>\n',
+    ),
+    "no-math-block-right-after-nomarkdown-block": (
+        "{::nomarkdown}\n<b>r</b>\n{:/}\n$$\nx^2\n$$\n",
+        "<b>r</b>\n<p>\\(x^2\\)</p>\n",
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks (or line breaks around a math
@@ -665,6 +685,7 @@ BLANK_LINES_ONLY = frozenset(
         "no-table-right-after-nomarkdown-block",
         "link-definition-with-title-before-list",
         "indented-list-in-definition-then-next-term",
+        "empty-nested-quote-in-item-has-no-paragraph",
     )
 )
 

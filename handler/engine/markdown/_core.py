@@ -359,8 +359,20 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 and _QUOTE_START.match(line, stack[-1].old)
             ):  # a blockquote in a list item: the same, its lines without the item's indentation
                 top = stack[-1]
-                quoted = _quote_end(lines, index, top.old, nested=bool(prev.strip()))
+                quoted = _quote_end(lines, index, top.old, nested=bool(prev.strip()), lists=stack)
                 region = [text[min(_indent(text), top.old) :] for text in lines[index:quoted]]
+                if not top.first_chunk and top.old < 6:
+                    # list.rb: a lazy line that starts a list (of another type: no sibling)
+                    # after a blank line in the item goes in four columns past its text (which
+                    # kramdown keeps in the paragraph's line: a mark the serializer writes)
+                    moved = _SPACES.format(top.old + 4)
+                    region = [
+                        moved + text
+                        if _indent(lines[at]) < top.old and _KD_LIST.match(text)
+                        else text
+                        for at, text in enumerate(region, index)
+                    ]
+                    self.document.spaces = True
                 if prev.strip():  # python-markdown's quote in an item needs a blank line before
                     self._no_blank(out)
                     out.append("")
@@ -985,19 +997,34 @@ def _lazy_spaces(indent: int, stack: list[_ListItem]) -> int:
     return kept
 
 
-def _quote_end(lines: list[str], start: int, item: int = 0, nested: bool = False) -> int:
+def _quote_end(
+    lines: list[str],
+    start: int,
+    item: int = 0,
+    nested: bool = False,
+    lists: Sequence[_ListItem] = (),
+) -> int:
     """The end of the blockquote that starts at ``lines[start]``: kramdown's quote takes every
     line up to its LAZY_END (a blank line, an IAL, an end-of-block marker, block HTML). In a
     list item (its content at column ``item``), a list marker left of that column ends it too
     (kramdown's list reads the next item before a lazy line), and one at it while the item has
-    had no blank line (``nested``: kramdown's list starts a nested list's text there)."""
+    had no blank line (``nested``: kramdown's list starts a nested list's text there). Given
+    the open items (``lists``), a marker left of the column of a type no enclosing list has is
+    a lazy line, more of the quote."""
     end = start + 1
     while end < len(lines):
         line = lines[end]
         if not line.strip() or _IAL_LINE.match(line) or not _lazy_code_line(line):
             break
-        if item and _MARKER.match(line) and not _HR.match(line):
+        marker = _MARKER.match(line) if item else None
+        if marker and not _HR.match(line):
             indent = _indent(line)
+            kind = "ul" if marker.group("marker") in "*+-" else "ol"
+            if (
+                indent < item and lists and all(it.kind != kind for it in lists if indent < it.old)
+            ):  # another type's marker: no sibling of an enclosing item, a lazy line
+                end += 1
+                continue
             if indent < item or (nested and indent < item + 4):
                 break
         end += 1
@@ -1193,6 +1220,8 @@ def _mark_no_blank(out: list[str], document: _Document, *, text: bool = False) -
     the line looks like a fence and is paragraph text)."""
     if not out or not out[-1].strip():
         return
+    if out[-1].lstrip(" >") == "":
+        return  # (an empty quote line: the mark would be a paragraph in the quote)
     if not text and _FENCE.match(_QUOTE_PREFIX.sub("", out[-1], 1) if ">" in out[-1] else out[-1]):
         return  # (a fence's closing line, in a quote too: the mark would keep it open)
     document.no_blank = True
@@ -1938,17 +1967,20 @@ class _KramdownExtensionsPreprocessor(Preprocessor):
 
     def _next_block(self, text: str, after: int, out: list[str]) -> int:
         """After a block extension whose closing line ends at ``after``: a line right after it
-        starts a block of its own (a blank line for python-markdown), marked as kramdown's,
-        which has no blank line there (so no table either: kramdown's needs a block boundary).
-        Where to go on in ``text``."""
-        if after >= len(text):
+        starts a block of its own (a blank line for python-markdown); one with a pipe or ``$$``
+        is also marked as kramdown's block with no blank line before (so no table or math
+        block: kramdown's need a block boundary). Where to go on in ``text``."""
+        if not text[after + 1 : after + 2].strip():
             return after
+        out.append("\n")
         end = text.find("\n", after + 1)
         end = len(text) if end < 0 else end
-        if not text[after + 1 : end].strip():
+        line = text[after + 1 : end]
+        starts = line.lstrip(" ")[:2]
+        if ("|" not in line and starts != "$$") or starts == "{:" or _DEFINITION_LINE.match(line):
             return after
         self.document.no_blank = True
-        out.extend(("\n\n", _mark_no_blank_before(text[after + 1 : end])))
+        out.extend(("\n", _mark_no_blank_before(line)))
         return end
 
     def _comments(self, text: str) -> str:
