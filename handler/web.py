@@ -490,13 +490,17 @@ def _response(status: int, headers: Mapping[str, str], body: bytes = b"") -> Res
     return Response(content=body, status_code=status, headers=encoded(headers))
 
 
+# json.dumps with any option makes a new encoder per call: one, made once, for every line.
+_COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))
+
+
 class _AccessRecord(dict[str, Any]):
     """An access-log line. Lambda's JSON log format writes a dict message as a JSON object (so
     CloudWatch Logs Insights reads ``message.path``, ``message.ms``...); any other formatter
     asks for its text, which is the same object as compact JSON."""
 
     def __str__(self) -> str:
-        return json.dumps(self, separators=(",", ":"))
+        return _COMPACT_JSON.encode(self)
 
 
 def _access_record(
