@@ -3594,7 +3594,15 @@ class _KramdownEmphasis(InlineProcessor):
     def spans(self, data: str, tree: str, opened: frozenset[str]) -> list[_Span]:
         """``data`` parsed into text and emphasis, the text of an emphasis ``tree`` (or "") in
         the emphasis tags ``opened``."""
-        return _EmphasisParse(data).spans(0, None, tree, opened)[1]
+        mask = sum(_OPENED[tag] for tag in opened)
+        return _EmphasisParse(data).spans(0, None, tree, mask)[1]
+
+
+# An emphasis context as a small number: the element the text is in ("", "em" or "strong") and
+# the emphasis tags open around it, a bit each (kramdown's ``@tree`` and ``@stack``).
+_TREE = {"": 0, "em": 1, "strong": 2}
+_OPENED = {"em": 1, "strong": 2}
+_STOP = {"*": 0, "**": 1, "_": 2, "__": 3}
 
 
 class _EmphasisParse:
@@ -3602,50 +3610,64 @@ class _EmphasisParse:
     reads to the end of the text, for every delimiter); two records keep this one linear in
     the delimiters: each delimiter's result in a context, and the delimiters from which an
     emphasis was read to the end without closing (read again from there, it would not close
-    either: what follows a delimiter depends on it and the context alone)."""
+    either: what follows a delimiter depends on it and the context alone).
+
+    The records are keyed by integers (position and context packed), not tuples: a text can
+    hold tens of thousands of delimiters, and as many tuples alive at once make Python's
+    garbage collector, which walks every live container again and again, superlinear."""
 
     def __init__(self, data: str) -> None:
         self.data = data
-        self.done: dict[tuple[int, str, frozenset[str]], tuple[list[_Span], int]] = {}
-        self.unclosed: set[tuple[int, str, frozenset[str]]] = set()
+        self.done: dict[int, int] = {}  # (position, context) -> position after the delimiter
+        self.made: dict[int, _Span] = {}  # ... -> the emphasis made there (none: it is text)
+        self.unclosed: set[int] = set()  # (position, closing delimiter, opened tags)
 
     def spans(
-        self, pos: int, stop: str | None, tree: str, opened: frozenset[str]
+        self, pos: int, stop: str | None, tree: str, opened: int
     ) -> tuple[bool, list[_Span], int]:
         """kramdown's ``parse_spans`` from ``pos`` into an element ``tree`` ("em", "strong" or
-        "" for the text's own), until ``stop`` closes it: (closed, spans, where it stopped)."""
+        "" for the text's own), in the tags ``opened`` (a bit each), until ``stop`` closes it:
+        (closed, spans, where it stopped)."""
         data = self.data
+        done, made, unclosed = self.done, self.made, self.unclosed
+        search = _EMPHASIS_CHAR.search
         spans: list[_Span] = []
         size = len(data)
-        read: list[tuple[int, str, frozenset[str]]] = []  # delimiters read with text before
+        context = _TREE[tree] * 4 + opened
+        waiting = _STOP[stop] * 4 + opened if stop is not None else 0
+        read: list[int] = []  # delimiters read with text before (as ``unclosed`` keys)
         while pos < size:
-            found = _EMPHASIS_CHAR.search(data, pos)
+            found = search(data, pos)
             if found is None:
                 break
-            if pos < found.start():
-                spans.append(data[pos : found.start()])
-            pos = found.start()
+            at = found.start()
+            if pos < at:
+                spans.append(data[pos:at])
+            pos = at
             if stop is not None and spans:
-                key = (pos, stop, opened)
-                if key in self.unclosed:
+                key = pos * 16 + waiting
+                if key in unclosed:
                     break
                 read.append(key)
                 if data.startswith(stop, pos) and _closes(data, pos, stop, tree):
                     return True, spans, pos
-            at = (pos, tree, opened)
-            if at not in self.done:
-                self.done[at] = self.emphasis(pos, tree, opened)
-            more, pos = self.done[at]
-            spans.extend(more)
+            key = pos * 16 + context
+            after = done.get(key)
+            if after is None:
+                after = done[key] = self.emphasis(pos, tree, opened, key)
+            span = made.get(key)
+            spans.append(data[pos:after] if span is None else span)
+            pos = after
         if stop is not None:
-            self.unclosed.update(read)
+            unclosed.update(read)
             return False, spans, size
         if pos < size:
             spans.append(data[pos:])
         return True, _joined(spans), size
 
-    def emphasis(self, pos: int, tree: str, opened: frozenset[str]) -> tuple[list[_Span], int]:
-        """kramdown's ``parse_emphasis`` at the delimiter at ``pos``: (spans, position after)."""
+    def emphasis(self, pos: int, tree: str, opened: int, key: int) -> int:
+        """kramdown's ``parse_emphasis`` at the delimiter at ``pos``: the position after it,
+        the emphasis made (if one is) in ``made`` under ``key``."""
         data = self.data
         char = data[pos]
         run = char * 2 if data.startswith(char * 2, pos) else char
@@ -3659,18 +3681,19 @@ class _EmphasisParse:
             )
             or data[after : after + 1] in _RUBY_SPACE
             or tree == tag
-            or tag in opened
+            or opened & _OPENED[tag]
         ):
-            return [run], after
-        inner = opened | {tree} if tree else opened
+            return after
+        inner = opened | _OPENED[tree] if tree else opened
         closed, spans, end = self.spans(after, run, tag, inner)
         stop = run
         if not closed and tag == "strong" and tree != "em":
             stop, tag = char, "em"
             closed, spans, end = self.spans(pos + 1, stop, tag, inner)
-        if closed:
-            return [(stop + tag, _joined(spans))], end + len(stop)
-        return [run], after
+        if not closed:
+            return after
+        self.made[key] = (stop + tag, _joined(spans))
+        return end + len(stop)
 
 
 def _closes(data: str, pos: int, stop: str, tree: str) -> bool:
