@@ -259,6 +259,22 @@ CASES: dict[str, tuple[str, str]] = {
         "*a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *e*\n",
         "<p><em>a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *e</em></p>\n",
     ),
+    "span-html-markdown-child-in-raw-element": (
+        "a <s><em markdown=\"1\">*b* `c` 90's</em> *d* it's</s>\n",
+        '<p>a <s><em><em>b</em> <code class="language-plaintext highlighter-rouge">c</code> 90’s</em> *d* it\'s</s></p>\n',
+    ),
+    "span-html-markdown-span-child-in-raw-element": (
+        '<u><span markdown="span">*a*</span> <b markdown="1">[l](/u)</b> <kbd markdown="1">*y*</kbd></u>\n',
+        '<p><u><span><em>a</em></span> <b><a href="/u">l</a></b> <kbd>*y*</kbd></u></p>\n',
+    ),
+    "span-html-markdown-child-deeper-in-raw-element": (
+        'x <s><u>a <em markdown="1">b\'s</em> c</u> d</s>\n',
+        "<p>x <s><u>a <em>b’s</em> c</u> d</s></p>\n",
+    ),
+    "span-html-markdown-child-unclosed": (
+        '###### x <s><em markdown="1">90\'s\n',
+        '<h6 id="x-90s">x <s><em>90’s</em></s></h6>\n',
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

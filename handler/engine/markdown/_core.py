@@ -766,6 +766,14 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 # markdown's would depend on the item's blocks): a mark the serializer writes.
                 self.document.spaces = True
                 return [" " * top.new + _SPACES.format(extra) + line.lstrip(" ")]
+            if (
+                extra == 0
+                and line[indent] in "*_"
+                and (rule_text or _is_text(prev))
+                and _PARAGRAPH_RULE.match(line[outer:])
+            ):  # a rule's characters after an item's text: more of its paragraph to kramdown,
+                # so a lazy link definition after them is text too
+                self.rule_text = True
             return [_shift(line, top.old, top.new)]
         return [line]
 
@@ -1528,7 +1536,7 @@ class _RawSpanProcessor(InlineProcessor):
 
     def handleMatch(  # type: ignore[override]
         self, m: re.Match[str], data: str
-    ) -> tuple[str | None, int | None, int | None]:
+    ) -> tuple[str | etree.Element | None, int | None, int | None]:
         ial = _PARAGRAPH_IAL.search(data) if "{:" in data else None
         if ial is not None:  # the paragraph's IAL line is no text of it (kramdown's LAZY_END)
             if m.start(0) >= ial.start():
@@ -1545,12 +1553,19 @@ class _RawSpanProcessor(InlineProcessor):
             stop = len(data) - len(rest) if data.endswith(rest) else None
             if stop is None:  # the end tag inside a code span's source: leave it
                 return None, None, None
-            return self.md.htmlStash.store(InlineHtml(written)), m.start(0), stop
+            return self._node(written), m.start(0), stop
         found = raw_span(data, m.start(0))
         if found is None or ("`" in data and _in_code_span(data, m.start(0))):
             return None, None, None
         written, end = found
-        return self.md.htmlStash.store(InlineHtml(written)), m.start(0), end
+        return self._node(written), m.start(0), end
+
+    def _node(self, written: str | etree.Element) -> str | etree.Element:
+        """The element as written (stashed), or as a tree whose markdown parts the inline
+        patterns still parse."""
+        if isinstance(written, str):
+            return self.md.htmlStash.store(InlineHtml(written))
+        return written
 
 
 _PARAGRAPH_IAL = re.compile(r"\n[ ]*\{:(?!:)[^}\n]*\}[ ]*$")
@@ -1894,9 +1909,18 @@ class _MathBlockPreprocessor(Preprocessor):
         """The last line of a ``$$`` block opening at ``start``, when it stands alone."""
         if (start and lines[start - 1].strip()) or _indent(lines[start]) > 3:
             return None
+        # kramdown's BLOCK_MATH_START (``\$\$(.*?)\$\$``): the block ends at the first ``$$``
+        # after the opening one, which must end its line (then a block boundary)
         opening = lines[start].strip()
-        end = start if len(opening) >= 4 and opening.endswith("$$") else ends[start + 1]
-        if end is None:
+        close = opening.find("$$", 2)
+        end = start
+        if close < 0:
+            closing = ends[start + 1]
+            if closing is None:
+                return None
+            end, opening = closing, lines[closing]
+            close = opening.find("$$")
+        if opening[close + 2 :].strip():
             return None
         after = lines[end + 1] if end + 1 < len(lines) else ""
         if after.strip() and not _BLOCK_BOUNDARY.match(after):
@@ -1918,10 +1942,10 @@ _BLOCK_BOUNDARY = re.compile(r"[ ]{0,3}\{:\w[\w-]*:")
 
 
 def _closing_lines(lines: list[str]) -> list[int | None]:
-    """For each line index, the first line at or after it that ends with ``$$`` (linear)."""
+    """For each line index, the first line at or after it with a ``$$`` (linear)."""
     ends: list[int | None] = [None] * (len(lines) + 1)
     for index in range(len(lines) - 1, -1, -1):
-        ends[index] = index if lines[index].rstrip().endswith("$$") else ends[index + 1]
+        ends[index] = index if "$$" in lines[index] else ends[index + 1]
     return ends
 
 
@@ -3498,9 +3522,15 @@ class _KramdownDefListProcessor(DefListProcessor):
             m is not None
             and not raw_block[: m.start()].strip()
             and sibling is not None
-            and sibling.tag == "p"
-            and _is_block_placeholder(sibling, self.parser.md.htmlStash.rawHtmlBlocks)
-        ):  # kramdown's definition needs a paragraph before (a math block is none): text
+            and (
+                sibling.tag not in ("p", "dl")
+                or (
+                    sibling.tag == "p"
+                    and _is_block_placeholder(sibling, self.parser.md.htmlStash.rawHtmlBlocks)
+                )
+            )
+        ):  # kramdown's definition needs a paragraph before (block HTML, a math block, a list
+            # or a header is none; a definition list reads its next definitions itself): text
             blocks[0] = "\\" + raw_block.lstrip(" ")
             return False if self.RE.search(blocks[0]) is None else self.run(parent, blocks)
         more = (  # another definition of the list before
