@@ -275,6 +275,22 @@ CASES: dict[str, tuple[str, str]] = {
         '###### x <s><em markdown="1">90\'s\n',
         '<h6 id="x-90s">x <s><em>90’s</em></s></h6>\n',
     ),
+    "span-html-unclosed-in-item-before-block": (
+        "1. <i>a\n   # h\n",
+        '<ol>\n  <li><i>a\n</i>    <h1 id="h">h</h1>\n  </li>\n</ol>\n',
+    ),
+    "span-html-unclosed-in-item-before-nested-list": (
+        "- <i>a <b>c\n  * b\n",
+        "<ul>\n  <li><i>a <b>c\n</b></i>    <ul>\n      <li>b</li>\n    </ul>\n  </li>\n</ul>\n",
+    ),
+    "span-html-unclosed-in-definition-before-block": (
+        "a\n: <i>b\n  # h\n",
+        '<dl>\n  <dt>a</dt>\n  <dd><i>b\n</i>    <h1 id="h">h</h1>\n  </dd>\n</dl>\n',
+    ),
+    "span-html-unclosed-in-item-before-blank": (
+        "- <i>a\n\n  b\n",
+        "<ul>\n  <li>\n    <p><i>a</i></p>\n\n    <p>b</p>\n  </li>\n</ul>\n",
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

@@ -103,6 +103,7 @@ from handler.engine.markdown._serialize import (
     KD,
     TOC,
     VOID,
+    AutoClose,
     CodeBlock,
     InlineHtml,
     RawBlock,
@@ -1606,9 +1607,13 @@ class _SpanCloseTreeprocessor(Treeprocessor):
                     del opened[len(opened) - 1 - opened[::-1].index(tag.group(2)) :]
         if not opened:
             return
-        closer = self.md.htmlStash.store("".join(f"</{name}>" for name in reversed(opened)))
-        if len(element):
-            element[-1].tail = (element[-1].tail or "") + closer
+        closer = self.md.htmlStash.store(
+            AutoClose("".join(f"</{name}>" for name in reversed(opened)))
+        )
+        # at the end of the text, before the blocks of an item or definition (a nested list)
+        inline = next((i for i, child in enumerate(element) if is_block(child)), len(element))
+        if inline:
+            element[inline - 1].tail = (element[inline - 1].tail or "") + closer
         else:
             element.text = (element.text or "") + closer
 
