@@ -291,6 +291,30 @@ CASES: dict[str, tuple[str, str]] = {
         "- <i>a\n\n  b\n",
         "<ul>\n  <li>\n    <p><i>a</i></p>\n\n    <p>b</p>\n  </li>\n</ul>\n",
     ),
+    "span-ial-ends-at-first-brace": (
+        '*x*{:.cls} start} and [n](/u){:target="_blank"} {x}\n',
+        '<p><em class="cls">x</em> start} and <a href="/u" target="_blank">n</a> {x}</p>\n',
+    ),
+    "span-ial-consecutive-lists": (
+        "*x*{:.a}{:.b} y\n",
+        '<p><em class="a b">x</em> y</p>\n',
+    ),
+    "span-ial-kramdown-attribute-list": (
+        '*x*{:junk .a =b\n.c} *y*{:title="a\\}b"} *z*{:title="a}b"} w\n',
+        '<p><em class="a c">x</em> <em title="a}b">y</em> <em>z</em>b”} w</p>\n',
+    ),
+    "span-ial-read-before-emphasis": (
+        '[one,](/u){:target="_blank"}\n_it\'s note_ *x*{:a="_b"} _c_ `c`{:a=\'*\'}{:b="*"} *d*\n',
+        '<p><a href="/u" target="_blank">one,</a>\n<em>it’s note</em> <em a="_b">x</em> <em>c</em> <code a="*" b="*" class="language-plaintext highlighter-rouge">c</code> <em>d</em></p>\n',
+    ),
+    "span-ial-after-text-is-text": (
+        'a{:x="_b"} _c_\n',
+        "<p>a{:x=”<em>b”} _c</em></p>\n",
+    ),
+    "span-ial-class-pair-replaces-classes": (
+        '`c`{:.q class="w" #i} y\n',
+        '<p><code class="language-plaintext w highlighter-rouge" id="i">c</code> y</p>\n',
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

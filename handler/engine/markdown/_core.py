@@ -2927,7 +2927,15 @@ class _FastInlineProcessor(InlineTreeprocessor):
         # ``:em`` to kramdown, hence the pending tags.
         pending = [tag[:-1] for tag in self.ancestors if tag[-1:] == _PENDING]
         tree = pending[-1] if self.ancestors and self.ancestors[-1][-1:] == _PENDING else ""
-        spans = pattern.spans(data, tree, frozenset(pending) - {tree})
+        elements: frozenset[int] = frozenset()
+        if "{:" in data:  # where an element ends (an IAL may follow it)
+            nodes = self.stashed_nodes
+            elements = frozenset(
+                m.end()
+                for m in markdown.util.INLINE_PLACEHOLDER_RE.finditer(data)
+                if isinstance(nodes.get(m.group(1)), etree.Element)
+            )
+        spans = pattern.spans(data, tree, frozenset(pending) - {tree}, elements)
         if all(isinstance(span, str) for span in spans):
             return data
         out: list[str] = []
@@ -3573,9 +3581,29 @@ class _KramdownAttrListTreeprocessor(AttrListTreeprocessor):
     # a header takes only kramdown's ``{#id}``
     HEADER_RE = re.compile(r"[ \t]+\{(#[A-Za-z][\w:-]*)\}[ \t]*$")  # type: ignore[misc]
     BLOCK_RE = re.compile(r"\n[ ]*\{\:[ ]*([^\}\n ][^\n]*)\}[ ]*$")  # type: ignore[misc]
-    INLINE_RE = re.compile(r"^\{\:[ ]*([^\}\n ][^\n]*)\}")  # type: ignore[misc]
+    INLINE_RE = re.compile(r"(?!)")  # type: ignore[misc]  # a span's IAL: :meth:`run`
 
     document: _Document | None = None
+
+    def run(self, doc: etree.Element) -> None:
+        """attr_list's pass, then kramdown's span IALs: each ``{:...}`` right after an element
+        (one after another too) up to its first unescaped ``}``, parsed as kramdown parses an
+        attribute list (what it cannot read is dropped)."""
+        super().run(doc)
+        alds = self.document.alds if self.document else {}
+        for elem in doc.iter():
+            tail = elem.tail
+            if not tail or tail[:2] != "{:" or self.md.is_block_level(elem.tag):
+                continue
+            found = _SPAN_IAL.match(tail)
+            while found is not None:
+                body = found.group(1)
+                if "\x02" in body:  # python-markdown's escapes, back as written
+                    body = _ESCAPED_CHAR.sub(lambda m: "\\" + chr(int(m.group(1))), body)
+                _update_attributes(elem, body, alds)
+                tail = tail[found.end() :]
+                found = _SPAN_IAL.match(tail)
+            elem.tail = tail
 
     def assign_attrs(self, elem: etree.Element, attrs_string: str, *, strict: bool = False) -> str:
         """As attr_list, but a bare word is kramdown's reference to an attribute list definition,
@@ -3597,10 +3625,50 @@ class _KramdownAttrListTreeprocessor(AttrListTreeprocessor):
         return remainder
 
 
+_SPAN_IAL = re.compile(r"\{:(?![:/])((?:\\\}|[^}])+)\}")  # kramdown's IAL_SPAN_START
+# kramdown's ALD_TYPE_ANY (``\w`` is ASCII in Ruby): a key="value" pair, a reference to an
+# attribute list definition, or ids and classes; anything else in the list is dropped
+_ALD_ANY = re.compile(
+    r"""(?:\A|\s)(?:(\w[\w-]*)=("|')((?:\\\}|\\\2|[^}\x02])*?)\2|(\w[\w-]*)|"""
+    r"""((?:#[A-Za-z][\w:-]*|\.\w[\w-]*)+))(?=\s|\Z)""",
+    re.ASCII,
+)
+_ID_OR_CLASS = re.compile(r"#([A-Za-z][\w:-]*)|\.(\w[\w-]*)", re.ASCII)
+
+
+def _update_attributes(
+    elem: etree.Element, body: str, alds: Mapping[str, str], depth: int = 0
+) -> None:
+    """kramdown's ``parse_attribute_list`` and ``update_attr_with_ial``: the definitions the
+    list names first, a class added to the element's, any other attribute set."""
+    refs: list[str] = []
+    options: dict[str, str] = {}
+    for match in _ALD_ANY.finditer(body):
+        key, quote, value, ref, names = match.groups()
+        if ref:
+            refs.append(ref)
+        elif names:
+            for part in _ID_OR_CLASS.finditer(names):
+                if part.group(2):
+                    options["class"] = f"{options.get('class', '')} {part.group(2)}".lstrip()
+                else:
+                    options["id"] = part.group(1)
+        else:
+            options[key] = re.sub(r"\\([}" + quote + "])", r"\1", value)
+    for ref in refs:
+        if ref in alds and depth < 8:
+            _update_attributes(elem, alds[ref], alds, depth + 1)
+    for key, value in options.items():
+        if key == "class":
+            value = f"{elem.get('class', '')} {value}".lstrip()
+        elem.set(key, value)
+
+
 # A span of kramdown's emphasis parse: text, or (delimiter + tag, spans) for an ``em`` or
 # ``strong`` (``"**strong"``, its closing delimiter first).
 _Span = str | tuple[str, list["_Span"]]
 _EMPHASIS_CHAR = re.compile(r"[*_]")
+_EMPHASIS_OR_IAL = re.compile(r"[*_]|\{:")
 _PENDING = "\x02"  # ends the tag of an emphasis element during the inline pass
 _CLOSER = "\x02closer"  # an emphasis element's closing delimiter (for the typography's rules)
 
@@ -3626,11 +3694,13 @@ class _KramdownEmphasis(InlineProcessor):
     ) -> tuple[None, None, None]:
         return None, None, None  # never used: the pass is :meth:`spans`
 
-    def spans(self, data: str, tree: str, opened: frozenset[str]) -> list[_Span]:
+    def spans(
+        self, data: str, tree: str, opened: frozenset[str], elements: frozenset[int] = frozenset()
+    ) -> list[_Span]:
         """``data`` parsed into text and emphasis, the text of an emphasis ``tree`` (or "") in
-        the emphasis tags ``opened``."""
+        the emphasis tags ``opened``; ``elements``: where an element's placeholder ends."""
         mask = sum(_OPENED[tag] for tag in opened)
-        return _EmphasisParse(data).spans(0, None, tree, mask)[1]
+        return _EmphasisParse(data, elements).spans(0, None, tree, mask)[1]
 
 
 # An emphasis context as a small number: the element the text is in ("", "em" or "strong") and
@@ -3651,8 +3721,12 @@ class _EmphasisParse:
     hold tens of thousands of delimiters, and as many tuples alive at once make Python's
     garbage collector, which walks every live container again and again, superlinear."""
 
-    def __init__(self, data: str) -> None:
+    def __init__(self, data: str, elements: frozenset[int] = frozenset()) -> None:
         self.data = data
+        # kramdown's span IAL after an element (a placeholder's end, an emphasis) is read
+        # before any delimiter in it is: searched for when the text has one
+        self.elements = set(elements)
+        self.search = (_EMPHASIS_OR_IAL if "{:" in data else _EMPHASIS_CHAR).search
         self.done: dict[int, int] = {}  # (position, context) -> position after the delimiter
         self.made: dict[int, _Span] = {}  # ... -> the emphasis made there (none: it is text)
         self.unclosed: set[int] = set()  # (position, closing delimiter, opened tags)
@@ -3665,7 +3739,7 @@ class _EmphasisParse:
         (closed, spans, where it stopped)."""
         data = self.data
         done, made, unclosed = self.done, self.made, self.unclosed
-        search = _EMPHASIS_CHAR.search
+        search = self.search
         spans: list[_Span] = []
         size = len(data)
         context = _TREE[tree] * 4 + opened
@@ -3679,6 +3753,11 @@ class _EmphasisParse:
             if pos < at:
                 spans.append(data[pos:at])
             pos = at
+            if data[pos] == "{":
+                ial = self.ial(pos, spans)
+                spans.append(data[pos:ial])
+                pos = ial
+                continue
             if stop is not None and spans:
                 key = pos * 16 + waiting
                 if key in unclosed:
@@ -3699,6 +3778,16 @@ class _EmphasisParse:
         if pos < size:
             spans.append(data[pos:])
         return True, _joined(spans), size
+
+    def ial(self, pos: int, spans: list[_Span]) -> int:
+        """Where the text at the ``{:`` at ``pos`` ends: after the span IAL, when it is one
+        right after an element (``parse_span_extensions``), else after the ``{``."""
+        if pos in self.elements or (spans and not isinstance(spans[-1], str)):
+            found = _SPAN_IAL.match(self.data, pos)
+            if found is not None:
+                self.elements.add(found.end())  # the element is still the one before
+                return found.end()
+        return pos + 1
 
     def emphasis(self, pos: int, tree: str, opened: int, key: int) -> int:
         """kramdown's ``parse_emphasis`` at the delimiter at ``pos``: the position after it,
