@@ -315,6 +315,22 @@ CASES: dict[str, tuple[str, str]] = {
         '`c`{:.q class="w" #i} y\n',
         '<p><code class="language-plaintext w highlighter-rouge" id="i">c</code> y</p>\n',
     ),
+    "link-text-footnote-marker-does-not-close": (
+        "[a [^x] b](/u) and ![a [^y] b](/i) and [a [^x]] b](/v)\n",
+        '<p>[a [^x] b](/u) and ![a [^y] b](/i) and <a href="/v">a [^x]] b</a></p>\n',
+    ),
+    "link-text-defined-footnote-marker-does-not-close": (
+        '[[^1] it\'s](#anchor "A title")\n\n[^1]: n\n',
+        '<p>[<sup id="fnref:1" role="doc-noteref"><a href="#fn:1" class="footnote" rel="footnote">1</a></sup> it’s](#anchor “A title”)</p>\n\n<div class="footnotes" role="doc-endnotes">\n  <ol>\n    <li id="fn:1" role="doc-endnote">\n      <p>n\xa0<a href="#fnref:1" class="reversefootnote" role="doc-backlink">&#8617;</a></p>\n    </li>\n  </ol>\n</div>\n',
+    ),
+    "smart-quote-before-hard-break-closes": (
+        "'*x*'  \nalpha '*y*'\\\\\nb\n",
+        "<p>‘<em>x</em>’<br />\nalpha ‘<em>y</em>’<br />\nb</p>\n",
+    ),
+    "escaped-backtick-before-raw-span": (
+        "\\` <kbd>a `b`</kbd> \\\\` <kbd>c `d`</kbd>\n",
+        '<p>` <kbd>a `b`</kbd> \\<code class="language-plaintext highlighter-rouge"> &lt;kbd&gt;c </code>d`&lt;/kbd&gt;</p>\n',
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

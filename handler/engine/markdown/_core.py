@@ -1421,7 +1421,7 @@ def _inline_source(md: markdown.Markdown, text: str) -> str:
     return markdown.util.INLINE_PLACEHOLDER_RE.sub(source, text)
 
 
-_BRACKET_RE = re.compile(r"[\[\]]")
+_BRACKET_RE = re.compile(r"\[\^\w[\w-]*\]|[\[\]]|\x02klzzwxh:(\d+)\x03", re.ASCII)
 
 
 class _BracketText:
@@ -1430,13 +1430,26 @@ class _BracketText:
     the same results, without the character loop over the rest of the paragraph that an
     unclosed ``[`` (a task box, a bracket in prose) costs each link pattern."""
 
+    md: markdown.Markdown
+
     def getText(self, data: str, index: int) -> tuple[str, int, bool]:
+        """kramdown's count (``parse_link``): a footnote marker inside (``[^1]``, its
+        ``]`` read by the footnote parser) is a ``[`` that does not close."""
         depth = 1
         for match in _BRACKET_RE.finditer(data, index):
-            depth += 1 if match.group() == "[" else -1
-            if not depth:
-                return data[index : match.start()], match.end(), True
+            bracket = match.group()
+            if bracket == "]":
+                depth -= 1
+                if not depth:
+                    return data[index : match.start()], match.end(), True
+            elif bracket[:1] == "[" or self._footnote(match.group(1)):
+                depth += 1
         return data[index:], max(index, len(data)), False
+
+    def _footnote(self, key: str) -> bool:
+        nodes = self.md.treeprocessors["inline"].stashed_nodes  # type: ignore[attr-defined]
+        node = nodes.get(key)
+        return isinstance(node, etree.Element) and node.get("id", "").startswith("fnref")
 
 
 class _ReferenceIds(_BracketText):
@@ -1632,6 +1645,12 @@ def _in_code_span(text: str, at: int) -> bool:
     span opening before a tag takes it)."""
     pos = 0
     while 0 <= (tick := text.find("`", pos)) < at:
+        start = tick
+        while start and text[start - 1] == "\\":
+            start -= 1
+        if (tick - start) % 2:  # an escaped backtick (kramdown's escape parser reads it first)
+            pos = tick + 1
+            continue
         kind, _, pos = _code_span(text, tick)
         if kind == "code" and pos > at:
             return True
@@ -4118,7 +4137,7 @@ def _quote_opens(quote: str, before: str, after: str) -> bool:
 
 
 # How the source of an element in a paragraph starts (an emphasis: its delimiter)
-_SOURCE_START = {"a": "[", "img": "![", "code": "`", "sup": "[^", "del": "~~"}
+_SOURCE_START = {"br": "  ", "a": "[", "img": "![", "code": "`", "sup": "[^", "del": "~~"}
 _NOT_CLOSE = frozenset(" \\\t\r\n[{(-")
 
 
