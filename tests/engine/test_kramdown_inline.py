@@ -331,6 +331,10 @@ CASES: dict[str, tuple[str, str]] = {
         "\\` <kbd>a `b`</kbd> \\\\` <kbd>c `d`</kbd>\n",
         '<p>` <kbd>a `b`</kbd> \\<code class="language-plaintext highlighter-rouge"> &lt;kbd&gt;c </code>d`&lt;/kbd&gt;</p>\n',
     ),
+    "header-id-raw-span-text-as-written": (
+        "<kbd>below) &nbsp;</kbd>\n=\n\n## a <u>b &amp; c &lt;</u> d\n",
+        '<h1 id="below-nbsp"><kbd>below) &nbsp;</kbd></h1>\n\n<h2 id="a-b-amp-c-lt-d">a <u>b &amp; c &lt;</u> d</h2>\n',
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

@@ -1567,18 +1567,21 @@ class _RawSpanProcessor(InlineProcessor):
             stop = len(data) - len(rest) if data.endswith(rest) else None
             if stop is None:  # the end tag inside a code span's source: leave it
                 return None, None, None
-            return self._node(written), m.start(0), stop
+            return self._node(written, text[len(before) : end]), m.start(0), stop
         found = raw_span(data, m.start(0))
         if found is None or ("`" in data and _in_code_span(data, m.start(0))):
             return None, None, None
         written, end = found
-        return self._node(written), m.start(0), end
+        return self._node(written, data[m.start(0) : end]), m.start(0), end
 
-    def _node(self, written: str | etree.Element) -> str | etree.Element:
-        """The element as written (stashed), or as a tree whose markdown parts the inline
+    def _node(self, written: str | etree.Element, source: str) -> str | etree.Element:
+        """The element as written (stashed, with its ``source``: its text is that as written,
+        no entity read, for a header's id), or as a tree whose markdown parts the inline
         patterns still parse."""
         if isinstance(written, str):
-            return self.md.htmlStash.store(InlineHtml(written))
+            stashed = InlineHtml(written)
+            stashed.source = source
+            return self.md.htmlStash.store(stashed)
         return written
 
 
@@ -2258,6 +2261,8 @@ def _stashed_text(stash: list[Any], match: re.Match[str]) -> str:
     index = int(match.group(1))
     value = stash[index] if index < len(stash) else ""
     if isinstance(value, InlineHtml):
+        if value.source is not None:  # a raw span element: its text as written
+            return _ANY_TAG.sub("", value.source)
         return html.unescape(_ANY_TAG.sub("", value))
     value = str(value)
     return "" if value.startswith("<") else html.unescape(value)

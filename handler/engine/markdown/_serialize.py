@@ -124,6 +124,8 @@ class CodeBlock(str):
 class InlineHtml(str):
     """A stashed piece of span HTML: a paragraph holding only it is still a paragraph."""
 
+    source: str | None = None  # a raw span element's source (its text is that as written)
+
 
 class AutoClose(str):
     """End tags of span HTML left open in a paragraph, where its text ends (kramdown closes
