@@ -335,6 +335,10 @@ CASES: dict[str, tuple[str, str]] = {
         "<kbd>below) &nbsp;</kbd>\n=\n\n## a <u>b &amp; c &lt;</u> d\n",
         '<h1 id="below-nbsp"><kbd>below) &nbsp;</kbd></h1>\n\n<h2 id="a-b-amp-c-lt-d">a <u>b &amp; c &lt;</u> d</h2>\n',
     ),
+    "escaped-angle-quotes-are-text": (
+        "x <i>a \\<</i> b\n\na \\<< b \\>> c `\\<<` \\\\<< d\n",
+        '<p>x <i>a &lt;&lt;/i&gt; b</i></p>\n\n<p>a &lt;&lt; b &gt;&gt; c <code class="language-plaintext highlighter-rouge">\\&lt;&lt;</code> \\«\xa0d</p>\n',
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

@@ -2007,6 +2007,17 @@ class _AngleQuoteProcessor(InlineProcessor):
         return _ANGLE_QUOTES[symbol], m.start(0), m.end(0)
 
 
+class _EscapedAngleQuotes(InlineProcessor):
+    """kramdown's typographic symbols ``\\<<`` and ``\\>>``: the two characters as written,
+    read before an escape or a tag could take the ``<`` (``\\<</i>`` leaves ``</i>`` text)."""
+
+    def handleMatch(  # type: ignore[override]
+        self, m: re.Match[str], data: str
+    ) -> tuple[str, int, int]:
+        written = InlineHtml(escape_text(m.group(1)))
+        return self.md.htmlStash.store(written), m.start(0), m.end(0)
+
+
 _SPAN_TAG = re.compile(markdown.inlinepatterns.HTML_RE)
 # kramdown's laquo_space and raquo_space: the space next to the quote becomes a no-break space
 _ANGLE_QUOTES = {"<< ": "\u00ab\u00a0", " >>": "\u00a0\u00bb", "<<": "\u00ab", ">>": "\u00bb"}
@@ -3962,6 +3973,9 @@ class _KramdownExtension(Extension):
         md.postprocessors.register(_MathBlockPostprocessor(md, document), "bs_math", 35)
         md.inlinePatterns.register(
             _MathInlineProcessor(r"(?<!\\)\$\$(.+?)\$\$", md), "bs_math_inline", 185
+        )
+        md.inlinePatterns.register(
+            _EscapedAngleQuotes(r"(?<!\\)\\(<<|>>)", md), "bs_escaped_angle", 186
         )
         md.inlinePatterns.register(
             _AngleQuoteProcessor(r"(?<!\\)(?: >>|<< |<<|>>)", md), "bs_angle", 95
