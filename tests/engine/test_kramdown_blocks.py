@@ -571,6 +571,18 @@ CASES: dict[str, tuple[str, str]] = {
         "$$x$$\n\n$$a\nb$$\n",
         "\\[x\\]\n\n\\[a\nb\\]\n",
     ),
+    "comment-after-spaces-is-paragraph-text": (
+        " <!-- c --> one\n\n <!-- d -->\n\n<!-- e --> two\n",
+        "<p><!-- c --> one</p>\n\n<p><!-- d --></p>\n\n<!-- e -->\n<p>two</p>\n",
+    ),
+    "comment-after-void-tag-is-paragraph": (
+        "<wbr> <!-- -->\n+ Jekyll\n",
+        "<wbr />\n<p><!-- --></p>\n<ul>\n  <li>Jekyll</li>\n</ul>\n",
+    ),
+    "comment-indented-in-item-is-paragraph": (
+        "- a\n\n   <!-- c -->\n",
+        "<ul>\n  <li>\n    <p>a</p>\n\n    <p><!-- c --></p>\n  </li>\n</ul>\n",
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks (or line breaks around a math

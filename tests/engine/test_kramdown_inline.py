@@ -339,6 +339,10 @@ CASES: dict[str, tuple[str, str]] = {
         "x <i>a \\<</i> b\n\na \\<< b \\>> c `\\<<` \\\\<< d\n",
         '<p>x <i>a &lt;&lt;/i&gt; b</i></p>\n\n<p>a &lt;&lt; b &gt;&gt; c <code class="language-plaintext highlighter-rouge">\\&lt;&lt;</code> \\«\xa0d</p>\n',
     ),
+    "smart-quote-before-item-block-closes": (
+        '10. "*hi*"\n- a\n\n* it\'\n  # h\n',
+        '<ol>\n  <li>“<em>hi</em>”\n    <ul>\n      <li>a</li>\n    </ul>\n  </li>\n</ol>\n\n<ul>\n  <li>it’\n    <h1 id="h">h</h1>\n  </li>\n</ul>\n',
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

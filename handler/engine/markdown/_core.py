@@ -66,7 +66,7 @@ from markdown.inlinepatterns import (
     ShortImageReferenceInlineProcessor,
     ShortReferenceInlineProcessor,
 )
-from markdown.postprocessors import Postprocessor
+from markdown.postprocessors import Postprocessor, RawHtmlPostprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import InlineProcessor as InlineTreeprocessor
 from markdown.treeprocessors import Treeprocessor
@@ -1974,6 +1974,18 @@ def _closing_lines(lines: list[str]) -> list[int | None]:
     for index in range(len(lines) - 1, -1, -1):
         ends[index] = index if "$$" in lines[index] else ends[index + 1]
     return ends
+
+
+class _RawHtmlPostprocessor(RawHtmlPostprocessor):
+    """python-markdown's, but span HTML keeps its paragraph: a paragraph holding only a comment
+    is still one to kramdown (``<p><!-- c --></p>``), where python-markdown takes any comment
+    for block HTML."""
+
+    def stash_to_string(self, text: Any) -> str:
+        return text if isinstance(text, InlineHtml) else str(text)
+
+    def isblocklevel(self, html: str) -> bool:
+        return not isinstance(html, InlineHtml) and super().isblocklevel(html)
 
 
 class _MathBlockPostprocessor(Postprocessor):
@@ -3970,6 +3982,7 @@ class _KramdownExtension(Extension):
         md.inlinePatterns.register(_RawSpanProcessor(r"(?<!<)<[A-Za-z]", md), "bs_raw_span", 191)
         md.preprocessors.register(_MathBlockPreprocessor(md, document), "bs_math", 24)
         md.preprocessors.register(_IalLinePreprocessor(md, document), "bs_ial", 23)
+        md.postprocessors.register(_RawHtmlPostprocessor(md), "raw_html", 30)
         md.postprocessors.register(_MathBlockPostprocessor(md, document), "bs_math", 35)
         md.inlinePatterns.register(
             _MathInlineProcessor(r"(?<!\\)\$\$(.+?)\$\$", md), "bs_math_inline", 185
@@ -4123,6 +4136,8 @@ def _is_word(char: str) -> bool:
 def _source_start(element: etree.Element) -> str:
     """How the source of ``element`` (in a paragraph) starts, as far as a smart quote's rules
     look: its markup (an emphasis: its delimiter), then a word character."""
+    if is_block(element):  # a block after a list item's text: the line break kramdown adds
+        return "\n"
     return _SOURCE_START.get(element.tag, element.get(_CLOSER, "")) + "x"
 
 

@@ -266,7 +266,9 @@ class HtmlParser:
             return None
         at = match.end()
         result = HtmlBlock()
-        comment = COMMENT_RE.match(self.text, at)
+        # kramdown's parse_block_html scans a comment where the line starts: after spaces
+        # it is no block (the paragraph's span HTML)
+        comment = COMMENT_RE.match(self.text, at) if at == start else None
         if comment:
             result.nodes.append(_comment(comment.group(0)))
             self.pos = self._trailing(comment.end())
