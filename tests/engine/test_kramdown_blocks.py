@@ -583,6 +583,10 @@ CASES: dict[str, tuple[str, str]] = {
         "- a\n\n   <!-- c -->\n",
         "<ul>\n  <li>\n    <p>a</p>\n\n    <p><!-- c --></p>\n  </li>\n</ul>\n",
     ),
+    "hashes-without-space-are-text-before-indented-dashes": (
+        "###\\_\n ---\n\n#x\n ---\n",
+        "<p>###_\n —</p>\n\n<p>#x\n —</p>\n",
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks (or line breaks around a math

@@ -1067,9 +1067,12 @@ def _is_text(line: str, *, held: bool = False) -> bool:
         # tag ends it (an item's first line is its text: block HTML there is parsed with it)
         tag = (TAG_RE if held else _LAZY_END_TAG).match(stripped)
         return tag is None or tag.group(1).lower() in SPAN_ELEMENTS
-    return bool(stripped) and stripped[0] not in "|#>{\x02" and not _FENCE.match(stripped)
+    if stripped[:1] == "#":  # a header's hashes (GFM's: a space or a tab after them)
+        return not _HEADER_HASHES.match(stripped)
+    return bool(stripped) and stripped[0] not in "|>{\x02" and not _FENCE.match(stripped)
 
 
+_HEADER_HASHES = re.compile(r"#{1,6}[ \t]")  # GFM ATX_HEADER_START
 _TASK_BOX = re.compile(r"\[[ xX]\][ \t]+")
 
 
