@@ -57,6 +57,7 @@ from markdown.inlinepatterns import (
     LINK_RE,
     REFERENCE_RE,
     BacktickInlineProcessor,
+    EscapeInlineProcessor,
     HtmlInlineProcessor,
     ImageInlineProcessor,
     ImageReferenceInlineProcessor,
@@ -1424,6 +1425,7 @@ def _inline_source(md: markdown.Markdown, text: str) -> str:
     return markdown.util.INLINE_PLACEHOLDER_RE.sub(source, text)
 
 
+_BRACKET_TEXT_RE = re.compile(r"\[\^\w[\w-]*\]|[\[\]]", re.ASCII)
 _BRACKET_RE = re.compile(r"\[\^\w[\w-]*\]|[\[\]]|\x02klzzwxh:(\d+)\x03", re.ASCII)
 
 
@@ -1439,20 +1441,24 @@ class _BracketText:
         """kramdown's count (``parse_link``): a footnote marker inside (``[^1]``, its
         ``]`` read by the footnote parser) is a ``[`` that does not close."""
         depth = 1
-        for match in _BRACKET_RE.finditer(data, index):
+        nodes: dict[str, Any] | None = None
+        footnotes = self.md.inlinePatterns["footnote"].footnotes.footnotes  # type: ignore[attr-defined]
+        brackets = _BRACKET_RE if footnotes else _BRACKET_TEXT_RE  # (no marker made: no element)
+        for match in brackets.finditer(data, index):
             bracket = match.group()
             if bracket == "]":
                 depth -= 1
                 if not depth:
                     return data[index : match.start()], match.end(), True
-            elif bracket[:1] == "[" or self._footnote(match.group(1)):
+            elif bracket[0] == "[":
                 depth += 1
+            else:  # an element's placeholder: a footnote marker's?
+                if nodes is None:
+                    nodes = self.md.treeprocessors["inline"].stashed_nodes  # type: ignore[attr-defined]
+                node = nodes.get(match.group(1))
+                if isinstance(node, etree.Element) and node.get("id", "")[:5] == "fnref":
+                    depth += 1
         return data[index:], max(index, len(data)), False
-
-    def _footnote(self, key: str) -> bool:
-        nodes = self.md.treeprocessors["inline"].stashed_nodes  # type: ignore[attr-defined]
-        node = nodes.get(key)
-        return isinstance(node, etree.Element) and node.get("id", "").startswith("fnref")
 
 
 class _ReferenceIds(_BracketText):
@@ -2022,15 +2028,19 @@ class _AngleQuoteProcessor(InlineProcessor):
         return _ANGLE_QUOTES[symbol], m.start(0), m.end(0)
 
 
-class _EscapedAngleQuotes(InlineProcessor):
-    """kramdown's typographic symbols ``\\<<`` and ``\\>>``: the two characters as written,
-    read before an escape or a tag could take the ``<`` (``\\<</i>`` leaves ``</i>`` text)."""
+class _EscapeProcessor(EscapeInlineProcessor):
+    """python-markdown's escape, with kramdown's typographic symbols ``\\<<`` and ``\\>>``
+    (read before the escape): the two characters as written (``\\<</i>`` leaves ``</i>``
+    text, where an escaped ``<`` would let the tag close)."""
 
     def handleMatch(  # type: ignore[override]
         self, m: re.Match[str], data: str
-    ) -> tuple[str, int, int]:
-        written = InlineHtml(escape_text(m.group(1)))
-        return self.md.htmlStash.store(written), m.start(0), m.end(0)
+    ) -> tuple[str | etree.Element | None, int | None, int | None]:
+        char = m.group(1)
+        if char in "<>" and data[m.end(0) : m.end(0) + 1] == char:
+            written = InlineHtml(escape_text(char * 2))
+            return self.md.htmlStash.store(written), m.start(0), m.end(0) + 1
+        return super().handleMatch(m, data)
 
 
 _SPAN_TAG = re.compile(markdown.inlinepatterns.HTML_RE)
@@ -3631,36 +3641,25 @@ class _KramdownAttrListTreeprocessor(AttrListTreeprocessor):
     # a header takes only kramdown's ``{#id}``
     HEADER_RE = re.compile(r"[ \t]+\{(#[A-Za-z][\w:-]*)\}[ \t]*$")  # type: ignore[misc]
     BLOCK_RE = re.compile(r"\n[ ]*\{\:[ ]*([^\}\n ][^\n]*)\}[ ]*$")  # type: ignore[misc]
-    INLINE_RE = re.compile(r"(?!)")  # type: ignore[misc]  # a span's IAL: :meth:`run`
+    # kramdown's span IALs (IAL_SPAN_START), one after another: up to the first unescaped ``}``
+    INLINE_RE = re.compile(r"((?:\{:(?![:/])(?:\\\}|[^}])+\})+)")  # type: ignore[misc]
 
     document: _Document | None = None
 
-    def run(self, doc: etree.Element) -> None:
-        """attr_list's pass, then kramdown's span IALs: each ``{:...}`` right after an element
-        (one after another too) up to its first unescaped ``}``, parsed as kramdown parses an
-        attribute list (what it cannot read is dropped)."""
-        super().run(doc)
-        alds = self.document.alds if self.document else {}
-        for elem in doc.iter():
-            tail = elem.tail
-            if not tail or tail[:2] != "{:" or self.md.is_block_level(elem.tag):
-                continue
-            found = _SPAN_IAL.match(tail)
-            while found is not None:
-                body = found.group(1)
-                if "\x02" in body:  # python-markdown's escapes, back as written
-                    body = _ESCAPED_CHAR.sub(lambda m: "\\" + chr(int(m.group(1))), body)
-                _update_attributes(elem, body, alds)
-                tail = tail[found.end() :]
-                found = _SPAN_IAL.match(tail)
-            elem.tail = tail
-
     def assign_attrs(self, elem: etree.Element, attrs_string: str, *, strict: bool = False) -> str:
         """As attr_list, but a bare word is kramdown's reference to an attribute list definition,
-        no attribute of its own (``{:x}`` adds nothing)."""
+        no attribute of its own (``{:x}`` adds nothing); a span's IALs parsed as kramdown
+        parses an attribute list (what it cannot read is dropped)."""
         if strict and elem.tag in ("td", "th"):
             return attrs_string  # kramdown's table cells take no attribute list at their end
         alds = self.document.alds if self.document else None
+        if not strict:  # the span IALs after an element (attr_list's inline ones)
+            for found in _SPAN_IAL.finditer(attrs_string):
+                body = found.group(1)
+                if "\x02" in body:  # python-markdown's escapes, back as written
+                    body = _ESCAPED_CHAR.sub(lambda m: "\\" + chr(int(m.group(1))), body)
+                _update_attributes(elem, body, alds or {})
+            return ""
         if alds:
             attrs_string = with_alds(attrs_string, alds)
         attrs, remainder = get_attrs_and_remainder(attrs_string)
@@ -3991,7 +3990,7 @@ class _KramdownExtension(Extension):
             _MathInlineProcessor(r"(?<!\\)\$\$(.+?)\$\$", md), "bs_math_inline", 185
         )
         md.inlinePatterns.register(
-            _EscapedAngleQuotes(r"(?<!\\)\\(<<|>>)", md), "bs_escaped_angle", 186
+            _EscapeProcessor(markdown.inlinepatterns.ESCAPE_RE, md), "escape", 180
         )
         md.inlinePatterns.register(
             _AngleQuoteProcessor(r"(?<!\\)(?: >>|<< |<<|>>)", md), "bs_angle", 95
