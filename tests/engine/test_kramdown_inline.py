@@ -343,6 +343,18 @@ CASES: dict[str, tuple[str, str]] = {
         '10. "*hi*"\n- a\n\n* it\'\n  # h\n',
         '<ol>\n  <li>“<em>hi</em>”\n    <ul>\n      <li>a</li>\n    </ul>\n  </li>\n</ol>\n\n<ul>\n  <li>it’\n    <h1 id="h">h</h1>\n  </li>\n</ul>\n',
     ),
+    "span-ial-after-span-html-element": (
+        'a <b class="c">x</b>{:.d}{:#e} <u>y</u>{:.f} <br>{:.g} <b>x <b>y</b></b>{:.h} <!-- c -->{:.i} _z_\n',
+        '<p>a <b class="c d" id="e">x</b> <u class="f">y</u> <br class="g" /> <b class="h">x <b>y</b></b> <!-- c --> <em>z</em></p>\n',
+    ),
+    "span-ial-after-span-html-escapes": (
+        'a <b><i>x</i></b>{:.d} <i>z</i>{:t="q\\"r"} <b>{:.d}x</b> <b>x</b> {:.e}\n',
+        '<p>a <b class="d"><i>x</i></b> <i t="q&quot;r">z</i> <b>{:.d}x</b> <b>x</b> {:.e}</p>\n',
+    ),
+    "span-ial-after-span-html-header-id": (
+        '## <b class="c">b</b>{:.c} d\n',
+        '<h2 id="b-d"><b class="c c">b</b> d</h2>\n',
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

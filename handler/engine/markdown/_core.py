@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import copy
+import functools
 import hashlib
 import html
 import importlib
@@ -97,6 +98,7 @@ from handler.engine.markdown._html import (
     entity,
     raw_span,
     span_tag,
+    with_attributes,
 )
 from handler.engine.markdown._serialize import (
     BARE,
@@ -1516,6 +1518,8 @@ class _SpanTag(InlineHtml):
 class _SpanHtmlProcessor(HtmlInlineProcessor):
     """A tag in paragraph text, re-written as kramdown writes it."""
 
+    document: _Document | None = None  # (its attribute list definitions)
+
     def unescape(self, text: str) -> str:
         """The tag's source: a code span python-markdown already took out of it goes back as
         written (kramdown reads the tag first)."""
@@ -1530,32 +1534,84 @@ class _SpanHtmlProcessor(HtmlInlineProcessor):
             # kramdown: an end tag that closes no element is text
             return self.md.htmlStash.store(InlineHtml(escape_text(raw))), m.start(0), m.end(0)
         written = span_tag(raw)
+        end = m.end(0)
         if written[:1] == "<":
             # a tag kramdown reads as span HTML: its paragraph stays a paragraph
             written = _SpanTag(written)
-        return self.md.htmlStash.store(written), m.start(0), m.end(0)
+            ials = _SPAN_IALS.match(data, end) if data.startswith("{:", end) else None
+            if ials is not None:  # kramdown's span IAL after the element (not a start tag's)
+                end = self._ials(written, closing, data, m.start(0), ials) or end
+                if end == ials.end() and not closing and written[:4] != "<!--":
+                    written = _SpanTag(with_attributes(written, self._update(ials.group())))
+        return self.md.htmlStash.store(written), m.start(0), end
+
+    def _ials(
+        self,
+        written: str,
+        closing: re.Match[str] | None,
+        data: str,
+        start: int,
+        ials: re.Match[str],
+    ) -> int | None:
+        """Where the span IALs ``ials`` after the tag ``written`` end, if the tag ends an
+        element (an end tag, a void or closed tag; a comment takes them, writing none): an end
+        tag's start tag, stashed, takes the attributes now."""
+        if closing is not None:
+            index = self._opening(data[:start], closing.group(1).lower())
+            if index is None:
+                return None
+            stash = self.md.htmlStash.rawHtmlBlocks
+            stash[index] = _SpanTag(with_attributes(str(stash[index]), self._update(ials.group())))
+            return ials.end()
+        if written[:4] == "<!--" or written.endswith("/>") or "</" in written:
+            return ials.end()
+        return None
+
+    def _update(self, ials: str) -> Callable[[etree.Element], None]:
+        alds = self.document.alds if self.document else {}
+        return functools.partial(_span_ials_update, self.md, alds, ials)
+
+    def _opening(self, before: str, name: str) -> int | None:
+        """The stash index of the start tag of ``name`` that an end tag after ``before``
+        closes."""
+        depth = 0
+        for index, tag in reversed(list(self._tags(before, name))):
+            if tag.group(1):
+                depth += 1
+            elif depth:
+                depth -= 1
+            else:
+                return index
+        return None
 
     def _open(self, before: str, name: str) -> bool:
         """Whether the tags stashed from ``before`` leave an element ``name`` open."""
+        depth = 0
+        for _, tag in self._tags(before, name):
+            depth += -1 if tag.group(1) else 1
+        return depth > 0
+
+    def _tags(self, before: str, name: str) -> Iterator[tuple[int, re.Match[str]]]:
+        """The start and end tags of ``name`` (not closed ones) stashed from ``before``: their
+        stash indexes, their ``_TAG_NAME`` matches."""
         nodes = self.md.treeprocessors["inline"].stashed_nodes  # type: ignore[attr-defined]
         stash = self.md.htmlStash.rawHtmlBlocks
-        depth = 0
         for match in markdown.util.INLINE_PLACEHOLDER_RE.finditer(before):
             stashed = _STASH.fullmatch(str(nodes.get(match.group(1), "")))
             index = int(stashed.group(1)) if stashed else len(stash)
             value = stash[index] if index < len(stash) else None
-            if not isinstance(value, _SpanTag):
+            if not isinstance(value, _SpanTag) or value.endswith("/>"):
                 continue
             tag = _TAG_NAME.match(value)
-            if tag is None or tag.group(2).lower() != name:
-                continue
-            depth += -1 if tag.group(1) else (0 if value.endswith("/>") else 1)
-        return depth > 0
+            if tag is not None and tag.group(2).lower() == name:
+                yield index, tag
 
 
 class _RawSpanProcessor(InlineProcessor):
     """A span element kramdown parses no markdown in (``<u>``, ``<font>``...), taken whole
     before the span patterns see its text (code spans, already out of it, go back as written)."""
+
+    document: _Document | None = None  # (its attribute list definitions)
 
     def handleMatch(  # type: ignore[override]
         self, m: re.Match[str], data: str
@@ -1576,12 +1632,30 @@ class _RawSpanProcessor(InlineProcessor):
             stop = len(data) - len(rest) if data.endswith(rest) else None
             if stop is None:  # the end tag inside a code span's source: leave it
                 return None, None, None
+            written, stop = self._ials(written, data, stop)
             return self._node(written, text[len(before) : end]), m.start(0), stop
         found = raw_span(data, m.start(0))
         if found is None or ("`" in data and _in_code_span(data, m.start(0))):
             return None, None, None
         written, end = found
-        return self._node(written, data[m.start(0) : end]), m.start(0), end
+        source = data[m.start(0) : end]
+        written, end = self._ials(written, data, end)
+        return self._node(written, source), m.start(0), end
+
+    def _ials(
+        self, written: str | etree.Element, data: str, end: int
+    ) -> tuple[str | etree.Element, int]:
+        """The element with kramdown's span IALs right after it (``<u>x</u>{:.c}``) applied,
+        and where they end."""
+        ials = _SPAN_IALS.match(data, end) if data.startswith("{:", end) else None
+        if ials is None:
+            return written, end
+        alds = self.document.alds if self.document else {}
+        update = functools.partial(_span_ials_update, self.md, alds, ials.group())
+        if isinstance(written, str):
+            return with_attributes(written, update), ials.end()
+        update(written)
+        return written, ials.end()
 
     def _node(self, written: str | etree.Element, source: str) -> str | etree.Element:
         """The element as written (stashed, with its ``source``: its text is that as written,
@@ -3654,11 +3728,7 @@ class _KramdownAttrListTreeprocessor(AttrListTreeprocessor):
             return attrs_string  # kramdown's table cells take no attribute list at their end
         alds = self.document.alds if self.document else None
         if not strict:  # the span IALs after an element (attr_list's inline ones)
-            for found in _SPAN_IAL.finditer(attrs_string):
-                body = found.group(1)
-                if "\x02" in body:  # python-markdown's escapes, back as written
-                    body = _ESCAPED_CHAR.sub(lambda m: "\\" + chr(int(m.group(1))), body)
-                _update_attributes(elem, body, alds or {})
+            _apply_span_ials(elem, attrs_string, alds or {})
             return ""
         if alds:
             attrs_string = with_alds(attrs_string, alds)
@@ -3674,6 +3744,7 @@ class _KramdownAttrListTreeprocessor(AttrListTreeprocessor):
         return remainder
 
 
+_SPAN_IALS = re.compile(r"(?:\{:(?![:/])(?:\\\}|[^}])+\})+")  # one after another
 _SPAN_IAL = re.compile(r"\{:(?![:/])((?:\\\}|[^}])+)\}")  # kramdown's IAL_SPAN_START
 # kramdown's ALD_TYPE_ANY (``\w`` is ASCII in Ruby): a key="value" pair, a reference to an
 # attribute list definition, or ids and classes; anything else in the list is dropped
@@ -3683,6 +3754,27 @@ _ALD_ANY = re.compile(
     re.ASCII,
 )
 _ID_OR_CLASS = re.compile(r"#([A-Za-z][\w:-]*)|\.(\w[\w-]*)", re.ASCII)
+
+
+def _apply_span_ials(elem: etree.Element, ials: str, alds: Mapping[str, str]) -> None:
+    """The span IALs ``ials`` (one after another) applied to ``elem``."""
+    for found in _SPAN_IAL.finditer(ials):
+        body = found.group(1)
+        if "\x02" in body:  # python-markdown's escapes, back as written
+            body = _ESCAPED_CHAR.sub(lambda m: "\\" + chr(int(m.group(1))), body)
+        _update_attributes(elem, body, alds)
+
+
+def _span_ials_update(
+    md: markdown.Markdown, alds: Mapping[str, str], ials: str, elem: etree.Element
+) -> None:
+    """The span IALs ``ials`` (inline text: escapes stashed) applied to ``elem``."""
+    if "\x02" in ials:  # escapes stashed: their placeholders back (as the tree will have)
+        nodes = md.treeprocessors["inline"].stashed_nodes  # type: ignore[attr-defined]
+        ials = markdown.util.INLINE_PLACEHOLDER_RE.sub(
+            lambda found: str(nodes.get(found.group(1), "")), ials
+        )
+    _apply_span_ials(elem, ials, alds)
 
 
 def _update_attributes(
@@ -3960,9 +4052,9 @@ class _KramdownExtension(Extension):
         md.preprocessors.register(_KramdownLinesPreprocessor(md, document), "bs_lines", 28)
         md.preprocessors.deregister("html_block")
         md.parser.blockprocessors.register(_HtmlBlockProcessor(md.parser, document), "bs_html", 95)
-        md.inlinePatterns.register(
-            _SpanHtmlProcessor(markdown.inlinepatterns.HTML_RE, md), "html", 90
-        )
+        span_html = _SpanHtmlProcessor(markdown.inlinepatterns.HTML_RE, md)
+        span_html.document = document
+        md.inlinePatterns.register(span_html, "html", 90)
         md.inlinePatterns.register(
             _EntityProcessor(markdown.inlinepatterns.ENTITY_RE, md), "entity", 80
         )
@@ -3981,7 +4073,9 @@ class _KramdownExtension(Extension):
         md.inlinePatterns.register(
             _BackslashBreakProcessor(r"(?<!\\)\\+(?=\n)", md), "bs_break", 181
         )
-        md.inlinePatterns.register(_RawSpanProcessor(r"(?<!<)<[A-Za-z]", md), "bs_raw_span", 191)
+        raw_spans = _RawSpanProcessor(r"(?<!<)<[A-Za-z]", md)
+        raw_spans.document = document
+        md.inlinePatterns.register(raw_spans, "bs_raw_span", 191)
         md.preprocessors.register(_MathBlockPreprocessor(md, document), "bs_math", 24)
         md.preprocessors.register(_IalLinePreprocessor(md, document), "bs_ial", 23)
         md.postprocessors.register(_RawHtmlPostprocessor(md), "raw_html", 30)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html.entities
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from markdown.util import AtomicString
@@ -470,6 +471,19 @@ def span_tag(raw: str) -> str:
     if tag.group(4):
         return f"<{name}{written}></{name}>"
     return f"<{name}{written}>"
+
+
+def with_attributes(written: str, update: Callable[[etree.Element], None]) -> str:
+    """``written`` (span HTML as ``span_tag`` writes it, opening with a start tag) with that
+    tag's attributes changed by ``update`` (on an element holding them)."""
+    tag = TAG_RE.match(written)
+    if tag is None:
+        return written
+    name = tag.group(1)
+    holder = etree.Element(name, parse_attributes(tag.group(2), name.lower() in _KNOWN))
+    update(holder)
+    attrs = "".join(f' {key}="{escape_attribute(value)}"' for key, value in holder.items())
+    return f"<{name}{attrs}{' />' if tag.group(4) else '>'}{written[tag.end() :]}"
 
 
 _NEWLINES = re.compile(r"\n+")
