@@ -355,6 +355,10 @@ CASES: dict[str, tuple[str, str]] = {
         '## <b class="c">b</b>{:.c} d\n',
         '<h2 id="b-d"><b class="c c">b</b> d</h2>\n',
     ),
+    "span-ial-after-entity-taken": (
+        "## b &nbsp;{:.c}\n\na &copy;{:.c}{:.d} _b_ &x;{:.e}\n",
+        '<h2 id="b-">b \xa0</h2>\n\n<p>a © <em>b</em> &amp;x;{:.e}</p>\n',
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

@@ -1839,7 +1839,11 @@ class _EntityProcessor(InlineProcessor):
         if char is None:  # kramdown: the "&" is text, escaped
             return self.md.htmlStash.store(InlineHtml("&amp;")), m.start(0), m.start(0) + 1
         written = char if char == m.group(0) else escape_text(char)
-        return self.md.htmlStash.store(InlineHtml(written)), m.start(0), m.end(0)
+        end = m.end(0)
+        if data.startswith("{:", end):  # kramdown's span IAL after the entity: taken, unwritten
+            ials = _SPAN_IALS.match(data, end)
+            end = ials.end() if ials else end
+        return self.md.htmlStash.store(InlineHtml(written)), m.start(0), end
 
 
 def _fence_shift(line: str, olds: tuple[int, ...], new: int) -> str:
