@@ -587,6 +587,10 @@ CASES: dict[str, tuple[str, str]] = {
         "###\\_\n ---\n\n#x\n ---\n",
         "<p>###_\n —</p>\n\n<p>#x\n —</p>\n",
     ),
+    "list-other-type-marker-after-item-html-is-nested": (
+        "1. <font>J</font>\n * more\n\n2. x\n",
+        "<ol>\n  <li>\n    <font>J</font>\n    <ul>\n      <li>more</li>\n    </ul>\n  </li>\n  <li>x</li>\n</ol>\n",
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks (or line breaks around a math

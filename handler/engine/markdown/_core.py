@@ -827,7 +827,8 @@ class _KramdownLinesPreprocessor(Preprocessor):
         kind = "ul" if marker.group("marker") in "*+-" else "ol"
         nested = False
         after_fence = self.fence_closed == self.index - 1
-        if stack and indent < stack[-1].old and (_is_text(prev) or after_fence):
+        html_item = prev.startswith("\x02bshtml", _marker_end(prev))  # an item of block HTML
+        if stack and indent < stack[-1].old and (_is_text(prev) or after_fence or html_item):
             # kramdown's lazy line: a marker of another list's type right after an item's text
             # (or its fence) is more of the item (a list in it), unless an enclosing list has
             # its type
@@ -873,6 +874,12 @@ class _KramdownLinesPreprocessor(Preprocessor):
         later = len(stack) > 1 and indent >= stack[-2].old and not _MARKER.match(prev)
         blank = blank or (later and _is_text(prev))
         return ["", text] if blank or (after_text and prev.strip()) else [text]
+
+
+def _marker_end(line: str) -> int:
+    """Where a list item's marker (and its spaces) ends on ``line``; -1 if it has none."""
+    marker = _MARKER.match(line)
+    return marker.end() if marker else -1
 
 
 def _lazy_text(line: str) -> str:
