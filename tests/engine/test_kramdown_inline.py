@@ -359,6 +359,14 @@ CASES: dict[str, tuple[str, str]] = {
         "## b &nbsp;{:.c}\n\na &copy;{:.c}{:.d} _b_ &x;{:.e}\n",
         '<h2 id="b-">b \xa0</h2>\n\n<p>a © <em>b</em> &amp;x;{:.e}</p>\n',
     ),
+    "autolink-kramdown-schemes-and-targets": (
+        "a <irc://x> <HTTP://x> <http://x/\\*y> <me@x.COM> <mailto:me@example.com x> <https://a.b/c x> b\n",
+        '<p>a &lt;irc://x&gt; &lt;HTTP://x&gt; <a href="http://x/\\*y">http://x/\\*y</a> <a href="mailto:me@x.COM">me@x.COM</a> <a href="mailto:me@example.com x">me@example.com x</a> <a href="https://a.b/c x">https://a.b/c x</a> b</p>\n',
+    ),
+    "autolink-up-to-first-angle": (
+        "<http://a <b> and <http://x\ny> c\n",
+        '<p><a href="http://a &lt;b">http://a &lt;b</a> and &lt;http://x\ny&gt; c</p>\n',
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

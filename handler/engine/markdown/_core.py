@@ -1820,18 +1820,25 @@ class _BackslashBreakProcessor(InlineProcessor):
 
 
 # kramdown's e-mail autolink (its ACHARS: letters, digits, "-", "_", ".")
-_AUTOMAIL = r"<(?:mailto:)?([-.\w]+@[-\w]+(?:\.[-\w]+)*\.[a-z]+)>"
+# kramdown's AUTOLINK_START (``.`` no line break, ``[[:alnum:]]-_.`` a word character, "-", ".")
+_AUTOLINK = r"<((mailto|https?|ftps?):[^\n]+?|[\w.-]+?@[\w.-]+?)>"
 
 
-class _AutomailProcessor(InlineProcessor):
-    """``<me@example.com>``: a plain ``mailto:`` link, as kramdown writes it (no entities)."""
+class _AutolinkProcessor(InlineProcessor):
+    """kramdown's autolink (``parse_autolink``): ``<https://...>``, ``<mailto:...>`` (its text
+    without the ``mailto:``) or ``<me@example.com>`` (a ``mailto:`` link), the target as
+    written (escapes kept, no entities)."""
 
     def handleMatch(  # type: ignore[override]
         self, m: re.Match[str], data: str
     ) -> tuple[etree.Element, int, int]:
-        email = m.group(1).removeprefix("mailto:")
-        link = etree.Element("a", {"href": "mailto:" + email})
-        link.text = markdown.util.AtomicString(email)
+        target = m.group(1)
+        if "\x02" in target:
+            target = _ESCAPED_CHAR.sub(
+                lambda found: chr(int(found.group(1))), _inline_source(self.md, target)
+            )
+        link = etree.Element("a", {"href": target if m.group(2) else "mailto:" + target})
+        link.text = markdown.util.AtomicString(target.removeprefix("mailto:"))
         return link, m.start(0), m.end(0)
 
 
@@ -4069,7 +4076,8 @@ class _KramdownExtension(Extension):
         md.inlinePatterns.register(
             _EntityProcessor(markdown.inlinepatterns.ENTITY_RE, md), "entity", 80
         )
-        md.inlinePatterns.register(_AutomailProcessor(_AUTOMAIL, md), "automail", 110)
+        md.inlinePatterns.deregister("automail")
+        md.inlinePatterns.register(_AutolinkProcessor(_AUTOLINK, md), "autolink", 120)
         md.inlinePatterns.register(_ReferenceProcessor(_LINK_OPEN, md), "reference", 170)
         md.inlinePatterns.register(_LinkProcessor(_LINK_OPEN, md), "link", 160)
         md.inlinePatterns.register(_ImageProcessor(IMAGE_LINK_RE, md), "image_link", 150)
