@@ -591,6 +591,10 @@ CASES: dict[str, tuple[str, str]] = {
         "1. <font>J</font>\n * more\n\n2. x\n",
         "<ol>\n  <li>\n    <font>J</font>\n    <ul>\n      <li>more</li>\n    </ul>\n  </li>\n  <li>x</li>\n</ol>\n",
     ),
+    "rule-of-stars-under-pipes-is-paragraph-text": (
+        "|\n*****\n\n| a |\n___\n",
+        "<p>|\n*****</p>\n\n<p>| a |\n___</p>\n",
+    ),
 }
 
 # kramdown writes a blank line fewer or more between these blocks (or line breaks around a math

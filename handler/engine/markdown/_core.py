@@ -414,7 +414,12 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 table_end = _table_end(lines, index)
             if (
                 not stack
-                and _is_text(prev)
+                and (
+                    _is_text(prev)
+                    # pipes with a rule of stars or underscores under them: no table (kramdown's
+                    # needs a block boundary after it), a paragraph
+                    or (_PIPE_TEXT.match(prev) is not None and line.lstrip(" ")[:1] in "*_")
+                )
                 # a definition is a block of its own (unless under text: then escaped, text)
                 and not (_DEFINITION_LINE.match(prev) and out and out[-1].lstrip(" ")[:1] != "\\")
                 and _PARAGRAPH_RULE.match(line)
