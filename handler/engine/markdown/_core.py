@@ -273,6 +273,9 @@ class _Document:
     auto_ids: bool | None = None  # set by ``{::options auto_ids="..." /}``
     tabbed: dict[str, str] = field(default_factory=dict)  # line with tabs expanded -> as written
     item_ials: list[str] = field(default_factory=list)  # list items' IALs, by _ITEM_IAL's number
+    # The site's switch (``broadsheet: {tables: gfm}``, MarkdownRenderer's ``TABLES_OPTION``):
+    # a table needs a delimiter row under its first line, as GitHub reads one. Not per document.
+    gfm_tables: bool = False
 
     def reset(self) -> None:
         self.tabbed.clear()
@@ -411,7 +414,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 prev2, prev = prev, line
                 continue
             if "|" in line and not prev.strip():
-                table_end = _table_end(lines, index)
+                table_end = _table_end(lines, index, gfm=self.document.gfm_tables)
             if (
                 not stack
                 and (
@@ -933,11 +936,14 @@ def _quote_end(lines: list[str], start: int, item: int = 0, nested: bool = False
     return end
 
 
-def _table_end(lines: list[str], start: int) -> int:
+def _table_end(lines: list[str], start: int, *, gfm: bool = False) -> int:
     """After the table kramdown reads from ``lines[start]`` (after a blank line): its end, or
-    0. Its first line is not a list item, rule, header, quote or fence (parsed before tables)."""
+    0. Its first line is not a list item, rule, header, quote or fence (parsed before tables).
+    ``gfm``: only lines with a delimiter row second are a table (``_Document.gfm_tables``)."""
     first = lines[start]
     if _indent(first) > 3 or not _TABLE_LINE.match(first) or _KD_LIST.match(first):
+        return 0
+    if gfm and not (start + 1 < len(lines) and _GFM_DELIMITER_ROW.match(lines[start + 1])):
         return 0
     if _HR.match(first) or _ATX_START.match(first) or _FENCE.match(first) or ">" in first[:4]:
         return 0
@@ -3348,6 +3354,11 @@ def _keep_kind(old: str, new: str) -> str:
 
 
 _TABLE_LINE = re.compile(r"^(?:\||.*?[^\\\n]\|)")  # kramdown's TABLE_PIPE_CHECK
+# GFM's delimiter row (``| --- | :-: |``), with at least one pipe: what makes lines a table
+# when the site asks for GitHub's rule (``broadsheet: {tables: gfm}``)
+_GFM_DELIMITER_ROW = re.compile(
+    r"^[ ]{0,3}(?=[^\n]*\|)\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$"
+)
 _TABLE_SEP = re.compile(r"^([+|: \t-]*?-[+|: \t-]*?)[ \t]*$")
 _TABLE_FOOT = re.compile(r"^[+|: \t=]*?=[+|: \t=]*?[ \t]*$")
 _TABLE_ALIGN = re.compile(r"[ \t]?(:?)-+(:?)[ \t]?")  # kramdown's TABLE_HSEP_ALIGN
@@ -3496,6 +3507,8 @@ class _KramdownTableProcessor(BlockProcessor):
         if _DEFINITION.match(first) and len(parent) and parent[-1].tag in ("p", "dl"):
             return False  # kramdown's definition (of the paragraph before) comes first
         second = rest.partition("\n")[0]
+        if self.document is not None and self.document.gfm_tables:
+            return bool(_GFM_DELIMITER_ROW.match(second))  # GitHub's rule: a delimiter row
         return not (rest and _SETEXT_UNDERLINE.match(second))  # a setext header
 
     def run(self, parent: etree.Element, blocks: list[str]) -> bool:
@@ -4462,6 +4475,11 @@ class _Markdown(markdown.Markdown):
         return super().build_extension(ext_name, configs)
 
 
+# Not a kramdown option: the site's choice of table rule (``broadsheet: {tables: gfm}`` in
+# _config.yml), which the renderer adds to the kramdown options it passes.
+TABLES_OPTION = "broadsheet_tables"
+
+
 class MarkdownRenderer:
     """kramdown-compatible markdown -> HTML fragment. Thread safe (one document at a time).
 
@@ -4523,6 +4541,7 @@ class MarkdownRenderer:
 
         md.serializer = serialize
         md.stripTopLevelTags = False
+        document.gfm_tables = options.get(TABLES_OPTION) == "gfm"
         return _Converter(md, kramdown.document)
 
     def convert(self, text: str) -> str:
