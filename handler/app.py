@@ -49,7 +49,7 @@ from handler.gateway import Gateway  # noqa: E402
 from handler.site import Site  # noqa: E402
 from handler.store.measured import MeasuredStore  # noqa: E402
 from handler.theme import Theme  # noqa: E402
-from handler.web import create_app  # noqa: E402
+from handler.web import AccessLog, create_app  # noqa: E402
 
 # Mangum base64-encodes any body whose type is not listed; the list replaces its defaults.
 TEXT_MIME_TYPES = [
@@ -86,10 +86,14 @@ def build_site(settings: Settings, store: Store | None = None) -> Site:
     )
 
 
-def build_app(env: Mapping[str, str]) -> FastAPI:
+def build_app(env: Mapping[str, str], access: AccessLog | None = None) -> FastAPI:
+    """The app for the settings in ``env``; ``access`` takes its access-log records (web.py)."""
     settings = Settings.from_mapping(env)
     return create_app(
-        build_site(settings), settings.cache_policy, preview_secret=settings.preview_secret
+        build_site(settings),
+        settings.cache_policy,
+        preview_secret=settings.preview_secret,
+        access=access,
     )
 
 

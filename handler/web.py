@@ -110,6 +110,10 @@ _MESSAGES = {400: "Bad request.", 500: "Something went wrong on our side."}
 
 PRIVATE = "private, no-store"
 
+AccessLog = Callable[[dict[str, Any]], None]
+"""Where each request's access-log record goes: by default ``access_log.info`` (Lambda's JSON log
+format writes the dict as an object); ``broadsheet serve`` writes its line straight to its log."""
+
 
 class _EveryPath(Convertor[str]):
     """Starlette's ``path`` convertor matching every character: its ``.*`` stops at a newline,
@@ -139,12 +143,18 @@ async def offload(request: Request, work: Callable[..., T], *args: Any) -> T:
 
 
 def create_app(
-    site: Site, policy: CachePolicy | None = None, *, preview_secret: str | None = None
+    site: Site,
+    policy: CachePolicy | None = None,
+    *,
+    preview_secret: str | None = None,
+    access: AccessLog | None = None,
 ) -> FastAPI:
     """The ASGI app for ``site``: one catch-all GET/HEAD route, no OpenAPI pages.
 
-    ``preview_secret`` turns on signed preview links for drafts (``?preview=...``).
+    ``preview_secret`` turns on signed preview links for drafts (``?preview=...``); ``access``
+    takes each request's access-log record (default: the ``broadsheet.access`` logger).
     """
+    write = access or access_log.info
     policy = policy or CachePolicy()
     cache_control = {
         "post": policy.post,
@@ -161,7 +171,7 @@ def create_app(
     async def serve(request: Request) -> Response:
         began = time.perf_counter()
         measured = timing.start()
-        return observed(request.scope, await answer(request), measured, began)
+        return observed(request.scope, await answer(request), measured, began, write)
 
     async def answer(request: Request) -> Response:
         path: str = request.scope["path"]
@@ -210,7 +220,7 @@ def create_app(
         response = _html(request, exc.status_code, body, policy.error, headers)
         measured = timing.start()
         measured.cache = "bypass"
-        return observed(request.scope, response, measured, began)
+        return observed(request.scope, response, measured, began, write)
 
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> Response:
@@ -281,15 +291,21 @@ def _unless_missing(build: Callable[..., Page], *args: Any) -> Page | None:
         return None
 
 
-def observed(scope: Scope, response: Response, measured: timing.Timing, began: float) -> Response:
-    """Add ``Server-Timing`` and write the request's one JSON access-log line.
+def observed(
+    scope: Scope,
+    response: Response,
+    measured: timing.Timing,
+    began: float,
+    write: AccessLog = access_log.info,
+) -> Response:
+    """Add ``Server-Timing`` and write the request's one JSON access-log line (to ``write``).
 
     Done in the route rather than in a middleware: an ASGI middleware layer costs a cached hit
     more than everything else it does (measured in bench/).
     """
     response.headers["server-timing"] = header_value("server-timing", measured.server_timing())
     if access_log.isEnabledFor(logging.INFO):
-        _log_request(scope, response.status_code, measured, began)
+        write(_access_record(scope, response.status_code, measured, began))
     return response
 
 
@@ -486,18 +502,24 @@ def _response(status: int, headers: Mapping[str, str], body: bytes = b"") -> Res
     return Response(content=body, status_code=status, headers=encoded(headers))
 
 
+# json.dumps with any option makes a new encoder per call: one, made once, for every line.
+_COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))
+
+
 class _AccessRecord(dict[str, Any]):
     """An access-log line. Lambda's JSON log format writes a dict message as a JSON object (so
     CloudWatch Logs Insights reads ``message.path``, ``message.ms``...); any other formatter
     asks for its text, which is the same object as compact JSON."""
 
     def __str__(self) -> str:
-        return json.dumps(self, separators=(",", ":"))
+        return _COMPACT_JSON.encode(self)
 
 
-def _log_request(scope: Scope, status: int, measured: timing.Timing, began: float) -> None:
+def _access_record(
+    scope: Scope, status: int, measured: timing.Timing, began: float
+) -> _AccessRecord:
     context = scope.get("aws.context")
-    record = _AccessRecord(
+    return _AccessRecord(
         {
             "path": scope.get("path"),
             "method": scope.get("method"),
@@ -509,4 +531,3 @@ def _log_request(scope: Scope, status: int, measured: timing.Timing, began: floa
             "request_id": getattr(context, "aws_request_id", None),
         }
     )
-    access_log.info(record)

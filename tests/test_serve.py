@@ -4,8 +4,10 @@ The real command in a subprocess, on a free port of 127.0.0.1, asked over HTTP."
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,9 +20,13 @@ ACADEMICPAGES = ROOT / "tests" / "fixtures" / "academicpages" / "src"
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    log = tmp_path_factory.mktemp("serve") / "serve.log"
-    with broadsheet_serve(["--content", str(ACADEMICPAGES)], dict(os.environ), log) as base:
+def serve_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("serve") / "serve.log"
+
+
+@pytest.fixture(scope="module")
+def served(serve_log: Path) -> Iterator[str]:
+    with broadsheet_serve(["--content", str(ACADEMICPAGES)], dict(os.environ), serve_log) as base:
         yield base
 
 
@@ -46,3 +52,31 @@ def test_the_whole_site_is_served_and_points_at_this_machine(served: str) -> Non
     ):
         answer = httpx.get(served + path, timeout=30, follow_redirects=False)
         assert answer.status_code == 200, path
+
+
+def test_each_request_is_logged_as_one_json_line(served: str, serve_log: Path) -> None:
+    # serve writes its log in batches (handler/batchlog.py): the line comes, a moment later.
+    assert httpx.get(served + "/no-such-page-to-log/", timeout=30).status_code == 404
+    prefix = "INFO broadsheet.access: "
+    deadline = time.monotonic() + 30  # a bound for a busy machine, not a measured duration
+    lines: list[str] = []
+    while not lines and time.monotonic() < deadline:
+        time.sleep(0.05)
+        text = serve_log.read_text(encoding="utf-8")
+        lines = [x for x in text.splitlines() if "/no-such-page-to-log/" in x]
+    assert len(lines) == 1
+    assert lines[0].startswith(prefix)
+    record = json.loads(lines[0].removeprefix(prefix))
+    assert record["path"] == "/no-such-page-to-log/"
+    assert record["method"] == "GET"
+    assert record["status"] == 404
+    assert set(record) == {
+        "path",
+        "method",
+        "status",
+        "cache",
+        "ms",
+        "render_ms",
+        "s3_ms",
+        "request_id",
+    }

@@ -294,6 +294,16 @@ class SiteConfig:
         return value if isinstance(value, Mapping) else {}
 
     @property
+    def tables(self) -> str:
+        """Which lines make a table: ``kramdown`` (the default: any lines with an unescaped
+        ``|``, even a list item's ``- a || b``, as Jekyll builds) or ``gfm`` (only under a first
+        line followed by a delimiter row, as GitHub shows a README). Broadsheet's own key,
+        ``broadsheet: {tables: gfm}``: Jekyll ignores it."""
+        own = self.raw.get("broadsheet")
+        value = own.get("tables") if isinstance(own, Mapping) else None
+        return "gfm" if value == "gfm" else "kramdown"
+
+    @property
     def paginate(self) -> int:
         try:
             return max(1, int(self.raw.get("paginate") or 10))

@@ -47,7 +47,7 @@ from handler.engine.index import (
     decode,
 )
 from handler.engine.liquid.host import Source
-from handler.engine.markdown import MarkdownLimit, MarkdownRenderer
+from handler.engine.markdown import TABLES_OPTION, MarkdownLimit, MarkdownRenderer
 from handler.engine.paths import include_key, relative_include_key
 from handler.engine.view import SiteView
 from handler.errors import ContentError, LiquidError, NotFound, RenderError, TooLarge
@@ -354,7 +354,8 @@ class Renderer:
     def markdown(self, config: SiteConfig) -> _Markdown:
         kept = self._markdown
         if kept is None or kept[0] != config.version:
-            kept = (config.version, MarkdownRenderer(config.kramdown, budget=None))
+            options = {**config.kramdown, TABLES_OPTION: config.tables}
+            kept = (config.version, MarkdownRenderer(options, budget=None))
             self._markdown = kept
         return _Markdown(kept[1])
 

@@ -623,10 +623,6 @@ CASES: dict[str, tuple[str, str]] = {
         "I delta\n:   delta\n\n    * not a list\n\nb\n: c\n",
         "<dl>\n  <dt>I delta</dt>\n  <dd>delta\n\n    <ul>\n      <li>not a list</li>\n    </ul>\n  </dd>\n  <dt>b</dt>\n  <dd>c</dd>\n</dl>\n",
     ),
-    "rule-characters-under-item-text-then-lazy-definition-are-text": (
-        "- gamma\n  ***\n[the `x` flag]:\n- list\n",
-        '<ul>\n  <li>gamma\n***\n[the <code class="language-plaintext highlighter-rouge">x</code> flag]:</li>\n  <li>list</li>\n</ul>\n',
-    ),
     "footnote-definition-then-term-and-definition": (
         "[^note]: __init__\ngamma\n: C++\n",
         "<dl>\n  <dt>gamma</dt>\n  <dd>C++</dd>\n</dl>\n",
@@ -658,6 +654,66 @@ CASES: dict[str, tuple[str, str]] = {
     "no-math-block-right-after-nomarkdown-block": (
         "{::nomarkdown}\n<b>r</b>\n{:/}\n$$\nx^2\n$$\n",
         "<b>r</b>\n<p>\\(x^2\\)</p>\n",
+    ),
+    "definition-after-block-html-is-text": (
+        "<div>a</div>\n: b\n",
+        "<div>a</div>\n<p>: b</p>\n",
+    ),
+    "definition-after-header-is-text": (
+        "# h\n: b\n",
+        '<h1 id="h">h</h1>\n<p>: b</p>\n',
+    ),
+    "definition-after-span-element-block-is-text": (
+        '<s markdown="1">a</s>\n: b\n',
+        "<s>a</s>\n<p>: b</p>\n",
+    ),
+    "definition-after-definition-list-and-html-is-text": (
+        "a\n: b\n\n<div>x</div>\n: c\n",
+        "<dl>\n  <dt>a</dt>\n  <dd>b</dd>\n</dl>\n\n<div>x</div>\n<p>: c</p>\n",
+    ),
+    "list-lazy-definition-after-rule-text": (
+        "- a\n  ***\n[x]: /u\n- b\n",
+        "<ul>\n  <li>a\n***\n[x]: /u</li>\n  <li>b</li>\n</ul>\n",
+    ),
+    "list-lazy-empty-definition-after-rule-text": (
+        "- gamma\n  ***\n[the `x` flag]:\n- list\n",
+        '<ul>\n  <li>gamma\n***\n[the <code class="language-plaintext highlighter-rouge">x</code> flag]:</li>\n  <li>list</li>\n</ul>\n',
+    ),
+    "math-block-ends-at-first-closing-run": (
+        "$$x^2$$ <b>y</b>\n\nz\n$$\n",
+        "<p>\\(x^2\\) <b>y</b></p>\n\n<p>z\n$$</p>\n",
+    ),
+    "math-block-closing-run-inside-line": (
+        "$$\nx $$ y\n$$\n",
+        "<p>\\(x\\) y\n$$</p>\n",
+    ),
+    "math-block-on-one-line": (
+        "$$x$$\n\n$$a\nb$$\n",
+        "\\[x\\]\n\n\\[a\nb\\]\n",
+    ),
+    "comment-after-spaces-is-paragraph-text": (
+        " <!-- c --> one\n\n <!-- d -->\n\n<!-- e --> two\n",
+        "<p><!-- c --> one</p>\n\n<p><!-- d --></p>\n\n<!-- e -->\n<p>two</p>\n",
+    ),
+    "comment-after-void-tag-is-paragraph": (
+        "<wbr> <!-- -->\n+ Jekyll\n",
+        "<wbr />\n<p><!-- --></p>\n<ul>\n  <li>Jekyll</li>\n</ul>\n",
+    ),
+    "comment-indented-in-item-is-paragraph": (
+        "- a\n\n   <!-- c -->\n",
+        "<ul>\n  <li>\n    <p>a</p>\n\n    <p><!-- c --></p>\n  </li>\n</ul>\n",
+    ),
+    "hashes-without-space-are-text-before-indented-dashes": (
+        "###\\_\n ---\n\n#x\n ---\n",
+        "<p>###_\n —</p>\n\n<p>#x\n —</p>\n",
+    ),
+    "list-other-type-marker-after-item-html-is-nested": (
+        "1. <font>J</font>\n * more\n\n2. x\n",
+        "<ol>\n  <li>\n    <font>J</font>\n    <ul>\n      <li>more</li>\n    </ul>\n  </li>\n  <li>x</li>\n</ol>\n",
+    ),
+    "rule-of-stars-under-pipes-is-paragraph-text": (
+        "|\n*****\n\n| a |\n___\n",
+        "<p>|\n*****</p>\n\n<p>| a |\n___</p>\n",
     ),
 }
 

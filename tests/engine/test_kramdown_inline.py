@@ -267,6 +267,114 @@ CASES: dict[str, tuple[str, str]] = {
         "> <<   \nwhy?\n",
         "<blockquote>\n  <p>«\xa0<br />\nwhy?</p>\n</blockquote>\n",
     ),
+    "span-html-markdown-child-in-raw-element": (
+        "a <s><em markdown=\"1\">*b* `c` 90's</em> *d* it's</s>\n",
+        '<p>a <s><em><em>b</em> <code class="language-plaintext highlighter-rouge">c</code> 90’s</em> *d* it\'s</s></p>\n',
+    ),
+    "span-html-markdown-span-child-in-raw-element": (
+        '<u><span markdown="span">*a*</span> <b markdown="1">[l](/u)</b> <kbd markdown="1">*y*</kbd></u>\n',
+        '<p><u><span><em>a</em></span> <b><a href="/u">l</a></b> <kbd>*y*</kbd></u></p>\n',
+    ),
+    "span-html-markdown-child-deeper-in-raw-element": (
+        'x <s><u>a <em markdown="1">b\'s</em> c</u> d</s>\n',
+        "<p>x <s><u>a <em>b’s</em> c</u> d</s></p>\n",
+    ),
+    "span-html-markdown-child-unclosed": (
+        '###### x <s><em markdown="1">90\'s\n',
+        '<h6 id="x-90s">x <s><em>90’s</em></s></h6>\n',
+    ),
+    "span-html-unclosed-in-item-before-block": (
+        "1. <i>a\n   # h\n",
+        '<ol>\n  <li><i>a\n</i>    <h1 id="h">h</h1>\n  </li>\n</ol>\n',
+    ),
+    "span-html-unclosed-in-item-before-nested-list": (
+        "- <i>a <b>c\n  * b\n",
+        "<ul>\n  <li><i>a <b>c\n</b></i>    <ul>\n      <li>b</li>\n    </ul>\n  </li>\n</ul>\n",
+    ),
+    "span-html-unclosed-in-definition-before-block": (
+        "a\n: <i>b\n  # h\n",
+        '<dl>\n  <dt>a</dt>\n  <dd><i>b\n</i>    <h1 id="h">h</h1>\n  </dd>\n</dl>\n',
+    ),
+    "span-html-unclosed-in-item-before-blank": (
+        "- <i>a\n\n  b\n",
+        "<ul>\n  <li>\n    <p><i>a</i></p>\n\n    <p>b</p>\n  </li>\n</ul>\n",
+    ),
+    "span-ial-ends-at-first-brace": (
+        '*x*{:.cls} start} and [n](/u){:target="_blank"} {x}\n',
+        '<p><em class="cls">x</em> start} and <a href="/u" target="_blank">n</a> {x}</p>\n',
+    ),
+    "span-ial-consecutive-lists": (
+        "*x*{:.a}{:.b} y\n",
+        '<p><em class="a b">x</em> y</p>\n',
+    ),
+    "span-ial-kramdown-attribute-list": (
+        '*x*{:junk .a =b\n.c} *y*{:title="a\\}b"} *z*{:title="a}b"} w\n',
+        '<p><em class="a c">x</em> <em title="a}b">y</em> <em>z</em>b”} w</p>\n',
+    ),
+    "span-ial-read-before-emphasis": (
+        '[one,](/u){:target="_blank"}\n_it\'s note_ *x*{:a="_b"} _c_ `c`{:a=\'*\'}{:b="*"} *d*\n',
+        '<p><a href="/u" target="_blank">one,</a>\n<em>it’s note</em> <em a="_b">x</em> <em>c</em> <code a="*" b="*" class="language-plaintext highlighter-rouge">c</code> <em>d</em></p>\n',
+    ),
+    "span-ial-after-text-is-text": (
+        'a{:x="_b"} _c_\n',
+        "<p>a{:x=”<em>b”} _c</em></p>\n",
+    ),
+    "span-ial-class-pair-replaces-classes": (
+        '`c`{:.q class="w" #i} y\n',
+        '<p><code class="language-plaintext w highlighter-rouge" id="i">c</code> y</p>\n',
+    ),
+    "link-text-footnote-marker-does-not-close": (
+        "[a [^x] b](/u) and ![a [^y] b](/i) and [a [^x]] b](/v)\n",
+        '<p>[a [^x] b](/u) and ![a [^y] b](/i) and <a href="/v">a [^x]] b</a></p>\n',
+    ),
+    "link-text-defined-footnote-marker-does-not-close": (
+        '[[^1] it\'s](#anchor "A title")\n\n[^1]: n\n',
+        '<p>[<sup id="fnref:1" role="doc-noteref"><a href="#fn:1" class="footnote" rel="footnote">1</a></sup> it’s](#anchor “A title”)</p>\n\n<div class="footnotes" role="doc-endnotes">\n  <ol>\n    <li id="fn:1" role="doc-endnote">\n      <p>n\xa0<a href="#fnref:1" class="reversefootnote" role="doc-backlink">&#8617;</a></p>\n    </li>\n  </ol>\n</div>\n',
+    ),
+    "smart-quote-before-hard-break-closes": (
+        "'*x*'  \nalpha '*y*'\\\\\nb\n",
+        "<p>‘<em>x</em>’<br />\nalpha ‘<em>y</em>’<br />\nb</p>\n",
+    ),
+    "escaped-backtick-before-raw-span": (
+        "\\` <kbd>a `b`</kbd> \\\\` <kbd>c `d`</kbd>\n",
+        '<p>` <kbd>a `b`</kbd> \\<code class="language-plaintext highlighter-rouge"> &lt;kbd&gt;c </code>d`&lt;/kbd&gt;</p>\n',
+    ),
+    "header-id-raw-span-text-as-written": (
+        "<kbd>below) &nbsp;</kbd>\n=\n\n## a <u>b &amp; c &lt;</u> d\n",
+        '<h1 id="below-nbsp"><kbd>below) &nbsp;</kbd></h1>\n\n<h2 id="a-b-amp-c-lt-d">a <u>b &amp; c &lt;</u> d</h2>\n',
+    ),
+    "escaped-angle-quotes-are-text": (
+        "x <i>a \\<</i> b\n\na \\<< b \\>> c `\\<<` \\\\<< d\n",
+        '<p>x <i>a &lt;&lt;/i&gt; b</i></p>\n\n<p>a &lt;&lt; b &gt;&gt; c <code class="language-plaintext highlighter-rouge">\\&lt;&lt;</code> \\«\xa0d</p>\n',
+    ),
+    "smart-quote-before-item-block-closes": (
+        '10. "*hi*"\n- a\n\n* it\'\n  # h\n',
+        '<ol>\n  <li>“<em>hi</em>”\n    <ul>\n      <li>a</li>\n    </ul>\n  </li>\n</ol>\n\n<ul>\n  <li>it’\n    <h1 id="h">h</h1>\n  </li>\n</ul>\n',
+    ),
+    "span-ial-after-span-html-element": (
+        'a <b class="c">x</b>{:.d}{:#e} <u>y</u>{:.f} <br>{:.g} <b>x <b>y</b></b>{:.h} <!-- c -->{:.i} _z_\n',
+        '<p>a <b class="c d" id="e">x</b> <u class="f">y</u> <br class="g" /> <b class="h">x <b>y</b></b> <!-- c --> <em>z</em></p>\n',
+    ),
+    "span-ial-after-span-html-escapes": (
+        'a <b><i>x</i></b>{:.d} <i>z</i>{:t="q\\"r"} <b>{:.d}x</b> <b>x</b> {:.e}\n',
+        '<p>a <b class="d"><i>x</i></b> <i t="q&quot;r">z</i> <b>{:.d}x</b> <b>x</b> {:.e}</p>\n',
+    ),
+    "span-ial-after-span-html-header-id": (
+        '## <b class="c">b</b>{:.c} d\n',
+        '<h2 id="b-d"><b class="c c">b</b> d</h2>\n',
+    ),
+    "span-ial-after-entity-taken": (
+        "## b &nbsp;{:.c}\n\na &copy;{:.c}{:.d} _b_ &x;{:.e}\n",
+        '<h2 id="b-">b \xa0</h2>\n\n<p>a © <em>b</em> &amp;x;{:.e}</p>\n',
+    ),
+    "autolink-kramdown-schemes-and-targets": (
+        "a <irc://x> <HTTP://x> <http://x/\\*y> <me@x.COM> <mailto:me@example.com x> <https://a.b/c x> b\n",
+        '<p>a &lt;irc://x&gt; &lt;HTTP://x&gt; <a href="http://x/\\*y">http://x/\\*y</a> <a href="mailto:me@x.COM">me@x.COM</a> <a href="mailto:me@example.com x">me@example.com x</a> <a href="https://a.b/c x">https://a.b/c x</a> b</p>\n',
+    ),
+    "autolink-up-to-first-angle": (
+        "<http://a <b> and <http://x\ny> c\n",
+        '<p><a href="http://a &lt;b">http://a &lt;b</a> and &lt;http://x\ny&gt; c</p>\n',
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from handler.engine.markdown import MarkdownRenderer
+from handler.engine.config import SiteConfig
+from handler.engine.markdown import TABLES_OPTION, MarkdownRenderer
 
 from .test_kramdown_gaps import assert_recorded_html_is_jekylls
 from .test_markdown_kramdown import normalise
@@ -140,3 +141,64 @@ def test_table_renders_as_jekyll_does(name: str) -> None:
 @pytest.mark.slow
 def test_recorded_html_is_jekylls(tmp_path: Path) -> None:
     assert_recorded_html_is_jekylls(CASES, tmp_path)
+
+
+# ``broadsheet: {tables: gfm}``: a table only where GitHub's renderer sees one (a delimiter row
+# under the first line); everything else renders as by default. name -> (markdown, HTML)
+GFM_TABLES: dict[str, tuple[str, str]] = {
+    "list-item-with-pipes-stays-an-item": (
+        "- Carol (N || G)\n- Bob\n",
+        "<ul>\n  <li>Carol (N || G)</li>\n  <li>Bob</li>\n</ul>\n",
+    ),
+    "paragraph-with-a-pipe-stays-a-paragraph": (
+        "a | b\nc\n",
+        "<p>a | b\nc</p>\n",
+    ),
+    "table-with-a-delimiter-row": (
+        "| a | b |\n| --- | :-: |\n| 1 | 2 |\n",
+        '<table>\n  <thead>\n    <tr>\n      <th>a</th>\n      <th style="text-align: center">b</th>\n    </tr>\n  </thead>\n  <tbody>\n    <tr>\n      <td>1</td>\n      <td style="text-align: center">2</td>\n    </tr>\n  </tbody>\n</table>\n',
+    ),
+    "table-in-a-list-item": (
+        "- x\n\n  | a |\n  |---|\n  | 1 |\n",
+        "<ul>\n  <li>\n    <p>x</p>\n\n    <table>\n      <thead>\n        <tr>\n          <th>a</th>\n        </tr>\n      </thead>\n      <tbody>\n        <tr>\n          <td>1</td>\n        </tr>\n      </tbody>\n    </table>\n  </li>\n</ul>\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GFM_TABLES))
+def test_the_gfm_table_rule_reads_tables_as_github_does(name: str) -> None:
+    markdown, expected = GFM_TABLES[name]
+    html = MarkdownRenderer({TABLES_OPTION: "gfm"}, budget=None).convert(markdown)
+    assert normalise(html) == normalise(expected)
+
+
+def test_by_default_the_table_rule_is_kramdowns() -> None:
+    markdown = GFM_TABLES["list-item-with-pipes-stays-an-item"][0]
+    assert "<table>" in MarkdownRenderer(budget=None).convert(markdown)
+    assert "<table>" in MarkdownRenderer({TABLES_OPTION: "kramdown"}, budget=None).convert(markdown)
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        ("broadsheet:\n  tables: gfm\n", "gfm"),
+        ("broadsheet:\n  tables: kramdown\n", "kramdown"),
+        ("broadsheet:\n  tables: other\n", "kramdown"),
+        ("broadsheet: 3\n", "kramdown"),
+        ("title: x\n", "kramdown"),
+    ],
+)
+def test_the_table_rule_comes_from_config_yml(config: str, expected: str) -> None:
+    assert SiteConfig.parse(config).tables == expected
+
+
+def test_a_site_that_asks_for_gfm_tables_gets_them(tmp_path: Path) -> None:
+    from handler.site import Site
+    from handler.store.local import LocalStore
+
+    (tmp_path / "_posts").mkdir()
+    (tmp_path / "_posts" / "2024-01-02-votes.md").write_text("---\n---\n- Carol (N || G)\n")
+    (tmp_path / "_config.yml").write_text("broadsheet:\n  tables: gfm\n")
+    assert b"<table>" not in Site(LocalStore(tmp_path)).page("/2024/01/02/votes.html").body
+    (tmp_path / "_config.yml").write_text("title: as Jekyll builds it\n")
+    assert b"<table>" in Site(LocalStore(tmp_path)).page("/2024/01/02/votes.html").body

@@ -601,7 +601,12 @@ def _make_time(
     usec = Fraction(given["usec"] or 0)
     if off is None or zone is None:
         return _civil(fields6, usec, local)
-    moment = _civil(_apply_offset(*fields6, off), usec, UTC)
+    try:
+        moment = _civil(_apply_offset(*fields6, off), usec, UTC)
+    except OverflowError:
+        # past the year 9999 in UTC, not in its own offset (9999-12-31 23:00 -12:00): Ruby has
+        # both; Python only the time in its offset, which is what Ruby's ``Time.parse`` gives
+        return _civil(fields6, usec, _fixed(off))
     return _force_zone(moment, zone, off, local)
 
 

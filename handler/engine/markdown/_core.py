@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import copy
+import functools
 import hashlib
 import html
 import importlib
@@ -57,6 +58,7 @@ from markdown.inlinepatterns import (
     LINK_RE,
     REFERENCE_RE,
     BacktickInlineProcessor,
+    EscapeInlineProcessor,
     HtmlInlineProcessor,
     ImageInlineProcessor,
     ImageReferenceInlineProcessor,
@@ -66,7 +68,7 @@ from markdown.inlinepatterns import (
     ShortImageReferenceInlineProcessor,
     ShortReferenceInlineProcessor,
 )
-from markdown.postprocessors import Postprocessor
+from markdown.postprocessors import Postprocessor, RawHtmlPostprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import InlineProcessor as InlineTreeprocessor
 from markdown.treeprocessors import Treeprocessor
@@ -96,6 +98,7 @@ from handler.engine.markdown._html import (
     entity,
     raw_span,
     span_tag,
+    with_attributes,
 )
 from handler.engine.markdown._serialize import (
     BARE,
@@ -103,6 +106,7 @@ from handler.engine.markdown._serialize import (
     KD,
     TOC,
     VOID,
+    AutoClose,
     CodeBlock,
     InlineHtml,
     RawBlock,
@@ -270,6 +274,9 @@ class _Document:
     auto_ids: bool | None = None  # set by ``{::options auto_ids="..." /}``
     tabbed: dict[str, str] = field(default_factory=dict)  # line with tabs expanded -> as written
     item_ials: list[str] = field(default_factory=list)  # list items' IALs, by _ITEM_IAL's number
+    # The site's switch (``broadsheet: {tables: gfm}``, MarkdownRenderer's ``TABLES_OPTION``):
+    # a table needs a delimiter row under its first line, as GitHub reads one. Not per document.
+    gfm_tables: bool = False
 
     def reset(self) -> None:
         self.tabbed.clear()
@@ -420,10 +427,15 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 prev2, prev = prev, line
                 continue
             if "|" in line and not prev.strip():
-                table_end = _table_end(lines, index)
+                table_end = _table_end(lines, index, gfm=self.document.gfm_tables)
             if (
                 not stack
-                and _is_text(prev)
+                and (
+                    _is_text(prev)
+                    # pipes with a rule of stars or underscores under them: no table (kramdown's
+                    # needs a block boundary after it), a paragraph
+                    or (_PIPE_TEXT.match(prev) is not None and line.lstrip(" ")[:1] in "*_")
+                )
                 # a definition is a block of its own (unless under text: then escaped, text)
                 and not (_DEFINITION_LINE.match(prev) and out and out[-1].lstrip(" ")[:1] != "\\")
                 and _PARAGRAPH_RULE.match(line)
@@ -862,6 +874,14 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 # markdown's would depend on the item's blocks): a mark the serializer writes.
                 self.document.spaces = True
                 return [" " * top.new + _SPACES.format(extra) + line.lstrip(" ")]
+            if (
+                extra == 0
+                and line[indent] in "*_"
+                and (rule_text or _is_text(prev))
+                and _PARAGRAPH_RULE.match(line[outer:])
+            ):  # a rule's characters after an item's text: more of its paragraph to kramdown,
+                # so a lazy link definition after them is text too
+                self.rule_text = True
             return [_shift(line, top.old, top.new)]
         return [line]
 
@@ -918,7 +938,12 @@ class _KramdownLinesPreprocessor(Preprocessor):
         nested = False
         after_fence = self.fence_closed == self.index - 1
         after_header = bool(prev.strip()) and _header_line(prev)
-        if stack and indent < stack[-1].old and (_is_text(prev) or after_fence or after_header):
+        html_item = prev.startswith("\x02bshtml", _marker_end(prev))  # an item of block HTML
+        if (
+            stack
+            and indent < stack[-1].old
+            and (_is_text(prev) or after_fence or after_header or html_item)
+        ):
             # kramdown's lazy line: a marker of another list's type right after an item's text
             # (or its fence, or its header) is more of the item (a list in it), unless an
             # enclosing list has its type
@@ -968,6 +993,12 @@ class _KramdownLinesPreprocessor(Preprocessor):
         later = len(stack) > 1 and indent >= stack[-2].old and not _MARKER.match(prev)
         blank = blank or (later and (_is_text(prev) or self.after_fence_text))
         return ["", text] if blank or (after_text and prev.strip()) else [text]
+
+
+def _marker_end(line: str) -> int:
+    """Where a list item's marker (and its spaces) ends on ``line``; -1 if it has none."""
+    marker = _MARKER.match(line)
+    return marker.end() if marker else -1
 
 
 def _lazy_text(line: str) -> str:
@@ -1031,11 +1062,14 @@ def _quote_end(
     return end
 
 
-def _table_end(lines: list[str], start: int) -> int:
+def _table_end(lines: list[str], start: int, *, gfm: bool = False) -> int:
     """After the table kramdown reads from ``lines[start]`` (after a blank line): its end, or
-    0. Its first line is not a list item, rule, header, quote or fence (parsed before tables)."""
+    0. Its first line is not a list item, rule, header, quote or fence (parsed before tables).
+    ``gfm``: only lines with a delimiter row second are a table (``_Document.gfm_tables``)."""
     first = lines[start]
     if _indent(first) > 3 or not _TABLE_LINE.match(first) or _KD_LIST.match(first):
+        return 0
+    if gfm and not (start + 1 < len(lines) and _GFM_DELIMITER_ROW.match(lines[start + 1])):
         return 0
     if _HR.match(first) or _ATX_START.match(first) or _FENCE.match(first) or ">" in first[:4]:
         return 0
@@ -1184,13 +1218,14 @@ def _is_text(line: str, *, held: bool = False) -> bool:
         # tag ends it (an item's first line is its text: block HTML there is parsed with it)
         tag = (TAG_RE if held else _LAZY_END_TAG).match(stripped)
         return tag is None or tag.group(1).lower() in SPAN_ELEMENTS
-    if stripped[:1] == "#":  # GFM's ATX header needs a space or tab after its hashes
-        return not _ATX_START.match(stripped)
+    if stripped[:1] == "#":  # a header's hashes (GFM's: a space or a tab after them)
+        return not _HEADER_HASHES.match(stripped)
     if stripped[:1] == "{":  # an IAL, ALD or extension, or text
         return stripped[1:2] != ":"
     return bool(stripped) and stripped[0] not in "|>\x02" and not _FENCE.match(stripped)
 
 
+_HEADER_HASHES = re.compile(r"#{1,6}[ \t]")  # GFM ATX_HEADER_START
 _TASK_BOX = re.compile(r"\[[ xX]\][ \t]+")
 
 
@@ -1546,7 +1581,8 @@ def _inline_source(md: markdown.Markdown, text: str) -> str:
     return markdown.util.INLINE_PLACEHOLDER_RE.sub(source, text)
 
 
-_BRACKET_RE = re.compile(r"[\[\]]")
+_BRACKET_TEXT_RE = re.compile(r"\[\^\w[\w-]*\]|[\[\]]", re.ASCII)
+_BRACKET_RE = re.compile(r"\[\^\w[\w-]*\]|[\[\]]|\x02klzzwxh:(\d+)\x03", re.ASCII)
 
 
 class _BracketText:
@@ -1555,12 +1591,29 @@ class _BracketText:
     the same results, without the character loop over the rest of the paragraph that an
     unclosed ``[`` (a task box, a bracket in prose) costs each link pattern."""
 
+    md: markdown.Markdown
+
     def getText(self, data: str, index: int) -> tuple[str, int, bool]:
+        """kramdown's count (``parse_link``): a footnote marker inside (``[^1]``, its
+        ``]`` read by the footnote parser) is a ``[`` that does not close."""
         depth = 1
-        for match in _BRACKET_RE.finditer(data, index):
-            depth += 1 if match.group() == "[" else -1
-            if not depth:
-                return data[index : match.start()], match.end(), True
+        nodes: dict[str, Any] | None = None
+        footnotes = self.md.inlinePatterns["footnote"].footnotes.footnotes  # type: ignore[attr-defined]
+        brackets = _BRACKET_RE if footnotes else _BRACKET_TEXT_RE  # (no marker made: no element)
+        for match in brackets.finditer(data, index):
+            bracket = match.group()
+            if bracket == "]":
+                depth -= 1
+                if not depth:
+                    return data[index : match.start()], match.end(), True
+            elif bracket[0] == "[":
+                depth += 1
+            else:  # an element's placeholder: a footnote marker's?
+                if nodes is None:
+                    nodes = self.md.treeprocessors["inline"].stashed_nodes  # type: ignore[attr-defined]
+                node = nodes.get(match.group(1))
+                if isinstance(node, etree.Element) and node.get("id", "")[:5] == "fnref":
+                    depth += 1
         return data[index:], max(index, len(data)), False
 
 
@@ -1619,6 +1672,8 @@ class _SpanTag(InlineHtml):
 class _SpanHtmlProcessor(HtmlInlineProcessor):
     """A tag in paragraph text, re-written as kramdown writes it."""
 
+    document: _Document | None = None  # (its attribute list definitions)
+
     def unescape(self, text: str) -> str:
         """The tag's source: a code span python-markdown already took out of it goes back as
         written (kramdown reads the tag first)."""
@@ -1633,36 +1688,88 @@ class _SpanHtmlProcessor(HtmlInlineProcessor):
             # kramdown: an end tag that closes no element is text
             return self.md.htmlStash.store(InlineHtml(escape_text(raw))), m.start(0), m.end(0)
         written = span_tag(raw)
+        end = m.end(0)
         if written[:1] == "<":
             # a tag kramdown reads as span HTML: its paragraph stays a paragraph
             written = _SpanTag(written)
-        return self.md.htmlStash.store(written), m.start(0), m.end(0)
+            ials = _SPAN_IALS.match(data, end) if data.startswith("{:", end) else None
+            if ials is not None:  # kramdown's span IAL after the element (not a start tag's)
+                end = self._ials(written, closing, data, m.start(0), ials) or end
+                if end == ials.end() and not closing and written[:4] != "<!--":
+                    written = _SpanTag(with_attributes(written, self._update(ials.group())))
+        return self.md.htmlStash.store(written), m.start(0), end
+
+    def _ials(
+        self,
+        written: str,
+        closing: re.Match[str] | None,
+        data: str,
+        start: int,
+        ials: re.Match[str],
+    ) -> int | None:
+        """Where the span IALs ``ials`` after the tag ``written`` end, if the tag ends an
+        element (an end tag, a void or closed tag; a comment takes them, writing none): an end
+        tag's start tag, stashed, takes the attributes now."""
+        if closing is not None:
+            index = self._opening(data[:start], closing.group(1).lower())
+            if index is None:
+                return None
+            stash = self.md.htmlStash.rawHtmlBlocks
+            stash[index] = _SpanTag(with_attributes(str(stash[index]), self._update(ials.group())))
+            return ials.end()
+        if written[:4] == "<!--" or written.endswith("/>") or "</" in written:
+            return ials.end()
+        return None
+
+    def _update(self, ials: str) -> Callable[[etree.Element], None]:
+        alds = self.document.alds if self.document else {}
+        return functools.partial(_span_ials_update, self.md, alds, ials)
+
+    def _opening(self, before: str, name: str) -> int | None:
+        """The stash index of the start tag of ``name`` that an end tag after ``before``
+        closes."""
+        depth = 0
+        for index, tag in reversed(list(self._tags(before, name))):
+            if tag.group(1):
+                depth += 1
+            elif depth:
+                depth -= 1
+            else:
+                return index
+        return None
 
     def _open(self, before: str, name: str) -> bool:
         """Whether the tags stashed from ``before`` leave an element ``name`` open."""
+        depth = 0
+        for _, tag in self._tags(before, name):
+            depth += -1 if tag.group(1) else 1
+        return depth > 0
+
+    def _tags(self, before: str, name: str) -> Iterator[tuple[int, re.Match[str]]]:
+        """The start and end tags of ``name`` (not closed ones) stashed from ``before``: their
+        stash indexes, their ``_TAG_NAME`` matches."""
         nodes = self.md.treeprocessors["inline"].stashed_nodes  # type: ignore[attr-defined]
         stash = self.md.htmlStash.rawHtmlBlocks
-        depth = 0
         for match in markdown.util.INLINE_PLACEHOLDER_RE.finditer(before):
             stashed = _STASH.fullmatch(str(nodes.get(match.group(1), "")))
             index = int(stashed.group(1)) if stashed else len(stash)
             value = stash[index] if index < len(stash) else None
-            if not isinstance(value, _SpanTag):
+            if not isinstance(value, _SpanTag) or value.endswith("/>"):
                 continue
             tag = _TAG_NAME.match(value)
-            if tag is None or tag.group(2).lower() != name:
-                continue
-            depth += -1 if tag.group(1) else (0 if value.endswith("/>") else 1)
-        return depth > 0
+            if tag is not None and tag.group(2).lower() == name:
+                yield index, tag
 
 
 class _RawSpanProcessor(InlineProcessor):
     """A span element kramdown parses no markdown in (``<u>``, ``<font>``...), taken whole
     before the span patterns see its text (code spans, already out of it, go back as written)."""
 
+    document: _Document | None = None  # (its attribute list definitions)
+
     def handleMatch(  # type: ignore[override]
         self, m: re.Match[str], data: str
-    ) -> tuple[str | None, int | None, int | None]:
+    ) -> tuple[str | etree.Element | None, int | None, int | None]:
         ial = _PARAGRAPH_IAL.search(data) if "{:" in data else None
         if ial is not None:  # the paragraph's IAL line is no text of it (kramdown's LAZY_END)
             if m.start(0) >= ial.start():
@@ -1679,12 +1786,40 @@ class _RawSpanProcessor(InlineProcessor):
             stop = len(data) - len(rest) if data.endswith(rest) else None
             if stop is None:  # the end tag inside a code span's source: leave it
                 return None, None, None
-            return self.md.htmlStash.store(InlineHtml(written)), m.start(0), stop
+            written, stop = self._ials(written, data, stop)
+            return self._node(written, text[len(before) : end]), m.start(0), stop
         found = raw_span(data, m.start(0))
         if found is None or ("`" in data and _in_code_span(data, m.start(0))):
             return None, None, None
         written, end = found
-        return self.md.htmlStash.store(InlineHtml(written)), m.start(0), end
+        source = data[m.start(0) : end]
+        written, end = self._ials(written, data, end)
+        return self._node(written, source), m.start(0), end
+
+    def _ials(
+        self, written: str | etree.Element, data: str, end: int
+    ) -> tuple[str | etree.Element, int]:
+        """The element with kramdown's span IALs right after it (``<u>x</u>{:.c}``) applied,
+        and where they end."""
+        ials = _SPAN_IALS.match(data, end) if data.startswith("{:", end) else None
+        if ials is None:
+            return written, end
+        alds = self.document.alds if self.document else {}
+        update = functools.partial(_span_ials_update, self.md, alds, ials.group())
+        if isinstance(written, str):
+            return with_attributes(written, update), ials.end()
+        update(written)
+        return written, ials.end()
+
+    def _node(self, written: str | etree.Element, source: str) -> str | etree.Element:
+        """The element as written (stashed, with its ``source``: its text is that as written,
+        no entity read, for a header's id), or as a tree whose markdown parts the inline
+        patterns still parse."""
+        if isinstance(written, str):
+            stashed = InlineHtml(written)
+            stashed.source = source
+            return self.md.htmlStash.store(stashed)
+        return written
 
 
 _PARAGRAPH_IAL = re.compile(r"\n[ ]*\{:(?!:)[^}\n]*\}[ ]*$")
@@ -1725,9 +1860,13 @@ class _SpanCloseTreeprocessor(Treeprocessor):
                     del opened[len(opened) - 1 - opened[::-1].index(tag.group(2)) :]
         if not opened:
             return
-        closer = self.md.htmlStash.store("".join(f"</{name}>" for name in reversed(opened)))
-        if len(element):
-            element[-1].tail = (element[-1].tail or "") + closer
+        closer = self.md.htmlStash.store(
+            AutoClose("".join(f"</{name}>" for name in reversed(opened)))
+        )
+        # at the end of the text, before the blocks of an item or definition (a nested list)
+        inline = next((i for i, child in enumerate(element) if is_block(child)), len(element))
+        if inline:
+            element[inline - 1].tail = (element[inline - 1].tail or "") + closer
         else:
             element.text = (element.text or "") + closer
 
@@ -1746,6 +1885,12 @@ def _in_code_span(text: str, at: int) -> bool:
     span opening before a tag takes it)."""
     pos = 0
     while 0 <= (tick := text.find("`", pos)) < at:
+        start = tick
+        while start and text[start - 1] == "\\":
+            start -= 1
+        if (tick - start) % 2:  # an escaped backtick (kramdown's escape parser reads it first)
+            pos = tick + 1
+            continue
         kind, _, pos = _code_span(text, tick)
         if kind == "code" and pos > at:
             return True
@@ -1822,18 +1967,25 @@ class _BackslashBreakProcessor(InlineProcessor):
 
 
 # kramdown's e-mail autolink (its ACHARS: letters, digits, "-", "_", ".")
-_AUTOMAIL = r"<(?:mailto:)?([-.\w]+@[-\w]+(?:\.[-\w]+)*\.[a-z]+)>"
+# kramdown's AUTOLINK_START (``.`` no line break, ``[[:alnum:]]-_.`` a word character, "-", ".")
+_AUTOLINK = r"<((mailto|https?|ftps?):[^\n]+?|[\w.-]+?@[\w.-]+?)>"
 
 
-class _AutomailProcessor(InlineProcessor):
-    """``<me@example.com>``: a plain ``mailto:`` link, as kramdown writes it (no entities)."""
+class _AutolinkProcessor(InlineProcessor):
+    """kramdown's autolink (``parse_autolink``): ``<https://...>``, ``<mailto:...>`` (its text
+    without the ``mailto:``) or ``<me@example.com>`` (a ``mailto:`` link), the target as
+    written (escapes kept, no entities)."""
 
     def handleMatch(  # type: ignore[override]
         self, m: re.Match[str], data: str
     ) -> tuple[etree.Element, int, int]:
-        email = m.group(1).removeprefix("mailto:")
-        link = etree.Element("a", {"href": "mailto:" + email})
-        link.text = markdown.util.AtomicString(email)
+        target = m.group(1)
+        if "\x02" in target:
+            target = _ESCAPED_CHAR.sub(
+                lambda found: chr(int(found.group(1))), _inline_source(self.md, target)
+            )
+        link = etree.Element("a", {"href": target if m.group(2) else "mailto:" + target})
+        link.text = markdown.util.AtomicString(target.removeprefix("mailto:"))
         return link, m.start(0), m.end(0)
 
 
@@ -1848,7 +2000,11 @@ class _EntityProcessor(InlineProcessor):
         if char is None:  # kramdown: the "&" is text, escaped
             return self.md.htmlStash.store(InlineHtml("&amp;")), m.start(0), m.start(0) + 1
         written = char if char == m.group(0) else escape_text(char)
-        return self.md.htmlStash.store(InlineHtml(written)), m.start(0), m.end(0)
+        end = m.end(0)
+        if data.startswith("{:", end):  # kramdown's span IAL after the entity: taken, unwritten
+            ials = _SPAN_IALS.match(data, end)
+            end = ials.end() if ials else end
+        return self.md.htmlStash.store(InlineHtml(written)), m.start(0), end
 
 
 def _container_column(line: str, olds: tuple[int, ...]) -> int:
@@ -2052,9 +2208,18 @@ class _MathBlockPreprocessor(Preprocessor):
         """The last line of a ``$$`` block opening at ``start``, when it stands alone."""
         if (start and lines[start - 1].strip()) or _indent(lines[start]) > 3:
             return None
+        # kramdown's BLOCK_MATH_START (``\$\$(.*?)\$\$``): the block ends at the first ``$$``
+        # after the opening one, which must end its line (then a block boundary)
         opening = lines[start].strip()
-        end = start if len(opening) >= 4 and opening.endswith("$$") else ends[start + 1]
-        if end is None:
+        close = opening.find("$$", 2)
+        end = start
+        if close < 0:
+            closing = ends[start + 1]
+            if closing is None:
+                return None
+            end, opening = closing, lines[closing]
+            close = opening.find("$$")
+        if opening[close + 2 :].strip():
             return None
         after = lines[end + 1] if end + 1 < len(lines) else ""
         if after.strip() and not _BLOCK_BOUNDARY.match(after):
@@ -2076,11 +2241,23 @@ _BLOCK_BOUNDARY = re.compile(r"[ ]{0,3}\{:\w[\w-]*:")
 
 
 def _closing_lines(lines: list[str]) -> list[int | None]:
-    """For each line index, the first line at or after it that ends with ``$$`` (linear)."""
+    """For each line index, the first line at or after it with a ``$$`` (linear)."""
     ends: list[int | None] = [None] * (len(lines) + 1)
     for index in range(len(lines) - 1, -1, -1):
-        ends[index] = index if lines[index].rstrip().endswith("$$") else ends[index + 1]
+        ends[index] = index if "$$" in lines[index] else ends[index + 1]
     return ends
+
+
+class _RawHtmlPostprocessor(RawHtmlPostprocessor):
+    """python-markdown's, but span HTML keeps its paragraph: a paragraph holding only a comment
+    is still one to kramdown (``<p><!-- c --></p>``), where python-markdown takes any comment
+    for block HTML."""
+
+    def stash_to_string(self, text: Any) -> str:
+        return text if isinstance(text, InlineHtml) else str(text)
+
+    def isblocklevel(self, html: str) -> bool:
+        return not isinstance(html, InlineHtml) and super().isblocklevel(html)
 
 
 class _MathBlockPostprocessor(Postprocessor):
@@ -2112,6 +2289,21 @@ class _AngleQuoteProcessor(InlineProcessor):
             if opening >= 0 and _SPAN_TAG.fullmatch(data, opening, m.start(0) + 1):
                 return None, None, None
         return _ANGLE_QUOTES[symbol], m.start(0), m.end(0)
+
+
+class _EscapeProcessor(EscapeInlineProcessor):
+    """python-markdown's escape, with kramdown's typographic symbols ``\\<<`` and ``\\>>``
+    (read before the escape): the two characters as written (``\\<</i>`` leaves ``</i>``
+    text, where an escaped ``<`` would let the tag close)."""
+
+    def handleMatch(  # type: ignore[override]
+        self, m: re.Match[str], data: str
+    ) -> tuple[str | etree.Element | None, int | None, int | None]:
+        char = m.group(1)
+        if char in "<>" and data[m.end(0) : m.end(0) + 1] == char:
+            written = InlineHtml(escape_text(char * 2))
+            return self.md.htmlStash.store(written), m.start(0), m.end(0) + 1
+        return super().handleMatch(m, data)
 
 
 _SPAN_TAG = re.compile(markdown.inlinepatterns.HTML_RE)
@@ -2377,6 +2569,8 @@ def _stashed_text(stash: list[Any], match: re.Match[str]) -> str:
     index = int(match.group(1))
     value = stash[index] if index < len(stash) else ""
     if isinstance(value, InlineHtml):
+        if value.source is not None:  # a raw span element: its text as written
+            return _ANY_TAG.sub("", value.source)
         return html.unescape(_ANY_TAG.sub("", value))
     value = str(value)
     return "" if value.startswith("<") else html.unescape(value)
@@ -3069,7 +3263,15 @@ class _FastInlineProcessor(InlineTreeprocessor):
         # ``:em`` to kramdown, hence the pending tags.
         pending = [tag[:-1] for tag in self.ancestors if tag[-1:] == _PENDING]
         tree = pending[-1] if self.ancestors and self.ancestors[-1][-1:] == _PENDING else ""
-        spans = pattern.spans(data, tree, frozenset(pending) - {tree})
+        elements: frozenset[int] = frozenset()
+        if "{:" in data:  # where an element ends (an IAL may follow it)
+            nodes = self.stashed_nodes
+            elements = frozenset(
+                m.end()
+                for m in markdown.util.INLINE_PLACEHOLDER_RE.finditer(data)
+                if isinstance(nodes.get(m.group(1)), etree.Element)
+            )
+        spans = pattern.spans(data, tree, frozenset(pending) - {tree}, elements)
         if all(isinstance(span, str) for span in spans):
             return data
         out: list[str] = []
@@ -3325,6 +3527,11 @@ def _keep_kind(old: str, new: str) -> str:
 
 
 _TABLE_LINE = re.compile(r"^(?:\||.*?[^\\\n]\|)")  # kramdown's TABLE_PIPE_CHECK
+# GFM's delimiter row (``| --- | :-: |``), with at least one pipe: what makes lines a table
+# when the site asks for GitHub's rule (``broadsheet: {tables: gfm}``)
+_GFM_DELIMITER_ROW = re.compile(
+    r"^[ ]{0,3}(?=[^\n]*\|)\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$"
+)
 _TABLE_SEP = re.compile(r"^([+|: \t-]*?-[+|: \t-]*?)[ \t]*$")
 _TABLE_FOOT = re.compile(r"^[+|: \t=]*?=[+|: \t=]*?[ \t]*$")
 _TABLE_ALIGN = re.compile(r"[ \t]?(:?)-+(:?)[ \t]?")  # kramdown's TABLE_HSEP_ALIGN
@@ -3476,6 +3683,8 @@ class _KramdownTableProcessor(BlockProcessor):
         if _DEFINITION.match(first) and len(parent) and parent[-1].tag in ("p", "dl"):
             return False  # kramdown's definition (of the paragraph before) comes first
         second = rest.partition("\n")[0]
+        if self.document is not None and self.document.gfm_tables:
+            return bool(_GFM_DELIMITER_ROW.match(second))  # GitHub's rule: a delimiter row
         return not (rest and _SETEXT_UNDERLINE.match(second))  # a setext header
 
     def run(self, parent: etree.Element, blocks: list[str]) -> bool:
@@ -3702,16 +3911,23 @@ class _KramdownDefListProcessor(DefListProcessor):
             m is not None
             and not raw_block[: m.start()].strip()
             and (
-                (
+                (sibling is None and not (parent.text or "").strip())
+                or (
                     sibling is not None
-                    and sibling.tag == "p"
-                    and _is_block_placeholder(sibling, self.parser.md.htmlStash.rawHtmlBlocks)
+                    and (
+                        sibling.tag not in ("p", "dl")
+                        or (
+                            sibling.tag == "p"
+                            and _is_block_placeholder(
+                                sibling, self.parser.md.htmlStash.rawHtmlBlocks
+                            )
+                        )
+                    )
                 )
-                or (sibling is not None and sibling.tag not in ("p", "dl"))
-                or (sibling is None and not (parent.text or "").strip())
             )
-        ):  # kramdown's definition needs a paragraph before (a math block, a table is none):
-            # text
+        ):  # kramdown's definition needs a paragraph before (block HTML, a math block, a list,
+            # a table or a header is none, nor the start; a definition list reads its next
+            # definitions itself): text
             blocks[0] = "\\" + raw_block.lstrip(" ")
             return False if self.RE.search(blocks[0]) is None else self.run(parent, blocks)
         more = (  # another definition of the list before
@@ -3749,16 +3965,21 @@ class _KramdownAttrListTreeprocessor(AttrListTreeprocessor):
     # a header takes only kramdown's ``{#id}``
     HEADER_RE = re.compile(r"[ \t]+\{(#[A-Za-z][\w:-]*)\}[ \t]*$")  # type: ignore[misc]
     BLOCK_RE = re.compile(r"\n[ ]*\{\:[ ]*([^\}\n ][^\n]*)\}[ ]*$")  # type: ignore[misc]
-    INLINE_RE = re.compile(r"^\{\:[ ]*([^\}\n ][^\n]*)\}")  # type: ignore[misc]
+    # kramdown's span IALs (IAL_SPAN_START), one after another: up to the first unescaped ``}``
+    INLINE_RE = re.compile(r"((?:\{:(?![:/])(?:\\\}|[^}])+\})+)")  # type: ignore[misc]
 
     document: _Document | None = None
 
     def assign_attrs(self, elem: etree.Element, attrs_string: str, *, strict: bool = False) -> str:
         """As attr_list, but a bare word is kramdown's reference to an attribute list definition,
-        no attribute of its own (``{:x}`` adds nothing)."""
+        no attribute of its own (``{:x}`` adds nothing); a span's IALs parsed as kramdown
+        parses an attribute list (what it cannot read is dropped)."""
         if strict and elem.tag in ("td", "th"):
             return attrs_string  # kramdown's table cells take no attribute list at their end
         alds = self.document.alds if self.document else None
+        if not strict:  # the span IALs after an element (attr_list's inline ones)
+            _apply_span_ials(elem, attrs_string, alds or {})
+            return ""
         if alds:
             attrs_string = with_alds(attrs_string, alds)
         attrs, remainder = get_attrs_and_remainder(attrs_string)
@@ -3773,10 +3994,72 @@ class _KramdownAttrListTreeprocessor(AttrListTreeprocessor):
         return remainder
 
 
+_SPAN_IALS = re.compile(r"(?:\{:(?![:/])(?:\\\}|[^}])+\})+")  # one after another
+_SPAN_IAL = re.compile(r"\{:(?![:/])((?:\\\}|[^}])+)\}")  # kramdown's IAL_SPAN_START
+# kramdown's ALD_TYPE_ANY (``\w`` is ASCII in Ruby): a key="value" pair, a reference to an
+# attribute list definition, or ids and classes; anything else in the list is dropped
+_ALD_ANY = re.compile(
+    r"""(?:\A|\s)(?:(\w[\w-]*)=("|')((?:\\\}|\\\2|[^}\x02])*?)\2|(\w[\w-]*)|"""
+    r"""((?:#[A-Za-z][\w:-]*|\.\w[\w-]*)+))(?=\s|\Z)""",
+    re.ASCII,
+)
+_ID_OR_CLASS = re.compile(r"#([A-Za-z][\w:-]*)|\.(\w[\w-]*)", re.ASCII)
+
+
+def _apply_span_ials(elem: etree.Element, ials: str, alds: Mapping[str, str]) -> None:
+    """The span IALs ``ials`` (one after another) applied to ``elem``."""
+    for found in _SPAN_IAL.finditer(ials):
+        body = found.group(1)
+        if "\x02" in body:  # python-markdown's escapes, back as written
+            body = _ESCAPED_CHAR.sub(lambda m: "\\" + chr(int(m.group(1))), body)
+        _update_attributes(elem, body, alds)
+
+
+def _span_ials_update(
+    md: markdown.Markdown, alds: Mapping[str, str], ials: str, elem: etree.Element
+) -> None:
+    """The span IALs ``ials`` (inline text: escapes stashed) applied to ``elem``."""
+    if "\x02" in ials:  # escapes stashed: their placeholders back (as the tree will have)
+        nodes = md.treeprocessors["inline"].stashed_nodes  # type: ignore[attr-defined]
+        ials = markdown.util.INLINE_PLACEHOLDER_RE.sub(
+            lambda found: str(nodes.get(found.group(1), "")), ials
+        )
+    _apply_span_ials(elem, ials, alds)
+
+
+def _update_attributes(
+    elem: etree.Element, body: str, alds: Mapping[str, str], depth: int = 0
+) -> None:
+    """kramdown's ``parse_attribute_list`` and ``update_attr_with_ial``: the definitions the
+    list names first, a class added to the element's, any other attribute set."""
+    refs: list[str] = []
+    options: dict[str, str] = {}
+    for match in _ALD_ANY.finditer(body):
+        key, quote, value, ref, names = match.groups()
+        if ref:
+            refs.append(ref)
+        elif names:
+            for part in _ID_OR_CLASS.finditer(names):
+                if part.group(2):
+                    options["class"] = f"{options.get('class', '')} {part.group(2)}".lstrip()
+                else:
+                    options["id"] = part.group(1)
+        else:
+            options[key] = re.sub(r"\\([}" + quote + "])", r"\1", value)
+    for ref in refs:
+        if ref in alds and depth < 8:
+            _update_attributes(elem, alds[ref], alds, depth + 1)
+    for key, value in options.items():
+        if key == "class":
+            value = f"{elem.get('class', '')} {value}".lstrip()
+        elem.set(key, value)
+
+
 # A span of kramdown's emphasis parse: text, or (delimiter + tag, spans) for an ``em`` or
 # ``strong`` (``"**strong"``, its closing delimiter first).
 _Span = str | tuple[str, list["_Span"]]
 _EMPHASIS_CHAR = re.compile(r"[*_]")
+_EMPHASIS_OR_IAL = re.compile(r"[*_]|\{:")
 _PENDING = "\x02"  # ends the tag of an emphasis element during the inline pass
 _CLOSER = "\x02closer"  # an emphasis element's closing delimiter (for the typography's rules)
 
@@ -3802,10 +4085,20 @@ class _KramdownEmphasis(InlineProcessor):
     ) -> tuple[None, None, None]:
         return None, None, None  # never used: the pass is :meth:`spans`
 
-    def spans(self, data: str, tree: str, opened: frozenset[str]) -> list[_Span]:
+    def spans(
+        self, data: str, tree: str, opened: frozenset[str], elements: frozenset[int] = frozenset()
+    ) -> list[_Span]:
         """``data`` parsed into text and emphasis, the text of an emphasis ``tree`` (or "") in
-        the emphasis tags ``opened``."""
-        return _EmphasisParse(data).spans(0, None, tree, opened)[1]
+        the emphasis tags ``opened``; ``elements``: where an element's placeholder ends."""
+        mask = sum(_OPENED[tag] for tag in opened)
+        return _EmphasisParse(data, elements).spans(0, None, tree, mask)[1]
+
+
+# An emphasis context as a small number: the element the text is in ("", "em" or "strong") and
+# the emphasis tags open around it, a bit each (kramdown's ``@tree`` and ``@stack``).
+_TREE = {"": 0, "em": 1, "strong": 2}
+_OPENED = {"em": 1, "strong": 2}
+_STOP = {"*": 0, "**": 1, "_": 2, "__": 3}
 
 
 class _EmphasisParse:
@@ -3813,50 +4106,83 @@ class _EmphasisParse:
     reads to the end of the text, for every delimiter); two records keep this one linear in
     the delimiters: each delimiter's result in a context, and the delimiters from which an
     emphasis was read to the end without closing (read again from there, it would not close
-    either: what follows a delimiter depends on it and the context alone)."""
+    either: what follows a delimiter depends on it and the context alone).
 
-    def __init__(self, data: str) -> None:
+    The records are keyed by integers (position and context packed), not tuples: a text can
+    hold tens of thousands of delimiters, and as many tuples alive at once make Python's
+    garbage collector, which walks every live container again and again, superlinear."""
+
+    def __init__(self, data: str, elements: frozenset[int] = frozenset()) -> None:
         self.data = data
-        self.done: dict[tuple[int, str, frozenset[str]], tuple[list[_Span], int]] = {}
-        self.unclosed: set[tuple[int, str, frozenset[str]]] = set()
+        # kramdown's span IAL after an element (a placeholder's end, an emphasis) is read
+        # before any delimiter in it is: searched for when the text has one
+        self.elements = set(elements)
+        self.search = (_EMPHASIS_OR_IAL if "{:" in data else _EMPHASIS_CHAR).search
+        self.done: dict[int, int] = {}  # (position, context) -> position after the delimiter
+        self.made: dict[int, _Span] = {}  # ... -> the emphasis made there (none: it is text)
+        self.unclosed: set[int] = set()  # (position, closing delimiter, opened tags)
 
     def spans(
-        self, pos: int, stop: str | None, tree: str, opened: frozenset[str]
+        self, pos: int, stop: str | None, tree: str, opened: int
     ) -> tuple[bool, list[_Span], int]:
         """kramdown's ``parse_spans`` from ``pos`` into an element ``tree`` ("em", "strong" or
-        "" for the text's own), until ``stop`` closes it: (closed, spans, where it stopped)."""
+        "" for the text's own), in the tags ``opened`` (a bit each), until ``stop`` closes it:
+        (closed, spans, where it stopped)."""
         data = self.data
+        done, made, unclosed = self.done, self.made, self.unclosed
+        search = self.search
         spans: list[_Span] = []
         size = len(data)
-        read: list[tuple[int, str, frozenset[str]]] = []  # delimiters read with text before
+        context = _TREE[tree] * 4 + opened
+        waiting = _STOP[stop] * 4 + opened if stop is not None else 0
+        read: list[int] = []  # delimiters read with text before (as ``unclosed`` keys)
         while pos < size:
-            found = _EMPHASIS_CHAR.search(data, pos)
+            found = search(data, pos)
             if found is None:
                 break
-            if pos < found.start():
-                spans.append(data[pos : found.start()])
-            pos = found.start()
+            at = found.start()
+            if pos < at:
+                spans.append(data[pos:at])
+            pos = at
+            if data[pos] == "{":
+                ial = self.ial(pos, spans)
+                spans.append(data[pos:ial])
+                pos = ial
+                continue
             if stop is not None and spans:
-                key = (pos, stop, opened)
-                if key in self.unclosed:
+                key = pos * 16 + waiting
+                if key in unclosed:
                     break
                 read.append(key)
                 if data.startswith(stop, pos) and _closes(data, pos, stop, tree):
                     return True, spans, pos
-            at = (pos, tree, opened)
-            if at not in self.done:
-                self.done[at] = self.emphasis(pos, tree, opened)
-            more, pos = self.done[at]
-            spans.extend(more)
+            key = pos * 16 + context
+            after = done.get(key)
+            if after is None:
+                after = done[key] = self.emphasis(pos, tree, opened, key)
+            span = made.get(key)
+            spans.append(data[pos:after] if span is None else span)
+            pos = after
         if stop is not None:
-            self.unclosed.update(read)
+            unclosed.update(read)
             return False, spans, size
         if pos < size:
             spans.append(data[pos:])
         return True, _joined(spans), size
 
-    def emphasis(self, pos: int, tree: str, opened: frozenset[str]) -> tuple[list[_Span], int]:
-        """kramdown's ``parse_emphasis`` at the delimiter at ``pos``: (spans, position after)."""
+    def ial(self, pos: int, spans: list[_Span]) -> int:
+        """Where the text at the ``{:`` at ``pos`` ends: after the span IAL, when it is one
+        right after an element (``parse_span_extensions``), else after the ``{``."""
+        if pos in self.elements or (spans and not isinstance(spans[-1], str)):
+            found = _SPAN_IAL.match(self.data, pos)
+            if found is not None:
+                self.elements.add(found.end())  # the element is still the one before
+                return found.end()
+        return pos + 1
+
+    def emphasis(self, pos: int, tree: str, opened: int, key: int) -> int:
+        """kramdown's ``parse_emphasis`` at the delimiter at ``pos``: the position after it,
+        the emphasis made (if one is) in ``made`` under ``key``."""
         data = self.data
         char = data[pos]
         run = char * 2 if data.startswith(char * 2, pos) else char
@@ -3870,18 +4196,19 @@ class _EmphasisParse:
             )
             or data[after : after + 1] in _RUBY_SPACE
             or tree == tag
-            or tag in opened
+            or opened & _OPENED[tag]
         ):
-            return [run], after
-        inner = opened | {tree} if tree else opened
+            return after
+        inner = opened | _OPENED[tree] if tree else opened
         closed, spans, end = self.spans(after, run, tag, inner)
         stop = run
         if not closed and tag == "strong" and tree != "em":
             stop, tag = char, "em"
             closed, spans, end = self.spans(pos + 1, stop, tag, inner)
-        if closed:
-            return [(stop + tag, _joined(spans))], end + len(stop)
-        return [run], after
+        if not closed:
+            return after
+        self.made[key] = (stop + tag, _joined(spans))
+        return end + len(stop)
 
 
 def _closes(data: str, pos: int, stop: str, tree: str) -> bool:
@@ -3975,13 +4302,14 @@ class _KramdownExtension(Extension):
         md.preprocessors.register(_KramdownLinesPreprocessor(md, document), "bs_lines", 28)
         md.preprocessors.deregister("html_block")
         md.parser.blockprocessors.register(_HtmlBlockProcessor(md.parser, document), "bs_html", 95)
-        md.inlinePatterns.register(
-            _SpanHtmlProcessor(markdown.inlinepatterns.HTML_RE, md), "html", 90
-        )
+        span_html = _SpanHtmlProcessor(markdown.inlinepatterns.HTML_RE, md)
+        span_html.document = document
+        md.inlinePatterns.register(span_html, "html", 90)
         md.inlinePatterns.register(
             _EntityProcessor(markdown.inlinepatterns.ENTITY_RE, md), "entity", 80
         )
-        md.inlinePatterns.register(_AutomailProcessor(_AUTOMAIL, md), "automail", 110)
+        md.inlinePatterns.deregister("automail")
+        md.inlinePatterns.register(_AutolinkProcessor(_AUTOLINK, md), "autolink", 120)
         md.inlinePatterns.register(_ReferenceProcessor(_LINK_OPEN, md), "reference", 170)
         md.inlinePatterns.register(_LinkProcessor(_LINK_OPEN, md), "link", 160)
         md.inlinePatterns.register(_ImageProcessor(IMAGE_LINK_RE, md), "image_link", 150)
@@ -3996,15 +4324,21 @@ class _KramdownExtension(Extension):
         md.inlinePatterns.register(
             _BackslashBreakProcessor(r"(?<!\\)\\+(?=\n)", md), "bs_break", 181
         )
-        md.inlinePatterns.register(_RawSpanProcessor(r"(?<!<)<[A-Za-z]", md), "bs_raw_span", 191)
+        raw_spans = _RawSpanProcessor(r"(?<!<)<[A-Za-z]", md)
+        raw_spans.document = document
+        md.inlinePatterns.register(raw_spans, "bs_raw_span", 191)
         md.preprocessors.register(_MathBlockPreprocessor(md, document), "bs_math", 24)
         md.preprocessors.register(_IalLinePreprocessor(md, document), "bs_ial", 23)
+        md.postprocessors.register(_RawHtmlPostprocessor(md), "raw_html", 30)
         md.postprocessors.register(_MathBlockPostprocessor(md, document), "bs_math", 35)
         md.inlinePatterns.register(
             _MathInlineProcessor(r"(?<!\\)\$\$(.+?)\$\$", md), "bs_math_inline", 185
         )
         # (before the hard line break: kramdown reads "<<  " at a line's end as "<< " and one
         # space, no break)
+        md.inlinePatterns.register(
+            _EscapeProcessor(markdown.inlinepatterns.ESCAPE_RE, md), "escape", 180
+        )
         md.inlinePatterns.register(
             _AngleQuoteProcessor(r"(?<!\\)(?: >>|<< |<<|>>)", md), "bs_angle", 105
         )
@@ -4151,6 +4485,8 @@ def _is_word(char: str) -> bool:
 def _source_start(element: etree.Element) -> str:
     """How the source of ``element`` (in a paragraph) starts, as far as a smart quote's rules
     look: its markup (an emphasis: its delimiter), then a word character."""
+    if is_block(element):  # a block after a list item's text: the line break kramdown adds
+        return "\n"
     return _SOURCE_START.get(element.tag, element.get(_CLOSER, "")) + "x"
 
 
@@ -4184,7 +4520,7 @@ def _quote_opens(quote: str, before: str, after: str) -> bool:
 
 
 # How the source of an element in a paragraph starts (an emphasis: its delimiter)
-_SOURCE_START = {"a": "[", "img": "![", "code": "`", "sup": "[^", "del": "~~"}
+_SOURCE_START = {"br": "  ", "a": "[", "img": "![", "code": "`", "sup": "[^", "del": "~~"}
 _NOT_CLOSE = frozenset(" \\\t\r\n[{(-")
 
 
@@ -4355,6 +4691,11 @@ class _Markdown(markdown.Markdown):
         return super().build_extension(ext_name, configs)
 
 
+# Not a kramdown option: the site's choice of table rule (``broadsheet: {tables: gfm}`` in
+# _config.yml), which the renderer adds to the kramdown options it passes.
+TABLES_OPTION = "broadsheet_tables"
+
+
 class MarkdownRenderer:
     """kramdown-compatible markdown -> HTML fragment. Thread safe (one document at a time).
 
@@ -4416,6 +4757,7 @@ class MarkdownRenderer:
 
         md.serializer = serialize
         md.stripTopLevelTags = False
+        document.gfm_tables = options.get(TABLES_OPTION) == "gfm"
         return _Converter(md, kramdown.document)
 
     def convert(self, text: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html.entities
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from markdown.util import AtomicString
@@ -266,7 +267,9 @@ class HtmlParser:
             return None
         at = match.end()
         result = HtmlBlock()
-        comment = COMMENT_RE.match(self.text, at)
+        # kramdown's parse_block_html scans a comment where the line starts: after spaces
+        # it is no block (the paragraph's span HTML)
+        comment = COMMENT_RE.match(self.text, at) if at == start else None
         if comment:
             result.nodes.append(_comment(comment.group(0)))
             self.pos = self._trailing(comment.end())
@@ -470,6 +473,19 @@ def span_tag(raw: str) -> str:
     return f"<{name}{written}>"
 
 
+def with_attributes(written: str, update: Callable[[etree.Element], None]) -> str:
+    """``written`` (span HTML as ``span_tag`` writes it, opening with a start tag) with that
+    tag's attributes changed by ``update`` (on an element holding them)."""
+    tag = TAG_RE.match(written)
+    if tag is None:
+        return written
+    name = tag.group(1)
+    holder = etree.Element(name, parse_attributes(tag.group(2), name.lower() in _KNOWN))
+    update(holder)
+    attrs = "".join(f' {key}="{escape_attribute(value)}"' for key, value in holder.items())
+    return f"<{name}{attrs}{' />' if tag.group(4) else '>'}{written[tag.end() :]}"
+
+
 _NEWLINES = re.compile(r"\n+")
 _ENTITY_KEEP = frozenset("<>&")
 
@@ -492,12 +508,17 @@ def entity(original: str) -> str | None:
     return original if char in _ENTITY_KEEP else char
 
 
-def raw_span(text: str, start: int) -> tuple[str, int] | None:
+def raw_span(text: str, start: int) -> tuple[str | etree.Element, int] | None:
     """The span element whose tag opens at ``start``, when kramdown's content model for it is
     raw (``<u>``, ``<font>``, ``<kbd>``, any unknown name, ``markdown="0"``; ``markdown="1"``
     keeps the element's own model): kramdown parses no markdown inside,
     only more tags, and closes it at the end of the text if its end tag is missing. Returns the
-    element as kramdown writes it and where it ends; None for any other tag."""
+    element as kramdown writes it and where it ends; None for any other tag.
+
+    A tag inside whose ``markdown`` attribute asks for span parsing (``<em markdown="1">``)
+    has its content parsed as markdown all the same: then the element comes back as a tree,
+    the raw HTML in ``RAW_TEXT`` children, that tag's element (its text the markdown source,
+    a plain string for the inline patterns) between them."""
     tag = TAG_RE.match(text, start)
     if tag is None or tag.group(4):
         return None
@@ -513,19 +534,42 @@ def raw_span(text: str, start: int) -> tuple[str, int] | None:
         raw = {"0": True, "1": raw, "span": False}.get(value or "", raw)
     if not raw:
         return None
-    inner, end = _raw_content(text, tag.end(), name, known)
-    return f"{span_tag(tag.group())}{inner}</{name}>", end
+    parts: list[str | etree.Element] = []
+    end = _raw_content(text, tag.end(), name, known, parts)
+    if all(isinstance(part, str) for part in parts):
+        return f"{span_tag(tag.group())}{''.join(parts)}</{name}>", end  # type: ignore[arg-type]
+    element = _span_element(tag, name, known, "r")
+    element.text = AtomicString("")  # (the inline patterns leave the raw HTML alone)
+    for part in parts:
+        if isinstance(part, str):
+            raw_text = etree.SubElement(element, RAW_TEXT)
+            raw_text.text = AtomicString(part)
+        else:
+            element.append(part)
+    return element, end
 
 
-def _raw_content(text: str, at: int, name: str, known: bool) -> tuple[str, int]:
-    """kramdown's ``parse_spans`` with the span HTML parser alone, up to ``</name>``."""
+def _span_element(tag: re.Match[str], name: str, known: bool, model: str) -> etree.Element:
+    """An element of span HTML as the serializer writes kramdown's (``KD``), its attributes
+    as ``span_tag`` writes them."""
+    element = etree.Element(name)
+    for key, value in parse_attributes(tag.group(2), known).items():
+        if key != "markdown":
+            element.set(key, _NEWLINES.sub(" ", value))
+    element.set(KD, "s" + model)
+    return element
+
+
+def _raw_content(text: str, at: int, name: str, known: bool, out: list[str | etree.Element]) -> int:
+    """kramdown's ``parse_spans`` with the span HTML parser alone, up to ``</name>``: the
+    written HTML into ``out`` (an element for a tag whose content is markdown), where it
+    ends."""
     stop = re.compile(rf"</{re.escape(name)}\s*>", re.I if known else 0)
-    out: list[str] = []
     while (opening := text.find("<", at)) >= 0:
         out.append(escape_text(text[at:opening]))
         end = stop.match(text, opening)
         if end is not None:
-            return "".join(out), end.end()
+            return end.end()
         comment = COMMENT_RE.match(text, opening) if text.startswith("<!--", opening) else None
         if comment is not None:  # kramdown's span HTML parser keeps a comment
             out.append(comment.group())
@@ -536,12 +580,27 @@ def _raw_content(text: str, at: int, name: str, known: bool) -> tuple[str, int]:
             out.append("&lt;")  # a stray end tag is text
             at = opening + 1
             continue
-        child = tag.group(1).lower() if tag.group(1).lower() in _KNOWN else tag.group(1)
-        written = span_tag(tag.group())
-        out.append(written)
+        known_child = tag.group(1).lower() in _KNOWN
+        child = tag.group(1).lower() if known_child else tag.group(1)
         at = tag.end()
-        if not (tag.group(4) or child in VOID or child in BLOCK_ELEMENTS):
-            inner, at = _raw_content(text, at, child, child in _KNOWN)
-            out.append(f"{inner}</{child}>")
+        body = not (tag.group(4) or child in VOID or child in BLOCK_ELEMENTS)
+        value = (
+            parse_attributes(tag.group(2), known_child).get("markdown")
+            if (body and "markdown" in tag.group(2))
+            else None
+        )
+        if value == "span" or (value == "1" and content_model(child) != "r"):
+            # kramdown's parse_span_html: in raw content still, ``markdown`` decides
+            element = _span_element(tag, child, known_child, "s")
+            close = re.compile(rf"</{re.escape(child)}\s*>", re.I if known_child else 0)
+            found = close.search(text, at)
+            element.text = text[at : found.start() if found else len(text)]
+            out.append(element)
+            at = found.end() if found else len(text)
+            continue
+        out.append(span_tag(tag.group()))
+        if body:
+            at = _raw_content(text, at, child, known_child, out)
+            out.append(f"</{child}>")
     out.append(escape_text(text[at:]))
-    return "".join(out), len(text)
+    return len(text)

@@ -65,6 +65,7 @@ _CONTINUATIONS = [re.compile(f"\n {{1,{4 * depth}}}") for depth in range(1, 9)]
 _SPACES = re.compile("\x02bssp(\\d)\x03")  # indentation kept in a list item's paragraph line
 _AMP = re.compile(r"&(?!(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);)", re.I)
 _PLACEHOLDER = re.compile("^\x02wzxhzdk:(\\d+)\x03$")
+_LAST_PLACEHOLDER = re.compile("\x02wzxhzdk:(\\d+)\x03$")
 
 
 def is_block(element: etree.Element) -> bool:
@@ -122,6 +123,14 @@ class CodeBlock(str):
 
 class InlineHtml(str):
     """A stashed piece of span HTML: a paragraph holding only it is still a paragraph."""
+
+    source: str | None = None  # a raw span element's source (its text is that as written)
+
+
+class AutoClose(str):
+    """End tags of span HTML left open in a paragraph, where its text ends (kramdown closes
+    ``<i>a`` there). A list item's bare first paragraph with blocks after it ends with a line
+    break in kramdown's text (``parse_list`` adds it), so inside the tags."""
 
 
 class RawBlock(str):
@@ -242,7 +251,7 @@ class Serializer:
             body = self._inline_run(text, children[:split], strip=not toc)
             blocks = children[split:]
             if blocks and not toc:
-                body += "\n"
+                body = self._before_closer(body)
             res = body + self._children(blocks, indent + 2)
             out.append(res)
             if res.endswith("\n"):
@@ -253,6 +262,15 @@ class Serializer:
             out.append(pad)
         out.append(f"</{item.tag}>\n")
         return "".join(out)
+
+    def _before_closer(self, body: str) -> str:
+        """``body`` with its line break, inside the end tags that close its span HTML."""
+        closer = _LAST_PLACEHOLDER.search(body)
+        if closer is not None:
+            index = int(closer.group(1))
+            if index < len(self.stash) and isinstance(self.stash[index], AutoClose):
+                return body[: closer.start()] + "\n" + body[closer.start() :]
+        return body + "\n"
 
     def _toc_list(self, toc: etree.Element, indent: int) -> str:
         if not len(toc):
