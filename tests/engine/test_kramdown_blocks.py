@@ -535,6 +535,126 @@ CASES: dict[str, tuple[str, str]] = {
         "a\n ---\n",
         "<p>a\n —</p>\n",
     ),
+    "blockquote-empty-line-then-list-with-fence": (
+        ">\n+ ~~page~~\n```html\n```\n",
+        '<blockquote>\n\n  <ul>\n    <li><del>page</del>\n      <div class="language-html highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div>      </div>\n    </li>\n  </ul>\n</blockquote>\n',
+    ),
+    "definition-lazy-list-marker-opens-list-in-it": (
+        "a\n: roll\n2. site\n",
+        "<dl>\n  <dt>a</dt>\n  <dd>roll\n    <ol>\n      <li>site</li>\n    </ol>\n  </dd>\n</dl>\n",
+    ),
+    "definition-list-lazy-items-then-next-definition": (
+        "a\n: roll\n- site\n- two\nb\n: x\n",
+        "<dl>\n  <dt>a</dt>\n  <dd>roll\n    <ul>\n      <li>site</li>\n      <li>two\nb</li>\n    </ul>\n  </dd>\n  <dd>x</dd>\n</dl>\n",
+    ),
+    "definition-indented-list-marker-after-text": (
+        "a\n: roll\n    - site\n",
+        "<dl>\n  <dt>a</dt>\n  <dd>roll\n    <ul>\n      <li>site</li>\n    </ul>\n  </dd>\n</dl>\n",
+    ),
+    "definition-list-first-then-lazy-sibling": (
+        "a\n: - x\n- y\n",
+        "<dl>\n  <dt>a</dt>\n  <dd>\n    <ul>\n      <li>x</li>\n      <li>y</li>\n    </ul>\n  </dd>\n</dl>\n",
+    ),
+    "hashes-without-space-then-abbreviation-definition-is-text": (
+        "####(N\n*[W3C]: HTML\n",
+        "<p>####(N\n*[W3C]: HTML</p>\n",
+    ),
+    "list-ends-before-indented-code-under-wide-item": (
+        "1.   `x\\`\n\n   \n\n    | b\n",
+        '<ol>\n  <li><code class="language-plaintext highlighter-rouge">x\\</code></li>\n</ol>\n\n<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>| b\n</code></pre></div></div>\n',
+    ),
+    "no-table-right-after-nomarkdown-block": (
+        "{::nomarkdown}\n{:/}\n|\n:-: |\n\\< | |\n",
+        "\n<p>|\n:-: |\n&lt; | |</p>\n",
+    ),
+    "definition-lazy-fence-is-the-definitions": (
+        "__über__\n: 日本\n```html\n```\n",
+        '<dl>\n  <dt><strong>über</strong></dt>\n  <dd>日本\n    <div class="language-html highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div>    </div>\n  </dd>\n</dl>\n',
+    ),
+    "definition-lazy-fence-closed-by-longer-run": (
+        "C++\n: HTML5\n`````\n``````\n",
+        '<dl>\n  <dt>C++</dt>\n  <dd>HTML5\n    <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div>    </div>\n  </dd>\n</dl>\n',
+    ),
+    "item-text-with-pipe-before-lazy-fence-is-no-table": (
+        "- a |\n~~~~\nb\n~~~~\n",
+        '<ul>\n  <li>a |\n    <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>b\n</code></pre></div>    </div>\n  </li>\n</ul>\n',
+    ),
+    "link-definition-with-title-before-list": (
+        '[1]: ../up.md "quote inside"\n1. done\n',
+        "<ol>\n  <li>done</li>\n</ol>\n",
+    ),
+    "lazy-list-of-other-type-after-item-setext-header": (
+        "+ Label][]\n---\n1. '90s\n+ $$\n",
+        '<ul>\n  <li>\n    <h2 id="label">Label][]</h2>\n    <ol>\n      <li>’90s</li>\n    </ol>\n  </li>\n  <li>$$</li>\n</ul>\n',
+    ),
+    "rule-after-blank-line-ends-list-though-indented": (
+        "- \\{\n\n  `````\n\n  ---\n",
+        "<ul>\n  <li>\n    <p>{</p>\n\n    <p>`````</p>\n  </li>\n</ul>\n\n<hr />\n",
+    ),
+    "definition-after-fence-looking-text-is-text": (
+        "```shell\n```\n````\n[z `y` w]:\n* title))\n",
+        '<div class="language-shell highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div></div>\n<p>````\n[z <code class="language-plaintext highlighter-rouge">y</code> w]:</p>\n<ul>\n  <li>title))</li>\n</ul>\n',
+    ),
+    "definition-after-table-is-text-then-its-term": (
+        "|\n\n: yes!\n: CSS\n",
+        "<table>\n  <tbody>\n    <tr>\n    </tr>\n  </tbody>\n</table>\n\n<dl>\n  <dt>: yes!</dt>\n  <dd>CSS</dd>\n</dl>\n",
+    ),
+    "definition-at-document-start-is-text": (
+        ": a\n: b\n",
+        "<dl>\n  <dt>: a</dt>\n  <dd>b</dd>\n</dl>\n",
+    ),
+    "footnote-definition-under-brace-text-is-text": (
+        "{x}\n[^1]: <!-- c -->\n",
+        "<p>{x}\n[^1]: <!-- c --></p>\n",
+    ),
+    "list-in-item-after-fence-looking-text-and-lazy-line": (
+        "- page\n\n  ```sh {.x}\n{{\n  * list\n````\n",
+        "<ul>\n  <li>\n    <p>page</p>\n\n    <p>```sh {.x}\n{{</p>\n    <ul>\n      <li>list\n````</li>\n    </ul>\n  </li>\n</ul>\n",
+    ),
+    "link-definition-under-later-paragraph-in-item-is-text": (
+        "+ I\n\n  w]\n  [the `x` flag]: https://a.example/paren_(x)\n",
+        '<ul>\n  <li>\n    <p>I</p>\n\n    <p>w]\n[the <code class="language-plaintext highlighter-rouge">x</code> flag]: https://a.example/paren_(x)</p>\n  </li>\n</ul>\n',
+    ),
+    "abbreviation-under-later-paragraph-in-item-is-text": (
+        "- a\n\n  b\n  *[x]: y\n\n  x\n",
+        "<ul>\n  <li>\n    <p>a</p>\n\n    <p>b\n*[x]: y</p>\n\n    <p>x</p>\n  </li>\n</ul>\n",
+    ),
+    "indented-list-in-definition-then-next-term": (
+        "I delta\n:   delta\n\n    * not a list\n\nb\n: c\n",
+        "<dl>\n  <dt>I delta</dt>\n  <dd>delta\n\n    <ul>\n      <li>not a list</li>\n    </ul>\n  </dd>\n  <dt>b</dt>\n  <dd>c</dd>\n</dl>\n",
+    ),
+    "footnote-definition-then-term-and-definition": (
+        "[^note]: __init__\ngamma\n: C++\n",
+        "<dl>\n  <dt>gamma</dt>\n  <dd>C++</dd>\n</dl>\n",
+    ),
+    "abbreviation-then-pipe-term-and-definition": (
+        "*[W3C]: one,\n|\n: gamma\n\nW3C\nCSS\n",
+        '<dl>\n  <dt>|</dt>\n  <dd>gamma</dd>\n</dl>\n\n<p><abbr title="one,">W3C</abbr>\nCSS</p>\n',
+    ),
+    "link-definitions-with-pipe-before-fence-are-definitions": (
+        "x\n\n [`a|b`]: #anchor\n[R]: /u\n``` python\nz\n```\n\n[R] [`a|b`]\n",
+        '<p>x</p>\n\n<div class="language-python highlighter-rouge"><div class="highlight"><pre class="highlight"><code><span class="n">z</span>\n</code></pre></div></div>\n\n<p><a href="#anchor">R</a></p>\n',
+    ),
+    "empty-nested-quote-in-item-has-no-paragraph": (
+        "* a\n>>\n* b\n",
+        "<ul>\n  <li>a\n    <blockquote>\n      <blockquote>\n\n      </blockquote>\n    </blockquote>\n  </li>\n  <li>b</li>\n</ul>\n",
+    ),
+    "quote-in-item-lazy-marker-of-other-type-after-blank-is-text": (
+        "- I\n\n  >it's\n1. why?\n",
+        "<ul>\n  <li>\n    <p>I</p>\n\n    <blockquote>\n      <p>it’s\n      1. why?</p>\n    </blockquote>\n  </li>\n</ul>\n",
+    ),
+    "quote-in-item-in-quote-lazy-marker-of-other-type-is-text": (
+        "> + below)***\n>\n>   > end.\n1. &quot;\n",
+        '<blockquote>\n  <ul>\n    <li>\n      <p>below)***</p>\n\n      <blockquote>\n        <p>end.\n      1. "</p>\n      </blockquote>\n    </li>\n  </ul>\n</blockquote>\n',
+    ),
+    "link-definition-right-after-comment-block": (
+        "{::comment}\nhidden *x*\n{:/comment}\n  [z `y` w]: </local/path.html>\n\n[z `y` w]\n",
+        '<!-- hidden *x* -->\n\n<p><a href="/local/path.html">z <code class="language-plaintext highlighter-rouge">y</code> w</a></p>\n',
+    ),
+    "no-math-block-right-after-nomarkdown-block": (
+        "{::nomarkdown}\n<b>r</b>\n{:/}\n$$\nx^2\n$$\n",
+        "<b>r</b>\n<p>\\(x^2\\)</p>\n",
+    ),
     "definition-after-block-html-is-text": (
         "<div>a</div>\n: b\n",
         "<div>a</div>\n<p>: b</p>\n",
@@ -617,6 +737,11 @@ BLANK_LINES_ONLY = frozenset(
         "link-definition-in-last-item-wraps-its-paragraph",
         "link-definition-in-nested-item-outer-bare",
         "block-tag-line-ends-list-after-item-html",
+        "blockquote-empty-line-then-list-with-fence",
+        "no-table-right-after-nomarkdown-block",
+        "link-definition-with-title-before-list",
+        "indented-list-in-definition-then-next-term",
+        "empty-nested-quote-in-item-has-no-paragraph",
     )
 )
 

@@ -267,6 +267,42 @@ CASES: dict[str, tuple[str, str]] = {
         "~~~\na\n\n```\nb\n```\n",
         '<p>~~~\na</p>\n\n<div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>b\n</code></pre></div></div>\n',
     ),
+    "fence-in-item-in-quote-closed-by-longer-run": (
+        "> 2. HTML\n   ```\n````\ncafé\n",
+        '<blockquote>\n  <ol>\n    <li>HTML\n      <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div>      </div>\n      <p>café</p>\n    </li>\n  </ol>\n</blockquote>\n',
+    ),
+    "fence-in-item-in-quote-keeps-item-indentation-off": (
+        "> 2. HTML\n>\n>    ```\n>      a\n>     ```\n",
+        '<blockquote>\n  <ol>\n    <li>\n      <p>HTML</p>\n\n      <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>  a\n</code></pre></div>      </div>\n    </li>\n  </ol>\n</blockquote>\n',
+    ),
+    "fence-in-quote-in-item-closed-by-longer-lazy-run": (
+        "3. Jekyll\n   > ~~~~~js\n~~~~~~\n1. two;\n",
+        '<ol>\n  <li>Jekyll\n    <blockquote>\n      <div class="language-js highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div>      </div>\n    </blockquote>\n  </li>\n  <li>two;</li>\n</ol>\n',
+    ),
+    "fence-closing-line-indented-four-opens-no-fence": (
+        ">    ```\n>      a\n>     ````\n",
+        '<blockquote>\n  <p><code class="language-plaintext highlighter-rouge">\n     a\n   </code>`</p>\n</blockquote>\n',
+    ),
+    "fence-closing-line-indented-four-at-top": (
+        "   ```\n a\n    ```\n",
+        '<p><code class="language-plaintext highlighter-rouge">\n a\n   </code></p>\n',
+    ),
+    "list-after-fence-looking-text-in-item": (
+        "1. site\n\n   `````bash $\n   * list\n``````\n",
+        "<ol>\n  <li>\n    <p>site</p>\n\n    <p>`````bash $</p>\n    <ul>\n      <li>list\n``````</li>\n    </ul>\n  </li>\n</ol>\n",
+    ),
+    "indented-code-in-item-keeps-extra-spaces": (
+        "- a\n\n      header\n       x\n",
+        '<ul>\n  <li>\n    <p>a</p>\n\n    <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>header\n x\n</code></pre></div>    </div>\n  </li>\n</ul>\n',
+    ),
+    "indented-code-in-item-then-sibling-wraps-paragraph": (
+        "- a\n\n      code\n- b\n",
+        '<ul>\n  <li>\n    <p>a</p>\n\n    <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>code\n</code></pre></div>    </div>\n  </li>\n  <li>\n    <p>b</p>\n  </li>\n</ul>\n',
+    ),
+    "fence-in-item-in-quote-in-item-loses-item-indentation": (
+        '* inside")\n  > - 2023\n~~~~~\nindented\n~~~~~\n',
+        '<ul>\n  <li>inside”)\n    <blockquote>\n      <ul>\n        <li>2023\n          <div class="language-plaintext highlighter-rouge"><div class="highlight"><pre class="highlight"><code>indented\n</code></pre></div>          </div>\n        </li>\n      </ul>\n    </blockquote>\n  </li>\n</ul>\n',
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

@@ -259,6 +259,14 @@ CASES: dict[str, tuple[str, str]] = {
         "*a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *e*\n",
         "<p><em>a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *a **b _c __d *e</em></p>\n",
     ),
+    "angle-quote-takes-a-space-of-hard-break": (
+        "a <<  \nwhy?\n",
+        "<p>a «\xa0 \nwhy?</p>\n",
+    ),
+    "angle-quote-then-hard-break-in-quote": (
+        "> <<   \nwhy?\n",
+        "<blockquote>\n  <p>«\xa0<br />\nwhy?</p>\n</blockquote>\n",
+    ),
     "span-html-markdown-child-in-raw-element": (
         "a <s><em markdown=\"1\">*b* `c` 90's</em> *d* it's</s>\n",
         '<p>a <s><em><em>b</em> <code class="language-plaintext highlighter-rouge">c</code> 90’s</em> *d* it\'s</s></p>\n',

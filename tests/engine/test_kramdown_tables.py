@@ -115,6 +115,18 @@ CASES: dict[str, tuple[str, str]] = {
         "* a\n\n  >b ||\n* c\n",
         "<ul>\n  <li>\n    <p>a</p>\n\n    <blockquote>\n      <table>\n        <tbody>\n          <tr>\n            <td>b</td>\n            <td>\xa0</td>\n          </tr>\n        </tbody>\n      </table>\n    </blockquote>\n  </li>\n  <li>\n    <p>c</p>\n  </li>\n</ul>\n",
     ),
+    "no-table-right-after-comment-block": (
+        "{::comment}\nx\n{:/}\na | b\n",
+        "<!-- x -->\n<p>a | b</p>\n",
+    ),
+    "table-as-item-text-right-after-fence": (
+        "alpha\n~~~json\n~~~~\n+ | b\n* 2023\n",
+        '<p>alpha</p>\n<div class="language-json highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div></div>\n<ul>\n  <li>\n    <table>\n      <tbody>\n        <tr>\n          <td>b</td>\n        </tr>\n      </tbody>\n    </table>\n  </li>\n  <li>2023</li>\n</ul>\n',
+    ),
+    "no-table-in-second-item-before-lazy-fence": (
+        "+ `<b>`\n+ [^1] |\n````html\n````\n",
+        '<ul>\n  <li><code class="language-plaintext highlighter-rouge">&lt;b&gt;</code></li>\n  <li>[^1] |\n    <div class="language-html highlighter-rouge"><div class="highlight"><pre class="highlight"><code></code></pre></div>    </div>\n  </li>\n</ul>\n',
+    ),
 }
 
 _RENDERER = MarkdownRenderer(budget=None)

@@ -244,6 +244,7 @@ _NOTHING = "\x02bsx\x03"  # keeps a line from python-markdown's block patterns, 
 _PARAGRAPH_RULE = re.compile(r"^[ ]{0,3}(?:=+|-+|\*{3,}|_{3,})[ ]*$")
 _SPACES = "\x02bssp{}\x03"
 _SETEXT_LINE = re.compile(r"^[ ]{0,3}(?:=+|-+)[ ]*$")
+_STAR_RULE = re.compile(r"(?:\*{3,}|_{3,})[ ]*$")  # a rule's line no setext underline
 _SETEXT_UNDERLINE_AT_0 = re.compile(r"^(?:=+|-+)[ \t]*$")  # kramdown's (SETEXT_HEADER_START)
 _ATX_START = re.compile(r"^[ ]{0,3}#{1,6}[ \t]+")
 _ANY_MARK = re.compile("\x02bs(?:ial:\\d+|break|nbb?|sp\\d|x|bare)\x03")
@@ -315,6 +316,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
         self.index = 0
         self.fence_closed = -1
         self.rule_text = False  # the line before was a rule's characters, as an item's text
+        self.after_fence_text = False  # the line before looks like a fence and is text
 
     def run(self, lines: list[str]) -> list[str]:
         self.kinds = {}
@@ -329,7 +331,6 @@ class _KramdownLinesPreprocessor(Preprocessor):
         stack: list[_ListItem] = []
         fence: str | None = None
         fence_shift: tuple[tuple[int, ...], int] = ((), 0)  # the items' columns, the new one
-        fence_indent = 0
         fence_at: int | None = None  # where the open fence's opening line is in ``out``
         definitions_at: int | None = None  # where link definitions after a fence go
         prev = prev2 = ""
@@ -365,8 +366,20 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 and _QUOTE_START.match(line, stack[-1].old)
             ):  # a blockquote in a list item: the same, its lines without the item's indentation
                 top = stack[-1]
-                quoted = _quote_end(lines, index, top.old, nested=bool(prev.strip()))
+                quoted = _quote_end(lines, index, top.old, nested=bool(prev.strip()), lists=stack)
                 region = [text[min(_indent(text), top.old) :] for text in lines[index:quoted]]
+                if not top.first_chunk and top.old < 6:
+                    # list.rb: a lazy line that starts a list (of another type: no sibling)
+                    # after a blank line in the item goes in four columns past its text (which
+                    # kramdown keeps in the paragraph's line: a mark the serializer writes)
+                    moved = _SPACES.format(top.old + 4)
+                    region = [
+                        moved + text
+                        if _indent(lines[at]) < top.old and _KD_LIST.match(text)
+                        else text
+                        for at, text in enumerate(region, index)
+                    ]
+                    self.document.spaces = True
                 if prev.strip():  # python-markdown's quote in an item needs a blank line before
                     self._no_blank(out)
                     out.append("")
@@ -385,7 +398,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 prev2, prev = lines[quoted - 2] if quoted - index > 1 else prev, lines[quoted - 1]
                 continue
             if fence is not None:
-                if closes_fence(line, fence, fence_indent):
+                if closes_fence(line, fence, _container_column(line, fence_shift[0])):
                     fence = None
                     out.append(" " * fence_shift[1] + line.lstrip(" "))
                     definitions_at = fence_at
@@ -490,7 +503,10 @@ class _KramdownLinesPreprocessor(Preprocessor):
             if item is not None and not prev.strip() and _indent(line) < item.old:
                 # after a blank line: the line is in the innermost item it is indented for
                 item = next((it for it in reversed(stack) if it.old <= _indent(line)), None)
-            if match and not _opens_fence(lines, index, base, unclosed, item):  # kramdown's text
+            olds = tuple(open_item.old for open_item in stack)
+            if match and not _opens_fence(
+                lines, index, base, unclosed, item, olds
+            ):  # kramdown's text
                 match, not_fence = None, True
                 # kept from the fence preprocessor, which would take it for a fence (in a
                 # container, or closed in another chunk of an item): the mark ends the line (a
@@ -499,6 +515,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 self.document.no_blank = True
             if match and prev.strip() and (was_not_fence or not _FENCE.match(prev)):
                 _mark_no_blank(out, self.document, text=was_not_fence)  # a fence ends a paragraph
+                self._no_table(out, block)
                 out.append("")
             if self.footnote:
                 # kramdown's footnote definition (CODEBLOCK_MATCH): its first line, then groups
@@ -512,6 +529,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
                     self.footnote = None  # it ends (_KramdownFootnoteProcessor ends it too)
             before = stack[-1] if stack else None
             depth = len(stack)
+            self.after_fence_text = was_not_fence
             if (
                 (bare == index - 1 and line.strip())
                 or (
@@ -532,6 +550,8 @@ class _KramdownLinesPreprocessor(Preprocessor):
                     self.document.no_blank = True
             else:
                 written = self._line(line, prev, stack)
+            if stack:
+                code = False  # (a list in a definition, indented: no code)
             if not stack and written and _FOOTNOTE_START.match(written[-1]):
                 self.footnote = "start"
             if (
@@ -608,9 +628,13 @@ class _KramdownLinesPreprocessor(Preprocessor):
             out.extend(written)
             lazy = bool(match and stack and prev.strip() and _indent(line) < stack[-1].old)
             if match and (not stack or lazy or _indent(line) >= stack[-1].old or not prev.strip()):
-                fence, fence_indent = match.group("fence"), _indent(line)
+                fence = match.group("fence")
                 # (a lazy line's fence goes into the item too)
                 fence_shift = (tuple(item.old for item in stack), stack[-1].new if stack else 0)
+                if not stack and self.definition and written[-1].startswith("    "):
+                    # in a definition (lazily or not): its lines lose the definition's
+                    # indentation where they have it, as list.rb's definitions do
+                    fence_shift = ((self.definition_indent,), 4)
                 # kramdown keeps the code's indentation in its container; python-markdown's
                 # fences take the opening line's off: so the fence lines go to the container's
                 at = next((i for i in range(len(out) - 1, -1, -1) if out[i].strip()), None)
@@ -655,6 +679,29 @@ class _KramdownLinesPreprocessor(Preprocessor):
         self.document.no_blank = True
         return _NOTHING + definition
 
+    def _no_table(self, out: list[str], block: int) -> None:
+        """The paragraph in ``out[block:]``, right before a fence: no table for kramdown
+        (whose table must end at a block boundary), though python-markdown sees it end there.
+        A mark opens its text (after an item's marker), which the table processor refuses."""
+        # (the paragraph starts at its item's marker, when an item opened after the blank line)
+        start = next(
+            (
+                i
+                for i in range(len(out) - 1, block - 1, -1)
+                if _MARKER.match(out[i]) and not _HR.match(out[i])
+            ),
+            block,
+        )
+        if start >= len(out) or not any("|" in text for text in out[start:]):
+            return
+        block, first = start, out[start]
+        marker = _MARKER.match(first)
+        at = marker.end() if marker and not _HR.match(first) else _indent(first)
+        if not _is_text(first[at:]) or _DEFINITION_LINE.match(first, at):
+            return  # (no paragraph; or definitions, which python-markdown takes off first)
+        self.document.no_blank = True
+        out[block] = first[:at] + _NOTHING + first[at:]
+
     def _no_blank(self, out: list[str]) -> None:
         _mark_no_blank(out, self.document)
 
@@ -665,6 +712,33 @@ class _KramdownLinesPreprocessor(Preprocessor):
             return [line]
         indent = _indent(line)
         marker = _MARKER.match(line)
+        if stack and not prev.strip() and _HR.match(line) and stack[0].kind != "dd":
+            # kramdown's list ends at a rule after a blank line (indented up to three spaces)
+            stack.clear()
+            self.kinds.clear()
+            return [line.lstrip(" ")]
+        if stack and stack[0].kind == "dd" and _DEFINITION_START.match(line):
+            stack.clear()  # the next definition ends the lists in this one
+            self.kinds.clear()
+            written = self._line(line, prev, stack)  # (python-markdown: a block of its own)
+            if written[0] == "" or not prev.strip():
+                return written
+            # its text bare, as after the definition's text (the blank is python-markdown's)
+            start = _DEFINITION_START.match(written[0])
+            at = len(written[0]) - len(written[0][start.end() if start else 0 :].lstrip(" \t"))
+            self.document.no_blank = True
+            return ["", written[0][:at] + _NO_BLANK_BEFORE + written[0][at:], *written[1:]]
+        if (
+            marker
+            and not stack
+            and self.definition
+            and not _HR.match(line)
+            and (indent >= self.definition_indent or _is_text(prev))
+        ):  # kramdown's definition is parsed as a list item's text: a list marker after its
+            # text (lazily, or at its indentation) opens a list in it, not after the list
+            stack.append(_ListItem(self.definition_indent, 4, "dd"))
+            written = self._item(line, prev, marker, stack)
+            return written if written[0] == "" or not prev.strip() else ["", *written]
         if marker and not _HR.match(line) and (stack or indent < 4):
             if not (stack and 4 <= indent - stack[-1].old < 10 and _is_text(prev)):
                 return self._item(line, prev, marker, stack)
@@ -682,11 +756,22 @@ class _KramdownLinesPreprocessor(Preprocessor):
             and indent < 4
             and "]:" in line
             and _DEFINITION_LINE.match(line)
-            and (_is_text(prev, held=True) or _PIPE_TEXT.match(prev))
+            and (_is_text(prev, held=True) or _PIPE_TEXT.match(prev) or self.after_fence_text)
             and (self.lazy_definition or not _DEFINITION_LINE.match(prev))
         ):  # kramdown: a definition right under a paragraph's line is more of its text
             self.lazy_definition = True
             return [line[:indent] + self._as_text(line[indent:])]
+        if (
+            stack
+            and 0 <= indent - stack[-1].old < 4
+            and "]:" in line
+            and _DEFINITION_LINE.match(line, stack[-1].old)
+            and _is_text(prev, held=True)
+            and (self.lazy_definition or not _DEFINITION_LINE.match(prev.lstrip(" ")))
+        ):  # the same in a list item (its text at the item's column)
+            self.lazy_definition = True
+            kept_spaces = line[stack[-1].old : indent]
+            return [" " * stack[-1].new + kept_spaces + self._as_text(line[indent:])]
         self.lazy_definition = False
         if _IAL_LINE.match(line) and prev.strip():
             stripped = prev.strip()
@@ -758,6 +843,13 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 stack.pop()
             if not stack:
                 self.kinds.clear()
+                self.definition = False  # (a definition's list ended: so did the definition)
+                if indent >= 4:
+                    # kramdown's list ends at a line less indented than its item's text (an
+                    # item's text may start past column 4): indented code after it, where
+                    # python-markdown would take the line into the item
+                    self.document.breaks = True
+                    return [_LIST_BREAK, "", line]
                 # kramdown's list ends here; python-markdown, with a definition removed, would
                 # take a list after it for more of this one
                 self.ended = bool(_DEFINITION_LINE.match(line))
@@ -770,6 +862,10 @@ class _KramdownLinesPreprocessor(Preprocessor):
             # kramdown strips each enclosing item's indentation the line has
             outer = next((item.old for item in reversed(stack) if item.old <= indent), 0)
             extra = indent - outer
+            if outer == top.old == indent and _is_text(prev) and _STAR_RULE.match(line, indent):
+                # a rule's characters under the item's text: more of it (as a lazy line's)
+                self.document.no_blank = self.rule_text = True
+                return [" " * top.new + _NOTHING + line[outer:]]
             if outer == top.old == indent and _ATX_START.match(line[outer:]) and _is_text(prev):
                 # GFM's header (at the item's column) ends its paragraph: a block of the item's
                 return ["", " " * top.new + _mark_no_blank_before(line[outer:])]
@@ -816,8 +912,14 @@ class _KramdownLinesPreprocessor(Preprocessor):
             if _ATX_START.match(prev) and stripped[0] != ":":  # after a header: a block
                 self.document.no_blank = True
                 return ["", "    " + _mark_no_blank_before(stripped)]
-            if stripped[0] == ":" or tag or _is_text(line) or _ATX_START.match(stripped):
-                return ["    " + _lazy_text(stripped)]  # (a header: a block of the definition's)
+            if (
+                stripped[0] == ":"
+                or tag
+                or _is_text(line)
+                or _ATX_START.match(stripped)
+                or _FENCE.match(stripped)
+            ):  # (a header or a fence: a block of the definition's)
+                return ["    " + _lazy_text(stripped)]
         if self.definition and not start and indent > 0 and indent >= self.definition_indent:
             stripped = line.lstrip(" ")
             if _is_text(prev):
@@ -835,11 +937,16 @@ class _KramdownLinesPreprocessor(Preprocessor):
         kind = "ul" if marker.group("marker") in "*+-" else "ol"
         nested = False
         after_fence = self.fence_closed == self.index - 1
+        after_header = bool(prev.strip()) and _header_line(prev)
         html_item = prev.startswith("\x02bshtml", _marker_end(prev))  # an item of block HTML
-        if stack and indent < stack[-1].old and (_is_text(prev) or after_fence or html_item):
+        if (
+            stack
+            and indent < stack[-1].old
+            and (_is_text(prev) or after_fence or after_header or html_item)
+        ):
             # kramdown's lazy line: a marker of another list's type right after an item's text
-            # (or its fence) is more of the item (a list in it), unless an enclosing list has
-            # its type
+            # (or its fence, or its header) is more of the item (a list in it), unless an
+            # enclosing list has its type
             first = next(i for i, item in enumerate(stack) if indent < item.old)
             level = next((i for i in range(first, len(stack)) if stack[i].kind == kind), None)
             if level is None:
@@ -848,6 +955,10 @@ class _KramdownLinesPreprocessor(Preprocessor):
                 del stack[level:]
             nested = True
         while stack and indent < stack[-1].old and not nested:
+            if stack[-1].kind == "dd":
+                if prev.strip():
+                    break  # a lazy line of the definition's (kramdown's definition is an item)
+                self.definition = False
             stack.pop()
         space = len(marker.group("space")) or 1
         if space > 4:
@@ -880,7 +991,7 @@ class _KramdownLinesPreprocessor(Preprocessor):
         # a nested list right after a later paragraph of the item (not its first line's):
         # python-markdown's indented block would keep the marker in the paragraph
         later = len(stack) > 1 and indent >= stack[-2].old and not _MARKER.match(prev)
-        blank = blank or (later and _is_text(prev))
+        blank = blank or (later and (_is_text(prev) or self.after_fence_text))
         return ["", text] if blank or (after_text and prev.strip()) else [text]
 
 
@@ -917,19 +1028,34 @@ def _lazy_spaces(indent: int, stack: list[_ListItem]) -> int:
     return kept
 
 
-def _quote_end(lines: list[str], start: int, item: int = 0, nested: bool = False) -> int:
+def _quote_end(
+    lines: list[str],
+    start: int,
+    item: int = 0,
+    nested: bool = False,
+    lists: Sequence[_ListItem] = (),
+) -> int:
     """The end of the blockquote that starts at ``lines[start]``: kramdown's quote takes every
     line up to its LAZY_END (a blank line, an IAL, an end-of-block marker, block HTML). In a
     list item (its content at column ``item``), a list marker left of that column ends it too
     (kramdown's list reads the next item before a lazy line), and one at it while the item has
-    had no blank line (``nested``: kramdown's list starts a nested list's text there)."""
+    had no blank line (``nested``: kramdown's list starts a nested list's text there). Given
+    the open items (``lists``), a marker left of the column of a type no enclosing list has is
+    a lazy line, more of the quote."""
     end = start + 1
     while end < len(lines):
         line = lines[end]
         if not line.strip() or _IAL_LINE.match(line) or not _lazy_code_line(line):
             break
-        if item and _MARKER.match(line) and not _HR.match(line):
+        marker = _MARKER.match(line) if item else None
+        if marker and not _HR.match(line):
             indent = _indent(line)
+            kind = "ul" if marker.group("marker") in "*+-" else "ol"
+            if (
+                indent < item and lists and all(it.kind != kind for it in lists if indent < it.old)
+            ):  # another type's marker: no sibling of an enclosing item, a lazy line
+                end += 1
+                continue
             if indent < item or (nested and indent < item + 4):
                 break
         end += 1
@@ -1020,12 +1146,15 @@ def _opens_fence(
     base: int,
     unclosed: dict[str, tuple[int, int]],
     item: _ListItem | None = None,
+    olds: tuple[int, ...] | None = None,
 ) -> bool:
     """Whether ``lines[index]`` opens a fenced code block for kramdown (FENCED_CODEBLOCK_MATCH):
     a fence indented at most three columns past ``base`` (its container's), with at most one
     word after it, and a line further on (in the chunk of ``item``'s text it is in) that closes
     it (else the line is paragraph text). ``unclosed`` remembers, per fence, the lines from
-    which none closes it before where the search stopped (the same for an opening between)."""
+    which none closes it before where the search stopped (the same for an opening between).
+    ``olds``: the columns of the list items it is in (a closing line's indentation counts from
+    the item's column it has, as list.rb takes it off); without them, from the opening's."""
     line = lines[index]
     indent = _indent(line)
     opening = _FENCE_OPENING.match(line, indent)
@@ -1043,7 +1172,8 @@ def _opens_fence(
         if chunk is not None and chunk.ends(text):
             unclosed[key] = (index, later)
             return False
-        if char in text and closes_fence(text, fence, indent):
+        column = indent if olds is None else _container_column(text, olds)
+        if char in text and closes_fence(text, fence, column):
             return True
     unclosed[key] = (index, len(lines))
     return False
@@ -1090,7 +1220,9 @@ def _is_text(line: str, *, held: bool = False) -> bool:
         return tag is None or tag.group(1).lower() in SPAN_ELEMENTS
     if stripped[:1] == "#":  # a header's hashes (GFM's: a space or a tab after them)
         return not _HEADER_HASHES.match(stripped)
-    return bool(stripped) and stripped[0] not in "|>{\x02" and not _FENCE.match(stripped)
+    if stripped[:1] == "{":  # an IAL, ALD or extension, or text
+        return stripped[1:2] != ":"
+    return bool(stripped) and stripped[0] not in "|>\x02" and not _FENCE.match(stripped)
 
 
 _HEADER_HASHES = re.compile(r"#{1,6}[ \t]")  # GFM ATX_HEADER_START
@@ -1121,8 +1253,12 @@ def _mark_no_blank_before(line: str) -> str:
 def _mark_no_blank(out: list[str], document: _Document, *, text: bool = False) -> None:
     """Mark the last line written: the blank line about to follow is not kramdown's (``text``:
     the line looks like a fence and is paragraph text)."""
-    if not out or not out[-1].strip() or (_FENCE.match(out[-1]) and not text):
+    if not out or not out[-1].strip():
         return
+    if out[-1].lstrip(" >") == "":
+        return  # (an empty quote line: the mark would be a paragraph in the quote)
+    if not text and _FENCE.match(_QUOTE_PREFIX.sub("", out[-1], 1) if ">" in out[-1] else out[-1]):
+        return  # (a fence's closing line, in a quote too: the mark would keep it open)
     document.no_blank = True
     if _IAL_LINE.match(out[-1]):  # kept apart for the IAL preprocessor
         indent = _indent(out[-1])
@@ -1871,6 +2007,14 @@ class _EntityProcessor(InlineProcessor):
         return self.md.htmlStash.store(InlineHtml(written)), m.start(0), end
 
 
+def _container_column(line: str, olds: tuple[int, ...]) -> int:
+    """The column a fence's line in list items at columns ``olds`` starts at for kramdown:
+    list.rb takes each item's indentation off a line that has it (a lazy line keeps its own),
+    and FENCED_CODEBLOCK_MATCH's closing line may then have up to three spaces."""
+    indent = _indent(line)
+    return max((old for old in olds if old <= indent), default=0)
+
+
 def _fence_shift(line: str, olds: tuple[int, ...], new: int) -> str:
     """A line of fenced code in list items at columns ``olds`` (python-markdown's item at
     ``new``), as kramdown's list.rb hands it to the fence: each item's indentation off where
@@ -1967,16 +2111,33 @@ class _KramdownExtensionsPreprocessor(Preprocessor):
                     row[min(indent, len(row) - len(row.lstrip(" "))) :]
                     for row in text[opening_end + 1 : closing - 1].split("\n")
                 )
-                rest = text[after + 1 : after + 2]
                 mark = self.md.htmlStash.store(RawBlock(body))
-                out.extend((text[at:start], mark, "\n" if rest.strip() else ""))
-                at = after
+                out.extend((text[at:start], mark))
+                at = self._next_block(text, after, out)
             else:
                 inner = text[start + 14 : end.start()]
                 out.extend((text[at:start], self.md.htmlStash.store(RawBlock(inner))))
                 at = end.end()
         out.append(text[at:])
         return "".join(out)
+
+    def _next_block(self, text: str, after: int, out: list[str]) -> int:
+        """After a block extension whose closing line ends at ``after``: a line right after it
+        starts a block of its own (a blank line for python-markdown); one with a pipe or ``$$``
+        is also marked as kramdown's block with no blank line before (so no table or math
+        block: kramdown's need a block boundary). Where to go on in ``text``."""
+        if not text[after + 1 : after + 2].strip():
+            return after
+        out.append("\n")
+        end = text.find("\n", after + 1)
+        end = len(text) if end < 0 else end
+        line = text[after + 1 : end]
+        starts = line.lstrip(" ")[:2]
+        if ("|" not in line and starts != "$$") or starts == "{:" or _DEFINITION_LINE.match(line):
+            return after
+        self.document.no_blank = True
+        out.extend(("\n", _mark_no_blank_before(line)))
+        return end
 
     def _comments(self, text: str) -> str:
         """kramdown writes a comment as an HTML comment: a block one (its tags alone on their
@@ -2007,9 +2168,8 @@ class _KramdownExtensionsPreprocessor(Preprocessor):
                     row[min(indent, len(row) - len(row.lstrip(" "))) :] for row in lines
                 )
                 mark = self.md.htmlStash.store(f"<!-- {body} -->")
-                rest = text[after + 1 : after + 2]
-                out.extend((text[at:start], mark, "\n" if rest.strip() else ""))
-                at = after
+                out.extend((text[at:start], mark))
+                at = self._next_block(text, after, out)
             else:
                 comment = self.md.htmlStash.store(InlineHtml(f"<!-- {inner} -->"))
                 out.extend((text[at:start], comment))
@@ -2183,7 +2343,9 @@ _FENCE_OPENING = re.compile(
     r"(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\s\x02]+?(?:\?[^\s\x02]*)?)?[ \t]*(?P<mark>\x02bsnbb\x03)?$"
 )
 _QUOTE_PREFIX = re.compile(r"[ ]*>[ >]*")
-_KD_QUOTE_PREFIX = re.compile(r"(?:[ ]{0,3}>[ ]?)+")  # kramdown's BLOCKQUOTE_START, each level
+# kramdown's BLOCKQUOTE_START, each level (the first after its container's indentation, a list
+# item's however deep: the lines preprocessor has put a quote in an item at the item's column)
+_KD_QUOTE_PREFIX = re.compile(r"[ ]*>[ ]?(?:[ ]{0,3}>[ ]?)*")
 # n levels of it (the first after its container's indentation, however deep)
 _KD_QUOTE_LEVELS = [
     re.compile(rf"^(?:[ ]*>[ ]?(?:[ ]{{0,3}}>[ ]?){{{n - 1}}})?") for n in range(1, 9)
@@ -2202,6 +2364,7 @@ class _KramdownFencePreprocessor(SuperFencesBlockPreprocessor):  # type: ignore[
     def search_nested(self, lines: list[str]) -> list[str]:
         self._marked = False
         self._quoted: set[str] = set()
+        self.item_column = 0  # a quoted fence's list item's column (after the quote's "> ")
         self.fence: str | None
         start = 0
         # kramdown's fence needs its closing line in its container: one left open at the end,
@@ -2237,10 +2400,15 @@ class _KramdownFencePreprocessor(SuperFencesBlockPreprocessor):  # type: ignore[
                 self.fence = fence
                 self.fence_end = re.compile(re.escape(fence) + fence[0] + "*[ \t]*$")
                 quoted = _KD_QUOTE_PREFIX.match(line) if self.quote_level else None
+                self.item_column = 0
                 if quoted and "\t" not in line[: self.ws_len]:
                     # kramdown's blockquote takes "> " off its lines, no more: the code keeps
-                    # the rest of their indentation, the closing fence may have up to three
-                    self.ws = quoted.group()
+                    # the rest of their indentation, the closing fence may have up to three.
+                    # In a list item in the quote the lines preprocessor has put the fence's
+                    # lines at the item's column (a multiple of four): that goes too.
+                    column = _indent(line[quoted.end() :])
+                    self.item_column = column - column % 4
+                    self.ws = quoted.group() + " " * self.item_column
                     self.ws_len: int = len(self.ws)
                     self.ws_virtual_len = self.ws_len
                     self.fence_end = re.compile("[ ]{0,3}" + self.fence_end.pattern)
@@ -2284,7 +2452,8 @@ class _KramdownFencePreprocessor(SuperFencesBlockPreprocessor):  # type: ignore[
         stay; no line, no text). In a quote, each line loses its own "> " per level."""
         if self.quote_level and self.ws is not None and "\t" not in self.ws:
             levels = _KD_QUOTE_LEVELS[min(self.quote_level, len(_KD_QUOTE_LEVELS) - 1)]
-            return "".join(levels.sub("", line, 1) + "\n" for line in lines)
+            cut = self.item_column
+            return "".join(levels.sub("", line, 1)[cut:] + "\n" for line in lines)
         return "".join(line[self.ws_virtual_len :] + "\n" for line in lines)
 
     def _store(self, source: str, code: str, start: int, end: int) -> None:
@@ -2716,7 +2885,7 @@ def _list_paragraphs(root: etree.Element, stash: Sequence[object]) -> None:
             if first is None:
                 plain_seen = True
                 continue
-            implicit, blank_after, only = first
+            _bare, blank_after, only = first
             last = index == len(items) - 1
             transparent = (not blank_after or (last and only)) and (
                 not last or len(items) == 1 or plain_seen
@@ -2727,7 +2896,7 @@ def _list_paragraphs(root: etree.Element, stash: Sequence[object]) -> None:
             if transparent:
                 plain_seen = True
             _set_item_paragraph(item, wrapped=not transparent)
-            if not transparent and implicit and blank_after:
+            if not transparent and blank_after:
                 item[0].set(BLANK, "")
 
 
@@ -2741,9 +2910,13 @@ def _first_paragraph(
         split += 1
     if (item.text or "").strip() or split:
         alone = split == len(item)
-        return True, alone and BLANK in item.attrib, alone
+        # indented code right after the text: python-markdown's item took it, after the blank
+        # line it needs, into the bare text's item (code cannot interrupt a paragraph)
+        code = not alone and item[split].tag == "pre" and not item[split].get("class")
+        return True, (alone and BLANK in item.attrib) or code, alone
     if len(item) and item[0].tag == "p" and not _is_block_placeholder(item[0], stash):
-        return False, BLANK in item[0].attrib, len(item) == 1
+        code = len(item) > 1 and item[1].tag == "pre" and not item[1].get("class")
+        return False, BLANK in item[0].attrib or code, len(item) == 1
     return None
 
 
@@ -3498,6 +3671,9 @@ class _KramdownTableProcessor(BlockProcessor):
             if depth <= self.refused[1]:
                 self.refused = None
         first, _, rest = block.partition("\n")
+        if first.startswith(_NO_BLANK_BEFORE) and parent.tag == "li" and not len(parent):
+            # an item's text right after a fence: a block of its own, with its boundary
+            first = first[len(_NO_BLANK_BEFORE) :]
         if _indent(first) > 3 or not first.strip() or not _TABLE_LINE.match(first):
             return False
         if _KD_LIST.match(first) or _HR.match(first) or _ATX_START.match(first):
@@ -3513,6 +3689,9 @@ class _KramdownTableProcessor(BlockProcessor):
 
     def run(self, parent: etree.Element, blocks: list[str]) -> bool:
         lines = blocks[0].split("\n")
+        first_marked = lines[0].startswith(_NO_BLANK_BEFORE) and parent.tag == "li"
+        if first_marked:  # (see test; the mark goes back into the first cell)
+            lines[0] = lines[0][len(_NO_BLANK_BEFORE) :]
         count = 0
         while count < len(lines) and _TABLE_LINE.match(lines[count]):
             count += 1
@@ -3580,6 +3759,8 @@ class _KramdownTableProcessor(BlockProcessor):
                     cell.text = cells[index] if index < len(cells) else ""
                     if align[index]:
                         cell.set("style", f"text-align: {align[index]}")
+        if first_marked and len(table[0][0]):
+            table[0][0][0].text = _NO_BLANK_BEFORE + (table[0][0][0].text or "")
         last_row = table[-1][-1]
         if marked and len(last_row):
             last_row[-1].text = (last_row[-1].text or "") + _NO_BLANK
@@ -3599,7 +3780,7 @@ class _KramdownTableProcessor(BlockProcessor):
 # kramdown's LINK_DEFINITION_START (parser/kramdown/link.rb), a line at a time
 _LINK_DEFINITION = re.compile(
     r"^[ ]{0,3}\[([^\n\]]+)\]:[ \t]*(?:<(.*?)>|([^\n]*?\S[^\n]*?))"
-    r"(?:(?:[ \t]*?\n|[ \t]+?)[ \t]*?([\"'])(.+?)\4)?[ \t]*?$",
+    r"(?:(?:[ \t]*?\n|[ \t]+?)[ \t]*?([\"'])(.+?)\4)?[ \t]*?(?:\x02bsnb\x03)?$",
     re.M,
 )
 _QUOTE_IN_URL = re.compile(r"[ \t]+[\"']")
@@ -3609,7 +3790,8 @@ class _KramdownReferenceProcessor(ReferenceProcessor):
     """kramdown's link definition: the URL on the definition's own line, in ``<...>`` or all of
     the line but a quoted title (on the line or the next); no ``(title)`` (it is more of the
     URL) and no URL on the next line. A quote after a space in a URL that is not a title
-    makes the line no definition (``parse_link_definition`` returns false)."""
+    makes the line no definition (``parse_link_definition`` returns false). The lines
+    preprocessor's ``_NO_BLANK`` may end the line (a block right after it)."""
 
     def run(self, parent: etree.Element, blocks: list[str]) -> bool:
         block = blocks.pop(0)
@@ -3686,6 +3868,23 @@ class _SeparateBlockQuoteProcessor(BlockQuoteProcessor):
 _TIGHT = "bs-tight"  # on a definition whose first paragraph kramdown writes without <p>
 
 
+_ABBREVIATION_START = re.compile(r"[*]\[[^\]]*?\][ ]?:")  # python-markdown's abbreviation
+
+
+def _opens_with_definition(block: str) -> bool:
+    """Whether ``block`` opens with a line a definition processor takes (link, footnote,
+    abbreviation): the lines preprocessor has made those under a paragraph's line text."""
+    first = block.partition("\n")[0]
+    if first[:1] == "*":
+        return _ABBREVIATION_START.match(first) is not None
+    if first.lstrip(" ")[:1] != "[":
+        return False
+    if _FOOTNOTE_START.match(first):
+        return True
+    link = _LINK_DEFINITION.match(first)
+    return link is not None and _is_definition(link)
+
+
 class _KramdownDefListProcessor(DefListProcessor):
     """python-markdown's definitions with kramdown's paragraph rule: a definition whose ``:``
     line follows a blank line starts with a ``<p>``, any other with bare text (python-markdown
@@ -3700,20 +3899,35 @@ class _KramdownDefListProcessor(DefListProcessor):
         raw_block = blocks[0]
         rest, self.rest = self.rest, None
         m = self.RE.search(raw_block)
+        if m is not None and m.start() > 0 and _opens_with_definition(raw_block):
+            # a link, footnote or abbreviation definition is a block of its own to kramdown
+            # (its processor takes it off; the paragraph after it may be the term)
+            self.rest = rest
+            return False
         sibling = self.lastChild(parent)
+        # a definition right after a list in the one before (kramdown: no blank line between)
+        marked = m is not None and m.group(2).startswith(_NO_BLANK_BEFORE)
         if (
             m is not None
             and not raw_block[: m.start()].strip()
-            and sibling is not None
             and (
-                sibling.tag not in ("p", "dl")
+                (sibling is None and not (parent.text or "").strip())
                 or (
-                    sibling.tag == "p"
-                    and _is_block_placeholder(sibling, self.parser.md.htmlStash.rawHtmlBlocks)
+                    sibling is not None
+                    and (
+                        sibling.tag not in ("p", "dl")
+                        or (
+                            sibling.tag == "p"
+                            and _is_block_placeholder(
+                                sibling, self.parser.md.htmlStash.rawHtmlBlocks
+                            )
+                        )
+                    )
                 )
             )
-        ):  # kramdown's definition needs a paragraph before (block HTML, a math block, a list
-            # or a header is none; a definition list reads its next definitions itself): text
+        ):  # kramdown's definition needs a paragraph before (block HTML, a math block, a list,
+            # a table or a header is none, nor the start; a definition list reads its next
+            # definitions itself): text
             blocks[0] = "\\" + raw_block.lstrip(" ")
             return False if self.RE.search(blocks[0]) is None else self.run(parent, blocks)
         more = (  # another definition of the list before
@@ -3730,7 +3944,7 @@ class _KramdownDefListProcessor(DefListProcessor):
             dd = sibling[-1]  # type: ignore[index]
             if dd.tag != "dd":
                 return result
-            if raw_block is not rest and dd.text and dd.text.strip():
+            if raw_block is not rest and not marked and dd.text and dd.text.strip():
                 paragraph = etree.Element("p")
                 paragraph.text, dd.text = dd.text, None
                 dd.insert(0, paragraph)
@@ -3739,7 +3953,7 @@ class _KramdownDefListProcessor(DefListProcessor):
                 dd.remove(dd[0])
         starts = m is not None and not raw_block[: m.start()].strip()
         dl = self.lastChild(parent)
-        if not (starts and raw_block is not rest) and dl is not None and len(dl):
+        if not (starts and raw_block is not rest and not marked) and dl is not None and len(dl):
             dl[-1].set(_TIGHT, "")  # its first paragraph stays bare, blocks after it or not
         return result
 
@@ -4120,11 +4334,13 @@ class _KramdownExtension(Extension):
         md.inlinePatterns.register(
             _MathInlineProcessor(r"(?<!\\)\$\$(.+?)\$\$", md), "bs_math_inline", 185
         )
+        # (before the hard line break: kramdown reads "<<  " at a line's end as "<< " and one
+        # space, no break)
         md.inlinePatterns.register(
             _EscapeProcessor(markdown.inlinepatterns.ESCAPE_RE, md), "escape", 180
         )
         md.inlinePatterns.register(
-            _AngleQuoteProcessor(r"(?<!\\)(?: >>|<< |<<|>>)", md), "bs_angle", 95
+            _AngleQuoteProcessor(r"(?<!\\)(?: >>|<< |<<|>>)", md), "bs_angle", 105
         )
         header_ids = _HeaderIdTreeprocessor(md)
         header_ids.document = document

@@ -213,7 +213,12 @@ class Serializer:
                 inner = "".join(self.block(child, indent + 2) for child in children)
             return f"{pad}<{tag}{attributes(element)}>\n{inner}{pad}</{tag}>\n"
         if tag == "div" and "highlighter-rouge" in element.get("class", "").split():
-            code = "".join(self.inline(child) for child in element)
+            # code keeps its lines' spaces (no list item's indentation is left in them)
+            outer, self._continuation = self._continuation, None
+            try:
+                code = "".join(self.inline(child) for child in element)
+            finally:
+                self._continuation = outer
             return f"{pad}<div{attributes(element)}>{code}{pad}</div>\n"
         if tag == "div" or tag == "figure":
             inner = self._children(list(element), indent + 2)
