@@ -190,7 +190,7 @@ def create_app(
                 else:
                     found = await offload(request, _unless_missing, site.page, path)
             # The error and 404 pages are the site's templates too (a `_theme/404.html`, a
-            # `404.md` with Liquid): rendered off the event loop, like every other page.
+            # `404.md` with Liquid): rendered as every other page is (``offload``).
             except StoreUnavailable as error:
                 log.error("store unavailable for %s: %s", path, error)
                 message = "The site is briefly unavailable. Please try again."

@@ -174,8 +174,8 @@ class Renderer:
         bundles: bool = False,
     ) -> None:
         self.store = store
-        # Layouts and includes from the index's template bundle (``bundle``), where the indexer
-        # keeps one: a bucket's, not a folder's (read there one by one, as cheap).
+        # Layouts, includes and data files from the index's template bundle (``bundle``), where
+        # the indexer keeps one: a bucket's, not a folder's (read there one by one, as cheap).
         self.bundles = bundles
         self._bundle: tuple[str, Bundle | None] | None = None
         self.generated_pages = generated_pages
@@ -425,7 +425,8 @@ class Renderer:
     def _bundled(
         self, view: SiteView, key: str, version: str | None, limit: int
     ) -> StoredObject | None:
-        """A layout or include from the bundle of ``view``'s templates, read once per bundle;
+        """A layout, include or data file from the bundle of ``view``'s templates, read once per
+        bundle (under the lock: a second render waits for it rather than reading it again);
         ``None`` when it does not hold this very version (the caller reads the file itself)."""
         if not self.bundles or not version:
             return None
