@@ -60,6 +60,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="how many documents to generate and build with Jekyll (default 500)",
     )
+    group.addoption(
+        "--many",
+        action="store_true",
+        default=False,
+        help="a large run: 10,000 documents (unless --kramdown-count says) of another seed than "
+        "CI's (--kramdown-seed, default 7)",
+    )
 
 
 @pytest.fixture(scope="session", autouse=True)
