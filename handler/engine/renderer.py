@@ -399,9 +399,7 @@ class Renderer:
         kept = self._files.get(("layout", ref.key, ref.version)) if ref.version else None
         if kept is not None:
             return kept  # type: ignore[no-any-return]
-        obj = self._bundled(view, ref.key, ref.version, self.limits.layout) or self.recorded(
-            ref.key, ref.version, self.limits.layout
-        )
+        obj = self._theme_file(view, ref.key, ref.version, self.limits.layout)
         matter = split_front_matter(decode(obj), ref.key)
         found = (matter.data, Source(matter.body, ref.key, obj.version), matter.body_line)
         self._files.put(("layout", ref.key, obj.version), found)
@@ -417,30 +415,30 @@ class Renderer:
         if kept is not None:
             return kept  # type: ignore[no-any-return]  # kept only under a clean key
         key = clean_key(key)
-        obj = self._bundled(view, key, version, limit) or self.recorded(key, version, limit)
+        obj = self._theme_file(view, key, version, limit)
         source = Source(decode(obj), key, obj.version)
         self._files.put(("source", key, obj.version), source)
         return source
 
-    def _bundled(
+    def _theme_file(
         self, view: SiteView, key: str, version: str | None, limit: int
-    ) -> StoredObject | None:
-        """A layout, include or data file from the bundle of ``view``'s templates, read once per
-        bundle (under the lock: a second render waits for it rather than reading it again);
-        ``None`` when it does not hold this very version (the caller reads the file itself)."""
-        if not self.bundles or not version:
-            return None
-        name = bundle_key(view.index)
-        if name is None:
-            return None
-        kept = self._bundle
-        if kept is None or kept[0] != name:
-            with self._lock:
-                kept = self._bundle
-                if kept is None or kept[0] != name:
-                    kept = self._bundle = (name, read_bundle(self.store, view.index))
-        bundle = kept[1]
-        return None if bundle is None else bundle.get(key, version, limit)
+    ) -> StoredObject:
+        """A layout, include or data file at the version ``view``'s index records: from the
+        index's template bundle when it holds that very version (read once per bundle, under
+        the lock: a second render waits for it rather than reading it again), else on its own
+        (:meth:`recorded`)."""
+        name = bundle_key(view.index) if self.bundles and version else None
+        if name is not None:
+            kept = self._bundle
+            if kept is None or kept[0] != name:
+                with self._lock:
+                    kept = self._bundle
+                    if kept is None or kept[0] != name:
+                        kept = self._bundle = (name, read_bundle(self.store, view.index))
+            found = kept[1].get(key, version, limit) if kept[1] is not None else None
+            if found is not None:
+                return found
+        return self.recorded(key, version, limit)
 
     # --- the Resolver drops use -------------------------------------------------------------------
 
@@ -591,9 +589,7 @@ class Renderer:
         kept = self._files.get(("data", key, version)) if version else None
         if kept is not None:
             return kept[0]
-        obj = self._bundled(view, key, version, self.limits.data) or self.recorded(
-            key, version, self.limits.data
-        )
+        obj = self._theme_file(view, key, version, self.limits.data)
         value = parse_data(key, decode(obj), view.config.raw)
         self._files.put(("data", key, obj.version), (value,), chars=2 * len(obj.body))
         return value
