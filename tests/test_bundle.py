@@ -149,7 +149,14 @@ def test_a_bundle_never_overrides_the_version_the_index_records(
 
 
 @pytest.mark.parametrize(
-    "damage", [b"{not json", b"[]", b'{"format": 99, "files": {}}', b'{"format": 1, "files": []}']
+    "damage",
+    [
+        b"{not json",
+        b"[]",
+        b'{"format": 99, "files": {}}',
+        b'{"format": 1, "files": []}',
+        b"[" * 100_000,  # deeper than the JSON parser recurses
+    ],
 )
 def test_a_damaged_bundle_is_logged_and_every_file_read_on_its_own(
     s3_bucket: S3Bucket, tmp_path: Path, damage: bytes, caplog: pytest.LogCaptureFixture

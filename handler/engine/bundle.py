@@ -92,7 +92,7 @@ class Bundle:
         """Parse and check a bundle; ``ContentError`` names what is wrong with it."""
         try:
             data = json.loads(body)
-        except (ValueError, UnicodeDecodeError) as error:
+        except (ValueError, RecursionError) as error:  # (RecursionError: arrays nested deep)
             raise ContentError(key, f"not a template bundle: {error}") from None
         files = data.get("files") if isinstance(data, dict) else None
         if (

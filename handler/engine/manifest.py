@@ -111,7 +111,8 @@ def loads(data: bytes, key: str) -> tuple[SiteIndex, str | None]:
         )
     except ManifestError:
         raise
-    except (ValueError, KeyError, TypeError, AttributeError, IndexError) as error:
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as error:
+        # (RecursionError: JSON nested deeper than the parser goes, e.g. [[[[...)
         raise ManifestError(
             key, f"the site index is unreadable ({error})", hint="rebuild it: broadsheet index"
         ) from None

@@ -73,6 +73,7 @@ def test_the_format_is_three(tmp_path: Path) -> None:
         b'{"format": 1, "config": {}}',
         b'{"format": 2, "config": {"text": null}, "entries": []}',  # an older Broadsheet's
         b'{"format": 3, "columns": {"documents": ["key"], "statics": []}}',
+        b"[" * 100_000,  # deeper than the JSON parser recurses
     ],
 )
 def test_unreadable_manifest(body: bytes) -> None:
