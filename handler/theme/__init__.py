@@ -17,11 +17,12 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import jinja2
 from jinja2 import (
     BaseLoader,
     ChoiceLoader,
@@ -39,6 +40,8 @@ from pygments.token import STANDARD_TYPES
 from handler.engine.renderer import PAGE_BUDGET_SECONDS, page_budget
 from handler.errors import ContentError, NotFound, RenderError
 from handler.store import Store
+from handler.theme import sandbox
+from handler.theme.bytecode import TemplateBytecode, fingerprint
 from handler.theme.sandbox import ThemeEnvironment, ThemeLimits
 
 THEME_DIR = Path(__file__).parent
@@ -74,6 +77,14 @@ class ThemeAsset:
 _STATIC_TYPES = {"favicon.svg": "image/svg+xml"}
 
 
+# How every theme environment compiles templates (part of the compiled templates' fingerprint).
+_OPTIONS: dict[str, Any] = {
+    "autoescape": True,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "keep_trailing_newline": True,
+}
+
 MAX_TEMPLATE_BYTES = 256 * 1024  # one template of a site's _theme/ (as a layout)
 MAX_CACHED_TEMPLATE_BYTES = 4 * 1024 * 1024  # the sources of the compiled templates kept
 
@@ -96,14 +107,8 @@ class Theme:
         loaders: list[BaseLoader] = [] if overrides is None else [overrides]
         loaders.append(FileSystemLoader(TEMPLATE_DIR))
         self.budget_seconds = budget_seconds
-        self._env = ThemeEnvironment(
-            limits=limits,
-            loader=ChoiceLoader(loaders),
-            autoescape=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
+        self._env = ThemeEnvironment(limits=limits, loader=ChoiceLoader(loaders), **_OPTIONS)
+        self._env.bytecode_cache = _package_bytecode()
         self._sizes: dict[str, int] = getattr(overrides, "sizes", {})
         cache = TemplateCache(MAX_CACHED_TEMPLATE_BYTES, self._source_size)
         self._env.cache = cache  # type: ignore[assignment]
@@ -192,6 +197,40 @@ class Theme:
     def css_version(self) -> str:
         """A short content hash of the stylesheet, for cache-busting ``?v=`` links."""
         return hashlib.sha256(self._stylesheet.encode()).hexdigest()[:12]
+
+
+@cache
+def _package_bytecode(
+    folder: Path | None = None, write: bool | None = None
+) -> TemplateBytecode | None:
+    """The compiled built-in templates (:mod:`handler.theme.bytecode`), or ``None`` when the
+    sandbox's source cannot be read to fingerprint them (nothing is kept then)."""
+    try:
+        generator = Path(sandbox.__file__).read_bytes()
+    except OSError:
+        return None
+    version = fingerprint(
+        jinja2.__version__,
+        repr(sorted(_OPTIONS.items())),
+        ThemeEnvironment.__qualname__,
+        generator,
+    )
+    return TemplateBytecode(TEMPLATE_DIR, version, folder=folder, write=write)
+
+
+def precompile(folder: Path | None = None) -> list[str]:
+    """Compile every built-in template into ``folder`` (default: where a render looks for them),
+    whatever ``PYTHONDONTWRITEBYTECODE`` says; ``infra/build.sh`` runs it for the artifact.
+    Returns the template names."""
+    cache = _package_bytecode(folder, write=True)
+    if cache is None:
+        raise RuntimeError(f"cannot read {sandbox.__file__}: compiled templates need its source")
+    env = Theme()._env
+    env.bytecode_cache = cache
+    names = sorted(p.name for p in TEMPLATE_DIR.iterdir() if p.is_file())
+    for name in names:
+        env.get_template(name)
+    return names
 
 
 def _template_frame(tb: TracebackType | None, fallback: str) -> tuple[str, int | None]:
