@@ -108,3 +108,15 @@ def test_the_render_function_does_not_import_boto3(bucket: dict[str, Any]) -> No
     for name in ("boto3", "s3transfer"):
         assert not loaded(bucket["after_first"], name), name
     assert loaded(bucket["after_first"], "botocore")
+
+
+def test_a_post_served_from_the_manifest_loads_no_yaml(bucket: dict[str, Any]) -> None:
+    # The manifest holds the configuration as loaded and every post's front matter: PyYAML and
+    # python-frontmatter (~10 ms of imports) wait for a file the index does not hold.
+    for name in ("yaml", "frontmatter", "handler.engine.yamlload"):
+        assert not loaded(bucket["after_first"], name), name
+
+
+def test_a_folder_site_reads_its_yaml_all_the_same(local: dict[str, Any]) -> None:
+    # A folder is scanned (no manifest), so its configuration and front matter are loaded.
+    assert loaded(local["after_first"], "yaml")

@@ -16,10 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
 from typing import Any
 
-import yaml
-
 from handler.engine import config_rules
-from handler.engine.frontmatter import key_lines, load_yaml
 from handler.errors import ContentError
 
 log = logging.getLogger(__name__)
@@ -340,22 +337,17 @@ class SiteConfig:
 
     @classmethod
     def _parse(cls, text: str, path: str) -> SiteConfig:
-        try:
-            user = load_yaml(text.removeprefix("\ufeff"))
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark
-            raise ContentError(
-                path, f"invalid YAML: {exc.problem}", line=mark.line + 1 if mark else None
-            ) from None
-        except yaml.YAMLError as exc:
-            raise ContentError(path, f"invalid YAML: {exc}") from None
-        if user is None:
-            user = {}
-        if not isinstance(user, dict):
-            raise ContentError(path, "the site configuration must be a mapping", line=1)
-        user = {str(k): v for k, v in user.items()}
+        return cls.from_user(load_user(text, path), text, path)
+
+    @classmethod
+    def from_user(cls, user: dict[str, Any], text: str, path: str = CONFIG_KEY) -> SiteConfig:
+        """The configuration ``text`` holds, from the mapping :func:`load_user` loaded from it:
+        a site index keeps that mapping (``handler.engine.manifest``), so a reader of the index
+        builds its configuration without loading YAML. Checked as :meth:`parse` checks it."""
         findings, zone = config_rules.validate(user)
         if findings:
+            from handler.engine.yamlload import key_lines
+
             lines = key_lines(text)
             raise ConfigError(
                 [
@@ -371,6 +363,29 @@ class SiteConfig:
             version=config_version(text),
             source=text,
         )
+
+
+def load_user(text: str, path: str = CONFIG_KEY) -> dict[str, Any]:
+    """The mapping ``_config.yml``'s ``text`` holds, its keys as strings, unchecked. Raises
+    :class:`ContentError` for YAML that does not load or is not a mapping."""
+    import yaml  # PyYAML, only where YAML is read
+
+    from handler.engine.yamlload import load_yaml
+
+    try:
+        user = load_yaml(text.removeprefix("\ufeff"))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        raise ContentError(
+            path, f"invalid YAML: {exc.problem}", line=mark.line + 1 if mark else None
+        ) from None
+    except yaml.YAMLError as exc:
+        raise ContentError(path, f"invalid YAML: {exc}") from None
+    if user is None:
+        user = {}
+    if not isinstance(user, dict):
+        raise ContentError(path, "the site configuration must be a mapping", line=1)
+    return {str(k): v for k, v in user.items()}
 
 
 def config_version(text: str) -> str:

@@ -14,9 +14,6 @@ import posixpath
 from collections.abc import Mapping
 from typing import Any
 
-import yaml
-
-from handler.engine.frontmatter import load_yaml
 from handler.errors import ContentError
 
 
@@ -30,6 +27,10 @@ def parse_data(key: str, text: str, config: Mapping[str, Any] | None = None) -> 
             return json.loads(text)
         except ValueError:
             pass  # Jekyll reads JSON as YAML: whatever YAML accepts is fine
+    import yaml  # PyYAML, on the first YAML file
+
+    from handler.engine.yamlload import load_yaml
+
     try:
         return load_yaml(text.removeprefix("\ufeff"))
     except yaml.MarkedYAMLError as exc:

@@ -10,6 +10,12 @@ Rows are arrays of columns (smaller and faster to read than objects), in the ind
 index's version is stored, so a reader neither re-sorts nor re-hashes. JSON has no dates: the
 ``date`` of each document is a column of its own; other dates in front matter (rare) are written
 as ``{"$t": ISO}`` (a time) or ``{"$d": ISO}`` (a date) and the row says it holds some.
+
+The configuration travels as its text and, where JSON holds it exactly, as the mapping that text
+loads to (``user``): a reader then builds the configuration, checked as ever, without loading
+YAML, and a render function serving posts from the manifest never imports PyYAML at all. A
+mapping JSON would change (keys that are not strings, sets, a ``{"$t": ...}`` of the author's
+own) is left out, and the text is parsed as before.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from handler.engine.config import SiteConfig
+from handler.engine.config import SiteConfig, load_user
 from handler.engine.document import Document
 from handler.engine.index import FileRef, SiteIndex
 from handler.engine.static_file import StaticFile
@@ -52,6 +58,7 @@ def dumps(index: SiteIndex, config_text: str | None = None) -> bytes:
             "token": index.config_token,
             "text": text,
             "fallback": index.config_fallback,
+            **_loaded(text),
         },
         "columns": {"documents": list(DOCUMENT_COLUMNS), "statics": list(STATIC_COLUMNS)},
         "documents": [_document_row(d) for d in index.documents],
@@ -83,8 +90,12 @@ def loads(data: bytes, key: str) -> tuple[SiteIndex, str | None]:
                 hint="rebuild it: broadsheet index",
             )
         config_text = document["config"]["text"]
+        user = document["config"].get("user")
         try:
-            config = SiteConfig.parse(config_text)
+            if isinstance(user, dict) and isinstance(config_text, str):
+                config = SiteConfig.from_user(_thaw(user), config_text)
+            else:
+                config = SiteConfig.parse(config_text)
         except ContentError as error:  # e.g. written before a rule this version checks
             raise ManifestError(
                 key,
@@ -117,6 +128,34 @@ def loads(data: bytes, key: str) -> tuple[SiteIndex, str | None]:
             key, f"the site index is unreadable ({error})", hint="rebuild it: broadsheet index"
         ) from None
     return index, config_text
+
+
+def _loaded(text: str | None) -> dict[str, Any]:
+    """``{"user": mapping}``: what ``text`` loads to, when JSON carries it exactly; else ``{}``."""
+    if text is None:
+        return {}
+    try:
+        user = load_user(text)
+        frozen = _freeze(user)
+        exact = _same(_thaw(json.loads(json.dumps(frozen, ensure_ascii=False))), user)
+    except (ContentError, ValueError, TypeError, RecursionError):
+        return {}
+    return {"user": frozen} if exact else {}
+
+
+def _same(left: Any, right: Any) -> bool:
+    """Equal, and of the same types all the way down (``1 == 1.0 == True`` for ``==``)."""
+    if type(left) is not type(right):
+        return False
+    if isinstance(left, dict):
+        return list(left) == list(right) and all(_same(left[k], right[k]) for k in left)
+    if isinstance(left, list):
+        return len(left) == len(right) and all(
+            _same(a, b) for a, b in zip(left, right, strict=True)
+        )
+    if isinstance(left, datetime):  # an offset is part of a time's identity in Jekyll's output
+        return bool(left == right and left.utcoffset() == right.utcoffset())
+    return bool(left == right)
 
 
 # --- rows ---------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from handler.engine import manifest
+from handler.engine.config import SiteConfig
 from handler.engine.index import read_config_text, scan
 from handler.store.local import LocalStore
 
@@ -81,3 +82,49 @@ def test_unreadable_manifest(body: bytes) -> None:
         manifest.loads(body, "_broadsheet/index.json")
     assert caught.value.path == "_broadsheet/index.json"
     assert "broadsheet index" in str(caught.value)
+
+
+ACADEMICPAGES = ROOT / "tests" / "fixtures" / "academicpages" / "src"
+
+
+@pytest.mark.parametrize(
+    "folder", [ROOT / "content", ACADEMICPAGES, CORPUS / "mmistakes__minimal-mistakes"]
+)
+def test_the_configuration_travels_loaded_and_reads_the_same(folder: Path) -> None:
+    store = LocalStore(folder)
+    scanned = scan(store)
+    body = manifest.dumps(scanned, read_config_text(store))
+    assert isinstance(json.loads(body)["config"]["user"], dict)  # no YAML to load when read
+    loaded, _ = manifest.loads(body, "index.json")
+    parsed = SiteConfig.parse(scanned.config.source)
+    assert loaded.config == parsed == scanned.config
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "title: t\nnumbers: {1: one, 2: two}\n",  # JSON keys are strings
+        "title: t\nseen: !!set {a, b}\n",
+        'title: t\nodd: {"$t": "2024-01-01T00:00:00"}\n',  # reads back as a time
+        "title: t\nratio: .nan\n",  # never equal to itself
+        "title: t\nwhen: 2024-01-02 03:04:05 +02:00\nday: 2024-01-02\n",  # these travel
+    ],
+)
+def test_a_configuration_json_would_change_travels_as_text(text: str, tmp_path: Path) -> None:
+    (tmp_path / "_config.yml").write_text(text, encoding="utf-8")
+    store = LocalStore(tmp_path)
+    scanned = scan(store)
+    written = json.loads(manifest.dumps(scanned, read_config_text(store)))
+    assert ("user" in written["config"]) == text.startswith("title: t\nwhen")
+    loaded, _ = manifest.loads(json.dumps(written).encode(), "index.json")
+    assert loaded.config == SiteConfig.parse(text)
+
+
+def test_a_loaded_configuration_is_checked_as_the_text_is() -> None:
+    """A manifest written by a Broadsheet that allowed what this one refuses (or forged) fails as
+    its text would: a ManifestError, rebuilt by the reader."""
+    body = json.loads(manifest.dumps(scan(LocalStore(ROOT / "content")), None))
+    body["config"]["user"] = {"timezone": "Mars/Olympus_Mons"}
+    body["config"]["text"] = "timezone: Mars/Olympus_Mons\n"
+    with pytest.raises(manifest.ManifestError, match="no longer valid"):
+        manifest.loads(json.dumps(body).encode(), "index.json")
