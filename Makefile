@@ -1,4 +1,4 @@
-# The two commands a newcomer needs, plus the Lambda build target SAM calls.
+# The two commands a newcomer needs, plus the Lambda build targets SAM calls.
 #   make serve   set up and serve content/ on http://127.0.0.1:8000 (no AWS account needed)
 #   make test    set up everything and run every check and test (what CI runs)
 
@@ -9,7 +9,8 @@ TOOLS  := .tools
 SAM    := $(TOOLS)/sam/bin/sam
 CODE   := $(wildcard handler tests bench)
 
-.PHONY: serve test check lint typecheck unit bench setup tools system clean build-RenderFunction build-IndexerFunction
+.PHONY: serve test check lint typecheck unit bench setup tools system clean \
+	build-RenderFunction build-IndexerFunction build-RenderDependencies build-IndexerDependencies
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,9 +62,11 @@ bench: $(VENV)/.dev
 clean:
 	rm -rf $(VENV) $(TOOLS) .aws-sam .pytest_cache .mypy_cache .ruff_cache
 
-# `sam build` (BuildMethod: makefile) calls these with ARTIFACTS_DIR set: runtime dependencies
-# from pyproject.toml as wheels for the target runtime and architecture, plus bytecode. The
-# function's name ($* of build-%) tells infra/build.sh which artifact: the indexer's adds libsass
-# and is always x86_64 (SAM passes no architecture to a makefile build; the script knows).
-build-RenderFunction build-IndexerFunction: build-%:
+# `sam build` (BuildMethod: makefile) calls these with ARTIFACTS_DIR set, one per resource, and
+# the logical id ($* of build-%) tells infra/build.sh what to build: a function's code is the
+# handler package alone (the same bytes for both functions, so `sam package` uploads it once);
+# its dependencies are a layer, wheels for the target runtime and architecture under python/
+# (IndexerDependencies adds libsass and is always x86_64; SAM passes no architecture to a
+# makefile build, the script knows).
+build-RenderFunction build-IndexerFunction build-RenderDependencies build-IndexerDependencies: build-%:
 	bash infra/build.sh "$(ARTIFACTS_DIR)" $*

@@ -1,55 +1,70 @@
 #!/usr/bin/env bash
-# Builds a Lambda artifact into ARTIFACTS_DIR. `sam build` calls it through the Makefile targets
-# build-RenderFunction and build-IndexerFunction (template.yaml: BuildMethod: makefile), which
-# pass the function's name.
+# Builds one of the four things `sam build` asks for (template.yaml: BuildMethod: makefile on each;
+# the Makefile's build-<LogicalId> targets pass the logical id):
 #
-#   infra/build.sh ARTIFACTS_DIR [RenderFunction|IndexerFunction]    (default RenderFunction)
+#   infra/build.sh ARTIFACTS_DIR TARGET
+#
+#   RenderFunction, IndexerFunction      the code: the handler package (with its theme) alone,
+#                                        the same bytes for both functions and both architectures
+#   RenderDependencies                   a layer: pyproject.toml's runtime dependencies, for the
+#                                        render function's architecture (BROADSHEET_ARCH)
+#   IndexerDependencies                  a layer: the same dependencies plus libsass, always x86_64
+#
+# The dependencies live in Lambda layers so that the two functions' code folders are identical:
+# `sam package` names an upload by the checksum of the folder (file names and contents) and skips
+# a key that already exists, so the code is uploaded once for both functions, and a deploy that
+# changes only the handler uploads the handler alone (the layers' keys already exist).
 #
 # What goes in, and only that:
-#   - pyproject.toml's [project] dependencies (the single list; not the serve/dev extras), as
+#   - in a layer, under python/ (Lambda mounts it at /opt/python, on sys.path after /var/task):
+#     pyproject.toml's [project] dependencies (the single list; not the serve/dev extras), as
 #     wheels for the Lambda runtime and architecture, never this machine's: pydantic-core, PyYAML
 #     and MarkupSafe are compiled code;
-#   - for IndexerFunction only, libsass, with the version range pyproject.toml's extras give it
+#   - in IndexerDependencies only, libsass, with the version range pyproject.toml's extras give it
 #     (its platform marker dropped: it describes the machine running `serve`, not this target).
 #     The indexer compiles the site's Sass pages and is always x86_64, as libsass publishes no
 #     Linux arm64 wheel; the render function reads the compiled CSS from the bucket and never
 #     carries libsass (template.yaml, RenderFunction, argues why not even on x86_64);
-#   - the handler package (with its theme);
+#   - in a function's code, the handler package;
 #   - bytecode for the target Python as unchecked-hash .pyc (starting without .pyc was measured
 #     2.5x slower), so the runtime neither compiles nor stats sources to validate them; the
 #     dependencies as bytecode alone, the handler package with its sources; every code object
-#     recorded under /var/task, where Lambda runs it;
+#     recorded under the path Lambda runs it from: /opt/python/... for the dependencies,
+#     /var/task/handler/... for the package (tracebacks in CloudWatch name those);
 #   - stripped extension modules (no debug information).
 #
 # Settings (environment), which must agree with the template's parameters of the same meaning:
-#   BROADSHEET_ARCH     arm64 (default) or x86_64           <-> Architecture (the render function's;
-#                       ignored for IndexerFunction, always x86_64 <-> its fixed Architectures)
+#   BROADSHEET_ARCH     arm64 (default) or x86_64           <-> Architecture (the render function's
+#                       and RenderDependencies'; ignored for IndexerDependencies, always x86_64,
+#                       and for the code, which holds no machine code)
 #   BROADSHEET_RUNTIME  python3.13 (default) or python3.12  <-> Runtime; also the interpreter
 #                       (found on PATH) that compiles the bytecode, as the .pyc format is per version
 # and, for `sam local` only:
-#   BROADSHEET_CONTENT  a site folder (content) to copy into the artifact as content/, which
+#   BROADSHEET_CONTENT  a site folder (content) to copy into the code as content/, which
 #                       infra/env.local.json serves; never set it for a deploy
 #
-# SAM builds each makefile function on its own, so the dependencies are installed once per
+# SAM builds each makefile resource on its own, so the dependencies are installed once per
 # (requirements, runtime, architecture, this script) into a cache and copied from there:
 # BROADSHEET_BUILD_CACHE (default ~/.cache/broadsheet-build); BROADSHEET_BUILD_CACHE=off skips it.
 set -euo pipefail
 
 out=${1:-${ARTIFACTS_DIR:-}}
-function=${2:-RenderFunction}
-if [ -z "$out" ]; then
-  echo "usage: infra/build.sh ARTIFACTS_DIR [RenderFunction|IndexerFunction]" >&2
-  echo "(sam build passes ARTIFACTS_DIR as \$ARTIFACTS_DIR, the Makefile the function's name)" >&2
+target=${2:-}
+usage="infra/build.sh ARTIFACTS_DIR RenderFunction|IndexerFunction|RenderDependencies|IndexerDependencies"
+if [ -z "$out" ] || [ -z "$target" ]; then
+  echo "usage: $usage" >&2
+  echo "(sam build passes ARTIFACTS_DIR as \$ARTIFACTS_DIR, the Makefile the logical id)" >&2
   exit 2
 fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
 arch=${BROADSHEET_ARCH:-arm64}
 runtime=${BROADSHEET_RUNTIME:-python3.13}
-case "$function" in
-  RenderFunction) sass=no ;;
-  IndexerFunction) sass=yes arch=x86_64 ;;  # libsass: x86_64 wheels only (template.yaml)
-  *) echo "function $function: use RenderFunction or IndexerFunction (template.yaml)" >&2; exit 2 ;;
+case "$target" in
+  RenderFunction | IndexerFunction) kind=code sass=no ;;
+  RenderDependencies) kind=layer sass=no ;;
+  IndexerDependencies) kind=layer sass=yes arch=x86_64 ;;  # libsass: x86_64 wheels only
+  *) echo "target $target: $usage (template.yaml's logical ids)" >&2; exit 2 ;;
 esac
 
 case "$arch" in
@@ -70,7 +85,29 @@ fi
 version=${runtime#python}
 
 mkdir -p "$out"
-out=$(cd "$out" && pwd)  # absolute: bytecode records paths relative to it as under /var/task
+out=$(cd "$out" && pwd)  # absolute: bytecode records paths relative to it
+
+if [ "$kind" = code ]; then
+  # The package itself, without caches left by local runs, compiled for the target Python and
+  # recorded as /var/task/handler/...: tracebacks show the paths the function runs from (not
+  # this machine's build folder). Nothing here depends on the target or the architecture, so the
+  # two functions' folders must come out byte for byte the same, or `sam package` uploads two
+  # zips (tests/infra/test_build.py and test_package.py check they do). The same sources compile
+  # to the same bytes: CPython 3.11+ marshals frozenset constants (`x in {"a", "b"}`) in sorted
+  # order, not in the order of each run's random string hashes, and PYTHONHASHSEED=0 pins those
+  # hashes anyway, so nothing else that follows them can vary from one build to the next.
+  rm -rf "$out/handler" "$out/content"
+  cp -R "$root/handler" "$out/handler"
+  find "$out/handler" -name __pycache__ -prune -exec rm -rf {} +
+  PYTHONHASHSEED=0 "$python" -m compileall -q --invalidation-mode unchecked-hash -s "$out" \
+    -p /var/task "$out/handler" >/dev/null
+  if [ -n "${BROADSHEET_CONTENT:-}" ]; then
+    cp -R "$BROADSHEET_CONTENT" "$out/content"
+  fi
+  echo "built $target: $(du -sk "$out" | cut -f1) KiB of code for $runtime in $out"
+  exit 0
+fi
+
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -140,11 +177,14 @@ install_dependencies() {  # target folder
   done < <(find "$1" -name '*.so' -print0)
 
   # Dependencies ship as bytecode alone: a legacy .pyc where each .py was, which the runtime
-  # imports without a source (half the bytes of shipping both), recorded as under /var/task,
-  # where Lambda unpacks the artifact. Their tracebacks name file, line and function, without
-  # the source line; the handler package below keeps its sources for full tracebacks.
-  "$python" -m compileall -q -j 0 -b --invalidation-mode unchecked-hash -s "$1" -p /var/task \
-    "$1" >/dev/null
+  # imports without a source (half the bytes of shipping both), recorded under /opt/python,
+  # where Lambda mounts the layer's python/ folder. Their tracebacks name file, line and
+  # function, without the source line; the handler package keeps its sources for full
+  # tracebacks. PYTHONHASHSEED=0 as for the code: the same wheels give the same bytes (checked
+  # with the cache off), hence the same layer zip and S3 key, so `sam package` uploads an
+  # unchanged layer only once.
+  PYTHONHASHSEED=0 "$python" -m compileall -q -j 0 -b --invalidation-mode unchecked-hash -s "$1" \
+    -p /opt/python "$1" >/dev/null
   find "$1" -name '*.py' -delete
   find "$1" -name __pycache__ -prune -exec rm -rf {} +
 }
@@ -163,17 +203,10 @@ else
     mv "$work/deps" "$deps.$$" && mv -T "$deps.$$" "$deps" 2>/dev/null || rm -rf "$deps.$$"
   fi
 fi
-cp -R "$deps/." "$out/"
-
-# The package itself, without caches left by local runs, compiled for the target Python.
-rm -rf "$out/handler" "$out/content"
-cp -R "$root/handler" "$out/handler"
-find "$out/handler" -name __pycache__ -prune -exec rm -rf {} +
-# Recorded as /var/task/handler/...: tracebacks in CloudWatch show the paths the function runs
-# from (not this machine's build folder), and both functions' handler trees are byte-identical.
-"$python" -m compileall -q --invalidation-mode unchecked-hash -s "$out" -p /var/task \
-  "$out/handler" >/dev/null
-if [ -n "${BROADSHEET_CONTENT:-}" ]; then
-  cp -R "$BROADSHEET_CONTENT" "$out/content"
-fi
-echo "built $function: $(du -sk "$out" | cut -f1) KiB for $runtime/$arch in $out"
+# A Python layer's modules go under python/: Lambda mounts the layer at /opt and puts
+# /opt/python on sys.path (after /var/task, before the runtime's own packages, so this boto3 wins
+# over the runtime's).
+rm -rf "$out/python"
+mkdir -p "$out/python"
+cp -R "$deps/." "$out/python/"
+echo "built $target: $(du -sk "$out" | cut -f1) KiB of dependencies for $runtime/$arch in $out"

@@ -1,13 +1,16 @@
 """The built functions under the official Lambda Runtime Interface Emulator (from the aws-sam-cli
 wheel) with awslambdaric, fed the events in infra/events, reading content from moto's S3 server.
 
-This is the nearest thing to Lambda that runs here: the artifact exactly as `sam build` made it,
-the runtime's Python version, the runtime interface client, JSON logging as LoggingConfig sets it,
-and each function's environment, memory and timeout as template.yaml gives them.
+This is the nearest thing to Lambda that runs here: the code and layer exactly as `sam build` made
+them, the layer on the import path after the code as Lambda puts /opt/python after /var/task (the
+layer found from the built template's `Layers` of that function, not named here), the runtime's
+Python version, the runtime interface client, JSON logging as LoggingConfig sets it, and each
+function's environment, memory and timeout as template.yaml gives them.
 
 The Sass arrangement runs end to end: the indexer of the default (arm64) deploy, which is x86_64
 with libsass, compiles a site's Sass into the bucket on an S3 event; the render function without
-libsass (x86_64 here, the same code and artifact contents as arm64) serves that CSS.
+libsass (x86_64 here: the same code as arm64's, byte for byte, and a layer of the same packages)
+serves that CSS.
 """
 
 from __future__ import annotations
@@ -107,9 +110,12 @@ def template_env(function: str, bucket: str, endpoint: str) -> dict[str, str]:
 def emulator(
     build: Build, function: str, ric: Path, env: dict[str, str], logs: Path
 ) -> Iterator[Invoke]:
-    """Run ``function``'s artifact under the RIE on loopback, with its handler, memory and timeout
-    from template.yaml; yields ``invoke(event) -> result``."""
+    """Run ``function``'s code under the RIE on loopback, its layers' python/ folders on the import
+    path after it (as /opt/python is), with its handler, memory and timeout from template.yaml;
+    yields ``invoke(event) -> result``."""
     task = build.function(function)
+    layers = [str(folder) for folder in build.sys_path(function)[1:]]
+    assert layers, f"{function} has no layer in the built template: it could not import its deps"
     properties = stack().resource(function)["Properties"]
     timeout = int(properties["Timeout"])
     port, api_port = free_port(), free_port()
@@ -119,7 +125,7 @@ def emulator(
         "HOME": str(logs),
         "LANG": "C.UTF-8",
         "TZ": ":UTC",
-        "PYTHONPATH": f"{task}:{ric}",
+        "PYTHONPATH": ":".join([str(task), *layers, str(ric)]),
         "PYTHONDONTWRITEBYTECODE": "1",  # /var/task is read-only on Lambda
         "LAMBDA_TASK_ROOT": str(task),
         "AWS_LAMBDA_FUNCTION_NAME": function,

@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 import pytest
+from samtranslator.yaml_helper import yaml_parse  # type: ignore[import-untyped]
 
 from handler.settings import CachePolicy, Settings
 from infra.tools import (
@@ -260,6 +261,41 @@ def test_indexer_hears_every_file_of_the_site(transformed: dict[str, Any], prefi
             assert not s3_filter_matches(configuration, f"{prefix}-old/index.html")
     # One configuration per event type: S3 rejects overlapping filters for the same event.
     assert len(configurations) == 2
+
+
+def layer_of(stack: Stack, function: str) -> dict[str, Any]:
+    """The one layer ``function`` uses, resolved for the stack's parameters."""
+    (ref,) = stack.resource(function)["Properties"]["Layers"]
+    layer = stack.resource(ref["Ref"])
+    assert layer["Type"] == "AWS::Lambda::LayerVersion", ref
+    return layer
+
+
+def test_each_function_has_its_own_dependencies_layer(transformed: dict[str, Any]) -> None:
+    """One layer each (Lambda allows 5), for the function's runtime and architecture, named after
+    the stack, and deleted with the stack or when superseded (SAM's default would retain every
+    version). SAM's BuildArchitecture agrees with the layer's architectures."""
+    source = yaml_parse(TEMPLATE.read_text())["Resources"]
+    for architecture in ("arm64", "x86_64"):
+        for runtime in ("python3.12", "python3.13"):
+            stack = Stack(transformed, Architecture=architecture, Runtime=runtime)
+            render, indexer = (layer_of(stack, f) for f in ("RenderFunction", "IndexerFunction"))
+            assert render["Properties"]["CompatibleArchitectures"] == [architecture]
+            assert indexer["Properties"]["CompatibleArchitectures"] == ["x86_64"]
+            for layer in (render, indexer):
+                assert layer["DeletionPolicy"] == "Delete"
+                assert layer["Properties"]["CompatibleRuntimes"] == [runtime]
+                assert layer["Properties"]["LayerName"].startswith("broadsheet-")  # the stack's
+            assert render["Properties"]["LayerName"] != indexer["Properties"]["LayerName"]
+            build = Stack(
+                {**transformed, "Resources": source}, Architecture=architecture, Runtime=runtime
+            )
+            for name, layer in (("RenderDependencies", render), ("IndexerDependencies", indexer)):
+                metadata = build.resource(name)["Metadata"]
+                assert metadata["BuildMethod"] == "makefile"
+                assert [metadata["BuildArchitecture"]] == layer["Properties"][
+                    "CompatibleArchitectures"
+                ]
 
 
 def test_indexer_is_x86_64_serialised_and_sized_for_sass(transformed: dict[str, Any]) -> None:

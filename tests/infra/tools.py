@@ -20,8 +20,10 @@ REPO = Path(__file__).resolve().parents[2]
 TEMPLATE = REPO / "template.yaml"
 EVENTS = REPO / "infra" / "events"
 REGION = "us-east-1"
-# What `sam package` would put in place of the local CodeUri before CloudFormation transforms it.
+# What `sam package` would put in place of the local CodeUri (one zip for both functions: their
+# code is the same) and of each layer's ContentUri before CloudFormation transforms the template.
 PACKAGED_CODE_URI = "s3://broadsheet-artifacts/code.zip"
+PACKAGED_LAYER_URI = "s3://broadsheet-artifacts/{name}.zip"
 
 
 def tool(name: str, venv: str) -> Path:
@@ -100,8 +102,9 @@ def run(
 def transform(template_text: str) -> dict[str, Any]:
     """The CloudFormation template that the SAM transform makes of ``template_text``, offline.
 
-    As cfn-lint once did: local CodeUris become S3 URIs (as after ``sam package``), and the managed
-    policy map is empty (the template names no managed policy, so nothing asks IAM for one).
+    As cfn-lint once did: local CodeUris and layer ContentUris become S3 URIs (as after
+    ``sam package``), and the managed policy map is empty (the template names no managed policy,
+    so nothing asks IAM for one).
     """
     # samtranslator and cfn-lint ship no type information.
     from samtranslator.translator.transform import (  # type: ignore[import-untyped]
@@ -117,10 +120,12 @@ def transform(template_text: str) -> dict[str, Any]:
     document.setdefault("Globals", {}).setdefault("Function", {})
     if "CodeUri" in document["Globals"]["Function"]:
         document["Globals"]["Function"]["CodeUri"] = PACKAGED_CODE_URI
-    for resource in document["Resources"].values():
+    for name, resource in document["Resources"].items():
         properties = resource.get("Properties", {})
         if resource.get("Type") == "AWS::Serverless::Function" and "CodeUri" in properties:
             properties["CodeUri"] = PACKAGED_CODE_URI
+        if resource.get("Type") == "AWS::Serverless::LayerVersion" and "ContentUri" in properties:
+            properties["ContentUri"] = PACKAGED_LAYER_URI.format(name=name)
     pseudo = {"AWS::Region": REGION, "AWS::Partition": "aws", "AWS::AccountId": "123456789012"}
     with pytest.MonkeyPatch.context() as mp:  # the translator asks boto3 for a region
         mp.setenv("AWS_DEFAULT_REGION", REGION)
