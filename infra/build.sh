@@ -87,27 +87,6 @@ version=${runtime#python}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)  # absolute: bytecode records paths relative to it
 
-if [ "$kind" = code ]; then
-  # The package itself, without caches left by local runs, compiled for the target Python and
-  # recorded as /var/task/handler/...: tracebacks show the paths the function runs from (not
-  # this machine's build folder). Nothing here depends on the target or the architecture, so the
-  # two functions' folders must come out byte for byte the same, or `sam package` uploads two
-  # zips (tests/infra/test_build.py and test_package.py check they do). The same sources compile
-  # to the same bytes: CPython 3.11+ marshals frozenset constants (`x in {"a", "b"}`) in sorted
-  # order, not in the order of each run's random string hashes, and PYTHONHASHSEED=0 pins those
-  # hashes anyway, so nothing else that follows them can vary from one build to the next.
-  rm -rf "$out/handler" "$out/content"
-  cp -R "$root/handler" "$out/handler"
-  find "$out/handler" -name __pycache__ -prune -exec rm -rf {} +
-  PYTHONHASHSEED=0 "$python" -m compileall -q --invalidation-mode unchecked-hash -s "$out" \
-    -p /var/task "$out/handler" >/dev/null
-  if [ -n "${BROADSHEET_CONTENT:-}" ]; then
-    cp -R "$BROADSHEET_CONTENT" "$out/content"
-  fi
-  echo "built $target: $(du -sk "$out" | cut -f1) KiB of code for $runtime in $out"
-  exit 0
-fi
-
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -203,6 +182,40 @@ else
     mv "$work/deps" "$deps.$$" && mv -T "$deps.$$" "$deps" 2>/dev/null || rm -rf "$deps.$$"
   fi
 fi
+if [ "$kind" = code ]; then
+  # The package itself, without caches left by local runs, compiled for the target Python and
+  # recorded as /var/task/handler/...: tracebacks show the paths the function runs from (not
+  # this machine's build folder). Nothing here depends on the target or the architecture, so the
+  # two functions' folders must come out byte for byte the same, or `sam package` uploads two
+  # zips (tests/infra/test_build.py and test_package.py check they do). The same sources compile
+  # to the same bytes: CPython 3.11+ marshals frozenset constants (`x in {"a", "b"}`) in sorted
+  # order, not in the order of each run's random string hashes, and PYTHONHASHSEED=0 pins those
+  # hashes anyway, so nothing else that follows them can vary from one build to the next.
+  rm -rf "$out/handler" "$out/content"
+  cp -R "$root/handler" "$out/handler"
+  find "$out/handler" -name __pycache__ -prune -exec rm -rf {} +
+  PYTHONHASHSEED=0 "$python" -m compileall -q --invalidation-mode unchecked-hash -s "$out" \
+    -p /var/task "$out/handler" >/dev/null
+  # The built-in theme's templates compiled too, as .pyc are (handler/theme/bytecode.py): into
+  # handler/theme/templates/__pycache__/, where a render looks for them before compiling. Jinja
+  # comes from the render function's layer (the dependencies just installed or cached, for
+  # BROADSHEET_ARCH: their compiled extensions may not load here, and need not; Jinja and
+  # MarkupSafe run without theirs), so the code they were compiled by is the code that loads them.
+  env -u PYTHONPYCACHEPREFIX PYTHONHASHSEED=0 PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONPATH="$out:$deps" "$python" -S -P -c \
+    'from handler.theme import precompile; print(len(precompile(root="/var/task")), end="")' \
+    >"$work/templates" || {
+    echo "could not compile the built-in templates with the dependencies in $deps" >&2
+    exit 1
+  }
+  if [ -n "${BROADSHEET_CONTENT:-}" ]; then
+    cp -R "$BROADSHEET_CONTENT" "$out/content"
+  fi
+  echo "built $target: $(du -sk "$out" | cut -f1) KiB of code ($(cat "$work/templates") templates" \
+    "compiled) for $runtime in $out"
+  exit 0
+fi
+
 # A Python layer's modules go under python/: Lambda mounts the layer at /opt and puts
 # /opt/python on sys.path (after /var/task, before the runtime's own packages, so this boto3 wins
 # over the runtime's).

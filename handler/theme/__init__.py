@@ -18,7 +18,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, cached_property
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import Any
 
@@ -201,7 +201,7 @@ class Theme:
 
 @cache
 def _package_bytecode(
-    folder: Path | None = None, write: bool | None = None
+    folder: Path | None = None, write: bool | None = None, recorded_as: str | None = None
 ) -> TemplateBytecode | None:
     """The compiled built-in templates (:mod:`handler.theme.bytecode`), or ``None`` when the
     sandbox's source cannot be read to fingerprint them (nothing is kept then)."""
@@ -215,14 +215,21 @@ def _package_bytecode(
         ThemeEnvironment.__qualname__,
         generator,
     )
-    return TemplateBytecode(TEMPLATE_DIR, version, folder=folder, write=write)
+    return TemplateBytecode(
+        TEMPLATE_DIR, version, folder=folder, write=write, recorded_as=recorded_as
+    )
 
 
-def precompile(folder: Path | None = None) -> list[str]:
+def precompile(folder: Path | None = None, *, root: str | None = None) -> list[str]:
     """Compile every built-in template into ``folder`` (default: where a render looks for them),
-    whatever ``PYTHONDONTWRITEBYTECODE`` says; ``infra/build.sh`` runs it for the artifact.
-    Returns the template names."""
-    cache = _package_bytecode(folder, write=True)
+    whatever ``PYTHONDONTWRITEBYTECODE`` says; ``infra/build.sh`` runs it for the artifact, with
+    ``root`` the folder the package will be in (``/var/task``), which the compiled code names as
+    its templates' (the same bytes whatever folder the build ran in). Returns the template names."""
+    recorded_as = None
+    if root is not None:
+        package = Path(__file__).resolve().parents[1]  # the handler package's folder
+        recorded_as = str(PurePosixPath(root) / TEMPLATE_DIR.resolve().relative_to(package.parent))
+    cache = _package_bytecode(folder, write=True, recorded_as=recorded_as)
     if cache is None:
         raise RuntimeError(f"cannot read {sandbox.__file__}: compiled templates need its source")
     env = Theme()._env

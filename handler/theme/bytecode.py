@@ -27,6 +27,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from types import CodeType
 from urllib.parse import quote
 
 from jinja2 import Environment
@@ -66,13 +67,17 @@ class TemplateBytecode(BytecodeCache):
         *,
         folder: Path | None = None,
         write: bool | None = None,
+        recorded_as: str | None = None,
     ) -> None:
         """``version`` is the :func:`fingerprint` of the environment the code is compiled by;
-        ``write`` defaults to the interpreter's own choice for ``.pyc`` files."""
+        ``write`` defaults to the interpreter's own choice for ``.pyc`` files; ``recorded_as``
+        is the folder the kept code names as its templates' (as ``compileall -d`` does for
+        ``.pyc``: where they will be, not where they are compiled), by default ``templates``."""
         self.templates = templates
         self.version = version
         self.folder = folder if folder is not None else cache_folder(templates)
         self.write = (not sys.dont_write_bytecode) if write is None else write
+        self.recorded_as = recorded_as
 
     def get_bucket(
         self, environment: Environment, name: str, filename: str | None, source: str
@@ -101,6 +106,8 @@ class TemplateBytecode(BytecodeCache):
         if not (bucket.key and self.write):
             return
         path = Path(bucket.key)
+        if self.recorded_as is not None and bucket.code is not None:
+            bucket.code = _recorded(bucket.code, str(self.templates), self.recorded_as)
         with contextlib.suppress(OSError):  # a read-only folder keeps what it has, as for .pyc
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
@@ -117,3 +124,15 @@ class TemplateBytecode(BytecodeCache):
         with contextlib.suppress(OSError):
             for path in self.folder.glob(f"*{SUFFIX}"):
                 path.unlink()
+
+
+def _recorded(code: CodeType, compiled_in: str, recorded_as: str) -> CodeType:
+    """``code`` (and the code objects it holds) naming ``recorded_as`` as its folder."""
+    filename = code.co_filename
+    if filename.startswith(compiled_in + os.sep):
+        filename = recorded_as + filename[len(compiled_in) :]
+    constants = tuple(
+        _recorded(c, compiled_in, recorded_as) if isinstance(c, CodeType) else c
+        for c in code.co_consts
+    )
+    return code.replace(co_filename=filename, co_consts=constants)

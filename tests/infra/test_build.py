@@ -8,6 +8,7 @@ wires them (Build.layers), as Lambda would run it: its code at /var/task, its la
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -498,3 +499,30 @@ def test_artifact_size_is_stated_and_bounded(
     if shutil.which("strip"):  # binutils (infra/setup-system.sh): libsass's debug info is gone
         for extension in (p for p in every if p.name.startswith("_sass") and p.suffix == ".so"):
             assert extension.stat().st_size < 8 * 2**20, "infra/build.sh did not strip libsass"
+
+
+COMPILED_TEMPLATES = """
+import json
+from handler.theme import TEMPLATE_DIR, Theme
+env = Theme()._env
+compiled = []
+original = env.compile
+env.compile = lambda *a, **k: compiled.append(a[1]) or original(*a, **k)
+names = sorted(p.name for p in TEMPLATE_DIR.iterdir() if p.is_file())
+files = sorted({env.get_template(n).root_render_func.__code__.co_filename for n in names})
+print(json.dumps({"names": names, "compiled": compiled, "files": files}))
+"""
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_the_builtin_templates_ship_compiled(native_build: Build, function: str) -> None:
+    """handler/theme/bytecode.py: the code carries every built-in template compiled by its
+    layer's Jinja for the runtime's Python, so a cold start's first render compiles none, and the
+    compiled code names the templates where Lambda runs them (the same bytes from any build
+    folder: both functions' code stays one upload)."""
+    kept = native_build.function(function) / "handler" / "theme" / "templates" / "__pycache__"
+    found = json.loads(run_in(native_build, function, COMPILED_TEMPLATES))
+    assert len(found["names"]) >= 10
+    assert sorted(p.name.rsplit(".", 2)[0] for p in kept.glob("*.j2c")) == found["names"]
+    assert found["compiled"] == []
+    assert found["files"] == [f"/var/task/handler/theme/templates/{n}" for n in found["names"]]
