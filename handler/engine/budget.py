@@ -16,7 +16,6 @@ or is measured as part of it and must not hold a lock when interrupted).
 
 from __future__ import annotations
 
-import ctypes
 import os
 import threading
 import time
@@ -217,6 +216,8 @@ def _thread_clock(thread: int) -> Callable[[], float]:
 
 
 def _set_async_exc(thread: int, exc: type[BaseException] | None) -> None:
+    import ctypes  # only when a budget runs out: not on every cold start
+
     ctypes.pythonapi.PyThreadState_SetAsyncExc(
         ctypes.c_ulong(thread), ctypes.py_object(exc) if exc is not None else None
     )
