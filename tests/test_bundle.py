@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from conftest import upload_tree
 
+from handler.engine import yamlload
 from handler.engine.bundle import MAX_BUNDLE_BYTES, PREFIX, Bundle, bundle_key, write_bundle
 from handler.site import Site
 from handler.site.bucket import apply_changes, write_index
@@ -40,6 +44,23 @@ class CountingStore(S3Store):
     def get(self, key: str, *, max_bytes: int | None = None) -> StoredObject:
         self.gets[key] += 1
         return super().get(key, max_bytes=max_bytes)
+
+
+@contextmanager
+def yaml_loads() -> Iterator[list[str]]:
+    """Every YAML text loaded meanwhile (front matter, configuration, data files)."""
+    loads: list[str] = []
+    original = yamlload.load_yaml
+
+    def counting(text: str) -> Any:
+        loads.append(text)
+        return original(text)
+
+    yamlload.load_yaml = counting
+    try:
+        yield loads
+    finally:
+        yamlload.load_yaml = original
 
 
 def site_over(store: S3Store) -> Site:
@@ -78,7 +99,9 @@ def test_a_themed_page_reads_its_templates_in_one_request(
     upload_tree(s3_bucket.client, s3_bucket.name, ACADEMICPAGES)
     write_index(S3Store(s3_bucket.client, s3_bucket.name), INDEX_KEY)
     bundled = CountingStore(s3_bucket)
-    page = site_over(bundled).page(ACADEMICPAGES_POST)
+    with yaml_loads() as loads:
+        page = site_over(bundled).page(ACADEMICPAGES_POST)
+    assert loads == []  # data and layouts' front matter come loaded: no YAML at all
 
     keys = [key for key in bundled.gets if key.startswith(PREFIX)]
     assert len(keys) == 1 and bundled.gets[keys[0]] == 1
@@ -221,8 +244,6 @@ def test_a_bundle_is_written_once(s3_bucket: S3Bucket, tmp_path: Path) -> None:
 
 
 def test_bundle_entries_of_the_wrong_shape_are_skipped() -> None:
-    from datetime import UTC, datetime
-
     body = json.dumps(
         {"format": 1, "files": {"a": {"version": "1", "text": "ok"}, "b": "x", "c": {"text": 1}}}
     ).encode()
@@ -231,3 +252,87 @@ def test_bundle_entries_of_the_wrong_shape_are_skipped() -> None:
     assert bundle.get("a", "1", 10) is not None
     assert bundle.get("a", "1", 1) is None  # over the caller's byte limit: read on its own
     assert bundle.get("a", "2", 10) is None
+
+
+def test_the_bundle_carries_data_and_front_matter_loaded_where_json_holds_them(
+    s3_bucket: S3Bucket, tmp_path: Path
+) -> None:
+    site = themed_site(tmp_path)
+    (site / "_data" / "table.csv").write_text("name,age\nada,36\n")
+    (site / "_data" / "numbers.yml").write_text("1: one\n2: two\n")
+    (site / "_data" / "when.yml").write_text("day: 2024-01-02\nat: 2024-01-02 03:04:05 +02:00\n")
+    (site / "_data" / "broken.yml").write_text("a: [unclosed\n")
+    (site / "_data" / "list.json").write_text('[1, 2.5, "x", null, true]')
+    store = S3Store(s3_bucket.client, s3_bucket.name)
+    upload_tree(s3_bucket.client, s3_bucket.name, site)
+    write_index(store, INDEX_KEY)
+    key = bundle_key(site_over(store).live.index())
+    assert key is not None
+    held = json.loads(store.get(key).body)["files"]
+    assert held["_data/nav.yml"]["value"] == ["home", "about"]
+    assert held["_data/list.json"]["value"] == [1, 2.5, "x", None, True]
+    assert held["_data/when.yml"]["value"] == {
+        "day": {"$d": "2024-01-02"},
+        "at": {"$t": "2024-01-02T03:04:05+02:00"},
+    }
+    assert held["_layouts/post.html"]["matter"] == {"layout": "default"}
+    assert "matter" not in held["_layouts/default.html"]  # it has no front matter
+    assert "value" not in held["_data/table.csv"]  # a table is read by the configuration's rules
+    assert "value" not in held["_data/numbers.yml"]  # JSON would turn its keys into strings
+    assert "_data/broken.yml" not in held  # the index refused it (and reports it)
+
+    with yaml_loads() as loads:
+        page = site_over(store).page("/2024/01/02/hello.html").body
+    assert loads == []
+    s3_bucket.client.delete_object(Bucket=s3_bucket.name, Key=key)
+    assert site_over(store).page("/2024/01/02/hello.html").body == page
+
+
+@pytest.mark.parametrize(
+    ("entry", "why"),
+    [
+        ({"value": json.loads("[" * 60 + "]" * 60)}, "deeper"),
+        ({"value": list(range(20_001))}, "larger"),
+        ({"value": {"$t": "not a time"}}, "malformed"),
+    ],
+    ids=["too-deep", "too-large", "bad-tag"],
+)
+def test_a_loaded_value_past_yamls_limits_is_dropped_and_the_text_loaded(
+    s3_bucket: S3Bucket,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    entry: dict[str, Any],
+    why: str,
+) -> None:
+    """A bundle is untrusted: it can give no value the data file's own YAML could not load to."""
+    store = S3Store(s3_bucket.client, s3_bucket.name)
+    upload_tree(s3_bucket.client, s3_bucket.name, themed_site(tmp_path))
+    write_index(store, INDEX_KEY)
+    key = bundle_key(site_over(store).live.index())
+    assert key is not None
+    forged = json.loads(store.get(key).body)
+    forged["files"]["_data/nav.yml"].update(entry)
+    s3_bucket.client.put_object(Bucket=s3_bucket.name, Key=key, Body=json.dumps(forged).encode())
+    with yaml_loads() as loads:
+        body = site_over(store).page("/2024/01/02/hello.html").body
+    assert body.count(b"<a>") == 2  # home, about: from the text
+    assert loads == ["- home\n- about\n"]
+    assert "_data/nav.yml's loaded value not used" in caplog.text and why in caplog.text
+
+
+def test_a_loaded_value_of_another_version_is_never_used() -> None:
+    body = json.dumps(
+        {
+            "format": 1,
+            "files": {
+                "_data/a.yml": {"version": "1", "text": "x: 1\n", "value": {"x": 1}},
+                "_layouts/l.html": {"version": "1", "text": "---\n---\n", "matter": {}},
+            },
+        }
+    ).encode()
+    bundle = Bundle.loads(body, "k", datetime.now(UTC))
+    assert bundle.value("_data/a.yml", "1") == ({"x": 1},)
+    assert bundle.value("_data/a.yml", "2") is None
+    assert bundle.value("_data/a.yml", None) is None
+    assert bundle.matter("_layouts/l.html", "1") == {}
+    assert bundle.matter("_layouts/l.html", "2") is None

@@ -8,6 +8,12 @@ site in one JSON object beside the index, named by a digest of their keys and ve
 
     _broadsheet/templates/<digest>.json  {"format": 1, "files": {key: {"version": v, "text": t}}}
 
+A data file's entry also holds the value its YAML or JSON loads to (``"value"``), and a layout's
+its front matter (``"matter"``), where JSON carries them exactly (:mod:`handler.engine.loaded`):
+a themed page's first render then loads no YAML at all (PyYAML's import alone is ~10 ms of a
+cold start). Like the text, each is taken only for the version the index records, and only
+within YAML's own limits; without one, the text is loaded as before.
+
 The render function computes the same digest from the index it serves, reads that object once
 and takes from it each file whose recorded version is the one its index names; anything else (no
 bundle yet, a stale or damaged one, a file too large for its limit) is read on its own, as
@@ -24,10 +30,14 @@ import hashlib
 import json
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
+from handler.engine.data import parse_data
+from handler.engine.frontmatter import parse as parse_front_matter
 from handler.engine.index import SiteIndex
+from handler.engine.loaded import Unbounded, carried, thaw_bounded
 from handler.errors import ContentError, NotFound, PreconditionFailed, TooLarge
 from handler.store import Store, StoredObject, WritableStore
 
@@ -75,6 +85,8 @@ class Bundle:
 
     files: Mapping[str, tuple[str, str]]  # key -> (version, text)
     last_modified: datetime
+    values: Mapping[str, tuple[Any]] = field(default_factory=dict)  # data file -> (value,)
+    matters: Mapping[str, dict[str, Any]] = field(default_factory=dict)  # layout -> front matter
 
     def get(self, key: str, version: str | None, max_bytes: int) -> StoredObject | None:
         """The file as the store would give it, if the bundle holds that very version and it
@@ -86,6 +98,21 @@ class Bundle:
         if len(body) > max_bytes:
             return None
         return StoredObject(key, body, version, self.last_modified)
+
+    def value(self, key: str, version: str | None) -> tuple[Any] | None:
+        """``(value,)``: what the data file ``key`` at ``version`` loads to, if the bundle holds
+        it (and that version's text: :meth:`get` checks the text's size first)."""
+        found = self.files.get(key)
+        if found is None or not version or found[0] != version:
+            return None
+        return self.values.get(key)
+
+    def matter(self, key: str, version: str | None) -> dict[str, Any] | None:
+        """The front matter of the layout ``key`` at ``version``, if the bundle holds it."""
+        found = self.files.get(key)
+        if found is None or not version or found[0] != version:
+            return None
+        return self.matters.get(key)
 
     @classmethod
     def loads(cls, body: bytes, key: str, last_modified: datetime) -> Bundle:
@@ -102,13 +129,23 @@ class Bundle:
         ):
             raise ContentError(key, f"not a template bundle of format {FORMAT}")
         kept: dict[str, tuple[str, str]] = {}
+        values: dict[str, tuple[Any]] = {}
+        matters: dict[str, dict[str, Any]] = {}
         for name, entry in files.items():
             if not isinstance(entry, dict):
                 continue
             version, text = entry.get("version"), entry.get("text")
-            if isinstance(version, str) and isinstance(text, str):
-                kept[name] = (version, text)
-        return cls(kept, last_modified)
+            if not (isinstance(version, str) and isinstance(text, str)):
+                continue
+            kept[name] = (version, text)
+            try:  # a loaded value past YAML's limits is dropped: the text is loaded instead
+                if "value" in entry:
+                    values[name] = (thaw_bounded(entry["value"]),)
+                if isinstance(entry.get("matter"), dict):
+                    matters[name] = thaw_bounded(entry["matter"])
+            except Unbounded as error:
+                log.warning("template bundle %s: %s's loaded value not used: %s", key, name, error)
+        return cls(kept, last_modified, values, matters)
 
 
 def read_bundle(store: Store, index: SiteIndex) -> Bundle | None:
@@ -143,6 +180,7 @@ def write_bundle(store: WritableStore, index: SiteIndex) -> str | None:
     files = _read_all(store, template_files(index))
     if files is None:
         return None
+    _add_loaded(index, files)
     # Data files go first when the whole is too large, the largest first: layouts and includes
     # are what every page of a theme reads.
     data = sorted((k for k in files if _is_data(index, k)), key=lambda k: -len(files[k]["text"]))
@@ -161,6 +199,28 @@ def write_bundle(store: WritableStore, index: SiteIndex) -> str | None:
     return key
 
 
+def _add_loaded(index: SiteIndex, files: dict[str, dict[str, Any]]) -> None:
+    """Each YAML or JSON data file's value, and each layout's front matter, beside its text where
+    JSON carries them exactly. A file that does not load keeps its text alone: its reader loads
+    it, and reports the error, as without a bundle."""
+    layouts = {ref.key for ref in index.layouts.values()}
+    for key, entry in files.items():
+        loaded: tuple[Any] | None = None
+        try:
+            if key in layouts:
+                matter = parse_front_matter(entry["text"], key)
+                if matter.has_front_matter:
+                    loaded = carried(matter.data)
+                    if loaded is not None:
+                        entry["matter"] = loaded[0]
+            elif _is_data(index, key) and key.lower().endswith((".yml", ".yaml", ".json")):
+                loaded = carried(parse_data(key, entry["text"]))
+                if loaded is not None:
+                    entry["value"] = loaded[0]
+        except (ContentError, ValueError, RecursionError):
+            continue  # (an error of a kind no reader foresaw: the text alone, all the same)
+
+
 def _exists(store: Store, key: str) -> bool:
     try:
         store.head(key, 1)
@@ -169,8 +229,8 @@ def _exists(store: Store, key: str) -> bool:
     return True
 
 
-def _read_all(store: Store, files: Iterable[tuple[str, str]]) -> dict[str, dict[str, str]] | None:
-    out: dict[str, dict[str, str]] = {}
+def _read_all(store: Store, files: Iterable[tuple[str, str]]) -> dict[str, dict[str, Any]] | None:
+    out: dict[str, dict[str, Any]] = {}
     for key, version in files:
         try:
             obj = store.get(key, max_bytes=MAX_BUNDLE_BYTES)

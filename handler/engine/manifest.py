@@ -28,6 +28,7 @@ from typing import Any
 from handler.engine.config import SiteConfig, load_user
 from handler.engine.document import Document
 from handler.engine.index import FileRef, SiteIndex
+from handler.engine.loaded import carried, freeze, thaw, thaw_bounded
 from handler.engine.static_file import StaticFile
 from handler.errors import ContentError
 
@@ -93,7 +94,7 @@ def loads(data: bytes, key: str) -> tuple[SiteIndex, str | None]:
         user = document["config"].get("user")
         try:
             if isinstance(user, dict) and isinstance(config_text, str):
-                config = SiteConfig.from_user(_thaw(user), config_text)
+                config = SiteConfig.from_user(thaw_bounded(user), config_text)
             else:
                 config = SiteConfig.parse(config_text)
         except ContentError as error:  # e.g. written before a rule this version checks
@@ -136,26 +137,10 @@ def _loaded(text: str | None) -> dict[str, Any]:
         return {}
     try:
         user = load_user(text)
-        frozen = _freeze(user)
-        exact = _same(_thaw(json.loads(json.dumps(frozen, ensure_ascii=False))), user)
-    except (ContentError, ValueError, TypeError, RecursionError):
+    except ContentError:
         return {}
-    return {"user": frozen} if exact else {}
-
-
-def _same(left: Any, right: Any) -> bool:
-    """Equal, and of the same types all the way down (``1 == 1.0 == True`` for ``==``)."""
-    if type(left) is not type(right):
-        return False
-    if isinstance(left, dict):
-        return list(left) == list(right) and all(_same(left[k], right[k]) for k in left)
-    if isinstance(left, list):
-        return len(left) == len(right) and all(
-            _same(a, b) for a, b in zip(left, right, strict=True)
-        )
-    if isinstance(left, datetime):  # an offset is part of a time's identity in Jekyll's output
-        return bool(left == right and left.utcoffset() == right.utcoffset())
-    return bool(left == right)
+    found = carried(user)
+    return {} if found is None else {"user": found[0]}
 
 
 # --- rows ---------------------------------------------------------------------------------------
@@ -172,10 +157,10 @@ def _document_row(document: Document) -> list[Any]:
         document.collection,
         document.url,
         document.output_ext,
-        _freeze(moment) if moment is not None else None,
+        freeze(moment) if moment is not None else None,
         document.modified.isoformat(),
         document.draft,
-        _freeze(data) if tagged else data,
+        freeze(data) if tagged else data,
         tagged,
         document.lists,
         document.heading,
@@ -192,11 +177,11 @@ def _documents(rows: list[list[Any]]) -> list[Document]:
     found: list[Document] = []
     append = found.append
     for row in rows:
-        data: dict[str, Any] = _thaw(row[9]) if row[10] else row[9]
+        data: dict[str, Any] = thaw(row[9]) if row[10] else row[9]
         moment = row[6]
         if moment is not None:
             stamp = moment.get("$t") if type(moment) is dict and len(moment) == 1 else None
-            data["date"] = fromisoformat(stamp) if stamp is not None else _thaw(moment)
+            data["date"] = fromisoformat(stamp) if stamp is not None else thaw(moment)
         append(
             Document(
                 row[0],  # key
@@ -225,7 +210,7 @@ def _static_row(static: StaticFile) -> list[Any]:
         static.modified.isoformat(),
         static.url,
         static.collection,
-        _freeze(static.data) if static.data else None,
+        freeze(static.data) if static.data else None,
     ]
 
 
@@ -237,7 +222,7 @@ def _static(row: list[Any]) -> StaticFile:
         modified=datetime.fromisoformat(row[3]),
         url=row[4],
         collection=row[5],
-        data=_thaw(row[6]) if row[6] else None,
+        data=thaw(row[6]) if row[6] else None,
     )
 
 
@@ -249,29 +234,3 @@ def _has_dates(value: Any) -> bool:
     if isinstance(value, list | tuple):
         return any(_has_dates(v) for v in value)
     return False
-
-
-def _freeze(value: Any) -> Any:
-    """JSON-able form of front matter values: times and dates tagged, sets and tuples as lists."""
-    if isinstance(value, datetime):
-        return {"$t": value.isoformat()}
-    if isinstance(value, date):
-        return {"$d": value.isoformat()}
-    if isinstance(value, Mapping):
-        return {str(k): _freeze(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [_freeze(v) for v in value]
-    return value
-
-
-def _thaw(value: Any) -> Any:
-    if isinstance(value, dict):
-        if len(value) == 1:
-            if "$t" in value:
-                return datetime.fromisoformat(value["$t"])
-            if "$d" in value:
-                return date.fromisoformat(value["$d"])
-        return {k: _thaw(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_thaw(v) for v in value]
-    return value

@@ -400,8 +400,16 @@ class Renderer:
         if kept is not None:
             return kept  # type: ignore[no-any-return]
         obj = self._theme_file(view, ref.key, ref.version, self.limits.layout)
-        matter = split_front_matter(decode(obj), ref.key)
-        found = (matter.data, Source(matter.body, ref.key, obj.version), matter.body_line)
+        text = decode(obj)
+        # The bundle's copy of its front matter, as loaded (no YAML to load), else the text's.
+        bundle = self._bundle_of(view) if ref.version else None
+        data = bundle.matter(ref.key, obj.version) if bundle is not None else None
+        split = split_body(text) if data is not None else None
+        if data is not None and split is not None:
+            found = (data, Source(split[0], ref.key, obj.version), split[1])
+        else:
+            matter = split_front_matter(text, ref.key)
+            found = (matter.data, Source(matter.body, ref.key, obj.version), matter.body_line)
         self._files.put(("layout", ref.key, obj.version), found)
         return found
 
@@ -427,18 +435,23 @@ class Renderer:
         index's template bundle when it holds that very version (read once per bundle, under
         the lock: a second render waits for it rather than reading it again), else on its own
         (:meth:`recorded`)."""
-        name = bundle_key(view.index) if self.bundles and version else None
-        if name is not None:
-            kept = self._bundle
-            if kept is None or kept[0] != name:
-                with self._lock:
-                    kept = self._bundle
-                    if kept is None or kept[0] != name:
-                        kept = self._bundle = (name, read_bundle(self.store, view.index))
-            found = kept[1].get(key, version, limit) if kept[1] is not None else None
-            if found is not None:
-                return found
-        return self.recorded(key, version, limit)
+        bundle = self._bundle_of(view) if version else None
+        found = bundle.get(key, version, limit) if bundle is not None else None
+        return found if found is not None else self.recorded(key, version, limit)
+
+    def _bundle_of(self, view: SiteView) -> Bundle | None:
+        """The template bundle of ``view``'s index (read once per bundle, under the lock: a
+        second render waits for it rather than reading it again); ``None`` without one."""
+        name = bundle_key(view.index) if self.bundles else None
+        if name is None:
+            return None
+        kept = self._bundle
+        if kept is None or kept[0] != name:
+            with self._lock:
+                kept = self._bundle
+                if kept is None or kept[0] != name:
+                    kept = self._bundle = (name, read_bundle(self.store, view.index))
+        return kept[1]
 
     # --- the Resolver drops use -------------------------------------------------------------------
 
@@ -590,7 +603,9 @@ class Renderer:
         if kept is not None:
             return kept[0]
         obj = self._theme_file(view, key, version, self.limits.data)
-        value = parse_data(key, decode(obj), view.config.raw)
+        bundle = self._bundle_of(view) if version else None
+        loaded = bundle.value(key, obj.version) if bundle is not None else None
+        value = loaded[0] if loaded is not None else parse_data(key, decode(obj), view.config.raw)
         self._files.put(("data", key, obj.version), (value,), chars=2 * len(obj.body))
         return value
 

@@ -17,9 +17,7 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from handler.engine.frontmatter import JEKYLL_FRONT_MATTER
-
-MAX_YAML_NODES = 20_000  # nodes after expanding aliases: "billion laughs" stays cheap
-MAX_YAML_DEPTH = 50
+from handler.engine.loaded import MAX_YAML_DEPTH, MAX_YAML_NODES
 
 
 class _Guard:
