@@ -199,10 +199,10 @@ def _load(r: dict[str, Any]) -> list[Row]:
         return [("Load (wrk)", r["skipped"], "", "", "", "-")]
     rows: list[Row] = [
         (
-            "Load serve vs bare uvicorn hello, req/s",
+            f"Load serve vs bare uvicorn hello, req/s ({r.get('rounds', 1)} rounds)",
             f"{r['post']['requests_per_s']:.0f}/s",
             f"{r['bare']['requests_per_s']:.0f}/s bare",
-            f"{r['ratio']:.2f}x",
+            f"{r['ratio']:.2f}x" + _spread(r.get("ratio_rounds")),
             f">= {r['goal']}x",
             "yes" if r["ratio"] >= r["goal"] else "NO",
         )
@@ -221,6 +221,13 @@ def _load(r: dict[str, Any]) -> list[Row]:
             )
         )
     return rows
+
+
+def _spread(values: list[float] | None) -> str:
+    """`` (0.81-0.90)``: the range of per-round figures behind a median, when there are several."""
+    if not values or len(values) < 2:
+        return ""
+    return f" ({min(values):.2f}-{max(values):.2f})"
 
 
 def _soak(r: dict[str, Any]) -> list[Row]:

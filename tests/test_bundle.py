@@ -67,6 +67,16 @@ def site_over(store: S3Store) -> Site:
     return Site(store, manifest_key=INDEX_KEY, show_future=True)
 
 
+def bundled_site(s3_bucket: S3Bucket, tmp_path: Path) -> tuple[S3Store, str]:
+    """:func:`themed_site` in the bucket, indexed: the store and its bundle's key."""
+    store = S3Store(s3_bucket.client, s3_bucket.name)
+    upload_tree(s3_bucket.client, s3_bucket.name, themed_site(tmp_path))
+    write_index(store, INDEX_KEY)
+    key = bundle_key(site_over(store).live.index())
+    assert key is not None
+    return store, key
+
+
 def themed_site(tmp_path: Path) -> Path:
     (tmp_path / "_layouts").mkdir()
     (tmp_path / "_includes").mkdir()
@@ -154,11 +164,7 @@ def test_a_bundle_never_overrides_the_version_the_index_records(
 ) -> None:
     """A bundle that disagrees with the index (forged, or from a bug) gives nothing for that
     file: it is read on its own, at the version the index records."""
-    store = S3Store(s3_bucket.client, s3_bucket.name)
-    upload_tree(s3_bucket.client, s3_bucket.name, themed_site(tmp_path))
-    write_index(store, INDEX_KEY)
-    key = bundle_key(site_over(store).live.index())
-    assert key is not None
+    store, key = bundled_site(s3_bucket, tmp_path)
     forged = json.loads(store.get(key).body)
     forged["files"]["_includes/byline.html"] = {"version": "not-the-one", "text": "<p>FORGED</p>"}
     forged["files"]["_includes/extra.html"] = {"version": "x", "text": "<p>not in the index</p>"}
@@ -201,11 +207,7 @@ def test_a_damaged_bundle_is_logged_and_every_file_read_on_its_own(
 def test_an_oversized_bundle_is_refused_before_its_body_is_read(
     s3_bucket: S3Bucket, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    store = S3Store(s3_bucket.client, s3_bucket.name)
-    upload_tree(s3_bucket.client, s3_bucket.name, themed_site(tmp_path))
-    write_index(store, INDEX_KEY)
-    key = bundle_key(site_over(store).live.index())
-    assert key is not None
+    store, key = bundled_site(s3_bucket, tmp_path)
     s3_bucket.client.put_object(Bucket=s3_bucket.name, Key=key, Body=b" " * (MAX_BUNDLE_BYTES + 1))
     assert b"<p>by Bundled</p>" in site_over(store).page("/2024/01/02/hello.html").body
     assert "template bundle not used" in caplog.text
@@ -305,11 +307,7 @@ def test_a_loaded_value_past_yamls_limits_is_dropped_and_the_text_loaded(
     why: str,
 ) -> None:
     """A bundle is untrusted: it can give no value the data file's own YAML could not load to."""
-    store = S3Store(s3_bucket.client, s3_bucket.name)
-    upload_tree(s3_bucket.client, s3_bucket.name, themed_site(tmp_path))
-    write_index(store, INDEX_KEY)
-    key = bundle_key(site_over(store).live.index())
-    assert key is not None
+    store, key = bundled_site(s3_bucket, tmp_path)
     forged = json.loads(store.get(key).body)
     forged["files"]["_data/nav.yml"].update(entry)
     s3_bucket.client.put_object(Bucket=s3_bucket.name, Key=key, Body=json.dumps(forged).encode())
