@@ -19,6 +19,20 @@ from .test_markdown_kramdown import normalise
 
 # name -> (markdown, Jekyll 4.3.1's HTML)
 CASES: dict[str, tuple[str, str]] = {
+    # kramdown-parser-gfm's STRIKETHROUGH_MATCH: ~~ then neither space nor ~, up to the first ~~
+    # after a character that is neither (not CommonMark's delimiter runs)
+    "strike-to-the-first-close": (
+        "~~a ~~b~~ c~~\n",
+        "<p><del>a ~~b</del> c~~</p>\n",
+    ),
+    "strike-runs-and-spaces": (
+        "a~~b~~c ~~~~d~~ ~~e~~~ ~~ f~~ ~~g ~~\n",
+        "<p>a<del>b</del>c ~~<del>d</del> <del>e</del>~ ~~ f~~ ~~g ~~</p>\n",
+    ),
+    "strike-across-lines-and-spans": (
+        "~~a\nb~~ ~~*c*~~ *~~d~~* x ~~h~ i~~ y\n",
+        "<p><del>a\nb</del> <del><em>c</em></del> <em><del>d</del></em> x <del>h~ i</del> y</p>\n",
+    ),
     "html-alone-img": (
         '<img src="/a.png">\n',
         '<p><img src="/a.png" /></p>\n',
