@@ -114,6 +114,7 @@ class TemplateBytecode(BytecodeCache):
             try:
                 with os.fdopen(fd, "wb") as f:
                     bucket.write_bytecode(f)
+                Path(temporary).chmod(0o644)  # readable as a .pyc is (mkstemp makes it 0600)
                 Path(temporary).replace(path)  # whole or not at all, for a process reading it now
             except BaseException:
                 with contextlib.suppress(OSError):

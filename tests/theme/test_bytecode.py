@@ -57,6 +57,7 @@ def test_a_template_compiled_once_is_loaded_after(
     html = first.get_template("page.html").render(items=["<a>", 2])
     assert first_compiled == ["page.html"]
     assert [p.name for p in (tmp_path / "cache").iterdir()] == [f"page.html.v1{SUFFIX}"]
+    assert (tmp_path / "cache" / f"page.html.v1{SUFFIX}").stat().st_mode & 0o777 == 0o644
 
     second = environment(templates, cache)
     second_compiled = compiles(second, monkeypatch)
