@@ -205,20 +205,20 @@ def _add_loaded(index: SiteIndex, files: dict[str, dict[str, Any]]) -> None:
     it, and reports the error, as without a bundle."""
     layouts = {ref.key for ref in index.layouts.values()}
     for key, entry in files.items():
-        loaded: tuple[Any] | None = None
         try:
             if key in layouts:
                 matter = parse_front_matter(entry["text"], key)
-                if matter.has_front_matter:
-                    loaded = carried(matter.data)
-                    if loaded is not None:
-                        entry["matter"] = loaded[0]
+                loaded = carried(matter.data) if matter.has_front_matter else None
+                field_name = "matter"
             elif _is_data(index, key) and key.lower().endswith((".yml", ".yaml", ".json")):
                 loaded = carried(parse_data(key, entry["text"]))
-                if loaded is not None:
-                    entry["value"] = loaded[0]
+                field_name = "value"
+            else:
+                continue
         except (ContentError, ValueError, RecursionError):
             continue  # (an error of a kind no reader foresaw: the text alone, all the same)
+        if loaded is not None:
+            entry[field_name] = loaded[0]
 
 
 def _exists(store: Store, key: str) -> bool:
