@@ -88,13 +88,18 @@ class Bundle:
     values: Mapping[str, tuple[Any]] = field(default_factory=dict)  # data file -> (value,)
     matters: Mapping[str, dict[str, Any]] = field(default_factory=dict)  # layout -> front matter
 
+    def _holds(self, key: str, version: str | None) -> str | None:
+        """The text of ``key`` if the bundle holds that very version (the index's), else None."""
+        found = self.files.get(key)
+        return found[1] if found is not None and version and found[0] == version else None
+
     def get(self, key: str, version: str | None, max_bytes: int) -> StoredObject | None:
         """The file as the store would give it, if the bundle holds that very version and it
         fits ``max_bytes`` (else ``None``: read it on its own, which reports any error)."""
-        found = self.files.get(key)
-        if found is None or not version or found[0] != version:
+        text = self._holds(key, version)
+        if text is None or version is None:
             return None
-        body = found[1].encode()
+        body = text.encode()
         if len(body) > max_bytes:
             return None
         return StoredObject(key, body, version, self.last_modified)
@@ -102,17 +107,11 @@ class Bundle:
     def value(self, key: str, version: str | None) -> tuple[Any] | None:
         """``(value,)``: what the data file ``key`` at ``version`` loads to, if the bundle holds
         it (and that version's text: :meth:`get` checks the text's size first)."""
-        found = self.files.get(key)
-        if found is None or not version or found[0] != version:
-            return None
-        return self.values.get(key)
+        return self.values.get(key) if self._holds(key, version) is not None else None
 
     def matter(self, key: str, version: str | None) -> dict[str, Any] | None:
         """The front matter of the layout ``key`` at ``version``, if the bundle holds it."""
-        found = self.files.get(key)
-        if found is None or not version or found[0] != version:
-            return None
-        return self.matters.get(key)
+        return self.matters.get(key) if self._holds(key, version) is not None else None
 
     @classmethod
     def loads(cls, body: bytes, key: str, last_modified: datetime) -> Bundle:
