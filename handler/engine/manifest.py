@@ -20,6 +20,7 @@ own) is left out, and the text is parsed as before.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -131,8 +132,11 @@ def loads(data: bytes, key: str) -> tuple[SiteIndex, str | None]:
     return index, config_text
 
 
+@functools.lru_cache(maxsize=2)
 def _loaded(text: str | None) -> dict[str, Any]:
-    """``{"user": mapping}``: what ``text`` loads to, when JSON carries it exactly; else ``{}``."""
+    """``{"user": mapping}``: what ``text`` loads to, when JSON carries it exactly; else ``{}``.
+    Kept for the text: the indexer writes a manifest per S3 event, and the configuration rarely
+    changes between them (only read: ``dumps`` copies it into the JSON it writes)."""
     if text is None:
         return {}
     try:
